@@ -1,0 +1,179 @@
+import { assign, enqueueActions, setup } from 'xstate';
+import type { GeoPoint } from '../src/domain/geo.js';
+import type { OrderLine } from '../src/domain/order.js';
+import {
+  applyCount,
+  applyDelta,
+  applyMove,
+  checkDelta,
+  checkMove,
+  emptyPosition,
+  releaseUnits,
+  reserveUnits,
+  shipUnits,
+  type Position,
+} from '../src/domain/position.js';
+
+export type LocationStatus = 'active' | 'paused' | 'closed';
+
+/** What a location is: configuration, as `PUT /locations/:id` gives it. */
+export interface LocationInfo {
+  name: string;
+  type: string;
+  geo: GeoPoint;
+  country: string;
+  capabilities: string[];
+  capacity?: { maxOpenOrders?: number; dailyOrders?: number };
+  carrierCutoff?: string;
+  timezone?: string;
+  tags: string[];
+  status: LocationStatus;
+}
+
+/**
+ * Positions live in a Map that actions change in place. A location may hold 100k SKUs; copying the map for
+ * one reservation would make every order O(SKUs). `rev` changes on every accepted event, so each accepted
+ * event still yields a new snapshot, and the engine persists positions by the SKUs the actor reports.
+ */
+export interface LocationContext {
+  id: string;
+  info: LocationInfo;
+  positions: Map<string, Position>;
+  rev: number;
+}
+
+export type LocationEvent =
+  | { type: 'location.configured'; info: LocationInfo }
+  | { type: 'stock.counted'; sku: string; status: string; onHand: number; asOf?: string; at: string }
+  | { type: 'stock.adjusted'; sku: string; status: string; delta: number; reason: string; at: string }
+  | { type: 'stock.moved'; sku: string; from: string; to: string; qty: number; reason: string; at: string }
+  | { type: 'stock.reserved'; ref: string; lines: OrderLine[] }
+  | { type: 'stock.released'; ref: string; lines: OrderLine[] }
+  | { type: 'stock.shipped'; ref: string; lines: OrderLine[] };
+
+/** What a location tells the engine beyond its state: a count that fell below what is reserved. */
+export type LocationEmitted = { type: 'stock.short'; location: string; sku: string; shortBy: number };
+
+export interface LocationInput {
+  id: string;
+  info: LocationInfo;
+}
+
+function position(ctx: LocationContext, sku: string): Position {
+  let p = ctx.positions.get(sku);
+  if (!p) {
+    p = emptyPosition();
+    ctx.positions.set(sku, p);
+  }
+  return p;
+}
+
+function hasFree(ctx: LocationContext, lines: ReadonlyArray<OrderLine>, bucket: 'sellable' | 'reserved'): boolean {
+  // Sum per SKU first: an event may name the same SKU on two lines.
+  const need = new Map<string, number>();
+  for (const l of lines) need.set(l.sku, (need.get(l.sku) ?? 0) + l.qty);
+  for (const [sku, qty] of need) {
+    if ((ctx.positions.get(sku)?.[bucket] ?? 0) < qty) return false;
+  }
+  return true;
+}
+
+/** The location actor: positions by SKU with quantities by status, and reservations against them. */
+export const locationMachine = setup({
+  types: {} as {
+    context: LocationContext;
+    events: LocationEvent;
+    input: LocationInput;
+    emitted: LocationEmitted;
+  },
+  guards: {
+    isActive: ({ event }) => event.type === 'location.configured' && event.info.status === 'active',
+    isPaused: ({ event }) => event.type === 'location.configured' && event.info.status === 'paused',
+    canReserve: ({ context, event }) => event.type === 'stock.reserved' && hasFree(context, event.lines, 'sellable'),
+    canRelease: ({ context, event }) =>
+      (event.type === 'stock.released' || event.type === 'stock.shipped') && hasFree(context, event.lines, 'reserved'),
+    canAdjust: ({ context, event }) =>
+      event.type === 'stock.adjusted' &&
+      checkDelta(context.positions.get(event.sku) ?? emptyPosition(), event.status, event.delta) === null,
+    canMove: ({ context, event }) =>
+      event.type === 'stock.moved' &&
+      event.from !== event.to &&
+      checkMove(context.positions.get(event.sku) ?? emptyPosition(), event.from, event.qty) === null,
+  },
+  actions: {
+    configure: assign(({ context, event }) => {
+      if (event.type !== 'location.configured') return {};
+      return { info: event.info, rev: context.rev + 1 };
+    }),
+    count: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'stock.counted') return;
+      const outcome = applyCount(position(context, event.sku), event.status, event.onHand, event.asOf);
+      if (!outcome.applied) return; // stale: nothing changed, so `rev` stays and the engine reports it ignored
+      enqueue.assign({ rev: context.rev + 1 });
+      if (outcome.shortBy !== undefined) {
+        enqueue.emit({ type: 'stock.short', location: context.id, sku: event.sku, shortBy: outcome.shortBy });
+      }
+    }),
+    adjust: assign(({ context, event }) => {
+      if (event.type !== 'stock.adjusted') return {};
+      applyDelta(position(context, event.sku), event.status, event.delta);
+      return { rev: context.rev + 1 };
+    }),
+    move: assign(({ context, event }) => {
+      if (event.type !== 'stock.moved') return {};
+      applyMove(position(context, event.sku), event.from, event.to, event.qty);
+      return { rev: context.rev + 1 };
+    }),
+    reserve: assign(({ context, event }) => {
+      if (event.type !== 'stock.reserved') return {};
+      for (const l of event.lines) reserveUnits(position(context, l.sku), l.qty);
+      return { rev: context.rev + 1 };
+    }),
+    release: assign(({ context, event }) => {
+      if (event.type !== 'stock.released') return {};
+      for (const l of event.lines) releaseUnits(position(context, l.sku), l.qty);
+      return { rev: context.rev + 1 };
+    }),
+    ship: assign(({ context, event }) => {
+      if (event.type !== 'stock.shipped') return {};
+      for (const l of event.lines) shipUnits(position(context, l.sku), l.qty);
+      return { rev: context.rev + 1 };
+    }),
+  },
+}).createMachine({
+  id: 'location',
+  context: ({ input }) => ({ id: input.id, info: input.info, positions: new Map(), rev: 0 }),
+  initial: 'active',
+  on: {
+    'location.configured': [
+      { guard: 'isActive', target: '.active', actions: 'configure' },
+      { guard: 'isPaused', target: '.paused', actions: 'configure' },
+      { target: '.closed', actions: 'configure' },
+    ],
+    'stock.counted': { actions: ['count'] },
+    'stock.adjusted': { guard: 'canAdjust', actions: ['adjust'] },
+    'stock.moved': { guard: 'canMove', actions: ['move'] },
+    'stock.released': { guard: 'canRelease', actions: ['release'] },
+    'stock.shipped': { guard: 'canRelease', actions: ['ship'] },
+  },
+  states: {
+    // Only an active location takes new reservations; paused and closed ones still release and ship.
+    active: { on: { 'stock.reserved': { guard: 'canReserve', actions: ['reserve'] } } },
+    paused: {},
+    closed: {},
+  },
+});
+
+/** The SKUs whose positions a location event may change: the engine persists and re-indexes these. */
+export function touchedSkus(event: LocationEvent): string[] {
+  switch (event.type) {
+    case 'location.configured':
+      return [];
+    case 'stock.counted':
+    case 'stock.adjusted':
+    case 'stock.moved':
+      return [event.sku];
+    default:
+      return event.lines.map((l) => l.sku);
+  }
+}

@@ -1,0 +1,100 @@
+import { checkVersion, SCHEMA_VERSION, type Fact, type JournalEntry } from './records.js';
+import type { Store } from './store.js';
+
+/** Called when a write fails: memory and disk may now disagree, so the process must stop. */
+export type FatalHandler = (error: Error) => void;
+
+/** An appended entry: its sequence and a promise that resolves once it is flushed to disk. */
+export interface Appended {
+  seq: number;
+  durable: Promise<void>;
+}
+
+/** How many old entries one truncation pass removes, so a pass never holds the thread long. */
+const TRUNCATE_CHUNK = 20_000;
+
+/**
+ * The journal of facts, keyed by a gap-free sequence. Appends issued in one event turn share one LMDB
+ * transaction (group commit); `durable` resolves after that transaction is flushed.
+ */
+export class Journal {
+  private next: number;
+  private readonly store: Store;
+  private readonly onFatal: FatalHandler;
+  private oldest: number;
+
+  constructor(store: Store, onFatal: FatalHandler) {
+    this.store = store;
+    this.onFatal = onFatal;
+    let last = 0;
+    for (const key of store.journal.getKeys({ reverse: true, limit: 1 })) last = key;
+    this.next = Math.max(last, numberOr(store.meta.get('journal.lastSeq'), 0)) + 1;
+    this.oldest = 0;
+    for (const key of store.journal.getKeys({ limit: 1 })) this.oldest = key;
+  }
+
+  /** The sequence the next append will get. */
+  get nextSeq(): number {
+    return this.next;
+  }
+
+  /** Appends the facts of one command. Call only with the sequence from `nextSeq`, synchronously after. */
+  append(facts: Fact[], at: number): Appended {
+    const seq = this.next++;
+    const entry: JournalEntry = { v: SCHEMA_VERSION, seq, at, facts };
+    const written = this.store.journal.put(seq, entry);
+    return { seq, durable: this.whenFlushed(written) };
+  }
+
+  /** Resolves once `written` is on disk; a failed write is fatal. */
+  whenFlushed(written: Promise<boolean>): Promise<void> {
+    const flushed = (written as Promise<boolean> & { flushed?: Promise<unknown> }).flushed ?? written;
+    written.catch((e: unknown) => this.onFatal(asError(e)));
+    return flushed.then(
+      () => undefined,
+      (e: unknown) => {
+        this.onFatal(asError(e));
+        throw e;
+      },
+    );
+  }
+
+  /** Entries with a sequence above `after`, in order. A last entry that cannot be decoded is dropped. */
+  *entriesAfter(after: number): Generator<JournalEntry> {
+    const keys = [...this.store.journal.getKeys({ start: after + 1 })];
+    for (let i = 0; i < keys.length; i++) {
+      let entry: JournalEntry | undefined;
+      try {
+        entry = this.store.journal.get(keys[i]!);
+        checkVersion('journal', entry);
+      } catch (e) {
+        if (i === keys.length - 1) return; // a torn last entry: it was never acknowledged
+        throw new Error(`journal entry ${keys[i]} cannot be read (${asError(e).message}); refusing to start on a damaged journal`);
+      }
+      if (entry) yield entry;
+    }
+  }
+
+  /** Removes entries below `seq` (all covered by snapshots), at most one chunk per call. */
+  truncateBefore(seq: number): void {
+    if (seq <= this.oldest) return;
+    let removed = 0;
+    let last = this.oldest;
+    for (const key of this.store.journal.getKeys({ start: this.oldest, end: seq, limit: TRUNCATE_CHUNK })) {
+      this.store.journal.remove(key).catch((e: unknown) => this.onFatal(asError(e)));
+      last = key;
+      removed++;
+    }
+    // The highest sequence must survive truncation, or a restart would reuse numbers.
+    this.store.meta.put('journal.lastSeq', this.next - 1).catch((e: unknown) => this.onFatal(asError(e)));
+    this.oldest = removed === TRUNCATE_CHUNK ? last + 1 : seq;
+  }
+}
+
+function numberOr(v: unknown, fallback: number): number {
+  return typeof v === 'number' ? v : fallback;
+}
+
+function asError(e: unknown): Error {
+  return e instanceof Error ? e : new Error(String(e));
+}

@@ -1,0 +1,72 @@
+/**
+ * Everything Fulcrum stores, with the schema version each record carries. A reader accepts every version it
+ * has ever written (`upgrade*` functions turn old shapes into the current one) and refuses newer ones with a
+ * message that says which build wrote them.
+ */
+
+/** The version this build writes on every record. */
+export const SCHEMA_VERSION = 1;
+
+/** An event applied to an actor, or the creation of one, with everything that was decided. */
+export type Fact =
+  | { actor: string; event: { type: string; [k: string]: unknown } }
+  | { actor: string; create: { machine: string; input: unknown } };
+
+/** One journal entry: the facts of one command, applied atomically, in the order they were applied. */
+export interface JournalEntry {
+  v: number;
+  seq: number;
+  /** Wall-clock time the command ran (ms since epoch), for audits; replay never reads it. */
+  at: number;
+  facts: Fact[];
+}
+
+/** An actor's persisted snapshot with the journal sequence it covers. */
+export interface ActorRecord {
+  v: number;
+  /** The last journal sequence applied to this actor: replay skips facts at or below it. */
+  seq: number;
+  /** Which machine (and version) rehydrates it, e.g. `order/default@1`. */
+  machine: string;
+  /** True once the actor reached a final state: it is not rehydrated at start (passivated). */
+  final: boolean;
+  snapshot: unknown;
+}
+
+/** A stored position of a location; covered by its location's `ActorRecord.seq`. */
+export interface PositionRecord {
+  v: number;
+  /** The journal sequence this position reflects: replay applies only later facts to it. */
+  seq: number;
+  sellable: number;
+  reserved: number;
+  shipped: number;
+  other: Record<string, number>;
+  introduced: number;
+  asOf: Record<string, string>;
+}
+
+/** A stored reply to a request with an Idempotency-Key. */
+export interface IdempotencyRecord {
+  v: number;
+  bodyHash: string;
+  status: number;
+  body: unknown;
+  at: number;
+}
+
+/** A configuration document stored as is (products, pools). */
+export interface DocumentRecord<T> {
+  v: number;
+  doc: T;
+}
+
+/** Throws when a record was written by a newer build, so that nothing is misread. */
+export function checkVersion(kind: string, record: { v?: unknown } | undefined): void {
+  if (record === undefined) return;
+  const v = record.v;
+  if (typeof v !== 'number' || v < 1) throw new Error(`stored ${kind} record has no schema version: the data dir is not Fulcrum's or is damaged`);
+  if (v > SCHEMA_VERSION) {
+    throw new Error(`stored ${kind} record has schema version ${v}, this build reads up to ${SCHEMA_VERSION}: run a newer Fulcrum`);
+  }
+}

@@ -1,0 +1,46 @@
+import type { GeoPoint } from './geo.js';
+
+/** One line of an order: a SKU and a whole number of units. */
+export interface OrderLine {
+  sku: string;
+  qty: number;
+}
+
+/** Where the order goes. */
+export interface Destination extends GeoPoint {
+  country: string;
+}
+
+/** How an order may be split across locations. */
+export interface SplitPolicy {
+  allowed: boolean;
+  maxShipments: number;
+  /** Whether one line may be split across locations. */
+  splitLines: boolean;
+}
+
+/** The default when neither the order nor a profile says: up to 3 shipments, lines may split. */
+export const DEFAULT_SPLIT_POLICY: SplitPolicy = { allowed: true, maxShipments: 3, splitLines: true };
+
+export type FulfilmentStatus = 'created' | 'picked' | 'packed' | 'shipped' | 'cancelled';
+
+/** The part of an order one location ships. */
+export interface Fulfilment {
+  id: string;
+  location: string;
+  lines: OrderLine[];
+  status: FulfilmentStatus;
+}
+
+/** One location's share of a sourcing plan. */
+export interface Shipment {
+  location: string;
+  lines: OrderLine[];
+}
+
+/** Sums quantities per SKU, so that the same SKU on two lines counts twice against stock. */
+export function quantitiesBySku(lines: ReadonlyArray<OrderLine>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const l of lines) out.set(l.sku, (out.get(l.sku) ?? 0) + l.qty);
+  return out;
+}

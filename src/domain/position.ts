@@ -1,0 +1,137 @@
+/**
+ * A position is the stock of one SKU at one location, kept as counts by status.
+ *
+ * Invariant (stock conservation): `introduced = sellable + reserved + shipped + sum(other)`, and no count is
+ * ever negative. Units enter or leave only through counts and adjustments (which move `introduced`);
+ * everything else moves units between statuses.
+ */
+export interface Position {
+  /** Free units in the sellable status: on the shelf and not promised to anyone. */
+  sellable: number;
+  /** Units physically present but promised to an order or a hold. */
+  reserved: number;
+  /** Units that left the building in a shipment (kept for the conservation ledger). */
+  shipped: number;
+  /** Units in non-selling statuses: damaged, quality_check, in_transit, refurbished, custom ones. */
+  other: Record<string, number>;
+  /** Net units ever brought in by counts and adjustments. */
+  introduced: number;
+  /** The source system's time of the last absolute count applied, per status (stale counts are ignored). */
+  asOf: Record<string, string>;
+}
+
+/** The statuses Fulcrum knows from the start; users add their own in configuration. */
+export const BUILT_IN_STATUSES = ['sellable', 'damaged', 'quality_check', 'in_transit', 'refurbished'] as const;
+
+/** A position with nothing in it. */
+export function emptyPosition(): Position {
+  return { sellable: 0, reserved: 0, shipped: 0, other: {}, introduced: 0, asOf: {} };
+}
+
+/** Units physically at the location in the sellable status, reserved ones included. */
+export function onHandSellable(p: Position): number {
+  return p.sellable + p.reserved;
+}
+
+/** Units at the location in a status (sellable counts reserved units, which are physically there). */
+export function quantityIn(p: Position, status: string): number {
+  return status === 'sellable' ? onHandSellable(p) : p.other[status] ?? 0;
+}
+
+/** True when the conservation ledger balances and nothing is negative. */
+export function isConserved(p: Position): boolean {
+  let sum = p.sellable + p.reserved + p.shipped;
+  if (p.sellable < 0 || p.reserved < 0 || p.shipped < 0) return false;
+  for (const n of Object.values(p.other)) {
+    if (n < 0) return false;
+    sum += n;
+  }
+  return sum === p.introduced;
+}
+
+/** What an absolute count did: applied or ignored as stale, and whether reservations now exceed stock. */
+export interface CountOutcome {
+  applied: boolean;
+  /** Set when the count is below what is already reserved: the reservations stand, sellable goes to 0. */
+  shortBy?: number;
+}
+
+/** Whether an absolute count with this `asOf` is older than what was already applied (and so ignored). */
+export function isStaleCount(p: Position, status: string, asOf: string | undefined): boolean {
+  if (asOf === undefined) return false;
+  const last = p.asOf[status];
+  return last !== undefined && Date.parse(asOf) < Date.parse(last);
+}
+
+/**
+ * Applies an absolute count of units in a status. For the sellable status the count is physical stock,
+ * reserved units included: sellable becomes `count - reserved`, never below 0.
+ */
+export function applyCount(p: Position, status: string, count: number, asOf: string | undefined): CountOutcome {
+  if (isStaleCount(p, status, asOf)) return { applied: false };
+  if (asOf !== undefined) p.asOf[status] = asOf;
+  if (status === 'sellable') {
+    const next = Math.max(0, count - p.reserved);
+    p.introduced += next - p.sellable;
+    p.sellable = next;
+    return count < p.reserved ? { applied: true, shortBy: p.reserved - count } : { applied: true };
+  }
+  const before = p.other[status] ?? 0;
+  p.introduced += count - before;
+  setOther(p, status, count);
+  return { applied: true };
+}
+
+/** Why a delta cannot be applied, or null when it can. */
+export function checkDelta(p: Position, status: string, delta: number): string | null {
+  const free = status === 'sellable' ? p.sellable : p.other[status] ?? 0;
+  if (free + delta < 0) {
+    const held = status === 'sellable' ? ` (${p.reserved} more are reserved)` : '';
+    return `a delta of ${delta} would take ${status} below 0: ${free} free${held}`;
+  }
+  return null;
+}
+
+/** Applies a delta to a status; the caller checked it with `checkDelta`. */
+export function applyDelta(p: Position, status: string, delta: number): void {
+  p.introduced += delta;
+  if (status === 'sellable') p.sellable += delta;
+  else setOther(p, status, (p.other[status] ?? 0) + delta);
+}
+
+/** Why units cannot move between statuses, or null when they can. */
+export function checkMove(p: Position, from: string, qty: number): string | null {
+  const free = from === 'sellable' ? p.sellable : p.other[from] ?? 0;
+  return free >= qty ? null : `only ${free} units are free in ${from}, ${qty} asked`;
+}
+
+/** Moves units from one status to another; the caller checked it with `checkMove`. */
+export function applyMove(p: Position, from: string, to: string, qty: number): void {
+  if (from === 'sellable') p.sellable -= qty;
+  else setOther(p, from, (p.other[from] ?? 0) - qty);
+  if (to === 'sellable') p.sellable += qty;
+  else setOther(p, to, (p.other[to] ?? 0) + qty);
+}
+
+/** Promises free units to an order or hold. */
+export function reserveUnits(p: Position, qty: number): void {
+  p.sellable -= qty;
+  p.reserved += qty;
+}
+
+/** Returns promised units to the shelf. */
+export function releaseUnits(p: Position, qty: number): void {
+  p.reserved -= qty;
+  p.sellable += qty;
+}
+
+/** Records promised units leaving in a shipment. */
+export function shipUnits(p: Position, qty: number): void {
+  p.reserved -= qty;
+  p.shipped += qty;
+}
+
+function setOther(p: Position, status: string, n: number): void {
+  if (n === 0) delete p.other[status];
+  else p.other[status] = n;
+}

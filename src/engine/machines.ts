@@ -1,0 +1,40 @@
+import type { AnyStateMachine } from 'xstate';
+import { locationMachine, orderMachine } from '../../actors/index.js';
+
+export const LOCATION_MACHINE = 'location@1';
+export const DEFAULT_ORDER_MACHINE = 'order/default@1';
+
+/**
+ * The machines actors run, by a key that names a version (`order/default@1`). A stored actor names its key,
+ * so it rehydrates with the machine it started on even after another version becomes the default: this is
+ * where compiled workflow definitions register.
+ */
+export class MachineCatalog {
+  private readonly machines = new Map<string, AnyStateMachine>();
+  private orderDefault = DEFAULT_ORDER_MACHINE;
+
+  constructor() {
+    this.machines.set(LOCATION_MACHINE, locationMachine);
+    this.machines.set(DEFAULT_ORDER_MACHINE, orderMachine);
+  }
+
+  register(key: string, machine: AnyStateMachine): void {
+    this.machines.set(key, machine);
+  }
+
+  get(key: string): AnyStateMachine {
+    const m = this.machines.get(key);
+    if (!m) throw new Error(`no machine registered as '${key}': a stored actor needs it (was a workflow removed?)`);
+    return m;
+  }
+
+  /** The machine new orders start on. */
+  get defaultOrderMachine(): string {
+    return this.orderDefault;
+  }
+
+  set defaultOrderMachine(key: string) {
+    this.get(key);
+    this.orderDefault = key;
+  }
+}

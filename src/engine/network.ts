@@ -1,0 +1,47 @@
+import type { LocationInfo } from '../../actors/index.js';
+import { SCHEMA_VERSION } from '../../snapshots/index.js';
+import { DomainError } from '../domain/errors.js';
+import type { AvailabilityChange, PoolDefinition, Product } from '../inventory/index.js';
+import type { Engine } from './engine.js';
+import type { Committed } from './step.js';
+
+/** Creates or reconfigures a location (`PUT /locations/:id`). Unchanged configuration records nothing. */
+export function upsertLocation(engine: Engine, id: string, info: LocationInfo): Committed<{ id: string; created: boolean; info: LocationInfo }> {
+  return engine.run((step) => {
+    const entry = engine.location(id);
+    if (!entry) {
+      engine.createLocation(step, id, info);
+      return { id, created: true, info };
+    }
+    if (JSON.stringify(engine.locationInfo(entry)) !== JSON.stringify(info)) {
+      engine.send(step, entry, { type: 'location.configured', info });
+    }
+    return { id, created: false, info };
+  });
+}
+
+/** Creates or replaces a product (`PUT /products/:sku`). */
+export function upsertProduct(engine: Engine, product: Product): Committed<Product> {
+  engine.catalog.set(product);
+  const written = engine.store.products.put(product.sku, { v: SCHEMA_VERSION, doc: product });
+  return { value: product, durable: engine.journal.whenFlushed(written) };
+}
+
+/** Creates or replaces a pool (`PUT /pools/:id`) and republishes the availability it changes. */
+export function upsertPool(engine: Engine, def: PoolDefinition): Committed<PoolDefinition> {
+  for (const loc of def.excludeLocations ?? []) {
+    if (!engine.location(loc)) throw new DomainError('invalid_request', `pool ${def.id} excludes unknown location '${loc}'`, [{ path: 'excludeLocations', message: `unknown location '${loc}'` }]);
+  }
+  if ('ids' in def.locations) {
+    const unknown = def.locations.ids.filter((l) => !engine.location(l));
+    if (unknown.length > 0) {
+      throw new DomainError('invalid_request', `pool ${def.id} names unknown locations`, unknown.map((l) => ({ path: 'locations', message: `unknown location '${l}'` })));
+    }
+  }
+  const changes: AvailabilityChange[] = [];
+  engine.index.setPool(def, changes);
+  const written = engine.store.pools.put(def.id, { v: SCHEMA_VERSION, doc: def });
+  const durable = engine.journal.whenFlushed(written);
+  engine.publishAfter(durable, changes);
+  return { value: def, durable };
+}

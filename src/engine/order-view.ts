@@ -1,0 +1,61 @@
+import type { OrderContext } from '../../actors/index.js';
+import type { Fulfilment } from '../domain/order.js';
+
+/** An order as clients see it (`GET /orders/:id`). */
+export interface OrderView {
+  id: string;
+  ref?: string;
+  status: string;
+  channel: string;
+  pool: string;
+  customer: OrderContext['customer'];
+  deliverTo: OrderContext['deliverTo'];
+  deliveryType: string;
+  collectAt?: string;
+  lines: OrderContext['lines'];
+  split: OrderContext['split'];
+  attributes: Record<string, unknown>;
+  fulfilments: Fulfilment[];
+  createdAt: string;
+  updatedAt: string;
+  cancelReason?: string;
+  /** Which machine (workflow and version) runs the order. */
+  workflow: string;
+  /** The id of the API key that created it (never the key itself). */
+  createdBy: string;
+}
+
+/** A state value as one status string: `reserved`, or `fulfilment.picking` for nested states. */
+export function statusOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    const [key, inner] = Object.entries(value)[0] ?? ['unknown', undefined];
+    return inner === undefined || (typeof inner === 'object' && Object.keys(inner as object).length === 0) ? key : `${key}.${statusOf(inner)}`;
+  }
+  return 'unknown';
+}
+
+/** Builds the client view from an order's context and state value (live or stored snapshot). */
+export function orderView(context: OrderContext, value: unknown, machine: string): OrderView {
+  const view: OrderView = {
+    id: context.id,
+    status: statusOf(value),
+    channel: context.channel,
+    pool: context.pool,
+    customer: context.customer,
+    deliverTo: context.deliverTo,
+    deliveryType: context.deliveryType,
+    lines: context.lines,
+    split: context.split,
+    attributes: context.attributes,
+    fulfilments: context.fulfilments,
+    createdAt: context.createdAt,
+    updatedAt: context.updatedAt,
+    workflow: machine,
+    createdBy: context.createdBy,
+  };
+  if (context.ref !== undefined) view.ref = context.ref;
+  if (context.collectAt !== undefined) view.collectAt = context.collectAt;
+  if (context.cancelReason !== undefined) view.cancelReason = context.cancelReason;
+  return view;
+}

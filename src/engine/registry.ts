@@ -1,0 +1,52 @@
+import type { Actor, AnyStateMachine } from 'xstate';
+import type { locationMachine } from '../../actors/index.js';
+
+interface EntryBase {
+  id: string;
+  /** The last journal sequence applied to this actor. */
+  lastSeq: number;
+  /** The first sequence not yet covered by a stored snapshot; undefined when the actor is clean. */
+  dirtySince?: number;
+}
+
+/** A live location actor and what of it is not yet snapshotted. */
+export interface LocationEntry extends EntryBase {
+  kind: 'location';
+  actor: Actor<typeof locationMachine>;
+  headerDirty: boolean;
+  dirtySkus: Set<string>;
+}
+
+/** A live order actor. */
+export interface OrderEntry extends EntryBase {
+  kind: 'order';
+  machine: string;
+  actor: Actor<AnyStateMachine>;
+  /** Whether the store lists it among open orders (so start-up rehydrates it). */
+  listedOpen: boolean;
+}
+
+export type ActorEntry = LocationEntry | OrderEntry;
+
+/** The live actors by id, and which of them changed since their last snapshot. */
+export class Registry {
+  readonly locations = new Map<string, LocationEntry>();
+  readonly orders = new Map<string, OrderEntry>();
+  readonly dirty = new Set<ActorEntry>();
+
+  /** Records that `entry` took the fact with sequence `seq`. */
+  touch(entry: ActorEntry, seq: number): void {
+    entry.lastSeq = seq;
+    if (entry.dirtySince === undefined) {
+      entry.dirtySince = seq;
+      this.dirty.add(entry);
+    }
+  }
+
+  /** The lowest sequence some live actor still needs from the journal, or undefined when all are clean. */
+  lowWater(): number | undefined {
+    let low: number | undefined;
+    for (const e of this.dirty) if (e.dirtySince !== undefined && (low === undefined || e.dirtySince < low)) low = e.dirtySince;
+    return low;
+  }
+}

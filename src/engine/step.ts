@@ -1,0 +1,37 @@
+import type { Fact } from '../../snapshots/index.js';
+import type { AvailabilityChange } from '../inventory/index.js';
+
+/** Something worth an operator's attention that a step noticed, such as a count below reservations. */
+export interface Signal {
+  type: 'stock.short';
+  location: string;
+  sku: string;
+  shortBy: number;
+}
+
+/**
+ * One command's unit of work. Everything in a step runs synchronously on the engine's thread, so a
+ * check-and-reserve across several locations cannot interleave with another command: this is how Fulcrum
+ * never oversells without locks.
+ */
+export class Step {
+  readonly facts: Fact[] = [];
+  readonly changes: AvailabilityChange[] = [];
+  readonly signals: Signal[] = [];
+
+  constructor(
+    readonly seq: number,
+    readonly at: number,
+  ) {}
+
+  /** The step's time as the ISO string actors receive in events. */
+  get iso(): string {
+    return new Date(this.at).toISOString();
+  }
+}
+
+/** What a command returns: its value now, and a promise that resolves once its facts are on disk. */
+export interface Committed<T> {
+  value: T;
+  durable: Promise<void>;
+}

@@ -1,0 +1,78 @@
+import type { LocationEvent } from '../../actors/index.js';
+import { DomainError } from '../domain/errors.js';
+import { checkDelta, emptyPosition, isStaleCount, type Position } from '../domain/position.js';
+import type { Engine } from './engine.js';
+import type { LocationEntry } from './registry.js';
+import type { Committed } from './step.js';
+
+/** The statuses stock may be counted or adjusted in. */
+export const KNOWN_STATUSES = new Set(['sellable', 'damaged', 'quality_check', 'in_transit', 'refurbished']);
+
+/** The outcome of a stock update: applied or ignored (stale), the position after, and any shortfall. */
+export interface StockUpdateResult {
+  location: string;
+  sku: string;
+  applied: boolean;
+  ignoredReason?: string;
+  /** Set when a count fell below what is reserved: the reservations stand and need attention. */
+  reservedExceedsOnHandBy?: number;
+  position: Position;
+}
+
+/** An absolute count from a source system (`PUT /inventory/:location/:sku`). */
+export function countStock(
+  engine: Engine,
+  location: string,
+  sku: string,
+  update: { onHand: number; status?: string; asOf?: string },
+): Committed<StockUpdateResult> {
+  return engine.run((step) => {
+    const entry = target(engine, location, sku, update.status);
+    const status = update.status ?? 'sellable';
+    const event: LocationEvent = { type: 'stock.counted', sku, status, onHand: update.onHand, at: step.iso };
+    if (update.asOf !== undefined) event.asOf = update.asOf;
+    const before = engine.position(location, sku) ?? emptyPosition();
+    if (isStaleCount(before, status, update.asOf)) {
+      return { ...result(engine, location, sku, false), ignoredReason: `stale: a count as of ${before.asOf[status]} was already applied` };
+    }
+    const applied = engine.send(step, entry, event);
+    const short = step.signals.find((s) => s.type === 'stock.short' && s.sku === sku);
+    const out = result(engine, location, sku, applied);
+    if (short) out.reservedExceedsOnHandBy = short.shortBy;
+    return out;
+  });
+}
+
+/** A change by a delta, with a reason (`POST /inventory/:location/:sku/adjust`). */
+export function adjustStock(
+  engine: Engine,
+  location: string,
+  sku: string,
+  update: { delta: number; status?: string; reason: string },
+): Committed<StockUpdateResult> {
+  return engine.run((step) => {
+    const entry = target(engine, location, sku, update.status);
+    const status = update.status ?? 'sellable';
+    const problem = checkDelta(engine.position(location, sku) ?? emptyPosition(), status, update.delta);
+    if (problem) throw new DomainError('conflict', `cannot adjust ${sku} at ${location}: ${problem}`, [{ path: 'delta', message: problem }]);
+    const event: LocationEvent = { type: 'stock.adjusted', sku, status, delta: update.delta, reason: update.reason, at: step.iso };
+    return result(engine, location, sku, update.delta === 0 ? false : engine.send(step, entry, event));
+  });
+}
+
+function target(engine: Engine, location: string, sku: string, status: string | undefined): LocationEntry {
+  const entry = engine.location(location);
+  if (!entry) throw new DomainError('not_found', `no location '${location}'`);
+  if (!engine.catalog.has(sku)) throw new DomainError('not_found', `no product '${sku}': create it with PUT /products/${sku} first`);
+  if (status !== undefined && !KNOWN_STATUSES.has(status)) {
+    throw new DomainError('invalid_request', `unknown stock status '${status}'`, [
+      { path: 'status', message: `one of: ${[...KNOWN_STATUSES].join(', ')}` },
+    ]);
+  }
+  return entry;
+}
+
+function result(engine: Engine, location: string, sku: string, applied: boolean): StockUpdateResult {
+  const p = engine.position(location, sku) ?? emptyPosition();
+  return { location, sku, applied, position: structuredClone(p) };
+}

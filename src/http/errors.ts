@@ -1,0 +1,34 @@
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { DomainError, type ErrorType } from '../domain/errors.js';
+
+const STATUS: Record<ErrorType, ContentfulStatusCode> = {
+  invalid_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  invalid_state: 409,
+  insufficient_stock: 409,
+  idempotency_mismatch: 422,
+  payload_too_large: 413,
+  rate_limited: 429,
+  unavailable: 503,
+  internal: 500,
+};
+
+/** The HTTP status for a domain error type. */
+export function statusOf(type: ErrorType): ContentfulStatusCode {
+  return STATUS[type];
+}
+
+/** Turns any error into the envelope `{error: {type, message, details}}`; unknown errors become a bare 500. */
+export function errorResponse(c: Context, err: unknown): Response {
+  if (err instanceof DomainError) {
+    const res = c.json({ error: { type: err.type, message: err.message, details: err.details } }, statusOf(err.type));
+    if (err.type === 'unauthorized') res.headers.set('WWW-Authenticate', 'Bearer');
+    return res;
+  }
+  console.error('unexpected error serving', c.req.method, c.req.path, err);
+  return c.json({ error: { type: 'internal', message: 'internal error; the request may not have been applied', details: [] } }, 500);
+}

@@ -1,0 +1,4 @@
+export { createApp } from './app.js';
+export { ApiKeys, bearer, generateKey, ROLES, type Principal, type Role } from './auth.js';
+export type { AppDeps, AppEnv } from './env.js';
+export { Metrics } from './metrics.js';

@@ -1,0 +1,38 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { DomainError } from '../../domain/errors.js';
+import { allow } from '../auth.js';
+import { validate } from '../body.js';
+import type { AppDeps, AppEnv } from '../env.js';
+import { Id } from '../schemas.js';
+
+const Query = z.strictObject({
+  pool: Id.default('default'),
+  sku: z.array(Id).min(1, 'give at least one sku=').max(500),
+  locations: z.enum(['true', 'false']).optional(),
+});
+
+/** `GET /availability?pool=&sku=&sku=[&locations=true]`: a lookup in the availability index. */
+export function availabilityRoutes({ engine }: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.get('/', allow('availability:read'), (c) => {
+    const raw = c.req.queries();
+    const q = validate(
+      Query,
+      { ...Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, k === 'sku' ? v : v[v.length - 1]])), sku: raw.sku ?? [] },
+      'the query is not valid',
+    );
+    if (!engine.index.pool(q.pool)) throw new DomainError('not_found', `no pool '${q.pool}'`);
+    const unknown = q.sku.map((sku, i) => ({ sku, i })).filter(({ sku }) => !engine.catalog.has(sku));
+    if (unknown.length > 0) {
+      throw new DomainError('not_found', 'unknown SKUs', unknown.map(({ sku, i }) => ({ path: `sku[${i}]`, message: `no product '${sku}'` })));
+    }
+    const items = q.sku.map((sku) => {
+      const item: { sku: string; ats: number; locations?: Array<{ id: string; ats: number }> } = { sku, ats: engine.index.ats(q.pool, sku) };
+      if (q.locations === 'true') item.locations = engine.index.breakdown(q.pool, sku);
+      return item;
+    });
+    return c.json({ pool: q.pool, items });
+  });
+  return app;
+}

@@ -1,0 +1,57 @@
+import { Hono } from 'hono';
+import { DomainError } from '../../domain/errors.js';
+import { emptyPosition, onHandSellable, type Position } from '../../domain/position.js';
+import { adjustStock, countStock, type Committed, type Engine, type StockUpdateResult } from '../../engine/index.js';
+import { allow } from '../auth.js';
+import { jsonBody } from '../body.js';
+import type { AppDeps, AppEnv } from '../env.js';
+import { reply } from '../reply.js';
+import { StockAdjustBody, StockCountBody } from '../schemas.js';
+
+/** `PUT/GET /inventory/:location/:sku`, `POST /inventory/:location/:sku/adjust`. */
+export function inventoryRoutes({ engine }: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.put('/:location/:sku', allow('inventory:write'), async (c) => {
+    const body = await jsonBody(c, StockCountBody);
+    return reply(c, 200, view(countStock(engine, c.req.param('location'), c.req.param('sku'), body)));
+  });
+  app.post('/:location/:sku/adjust', allow('inventory:write'), async (c) => {
+    const body = await jsonBody(c, StockAdjustBody);
+    return reply(c, 200, view(adjustStock(engine, c.req.param('location'), c.req.param('sku'), body)));
+  });
+  app.get('/:location/:sku', allow('inventory:read'), (c) => {
+    const { location, sku } = c.req.param();
+    if (!engine.location(location)) throw new DomainError('not_found', `no location '${location}'`);
+    if (!engine.catalog.has(sku)) throw new DomainError('not_found', `no product '${sku}'`);
+    return c.json(positionView(engine, location, sku, engine.position(location, sku) ?? emptyPosition()));
+  });
+  return app;
+}
+
+/** A position as clients see it: physical on hand, what is free, what is promised, and each status. */
+export function positionView(_engine: Engine, location: string, sku: string, p: Position) {
+  return {
+    location,
+    sku,
+    onHand: onHandSellable(p),
+    available: p.sellable,
+    reserved: p.reserved,
+    shipped: p.shipped,
+    statuses: { sellable: onHandSellable(p), ...p.other },
+    inbound: 0,
+    asOf: p.asOf,
+  };
+}
+
+function view(committed: Committed<StockUpdateResult>) {
+  const r = committed.value;
+  return {
+    durable: committed.durable,
+    value: {
+      applied: r.applied,
+      ...(r.ignoredReason !== undefined ? { ignored: r.ignoredReason } : {}),
+      ...(r.reservedExceedsOnHandBy !== undefined ? { reservedExceedsOnHandBy: r.reservedExceedsOnHandBy } : {}),
+      ...positionView(undefined as never, r.location, r.sku, r.position),
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import { Hono } from 'hono';
+import type { LocationInfo } from '../../../actors/index.js';
+import { DomainError } from '../../domain/errors.js';
+import { upsertLocation, type Engine } from '../../engine/index.js';
+import { allow } from '../auth.js';
+import { jsonBody, validate } from '../body.js';
+import type { AppDeps, AppEnv } from '../env.js';
+import { reply } from '../reply.js';
+import { Id, LocationBody } from '../schemas.js';
+
+/** `PUT/GET /locations/:id`, `GET /locations`. */
+export function locationRoutes({ engine }: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.put('/:id', allow('config'), async (c) => {
+    const id = validate(Id, c.req.param('id'), 'the location id in the path is not valid');
+    const body = await jsonBody(c, LocationBody);
+    const committed = upsertLocation(engine, id, body as LocationInfo);
+    return reply(c, committed.value.created ? 201 : 200, { ...committed, value: locationView(engine, id) });
+  });
+  app.get('/', allow('network:read'), (c) => {
+    const items = [...engine.registry.locations.keys()].sort().map((id) => locationView(engine, id));
+    return c.json({ items });
+  });
+  app.get('/:id', allow('network:read'), (c) => {
+    const id = c.req.param('id');
+    if (!engine.location(id)) throw new DomainError('not_found', `no location '${id}'`);
+    return c.json(locationView(engine, id));
+  });
+  return app;
+}
+
+function locationView(engine: Engine, id: string): LocationInfo & { id: string; skus: number } {
+  const entry = engine.location(id)!;
+  return { id, ...engine.locationInfo(entry), skus: entry.actor.getSnapshot().context.positions.size };
+}

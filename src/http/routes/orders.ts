@@ -1,0 +1,44 @@
+import { Hono, type Context } from 'hono';
+import { DomainError } from '../../domain/errors.js';
+import { cancelOrder, listOrders, placeOrder, sendOrderEvent, type OrderView } from '../../engine/index.js';
+import { allow, can } from '../auth.js';
+import { jsonBody, validate } from '../body.js';
+import type { AppDeps, AppEnv } from '../env.js';
+import { idempotent } from '../idempotency.js';
+import { reply } from '../reply.js';
+import { CancelBody, ListOrdersQuery, OrderBody, OrderEventBody } from '../schemas.js';
+
+/** `POST/GET /orders`, `GET /orders/:id`, `POST /orders/:id/events`, `POST /orders/:id/cancel`. */
+export function orderRoutes({ engine, idempotency }: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const once = idempotent(idempotency, () => engine.clock.now());
+
+  app.post('/', allow('orders:create'), once, async (c) => {
+    const body = await jsonBody(c, OrderBody);
+    return reply(c, 201, placeOrder(engine, body, c.get('principal').keyId));
+  });
+  app.get('/', allow('orders:read'), (c) => {
+    const q = validate(ListOrdersQuery, c.req.query(), 'the query is not valid');
+    const mine = can(c.get('principal'), 'orders:read-any') ? {} : { createdBy: c.get('principal').keyId };
+    return c.json(listOrders(engine, { limit: q.limit, ...(q.status ? { status: q.status } : {}), ...(q.cursor ? { cursor: q.cursor } : {}), ...mine }));
+  });
+  app.get('/:id', allow('orders:read'), (c) => c.json(readable(c, engine.order(c.req.param('id')))));
+  app.post('/:id/events', allow('orders:write'), once, async (c) => {
+    const event = await jsonBody(c, OrderEventBody);
+    return reply(c, 200, sendOrderEvent(engine, c.req.param('id'), event));
+  });
+  app.post('/:id/cancel', allow('orders:write'), once, async (c) => {
+    const body = await jsonBody(c, CancelBody, { optional: true });
+    return reply(c, 200, cancelOrder(engine, c.req.param('id'), body.reason ?? 'cancelled'));
+  });
+  return app;
+}
+
+/** The order if this caller may read it; a storefront key sees only its own (others look absent). */
+function readable(c: Context<AppEnv>, order: OrderView | undefined): OrderView {
+  const p = c.get('principal');
+  if (!order || (!can(p, 'orders:read-any') && order.createdBy !== p.keyId)) {
+    throw new DomainError('not_found', `no order '${c.req.param('id')}'`);
+  }
+  return order;
+}

@@ -1,0 +1,28 @@
+import { Hono } from 'hono';
+import { DomainError } from '../../domain/errors.js';
+import { upsertPool } from '../../engine/index.js';
+import type { PoolDefinition } from '../../inventory/index.js';
+import { allow } from '../auth.js';
+import { jsonBody, validate } from '../body.js';
+import type { AppDeps, AppEnv } from '../env.js';
+import { reply } from '../reply.js';
+import { Id, PoolBody } from '../schemas.js';
+
+/** `PUT/GET /pools/:id`, `GET /pools`. */
+export function poolRoutes({ engine }: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.put('/:id', allow('config'), async (c) => {
+    const id = validate(Id, c.req.param('id'), 'the pool id in the path is not valid');
+    const body = await jsonBody(c, PoolBody);
+    const existed = engine.index.pool(id) !== undefined;
+    const def: PoolDefinition = { id, ...body } as PoolDefinition;
+    return reply(c, existed ? 200 : 201, upsertPool(engine, def));
+  });
+  app.get('/', allow('network:read'), (c) => c.json({ items: engine.index.poolIds().sort().map((id) => engine.index.pool(id)) }));
+  app.get('/:id', allow('network:read'), (c) => {
+    const pool = engine.index.pool(c.req.param('id'));
+    if (!pool) throw new DomainError('not_found', `no pool '${c.req.param('id')}'`);
+    return c.json(pool);
+  });
+  return app;
+}

@@ -1,0 +1,138 @@
+import { z } from 'zod';
+
+/** Ids of locations, SKUs, pools: printable, no spaces or slashes, so they are safe in paths and keys. */
+export const Id = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'must be 1-128 characters of letters, digits, . _ : - and start with a letter or digit');
+
+const Country = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code in capitals, such as DE');
+const Name = z.string().min(1).max(200);
+const Count = z.number().int().min(0).max(1_000_000_000);
+const Time = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time such as 2026-11-27T10:00:00Z' });
+
+/** Free-form JSON (attributes, customer fields), bounded in depth and size so it stays cheap to store. */
+const FreeForm = z.record(z.string().max(100), z.unknown()).refine((v) => withinBounds(v, 6, 200), {
+  error: 'must be at most 6 levels deep with at most 200 values',
+});
+
+const Geo = z.strictObject({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) });
+
+const TimeZone = z.string().refine(isTimeZone, { error: 'must be an IANA time zone such as Europe/Berlin' });
+
+export const LocationBody = z.strictObject({
+  name: Name,
+  type: z.string().min(1).max(50).default('warehouse'),
+  geo: Geo,
+  country: Country,
+  capabilities: z.array(z.string().min(1).max(100)).max(100).default([]),
+  capacity: z.strictObject({ maxOpenOrders: Count.optional(), dailyOrders: Count.optional() }).optional(),
+  carrierCutoff: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24h)').optional(),
+  timezone: TimeZone.optional(),
+  tags: z.array(z.string().min(1).max(100)).max(100).default([]),
+  status: z.enum(['active', 'paused', 'closed']).default('active'),
+});
+
+export const ProductBody = z.strictObject({
+  name: Name,
+  attributes: z
+    .looseObject({
+      weightKg: z.number().min(0).max(100_000).optional(),
+      bulky: z.boolean().optional(),
+      fragile: z.boolean().optional(),
+      hazmat: z.boolean().optional(),
+      restricted: z.array(z.string().min(1).max(100)).max(50).optional(),
+      category: z.string().max(200).optional(),
+      price: z.number().min(0).optional(),
+    })
+    .refine((v) => withinBounds(v, 6, 200), { error: 'must be at most 6 levels deep with at most 200 values' })
+    .default({}),
+});
+
+export const StockCountBody = z.strictObject({
+  onHand: Count,
+  status: z.string().min(1).max(50).optional(),
+  asOf: Time.optional(),
+});
+
+export const StockAdjustBody = z.strictObject({
+  delta: z.number().int().min(-1_000_000_000).max(1_000_000_000),
+  status: z.string().min(1).max(50).optional(),
+  reason: z.string().min(1).max(200),
+});
+
+const Line = z.strictObject({ sku: Id, qty: z.number().int().min(1).max(1_000_000) });
+
+export const OrderBody = z
+  .strictObject({
+    ref: z.string().min(1).max(200).optional(),
+    channel: z.string().min(1).max(100).optional(),
+    pool: Id.optional(),
+    customer: z.looseObject({ id: z.string().min(1).max(200) }).refine((v) => withinBounds(v, 6, 200), {
+      error: 'must be at most 6 levels deep with at most 200 values',
+    }),
+    deliverTo: z.strictObject({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180), country: Country }),
+    deliveryType: z.enum(['home', 'collect', 'express']).optional(),
+    collectAt: Id.optional(),
+    lines: z.array(Line).min(1).max(500),
+    split: z
+      .strictObject({ allowed: z.boolean(), maxShipments: z.number().int().min(1).max(20).optional(), splitLines: z.boolean().optional() })
+      .optional(),
+    attributes: FreeForm.optional(),
+  })
+  .superRefine((o, ctx) => {
+    if (o.deliveryType === 'collect' && o.collectAt === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['collectAt'], message: 'is required when deliveryType is collect' });
+    }
+  });
+
+export const OrderEventBody = z.looseObject({
+  type: z.string().min(1).max(100),
+  fulfilmentId: z.string().min(1).max(200).optional(),
+}).refine((v) => withinBounds(v, 6, 200), { error: 'must be at most 6 levels deep with at most 200 values' });
+
+export const CancelBody = z.strictObject({ reason: z.string().min(1).max(500).optional() });
+
+export const PoolBody = z.strictObject({
+  name: Name,
+  channel: z.string().min(1).max(100).optional(),
+  locations: z.union([
+    z.array(Id).max(10_000).transform((ids) => ({ ids })),
+    z.strictObject({ tags: z.array(z.string().min(1).max(100)).min(1).max(100) }),
+    z.literal('all').transform(() => ({ all: true as const })),
+  ]),
+  excludeLocations: z.array(Id).max(10_000).optional(),
+  buffer: z
+    .strictObject({ units: Count.optional(), percent: z.number().min(0).max(100).optional() })
+    .refine((b) => (b.units === undefined) !== (b.percent === undefined), { error: 'give exactly one of units or percent' })
+    .optional(),
+  locationBuffers: z.record(Id, Count).optional(),
+  skuBuffers: z.record(Id, Count).optional(),
+});
+
+export const ListOrdersQuery = z.strictObject({
+  status: z.string().min(1).max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().min(1).max(200).optional(),
+});
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a JSON value stays within a nesting depth and a number of values. */
+function withinBounds(value: unknown, maxDepth: number, maxValues: number): boolean {
+  let count = 0;
+  const walk = (v: unknown, depth: number): boolean => {
+    if (++count > maxValues) return false;
+    if (v === null || typeof v !== 'object') return true;
+    if (depth >= maxDepth) return false;
+    for (const child of Object.values(v)) if (!walk(child, depth + 1)) return false;
+    return true;
+  };
+  return walk(value, 0);
+}

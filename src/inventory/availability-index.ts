@@ -1,0 +1,166 @@
+import { availableToSell, locationContribution } from '../domain/availability.js';
+import { isMember, type MemberCandidate, type PoolDefinition } from './pool.js';
+
+/** A pool's ATS for one SKU changed to `ats`. */
+export interface AvailabilityChange {
+  pool: string;
+  sku: string;
+  ats: number;
+}
+
+interface PoolState {
+  def: PoolDefinition;
+  members: Set<string>;
+  /** Sum over member locations of their contribution, per SKU. */
+  contributed: Map<string, number>;
+}
+
+/**
+ * Available-to-sell per (pool, SKU), kept current by `update` on every position change so that a read is a
+ * map lookup. Holds the free units of every (SKU, location) with stock, which is also what sourcing
+ * enumerates: only locations that hold a SKU are ever looked at.
+ */
+export class AvailabilityIndex {
+  /** Free (sellable, unreserved) units by SKU, then location; only positive entries are kept. */
+  private readonly free = new Map<string, Map<string, number>>();
+  private readonly pools = new Map<string, PoolState>();
+  private readonly poolsOf = new Map<string, PoolState[]>();
+  private readonly locations = new Map<string, MemberCandidate>();
+
+  /** Free units of a SKU by location (only locations holding some). Read-only view. */
+  freeBySku(sku: string): ReadonlyMap<string, number> | undefined {
+    return this.free.get(sku);
+  }
+
+  /** Free units of a SKU at a location. */
+  freeAt(location: string, sku: string): number {
+    return this.free.get(sku)?.get(location) ?? 0;
+  }
+
+  pool(id: string): PoolDefinition | undefined {
+    return this.pools.get(id)?.def;
+  }
+
+  poolIds(): string[] {
+    return [...this.pools.keys()];
+  }
+
+  /** Whether a location contributes to a pool now. */
+  isMember(pool: string, location: string): boolean {
+    return this.pools.get(pool)?.members.has(location) ?? false;
+  }
+
+  /** Available-to-sell for a SKU in a pool (0 for an unknown SKU). */
+  ats(pool: string, sku: string): number {
+    const p = this.pools.get(pool);
+    if (!p) return 0;
+    return availableToSell(p.def, sku, p.contributed.get(sku) ?? 0);
+  }
+
+  /** What one location contributes to a pool for a SKU: its free units less the location buffer. */
+  atsAt(pool: string, location: string, sku: string): number {
+    const p = this.pools.get(pool);
+    if (!p || !p.members.has(location)) return 0;
+    return locationContribution(p.def, location, this.freeAt(location, sku));
+  }
+
+  /** The per-location breakdown of a pool's ATS for a SKU, largest first. */
+  breakdown(pool: string, sku: string): Array<{ id: string; ats: number }> {
+    const out: Array<{ id: string; ats: number }> = [];
+    const p = this.pools.get(pool);
+    const bySku = this.free.get(sku);
+    if (!p || !bySku) return out;
+    for (const [loc, free] of bySku) {
+      if (!p.members.has(loc)) continue;
+      const ats = locationContribution(p.def, loc, free);
+      if (ats > 0) out.push({ id: loc, ats });
+    }
+    return out.sort((a, b) => b.ats - a.ats || (a.id < b.id ? -1 : 1));
+  }
+
+  /** Records a position's free units; returns the pools whose ATS for the SKU changed. */
+  update(location: string, sku: string, freeNow: number, changes: AvailabilityChange[]): void {
+    let bySku = this.free.get(sku);
+    const before = bySku?.get(location) ?? 0;
+    if (before === freeNow) return;
+    if (freeNow > 0) {
+      if (!bySku) this.free.set(sku, (bySku = new Map()));
+      bySku.set(location, freeNow);
+    } else if (bySku) {
+      bySku.delete(location);
+      if (bySku.size === 0) this.free.delete(sku);
+    }
+    for (const p of this.poolsOf.get(location) ?? []) {
+      const delta = locationContribution(p.def, location, freeNow) - locationContribution(p.def, location, before);
+      if (delta !== 0) this.addContribution(p, sku, delta, changes);
+    }
+  }
+
+  /** Adds or updates a location (status, tags), moving its contributions between pools as membership changes. */
+  setLocation(location: MemberCandidate, changes: AvailabilityChange[]): void {
+    this.locations.set(location.id, location);
+    for (const p of this.pools.values()) this.refreshMembership(p, location, changes);
+  }
+
+  /** Adds or replaces a pool definition and recomputes what it affects. */
+  setPool(def: PoolDefinition, changes: AvailabilityChange[]): void {
+    const old = this.pools.get(def.id);
+    const before = new Map<string, number>();
+    if (old) {
+      for (const sku of old.contributed.keys()) before.set(sku, this.ats(def.id, sku));
+      for (const loc of old.members) this.detach(old, loc);
+    }
+    const p: PoolState = { def, members: new Set(), contributed: new Map() };
+    this.pools.set(def.id, p);
+    for (const loc of this.locations.values()) {
+      if (isMember(def, loc)) this.attach(p, loc.id);
+    }
+    for (const [sku, free] of this.free) {
+      let sum = 0;
+      for (const [loc, n] of free) if (p.members.has(loc)) sum += locationContribution(def, loc, n);
+      if (sum !== 0) p.contributed.set(sku, sum);
+    }
+    const skus = new Set([...before.keys(), ...p.contributed.keys()]);
+    for (const sku of skus) {
+      const ats = this.ats(def.id, sku);
+      if (ats !== (before.get(sku) ?? 0)) changes.push({ pool: def.id, sku, ats });
+    }
+  }
+
+  private refreshMembership(p: PoolState, loc: MemberCandidate, changes: AvailabilityChange[]): void {
+    const was = p.members.has(loc.id);
+    const now = isMember(p.def, loc);
+    if (was === now) return;
+    if (now) this.attach(p, loc.id);
+    else this.detach(p, loc.id);
+    const sign = now ? 1 : -1;
+    for (const [sku, bySku] of this.free) {
+      const n = bySku.get(loc.id);
+      if (n === undefined) continue;
+      const delta = sign * locationContribution(p.def, loc.id, n);
+      if (delta !== 0) this.addContribution(p, sku, delta, changes);
+    }
+  }
+
+  private attach(p: PoolState, loc: string): void {
+    p.members.add(loc);
+    const list = this.poolsOf.get(loc) ?? [];
+    list.push(p);
+    this.poolsOf.set(loc, list);
+  }
+
+  private detach(p: PoolState, loc: string): void {
+    p.members.delete(loc);
+    const list = this.poolsOf.get(loc);
+    if (list) this.poolsOf.set(loc, list.filter((x) => x !== p));
+  }
+
+  private addContribution(p: PoolState, sku: string, delta: number, changes: AvailabilityChange[]): void {
+    const before = availableToSell(p.def, sku, p.contributed.get(sku) ?? 0);
+    const sum = (p.contributed.get(sku) ?? 0) + delta;
+    if (sum === 0) p.contributed.delete(sku);
+    else p.contributed.set(sku, sum);
+    const after = availableToSell(p.def, sku, sum);
+    if (after !== before) changes.push({ pool: p.def.id, sku, ats: after });
+  }
+}

@@ -1,0 +1,3 @@
+export { AvailabilityIndex, type AvailabilityChange } from './availability-index.js';
+export { Catalog, type Product, type ProductAttributes } from './catalog.js';
+export { DEFAULT_POOL, isMember, type MemberCandidate, type PoolDefinition, type PoolSelector } from './pool.js';

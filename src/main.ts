@@ -1,0 +1,60 @@
+import { ConfigError, loadConfig, usage } from './config.js';
+import { loadDemo } from './demo.js';
+import { startServer } from './server.js';
+
+/** Process entry: config -> open store -> recover -> serve. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.argv.slice(2), process.env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(`fulcrum: ${e.message}`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  if (config.help) {
+    console.log(usage());
+    return;
+  }
+  const server = await startServer(config);
+  const { engine, running } = server;
+  const r = running.recovery;
+  console.log(`fulcrum: data dir ${config.dataDir} (recovered ${r.locations} locations, ${r.openOrders} open orders, ${r.factsReplayed} journal facts in ${r.ms} ms)`);
+  if (config.demo) {
+    if (engine.registry.locations.size > 0) {
+      console.log('fulcrum: --demo skipped: the data dir already holds a network');
+    } else {
+      const demo = await loadDemo(engine);
+      console.log(`fulcrum: demo network loaded: ${demo.locations} locations, ${demo.products} SKUs (${demo.sampleSkus.join(', ')}, ...), pools ${demo.pools.join(', ')}`);
+    }
+  }
+  console.log(`fulcrum: listening on ${server.url}`);
+  if (server.generatedAdminKey) {
+    console.log(`fulcrum: no FULCRUM_API_KEYS set; an admin key was generated and stored in ${config.dataDir}/admin.key`);
+    console.log(`fulcrum: authenticate with:  -H "Authorization: Bearer ${server.generatedAdminKey}"`);
+  } else {
+    console.log(`fulcrum: authenticate with "Authorization: Bearer <key>" using a key from FULCRUM_API_KEYS`);
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`fulcrum: ${signal}: finishing requests, writing snapshots, closing the store`);
+    server.close().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        console.error('fulcrum: shutdown failed:', e);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((e: unknown) => {
+  console.error('fulcrum: failed to start:', e instanceof Error ? e.message : e);
+  process.exit(1);
+});
