@@ -8,5 +8,6 @@ export {
   type IdempotencyRecord,
   type JournalEntry,
   type PositionRecord,
+  type StoredState,
 } from './records.js';
 export { closeStore, openStore, type Store } from './store.js';

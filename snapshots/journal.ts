@@ -22,6 +22,9 @@ export class Journal {
   private readonly store: Store;
   private readonly onFatal: FatalHandler;
   private oldest: number;
+  private lastCommit: Promise<boolean> | undefined;
+  /** Transactions that carried journal entries: appends in one event turn share one (group commit). */
+  commits = 0;
 
   constructor(store: Store, onFatal: FatalHandler) {
     this.store = store;
@@ -43,6 +46,10 @@ export class Journal {
     const seq = this.next++;
     const entry: JournalEntry = { v: SCHEMA_VERSION, seq, at, facts };
     const written = this.store.journal.put(seq, entry);
+    if (written !== this.lastCommit) {
+      this.lastCommit = written;
+      this.commits++;
+    }
     return { seq, durable: this.whenFlushed(written) };
   }
 

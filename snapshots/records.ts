@@ -10,7 +10,14 @@ export const SCHEMA_VERSION = 1;
 /** An event applied to an actor, or the creation of one, with everything that was decided. */
 export type Fact =
   | { actor: string; event: { type: string; [k: string]: unknown } }
-  | { actor: string; create: { machine: string; input: unknown } };
+  | { actor: string; create: { machine: string; input: unknown } }
+  | { actor: string; create: { machine: string; state: StoredState } };
+
+/** A machine state as stored: its value and context (order machines use no history states or children). */
+export interface StoredState {
+  value: unknown;
+  context: unknown;
+}
 
 /** One journal entry: the facts of one command, applied atomically, in the order they were applied. */
 export interface JournalEntry {
@@ -30,6 +37,7 @@ export interface ActorRecord {
   machine: string;
   /** True once the actor reached a final state: it is not rehydrated at start (passivated). */
   final: boolean;
+  /** Orders: `StoredState`; locations: XState's persisted snapshot with positions stored apart. */
   snapshot: unknown;
 }
 

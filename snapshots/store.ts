@@ -10,6 +10,8 @@ import {
   type PositionRecord,
 } from './records.js';
 
+const STRUCTURES = Symbol.for('fulcrum.structures');
+
 /** The LMDB environment and its databases. One writer (this process); reads are synchronous. */
 export interface Store {
   root: RootDatabase;
@@ -39,9 +41,12 @@ export function openStore(dataDir: string): Store {
   const store: Store = {
     root,
     meta: root.openDB<unknown, string>({ name: 'meta' }),
-    journal: root.openDB<JournalEntry, number>({ name: 'journal' }),
-    actors: root.openDB<ActorRecord, string>({ name: 'actors' }),
-    positions: root.openDB<PositionRecord, [string, string]>({ name: 'positions' }),
+    // Encoding runs on the engine's thread for every write, so it is chosen by measurement: plain MessagePack
+    // for the journal (inline records were 1.6x slower per entry), shared structures for snapshots (half the
+    // bytes of plain, same speed) where many records share a shape.
+    journal: root.openDB<JournalEntry, number>({ name: 'journal', encoder: { useRecords: false } } as never),
+    actors: root.openDB<ActorRecord, string>({ name: 'actors', sharedStructuresKey: STRUCTURES }),
+    positions: root.openDB<PositionRecord, [string, string]>({ name: 'positions', sharedStructuresKey: STRUCTURES }),
     openOrders: root.openDB<true, string>({ name: 'open-orders' }),
     products: root.openDB<DocumentRecord<unknown>, string>({ name: 'products' }),
     pools: root.openDB<DocumentRecord<unknown>, string>({ name: 'pools' }),

@@ -11,6 +11,8 @@ export interface Config {
   demo: boolean;
   maxBodyBytes: number;
   snapshotIntervalMs: number;
+  /** Test-only negative control (FULCRUM_UNSAFE_EARLY_ACK=1): acknowledge before the commit. Never in production. */
+  unsafeEarlyAck: boolean;
 }
 
 /** A setting with a bad value; the message names the setting and says what it accepts. */
@@ -63,6 +65,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config & { h
     apiKeys: apiKeys(pick(SETTINGS.apiKeys)),
     maxBodyBytes: integer(pick(SETTINGS.maxBodyBytes), 1024 * 1024, 1024, 1024 * 1024 * 1024),
     snapshotIntervalMs: integer(pick(SETTINGS.snapshotIntervalMs), 1000, 10, 3_600_000),
+    unsafeEarlyAck: env.FULCRUM_UNSAFE_EARLY_ACK === '1',
   };
 }
 

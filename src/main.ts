@@ -18,6 +18,9 @@ async function main(): Promise<void> {
     console.log(usage());
     return;
   }
+  if (config.unsafeEarlyAck) {
+    console.error('fulcrum: WARNING: FULCRUM_UNSAFE_EARLY_ACK=1 acknowledges before the commit: acknowledged orders WILL be lost on a crash. Test use only.');
+  }
   const server = await startServer(config);
   const { engine, running } = server;
   const r = running.recovery;

@@ -10,7 +10,6 @@ import { ApiKeys, createApp, generateKey, Metrics } from './http/index.js';
 export interface ServerOptions extends Partial<Omit<Config, 'dataDir'>> {
   dataDir: string;
   onFatal?: (error: Error) => void;
-  unsafeEarlyAck?: boolean;
 }
 
 /** A listening Fulcrum server. */
@@ -88,6 +87,7 @@ function registerGauges(metrics: Metrics, running: RunningEngine): void {
   metrics.gauge('fulcrum_orders_rejected_total', 'Orders refused for insufficient stock since start.', () => engine.counters.ordersRejected);
   metrics.gauge('fulcrum_journal_steps_total', 'Commands journaled since start.', () => engine.counters.steps);
   metrics.gauge('fulcrum_journal_facts_total', 'Facts journaled since start.', () => engine.counters.facts);
+  metrics.gauge('fulcrum_journal_commits_total', 'LMDB transactions that carried journal entries (group commits).', () => engine.journal.commits);
   metrics.gauge('fulcrum_journal_next_seq', 'The next journal sequence.', () => engine.journal.nextSeq);
   metrics.gauge('fulcrum_stock_short_total', 'Counts that fell below reservations since start.', () => engine.counters.stockShortSignals);
   metrics.gauge('fulcrum_live_orders', 'Order actors in memory.', () => engine.registry.orders.size);

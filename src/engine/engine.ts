@@ -1,4 +1,4 @@
-import { createActor, type AnyStateMachine, type Snapshot } from 'xstate';
+import { createActor, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import {
   locationMachine,
   touchedSkus,
@@ -7,7 +7,6 @@ import {
   type LocationInfo,
   type OrderContext,
   type OrderEffect,
-  type OrderInput,
 } from '../../actors/index.js';
 import { Journal, type Fact, type Store } from '../../snapshots/index.js';
 import { DomainError } from '../domain/errors.js';
@@ -148,10 +147,14 @@ export class Engine {
 
   /** Sends an event to an actor inside a step; returns whether the actor accepted it (and so it became a fact). */
   send(step: Step, entry: ActorEntry, event: { type: string; [k: string]: unknown }): boolean {
-    const before = entry.actor.getSnapshot();
-    entry.actor.send(event as never);
-    if (entry.actor.getSnapshot() === before) return false;
-    step.facts.push({ actor: actorKey(entry), event: event as Fact extends { event: infer E } ? E : never });
+    if (entry.kind === 'location') {
+      const before = entry.actor.getSnapshot();
+      entry.actor.send(event as never);
+      if (entry.actor.getSnapshot() === before) return false;
+    } else if (!this.deliver(entry, event)) {
+      return false;
+    }
+    step.facts.push({ actor: actorKey(entry), event });
     this.registry.touch(entry, step.seq);
     if (entry.kind === 'location') this.afterLocationEvent(step, entry, event as LocationEvent);
     else this.drainEffects(step);
@@ -168,11 +171,14 @@ export class Engine {
     return entry;
   }
 
-  /** Creates an order actor inside a step, on the catalog's current default order machine. */
-  createOrder(step: Step, input: OrderInput): OrderEntry {
+  /**
+   * Creates an order inside a step, directly in the state intake decided (`reserved`, with its fulfilments):
+   * the fact records that state, so replay restores it without re-deciding. The actor starts dormant.
+   */
+  createOrder(step: Step, value: string, context: OrderContext): OrderEntry {
     const machine = this.machines.defaultOrderMachine;
-    const entry = this.spawnOrder(input.id, machine, createActor(this.machines.get(machine), { input }));
-    step.facts.push({ actor: `ord:${input.id}`, create: { machine, input } });
+    const entry = this.registerOrder(context.id, machine, this.machines.get(machine).resolveState({ value, context }));
+    step.facts.push({ actor: `ord:${context.id}`, create: { machine, state: { value, context } } });
     this.registry.touch(entry, step.seq);
     return entry;
   }
@@ -186,23 +192,41 @@ export class Engine {
     return entry;
   }
 
-  /** Registers a started order actor (new or rehydrated). @internal */
-  spawnOrder(id: string, machine: string, actor: OrderEntry['actor']): OrderEntry {
-    const entry: OrderEntry = { kind: 'order', id, machine, actor, lastSeq: 0, listedOpen: false };
+  /** Registers an open order with its (dormant) snapshot. @internal */
+  registerOrder(id: string, machine: string, snapshot: AnyMachineSnapshot): OrderEntry {
+    const entry: OrderEntry = { kind: 'order', id, machine, snapshot, lastSeq: 0, listedOpen: false };
+    this.registry.orders.set(id, entry);
+    return entry;
+  }
+
+  /** Activates a dormant order for one event; keeps the new snapshot when the event was accepted. */
+  private deliver(entry: OrderEntry, event: { type: string }): boolean {
+    const actor = createActor(this.machines.get(entry.machine), { snapshot: entry.snapshot });
     // Effects are acted on only while a command runs; during replay their facts are already in the journal.
     actor.on('*', (effect: { type: string }) => {
       if (this.current) this.effects.push({ from: entry, effect: effect as OrderEffect });
     });
     actor.start();
-    this.registry.orders.set(id, entry);
-    return entry;
+    const before = actor.getSnapshot();
+    actor.send(event);
+    const after = actor.getSnapshot();
+    actor.stop();
+    if (after === before) return false;
+    entry.snapshot = after;
+    return true;
   }
 
   /** Applies a journaled event during recovery (no step, no effects). @internal */
   replay(entry: ActorEntry, event: { type: string; [k: string]: unknown }, seq: number): void {
-    const before = entry.actor.getSnapshot();
-    entry.actor.send(event as never);
-    if (entry.actor.getSnapshot() === before) {
+    let accepted: boolean;
+    if (entry.kind === 'location') {
+      const before = entry.actor.getSnapshot();
+      entry.actor.send(event as never);
+      accepted = entry.actor.getSnapshot() !== before;
+    } else {
+      accepted = this.deliver(entry, event);
+    }
+    if (!accepted) {
       throw new Error(`journal fact ${seq} (${event.type}) was refused by ${actorKey(entry)} on replay: the stored state is inconsistent`);
     }
     this.registry.touch(entry, seq);
@@ -229,10 +253,7 @@ export class Engine {
   /** An order as clients see it, live, passivated or stored. */
   order(id: string): OrderView | undefined {
     const live = this.registry.orders.get(id);
-    if (live) {
-      const s = live.actor.getSnapshot() as Snapshot<unknown> & { context: OrderContext; value: unknown };
-      return orderView(s.context, s.value, live.machine);
-    }
+    if (live) return orderView(live.snapshot.context as OrderContext, live.snapshot.value, live.machine);
     const passivating = this.passivating.get(id);
     if (passivating) return passivating;
     const record = this.store.actors.get(`ord:${id}`);
@@ -281,9 +302,6 @@ export class Engine {
 export function actorKey(entry: ActorEntry): string {
   return entry.kind === 'location' ? `loc:${entry.id}` : `ord:${entry.id}`;
 }
-
-/** A machine's state snapshot as stored, with context. */
-export type StoredSnapshot = Snapshot<unknown> & { context: Record<string, unknown>; value: unknown };
 
 export type { AnyStateMachine };
 

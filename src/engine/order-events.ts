@@ -25,7 +25,7 @@ export function sendOrderEvent(engine: Engine, id: string, event: { type: string
   }
   return engine.run((step) => {
     const entry = liveOrder(engine, id);
-    const snap = entry.actor.getSnapshot() as OrderSnapshot;
+    const snap = entry.snapshot as unknown as OrderSnapshot;
     if (typeof event.fulfilmentId === 'string' && !snap.context.fulfilments.some((f) => f.id === event.fulfilmentId)) {
       throw new DomainError('invalid_request', `order ${id} has no fulfilment '${event.fulfilmentId}'`, [
         { path: 'fulfilmentId', message: `not one of: ${snap.context.fulfilments.map((f) => f.id).join(', ')}` },
@@ -41,7 +41,7 @@ export function sendOrderEvent(engine: Engine, id: string, event: { type: string
 export function cancelOrder(engine: Engine, id: string, reason: string): Committed<OrderView> {
   return engine.run((step) => {
     const entry = liveOrder(engine, id);
-    const snap = entry.actor.getSnapshot() as OrderSnapshot;
+    const snap = entry.snapshot as unknown as OrderSnapshot;
     if (!engine.send(step, entry, { type: 'order.cancelled', reason, at: step.iso })) throw notAccepted(id, snap, 'cancel');
     return engine.order(id)!;
   });

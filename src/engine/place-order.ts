@@ -1,4 +1,4 @@
-import type { OrderInput } from '../../actors/index.js';
+import type { OrderContext } from '../../actors/index.js';
 import { DomainError, type ErrorDetail } from '../domain/errors.js';
 import { DEFAULT_SPLIT_POLICY, type Destination, type Fulfilment, type OrderLine, type SplitPolicy } from '../domain/order.js';
 import type { Engine } from './engine.js';
@@ -62,7 +62,7 @@ export function placeOrder(engine: Engine, cmd: PlaceOrder, createdBy: string): 
         throw new Error(`location ${f.location} refused a reservation the availability index allowed`);
       }
     }
-    const input: OrderInput = {
+    const input: OrderContext = {
       id,
       channel: cmd.channel ?? 'default',
       pool,
@@ -74,11 +74,12 @@ export function placeOrder(engine: Engine, cmd: PlaceOrder, createdBy: string): 
       attributes: cmd.attributes ?? {},
       createdAt: step.iso,
       createdBy,
+      updatedAt: step.iso,
+      fulfilments,
     };
     if (cmd.ref !== undefined) input.ref = cmd.ref;
     if (cmd.collectAt !== undefined) input.collectAt = cmd.collectAt;
-    const order = engine.createOrder(step, input);
-    engine.send(step, order, { type: 'order.sourced', fulfilments, at: step.iso });
+    engine.createOrder(step, 'reserved', input);
     engine.counters.ordersPlaced++;
     return engine.order(id)!;
   });

@@ -1,6 +1,6 @@
-import { createActor } from 'xstate';
-import { locationMachine, touchedSkus, type LocationContext, type LocationEvent, type OrderInput } from '../../actors/index.js';
-import { checkVersion, type Fact, type PositionRecord } from '../../snapshots/index.js';
+import { createActor, type AnyMachineSnapshot } from 'xstate';
+import { locationMachine, touchedSkus, type LocationContext, type LocationEvent } from '../../actors/index.js';
+import { checkVersion, type Fact, type PositionRecord, type StoredState } from '../../snapshots/index.js';
 import type { Position } from '../domain/position.js';
 import { DEFAULT_POOL, type AvailabilityChange, type PoolDefinition, type Product } from '../inventory/index.js';
 import type { Engine } from './engine.js';
@@ -57,7 +57,7 @@ export function recover(engine: Engine): RecoveryReport {
     const record = store.actors.get(`ord:${id}`);
     checkVersion('order', record);
     if (!record) throw new Error(`open order ${id} has no stored snapshot: the data dir is damaged`);
-    const entry = engine.spawnOrder(id, record.machine, createActor(engine.machines.get(record.machine), { snapshot: record.snapshot as never }));
+    const entry = engine.registerOrder(id, record.machine, restore(engine, record.machine, record.snapshot as StoredState));
     entry.lastSeq = record.seq;
     entry.listedOpen = true;
     covered.orders.set(id, record.seq);
@@ -95,7 +95,7 @@ function replayFact(engine: Engine, fact: Fact, seq: number, covered: Covered): 
   if (kind === 'loc') {
     if ('create' in fact) {
       if (engine.location(id)) return false;
-      const input = fact.create.input as { id: string; info: LocationContext['info'] };
+      const input = (fact.create as { input: { id: string; info: LocationContext['info'] } }).input;
       const entry = engine.spawnLocation(id, createActor(locationMachine, { input }));
       engine.registry.touch(entry, seq);
       entry.headerDirty = true;
@@ -121,18 +121,23 @@ function replayFact(engine: Engine, fact: Fact, seq: number, covered: Covered): 
     const record = engine.store.actors.get(`ord:${id}`);
     if (record && record.seq >= seq) return false;
     if ('create' in fact) {
-      entry = engine.spawnOrder(id, fact.create.machine, createActor(engine.machines.get(fact.create.machine), { input: fact.create.input as OrderInput }));
-      engine.registry.touch(entry, seq);
+      const { machine, state } = fact.create as { machine: string; state: StoredState };
+      engine.registry.touch(engine.registerOrder(id, machine, restore(engine, machine, state)), seq);
       return true;
     }
     if (!record) throw new Error(`journal fact ${seq} names order ${id}, which does not exist: the data dir is damaged`);
-    entry = engine.spawnOrder(id, record.machine, createActor(engine.machines.get(record.machine), { snapshot: record.snapshot as never }));
+    entry = engine.registerOrder(id, record.machine, restore(engine, record.machine, record.snapshot as StoredState));
     entry.lastSeq = record.seq;
     covered.orders.set(id, record.seq);
   }
   if ('create' in fact || seq <= (covered.orders.get(id) ?? 0)) return false;
   engine.replay(entry, fact.event, seq);
   return true;
+}
+
+/** A dormant order snapshot from its stored value and context. */
+function restore(engine: Engine, machine: string, state: StoredState): AnyMachineSnapshot {
+  return engine.machines.get(machine).resolveState({ value: state.value as never, context: state.context });
 }
 
 function rebuildIndex(engine: Engine): void {

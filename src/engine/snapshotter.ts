@@ -1,6 +1,6 @@
 import { setImmediate as yieldTurn } from 'node:timers/promises';
 import type { OrderContext } from '../../actors/index.js';
-import { SCHEMA_VERSION } from '../../snapshots/index.js';
+import { SCHEMA_VERSION, type StoredState } from '../../snapshots/index.js';
 import type { Engine } from './engine.js';
 import { LOCATION_MACHINE } from './machines.js';
 import { orderView } from './order-view.js';
@@ -120,15 +120,10 @@ export class Snapshotter {
 
   private writeOrder(entry: OrderEntry): void {
     const { store, registry } = this.engine;
-    const live = entry.actor.getSnapshot();
+    const live = entry.snapshot;
     const final = live.status === 'done';
-    const written = store.actors.put(`ord:${entry.id}`, {
-      v: SCHEMA_VERSION,
-      seq: entry.lastSeq,
-      machine: entry.machine,
-      final,
-      snapshot: entry.actor.getPersistedSnapshot(),
-    });
+    const state: StoredState = { value: live.value, context: live.context };
+    const written = store.actors.put(`ord:${entry.id}`, { v: SCHEMA_VERSION, seq: entry.lastSeq, machine: entry.machine, final, snapshot: state });
     this.check(written);
     this.stats.actorsWritten++;
     this.clean(entry);
@@ -142,7 +137,6 @@ export class Snapshotter {
     const view = orderView(live.context as OrderContext, live.value, entry.machine);
     this.engine.passivating.set(entry.id, view);
     written.then(() => this.engine.passivating.delete(entry.id), () => undefined);
-    entry.actor.stop();
     registry.orders.delete(entry.id);
     this.stats.passivated++;
   }

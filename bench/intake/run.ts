@@ -1,0 +1,175 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { cpuMicros, fixed, writeResult } from '../lib/report.js';
+
+/**
+ * Flash-sale intake: one hot SKU with large stock. (a) a bare Hono POST that parses the body and answers 201,
+ * (b) Fulcrum's POST /orders with durable acknowledgement; same connections and duration, alternated.
+ * Usage: node dist/bench/intake/run.js [--seconds 10] [--rounds 2] [--connections 100] [--smoke]
+ */
+const args = parseArgs(process.argv.slice(2));
+const SMOKE = args.smoke === true;
+const SECONDS = SMOKE ? 2 : Number(args.seconds ?? 10);
+const ROUNDS = SMOKE ? 1 : Number(args.rounds ?? 2);
+const CONNECTIONS = Number(args.connections ?? 100);
+const KEY = 'bench-admin-key-000001';
+const ORDER = JSON.stringify({
+  ref: 'flash',
+  customer: { id: 'cust-1', email: 'someone@example.com' },
+  deliverTo: { lat: 52.52, lon: 13.405, country: 'DE' },
+  lines: [{ sku: 'HOT-1', qty: 1 }],
+  attributes: { campaign: 'black-friday' },
+});
+
+interface Run {
+  target: 'bare' | 'fulcrum';
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  cpuUsPerReq: number;
+  requests: number;
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'fulcrum-intake-'));
+  const bare = await start(fileURLToPath(new URL('./bare-hono.js', import.meta.url)), []);
+  const fulcrum = await start(fileURLToPath(new URL('../../src/main.js', import.meta.url)), ['--data-dir', dataDir, '--port', '0'], {
+    FULCRUM_API_KEYS: `${KEY}:admin`,
+  });
+  try {
+    await seed(fulcrum.url);
+    const runs: Run[] = [];
+    const commitsBefore = await metric(fulcrum.url, 'fulcrum_journal_commits_total');
+    const ordersBefore = await metric(fulcrum.url, 'fulcrum_orders_placed_total');
+    // Warm both up so JIT and connection setup do not count against either.
+    await load(bare, 'bare', 1);
+    await load(fulcrum, 'fulcrum', 1);
+    for (let r = 0; r < ROUNDS; r++) {
+      runs.push(await load(bare, 'bare', SECONDS));
+      runs.push(await load(fulcrum, 'fulcrum', SECONDS));
+    }
+    const commits = (await metric(fulcrum.url, 'fulcrum_journal_commits_total')) - commitsBefore;
+    const orders = (await metric(fulcrum.url, 'fulcrum_orders_placed_total')) - ordersBefore;
+    const text = report(runs, commits, orders);
+    console.log(text);
+    const cmd = `npm run bench:intake${SMOKE ? ' -- --smoke' : ''}`;
+    writeResult('intake', cmd, text, SMOKE);
+    const bad = runs.filter((x) => x.non2xx > 0 || x.errors > 0);
+    if (bad.length > 0) {
+      console.error('some requests failed:', JSON.stringify(bad));
+      process.exitCode = 1;
+    }
+  } finally {
+    bare.child.kill('SIGTERM');
+    fulcrum.child.kill('SIGTERM');
+    await Promise.all([bare.exited, fulcrum.exited]);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function report(runs: Run[], commits: number, orders: number): string {
+  const avg = (t: Run['target'], f: (r: Run) => number) => {
+    const xs = runs.filter((r) => r.target === t).map(f);
+    return xs.reduce((a, b) => a + b, 0) / xs.length;
+  };
+  const rows = runs.map((r) => `| ${r.target} | ${fixed(r.rps, 0)} | ${fixed(r.p50, 1)} | ${fixed(r.p99, 1)} | ${fixed(r.cpuUsPerReq, 0)} | ${r.non2xx + r.errors} |`);
+  const ratio = avg('fulcrum', (r) => r.rps) / avg('bare', (r) => r.rps);
+  return [
+    `${CONNECTIONS} connections, ${SECONDS} s per run, ${ROUNDS} alternated round(s) of (a) bare Hono and (b) Fulcrum; autocannon in the bench process, each server in its own process.`,
+    '',
+    '| target | req/s | p50 ms | p99 ms | server CPU µs/req | failed |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    `- Throughput ratio Fulcrum / bare Hono: **${fixed(ratio, 2)}** (goal >= 0.6)`,
+    `- Fulcrum p99: **${fixed(avg('fulcrum', (r) => r.p99), 1)} ms** (goal <= 25 ms)`,
+    `- Server CPU per request: bare ${fixed(avg('bare', (r) => r.cpuUsPerReq), 0)} µs, Fulcrum ${fixed(avg('fulcrum', (r) => r.cpuUsPerReq), 0)} µs`,
+    `- Group commit: ${commits} journal commits for ${orders} orders = **${fixed(commits / Math.max(1, orders), 3)} commits (fsyncs) per order**`,
+  ].join('\n');
+}
+
+async function load(server: Server, target: Run['target'], seconds: number): Promise<Run> {
+  const cpu0 = cpuMicros(server.child.pid!);
+  const result = await autocannon({
+    url: `${server.url}/orders`,
+    method: 'POST',
+    connections: CONNECTIONS,
+    duration: seconds,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+    body: ORDER,
+  });
+  const cpu = cpuMicros(server.child.pid!) - cpu0;
+  const requests = result.requests.total;
+  return {
+    target,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    cpuUsPerReq: cpu / Math.max(1, requests),
+    requests,
+  };
+}
+
+interface Server {
+  url: string;
+  child: ChildProcess;
+  exited: Promise<void>;
+}
+
+async function start(entry: string, argv: string[], env: Record<string, string> = {}): Promise<Server> {
+  const child = spawn(process.execPath, [entry, ...argv], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`${entry} exited with ${code}: ${out}`)));
+  });
+  return { url, child, exited };
+}
+
+async function seed(url: string): Promise<void> {
+  const put = async (path: string, body: unknown) => {
+    const r = await fetch(url + path, { method: 'PUT', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (r.status >= 300) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+  };
+  for (const [id, lat, lon] of [['BER', 52.52, 13.4], ['HAM', 53.55, 9.99], ['MUC', 48.14, 11.58]] as const) {
+    await put(`/locations/${id}`, { name: id, geo: { lat, lon }, country: 'DE' });
+  }
+  await put('/products/HOT-1', { name: 'Flash sale item' });
+  for (const id of ['BER', 'HAM', 'MUC']) await put(`/inventory/${id}/HOT-1`, { onHand: 100_000_000 });
+}
+
+async function metric(url: string, name: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${KEY}` } })).text();
+  const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+  return m ? Number(m[1]) : NaN;
+}
+
+function parseArgs(argv: string[]): Record<string, string | true> {
+  const out: Record<string, string | true> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith('--')) continue;
+    const next = argv[i + 1];
+    if (next !== undefined && !next.startsWith('--')) out[a.slice(2)] = argv[++i]!;
+    else out[a.slice(2)] = true;
+  }
+  return out;
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,45 @@
+import { execSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root (benches run from dist/bench/...). */
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+/** The machine a figure was measured on: date, cores, CPU, memory, Node version. */
+export function machine(): string {
+  let nproc = String(availableParallelism());
+  try {
+    nproc = execSync('nproc').toString().trim();
+  } catch {
+    /* nproc missing: keep Node's count */
+  }
+  return [
+    `- Date: ${new Date().toISOString()}`,
+    `- Machine: \`nproc\` = ${nproc}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB`,
+    `- Node: ${process.version}`,
+  ].join('\n');
+}
+
+/** Writes `bench/results/<name>.md` with the machine and the command, unless `dryRun`. */
+export function writeResult(name: string, command: string, body: string, dryRun = false): string {
+  const text = `# ${name}\n\n${machine()}\n- Command: \`${command}\`\n\n${body.trim()}\n`;
+  if (!dryRun) {
+    const file = join(ROOT, 'bench', 'results', `${name}.md`);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text);
+  }
+  return text;
+}
+
+/** CPU time (user + system) of a process in microseconds, from /proc (USER_HZ = 100 on Linux). */
+export function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
+}
+
+/** A value with a fixed number of decimals. */
+export function fixed(n: number, digits = 1): string {
+  return Number.isFinite(n) ? n.toFixed(digits) : 'n/a';
+}

@@ -1,0 +1,90 @@
+import { startServer, type RunningServer } from '../../src/server.js';
+import { tempDataDir } from './tmp.js';
+
+export const KEYS = {
+  admin: 'test-admin-key-0001',
+  ops: 'test-ops-key-000001',
+  storefront: 'test-storefront-key1',
+  storefront2: 'test-storefront-key2',
+} as const;
+
+export interface TestServer {
+  server: RunningServer;
+  url: string;
+  dir: string;
+  /** Calls the API; `body` objects are sent as JSON, strings as they are. */
+  call(method: string, path: string, body?: unknown, options?: { key?: string | null; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  stop(): Promise<void>;
+}
+
+/** An in-process server on a random port with a fresh data dir and one key per role. */
+export async function startTestServer(options: { dir?: string } = {}): Promise<TestServer> {
+  const tmp = options.dir ? { dir: options.dir, cleanup: () => undefined } : tempDataDir();
+  const server = await startServer({
+    dataDir: tmp.dir,
+    port: 0,
+    apiKeys: [
+      { key: KEYS.admin, role: 'admin' },
+      { key: KEYS.ops, role: 'ops' },
+      { key: KEYS.storefront, role: 'storefront' },
+      { key: KEYS.storefront2, role: 'storefront' },
+    ],
+    onFatal: (e) => {
+      throw e;
+    },
+  });
+  return {
+    server,
+    url: server.url,
+    dir: tmp.dir,
+    async call(method, path, body, opts = {}) {
+      const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+      const key = opts.key === undefined ? KEYS.admin : opts.key;
+      if (key !== null) headers.authorization = `Bearer ${key}`;
+      let payload: string | undefined;
+      if (body !== undefined) {
+        payload = typeof body === 'string' ? body : JSON.stringify(body);
+        headers['content-type'] ??= 'application/json';
+      }
+      const res = await fetch(server.url + path, { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        /* not JSON: keep the text */
+      }
+      return { status: res.status, body: parsed, headers: res.headers };
+    },
+    async stop() {
+      await server.close();
+      tmp.cleanup();
+    },
+  };
+}
+
+/** Creates locations (id -> [lat, lon]), products and stock over HTTP. */
+export async function seedHttp(
+  t: TestServer,
+  spec: { locations: Record<string, [number, number]>; skus: string[]; stock: Array<[string, string, number]> },
+): Promise<void> {
+  for (const [id, [lat, lon]] of Object.entries(spec.locations)) {
+    const r = await t.call('PUT', `/locations/${id}`, { name: id, geo: { lat, lon }, country: 'DE' });
+    if (r.status >= 300) throw new Error(`seeding location ${id}: ${r.status} ${JSON.stringify(r.body)}`);
+  }
+  for (const sku of spec.skus) {
+    const r = await t.call('PUT', `/products/${sku}`, { name: sku });
+    if (r.status >= 300) throw new Error(`seeding product ${sku}: ${r.status} ${JSON.stringify(r.body)}`);
+  }
+  for (const [loc, sku, onHand] of spec.stock) {
+    const r = await t.call('PUT', `/inventory/${loc}/${sku}`, { onHand });
+    if (r.status >= 300) throw new Error(`seeding stock ${loc}/${sku}: ${r.status} ${JSON.stringify(r.body)}`);
+  }
+}
+
+export const BERLIN = { lat: 52.52, lon: 13.405, country: 'DE' };
+
+/** A valid order body for one line. */
+export function orderBody(sku: string, qty = 1, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { customer: { id: 'c-1' }, deliverTo: BERLIN, lines: [{ sku, qty }], ...extra };
+}
