@@ -32,7 +32,7 @@ export class Journal {
     let last = 0;
     for (const key of store.journal.getKeys({ reverse: true, limit: 1 })) last = key;
     this.next = Math.max(last, numberOr(store.meta.get('journal.lastSeq'), 0)) + 1;
-    this.oldest = 0;
+    this.oldest = this.next;
     for (const key of store.journal.getKeys({ limit: 1 })) this.oldest = key;
   }
 
@@ -82,19 +82,20 @@ export class Journal {
     }
   }
 
-  /** Removes entries below `seq` (all covered by snapshots), at most one chunk per call. */
+  /**
+   * Removes entries below `seq` (all covered by snapshots), at most one chunk per call. Sequences are
+   * gap-free, so this deletes by number without reading: entries still in the current write batch are not
+   * visible to reads yet, and deletes queued after their puts land in the same or a later transaction.
+   */
   truncateBefore(seq: number): void {
-    if (seq <= this.oldest) return;
-    let removed = 0;
-    let last = this.oldest;
-    for (const key of this.store.journal.getKeys({ start: this.oldest, end: seq, limit: TRUNCATE_CHUNK })) {
+    const end = Math.min(seq, this.oldest + TRUNCATE_CHUNK, this.next);
+    if (end <= this.oldest) return;
+    for (let key = this.oldest; key < end; key++) {
       this.store.journal.remove(key).catch((e: unknown) => this.onFatal(asError(e)));
-      last = key;
-      removed++;
     }
     // The highest sequence must survive truncation, or a restart would reuse numbers.
     this.store.meta.put('journal.lastSeq', this.next - 1).catch((e: unknown) => this.onFatal(asError(e)));
-    this.oldest = removed === TRUNCATE_CHUNK ? last + 1 : seq;
+    this.oldest = end;
   }
 }
 

@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     const orders = (await metric(fulcrum.url, 'fulcrum_orders_placed_total')) - ordersBefore;
     const text = report(runs, commits, orders);
     console.log(text);
-    const cmd = `npm run bench:intake${SMOKE ? ' -- --smoke' : ''}`;
+    const cmd = ['npm run bench:intake', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ');
     writeResult('intake', cmd, text, SMOKE);
     const bad = runs.filter((x) => x.non2xx > 0 || x.errors > 0);
     if (bad.length > 0) {

@@ -1,0 +1,79 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import {
+  applyCount,
+  applyDelta,
+  applyMove,
+  checkDelta,
+  checkMove,
+  emptyPosition,
+  isConserved,
+  releaseUnits,
+  reserveUnits,
+  shipUnits,
+} from '../../src/domain/position.js';
+
+test('an absolute count sets physical stock; reserved units stay reserved', () => {
+  const p = emptyPosition();
+  applyCount(p, 'sellable', 10, undefined);
+  reserveUnits(p, 4);
+  const outcome = applyCount(p, 'sellable', 6, undefined);
+  assert.equal(outcome, { applied: true });
+  assert.equal([p.sellable, p.reserved], [2, 4]);
+  assert.ok(isConserved(p));
+});
+
+test('a count below what is reserved is applied, sellable goes to 0, and the shortfall is reported', () => {
+  const p = emptyPosition();
+  applyCount(p, 'sellable', 10, undefined);
+  reserveUnits(p, 8);
+  const outcome = applyCount(p, 'sellable', 5, undefined);
+  assert.equal(outcome, { applied: true, shortBy: 3 });
+  assert.equal([p.sellable, p.reserved], [0, 8]);
+  assert.ok(isConserved(p), 'the ledger still balances');
+});
+
+test('a count older than the last applied one is ignored', () => {
+  const p = emptyPosition();
+  applyCount(p, 'sellable', 10, '2026-11-27T10:00:00Z');
+  assert.equal(applyCount(p, 'sellable', 3, '2026-11-27T09:00:00Z'), { applied: false });
+  assert.is(p.sellable, 10);
+  assert.equal(applyCount(p, 'sellable', 3, '2026-11-27T11:00:00Z'), { applied: true });
+  assert.is(p.sellable, 3);
+});
+
+test('deltas never take a status below 0', () => {
+  const p = emptyPosition();
+  applyCount(p, 'sellable', 3, undefined);
+  reserveUnits(p, 2);
+  assert.match(checkDelta(p, 'sellable', -2) ?? '', /below 0: 1 free \(2 more are reserved\)/);
+  assert.is(checkDelta(p, 'sellable', -1), null);
+  applyDelta(p, 'sellable', -1);
+  applyDelta(p, 'damaged', 4);
+  assert.equal(p.other, { damaged: 4 });
+  assert.ok(isConserved(p));
+});
+
+test('moving units between statuses conserves them', () => {
+  const p = emptyPosition();
+  applyCount(p, 'sellable', 10, undefined);
+  assert.is(checkMove(p, 'sellable', 11), 'only 10 units are free in sellable, 11 asked');
+  applyMove(p, 'sellable', 'damaged', 4);
+  applyMove(p, 'damaged', 'refurbished', 1);
+  assert.equal([p.sellable, p.other], [6, { damaged: 3, refurbished: 1 }]);
+  assert.ok(isConserved(p));
+});
+
+test('reserve, release and ship move units and keep the ledger', () => {
+  const p = emptyPosition();
+  applyCount(p, 'sellable', 10, undefined);
+  reserveUnits(p, 5);
+  releaseUnits(p, 2);
+  shipUnits(p, 3);
+  assert.equal([p.sellable, p.reserved, p.shipped], [7, 0, 3]);
+  assert.ok(isConserved(p));
+  p.reserved = -1;
+  assert.not.ok(isConserved(p), 'a negative count breaks conservation');
+});
+
+test.run();
