@@ -7,5 +7,7 @@ export {
   type LocationInfo,
   type LocationInput,
   type LocationStatus,
+  type ReservationLine,
 } from './location.js';
 export { orderMachine, type OrderContext, type OrderEffect, type OrderEvent, type OrderInput } from './order.js';
+export { holdMachine, type HoldContext, type HoldEffect, type HoldEvent } from './hold.js';

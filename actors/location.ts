@@ -47,9 +47,14 @@ export type LocationEvent =
   | { type: 'stock.counted'; sku: string; status: string; onHand: number; asOf?: string; at: string }
   | { type: 'stock.adjusted'; sku: string; status: string; delta: number; reason: string; at: string }
   | { type: 'stock.moved'; sku: string; from: string; to: string; qty: number; reason: string; at: string }
-  | { type: 'stock.reserved'; ref: string; lines: OrderLine[] }
+  | { type: 'stock.reserved'; ref: string; lines: ReservationLine[] }
   | { type: 'stock.released'; ref: string; lines: OrderLine[] }
   | { type: 'stock.shipped'; ref: string; lines: OrderLine[] };
+
+/** A reserved line; `from` names the statuses the units come from when sellable alone does not cover them. */
+export interface ReservationLine extends OrderLine {
+  from?: Record<string, number>;
+}
 
 /** What a location tells the engine beyond its state: a count that fell below what is reserved. */
 export type LocationEmitted = { type: 'stock.short'; location: string; sku: string; shortBy: number };
@@ -66,6 +71,30 @@ function position(ctx: LocationContext, sku: string): Position {
     ctx.positions.set(sku, p);
   }
   return p;
+}
+
+function hasReservable(ctx: LocationContext, lines: ReadonlyArray<ReservationLine>): boolean {
+  // Sum per SKU and status first: an event may name the same SKU on two lines.
+  const need = new Map<string, Map<string, number>>();
+  for (const l of lines) {
+    const bySku = need.get(l.sku) ?? new Map<string, number>();
+    need.set(l.sku, bySku);
+    const from = l.from ?? { sellable: l.qty };
+    let sum = 0;
+    for (const [status, n] of Object.entries(from)) {
+      bySku.set(status, (bySku.get(status) ?? 0) + n);
+      sum += n;
+    }
+    if (sum !== l.qty) return false;
+  }
+  for (const [sku, byStatus] of need) {
+    const p = ctx.positions.get(sku);
+    for (const [status, n] of byStatus) {
+      const have = !p ? 0 : status === 'sellable' ? p.sellable : p.other[status] ?? 0;
+      if (have < n) return false;
+    }
+  }
+  return true;
 }
 
 function hasFree(ctx: LocationContext, lines: ReadonlyArray<OrderLine>, bucket: 'sellable' | 'reserved'): boolean {
@@ -89,7 +118,7 @@ export const locationMachine = setup({
   guards: {
     isActive: ({ event }) => event.type === 'location.configured' && event.info.status === 'active',
     isPaused: ({ event }) => event.type === 'location.configured' && event.info.status === 'paused',
-    canReserve: ({ context, event }) => event.type === 'stock.reserved' && hasFree(context, event.lines, 'sellable'),
+    canReserve: ({ context, event }) => event.type === 'stock.reserved' && hasReservable(context, event.lines),
     canRelease: ({ context, event }) =>
       (event.type === 'stock.released' || event.type === 'stock.shipped') && hasFree(context, event.lines, 'reserved'),
     canAdjust: ({ context, event }) =>
@@ -126,7 +155,7 @@ export const locationMachine = setup({
     }),
     reserve: assign(({ context, event }) => {
       if (event.type !== 'stock.reserved') return {};
-      for (const l of event.lines) reserveUnits(position(context, l.sku), l.qty);
+      for (const l of event.lines) reserveUnits(position(context, l.sku), l.qty, l.from);
       return { rev: context.rev + 1 };
     }),
     release: assign(({ context, event }) => {

@@ -17,6 +17,8 @@ export interface OrderInput {
   createdAt: string;
   /** The API key (its id, never the secret) that created the order: storefront keys read only their own. */
   createdBy: string;
+  /** The cart hold the order consumed, if any. */
+  holdId?: string;
 }
 
 export interface OrderContext extends OrderInput {

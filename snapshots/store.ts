@@ -19,10 +19,11 @@ export interface Store {
   journal: Database<JournalEntry, number>;
   actors: Database<ActorRecord, string>;
   positions: Database<PositionRecord, [string, string]>;
-  /** Ids of orders that are not final, so start-up rehydrates open work without scanning history. */
-  openOrders: Database<true, string>;
+  /** Keys (`ord:<id>`, `hld:<id>`) of entities that are not final, so start-up rehydrates open work without scanning history. */
+  openEntities: Database<true, string>;
   products: Database<DocumentRecord<unknown>, string>;
   pools: Database<DocumentRecord<unknown>, string>;
+  statuses: Database<DocumentRecord<unknown>, string>;
   idempotency: Database<IdempotencyRecord, string>;
   path: string;
 }
@@ -47,9 +48,10 @@ export function openStore(dataDir: string): Store {
     journal: root.openDB<JournalEntry, number>({ name: 'journal', encoder: { useRecords: false } } as never),
     actors: root.openDB<ActorRecord, string>({ name: 'actors', sharedStructuresKey: STRUCTURES }),
     positions: root.openDB<PositionRecord, [string, string]>({ name: 'positions', sharedStructuresKey: STRUCTURES }),
-    openOrders: root.openDB<true, string>({ name: 'open-orders' }),
+    openEntities: root.openDB<true, string>({ name: 'open-entities' }),
     products: root.openDB<DocumentRecord<unknown>, string>({ name: 'products' }),
     pools: root.openDB<DocumentRecord<unknown>, string>({ name: 'pools' }),
+    statuses: root.openDB<DocumentRecord<unknown>, string>({ name: 'statuses' }),
     idempotency: root.openDB<IdempotencyRecord, string>({ name: 'idempotency' }),
     path,
   };

@@ -113,9 +113,49 @@ export function applyMove(p: Position, from: string, to: string, qty: number): v
   else setOther(p, to, (p.other[to] ?? 0) + qty);
 }
 
-/** Promises free units to an order or hold. */
-export function reserveUnits(p: Position, qty: number): void {
-  p.sellable -= qty;
+/** Units free to promise: sellable ones plus those in statuses that count toward availability. */
+export function freeUnits(p: Position, counting: ReadonlyArray<string>): number {
+  let n = p.sellable;
+  for (const s of counting) n += p.other[s] ?? 0;
+  return n;
+}
+
+/**
+ * Where a reservation of `qty` units takes them from: sellable first, then the counting statuses in order.
+ * Undefined when sellable alone suffices (the common case: the event then carries no breakdown).
+ */
+export function reservationSources(p: Position, qty: number, counting: ReadonlyArray<string>): Record<string, number> | undefined {
+  if (p.sellable >= qty) return undefined;
+  const from: Record<string, number> = {};
+  let left = qty;
+  for (const status of ['sellable', ...counting]) {
+    const have = status === 'sellable' ? p.sellable : p.other[status] ?? 0;
+    const take = Math.min(have, left);
+    if (take > 0) from[status] = take;
+    left -= take;
+    if (left === 0) break;
+  }
+  return from;
+}
+
+/** Whether the units a reservation names are there. */
+export function canReserve(p: Position, qty: number, from: Record<string, number> | undefined): boolean {
+  if (!from) return p.sellable >= qty;
+  let sum = 0;
+  for (const [status, n] of Object.entries(from)) {
+    if ((status === 'sellable' ? p.sellable : p.other[status] ?? 0) < n) return false;
+    sum += n;
+  }
+  return sum === qty;
+}
+
+/** Promises free units to an order or hold, from sellable or from the named statuses. */
+export function reserveUnits(p: Position, qty: number, from?: Record<string, number>): void {
+  if (!from) p.sellable -= qty;
+  else for (const [status, n] of Object.entries(from)) {
+    if (status === 'sellable') p.sellable -= n;
+    else setOther(p, status, (p.other[status] ?? 0) - n);
+  }
   p.reserved += qty;
 }
 

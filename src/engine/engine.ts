@@ -8,17 +8,18 @@ import {
   type OrderContext,
   type OrderEffect,
 } from '../../actors/index.js';
-import { Journal, type Fact, type Store } from '../../snapshots/index.js';
+import { Journal, type Fact, type StoredState, type Store } from '../../snapshots/index.js';
 import { DomainError } from '../domain/errors.js';
-import type { Position } from '../domain/position.js';
-import { AvailabilityIndex, Catalog, type AvailabilityChange } from '../inventory/index.js';
+import { freeUnits, reservationSources, type Position } from '../domain/position.js';
+import { AvailabilityIndex, Catalog, StatusCatalog, type AvailabilityChange } from '../inventory/index.js';
 import { simplePlacement, type Placement } from '../sourcing/simple-placement.js';
 import { systemClock, type Clock } from './clock.js';
 import { LOCATION_MACHINE, MachineCatalog } from './machines.js';
 import { OrderIds } from './order-ids.js';
 import { orderView, type OrderView } from './order-view.js';
-import { Registry, type ActorEntry, type LocationEntry, type OrderEntry } from './registry.js';
+import { ENTITY_PREFIX, Registry, type ActorEntry, type EntityEntry, type EntityKind, type LocationEntry } from './registry.js';
 import { Step, type Committed, type Signal } from './step.js';
+import { TimerWheel } from './timers.js';
 
 export interface EngineOptions {
   store: Store;
@@ -61,15 +62,20 @@ export class Engine {
   readonly registry = new Registry();
   readonly index = new AvailabilityIndex();
   readonly catalog = new Catalog();
+  readonly statuses = new StatusCatalog();
   readonly machines = new MachineCatalog();
-  readonly orderIds = new OrderIds();
+  readonly orderIds = new OrderIds('ord');
+  readonly holdIds = new OrderIds('hld');
   readonly journal: Journal;
   readonly counters: EngineCounters = { steps: 0, facts: 0, ordersPlaced: 0, ordersRejected: 0, stockShortSignals: 0 };
-  /** Finished orders whose final snapshot is written but maybe not yet readable from the store. */
-  readonly passivating = new Map<string, OrderView>();
+  /** Finished entities (by actor key) whose final snapshot is written but maybe not yet readable from the store. */
+  readonly passivating = new Map<string, { machine: string; state: StoredState }>();
+  readonly timers = new TimerWheel();
 
   private current: Step | undefined;
-  private readonly effects: Array<{ from: OrderEntry; effect: OrderEffect }> = [];
+  private readonly effects: Array<{ from: EntityEntry; effect: OrderEffect }> = [];
+  private timerHandle: NodeJS.Timeout | undefined;
+  private timerAt: number | undefined;
   private readonly listeners = new Set<(c: CommittedChanges) => void>();
   private readonly onFatal: (error: Error) => void;
   private readonly unsafeEarlyAck: boolean;
@@ -121,6 +127,7 @@ export class Engine {
       this.current = undefined;
       this.effects.length = 0;
     }
+    if (this.timers.next() !== this.timerAt) this.armTimers();
     if (step.facts.length === 0) return { value, durable: RESOLVED };
     this.counters.steps++;
     this.counters.facts += step.facts.length;
@@ -161,6 +168,24 @@ export class Engine {
     return true;
   }
 
+  /**
+   * Reserves lines at a location for an order or hold, taking units from sellable first and then from the
+   * statuses that count toward availability; the event records where each unit came from. A refusal here
+   * means the index and the actor disagree, which the caller's step turns into a fatal error.
+   */
+  reserve(step: Step, location: string, ref: string, lines: ReadonlyArray<{ sku: string; qty: number }>): void {
+    const entry = this.registry.locations.get(location);
+    const counting = this.statuses.counting;
+    const withSources = lines.map((l) => {
+      const p = entry?.actor.getSnapshot().context.positions.get(l.sku);
+      const from = p && counting.length > 0 ? reservationSources(p, l.qty, counting) : undefined;
+      return from ? { sku: l.sku, qty: l.qty, from } : { sku: l.sku, qty: l.qty };
+    });
+    if (!entry || !this.send(step, entry, { type: 'stock.reserved', ref, lines: withSources })) {
+      throw new Error(`location ${location} refused a reservation for ${ref} that the availability index allowed`);
+    }
+  }
+
   /** Creates a location actor inside a step. */
   createLocation(step: Step, id: string, info: LocationInfo): LocationEntry {
     const entry = this.spawnLocation(id, createActor(locationMachine, { input: { id, info } }));
@@ -172,15 +197,21 @@ export class Engine {
   }
 
   /**
-   * Creates an order inside a step, directly in the state intake decided (`reserved`, with its fulfilments):
-   * the fact records that state, so replay restores it without re-deciding. The actor starts dormant.
+   * Creates an entity inside a step, directly in the state the command decided (an order `reserved` with its
+   * fulfilments, a hold `active` with its allocations): the fact records that state, so replay restores it
+   * without re-deciding. The actor starts dormant.
    */
-  createOrder(step: Step, value: string, context: OrderContext): OrderEntry {
-    const machine = this.machines.defaultOrderMachine;
-    const entry = this.registerOrder(context.id, machine, this.machines.get(machine).resolveState({ value, context }));
-    step.facts.push({ actor: `ord:${context.id}`, create: { machine, state: { value, context } } });
+  createEntity(step: Step, kind: EntityKind, machine: string, value: string, context: { id: string }): EntityEntry {
+    const entry = this.registerEntity(kind, context.id, machine, this.machines.get(machine).resolveState({ value, context }));
+    step.facts.push({ actor: `${ENTITY_PREFIX[kind]}:${context.id}`, create: { machine, state: { value, context } } });
     this.registry.touch(entry, step.seq);
+    this.trackTimers(entry);
     return entry;
+  }
+
+  /** Creates an order on the catalog's current default order machine. */
+  createOrder(step: Step, value: string, context: OrderContext): EntityEntry {
+    return this.createEntity(step, 'order', this.machines.defaultOrderMachine, value, context);
   }
 
   /** Registers a started location actor (new or rehydrated). @internal */
@@ -192,15 +223,15 @@ export class Engine {
     return entry;
   }
 
-  /** Registers an open order with its (dormant) snapshot. @internal */
-  registerOrder(id: string, machine: string, snapshot: AnyMachineSnapshot): OrderEntry {
-    const entry: OrderEntry = { kind: 'order', id, machine, snapshot, lastSeq: 0, listedOpen: false };
-    this.registry.orders.set(id, entry);
+  /** Registers an open entity with its (dormant) snapshot. @internal */
+  registerEntity(kind: EntityKind, id: string, machine: string, snapshot: AnyMachineSnapshot): EntityEntry {
+    const entry: EntityEntry = { kind, id, machine, snapshot, lastSeq: 0, listedOpen: false };
+    this.registry.entities(kind).set(id, entry);
     return entry;
   }
 
-  /** Activates a dormant order for one event; keeps the new snapshot when the event was accepted. */
-  private deliver(entry: OrderEntry, event: { type: string }): boolean {
+  /** Activates a dormant entity for one event; keeps the new snapshot when the event was accepted. */
+  private deliver(entry: EntityEntry, event: { type: string }): boolean {
     const actor = createActor(this.machines.get(entry.machine), { snapshot: entry.snapshot });
     // Effects are acted on only while a command runs; during replay their facts are already in the journal.
     actor.on('*', (effect: { type: string }) => {
@@ -213,6 +244,7 @@ export class Engine {
     actor.stop();
     if (after === before) return false;
     entry.snapshot = after;
+    this.trackTimers(entry);
     return true;
   }
 
@@ -252,14 +284,66 @@ export class Engine {
 
   /** An order as clients see it, live, passivated or stored. */
   order(id: string): OrderView | undefined {
-    const live = this.registry.orders.get(id);
-    if (live) return orderView(live.snapshot.context as OrderContext, live.snapshot.value, live.machine);
-    const passivating = this.passivating.get(id);
+    const found = this.entityState('order', id);
+    return found && orderView(found.state.context as OrderContext, found.state.value, found.machine);
+  }
+
+  /** An entity's state and machine, whether open (in memory), passivating, or stored. */
+  entityState(kind: EntityKind, id: string): { machine: string; state: StoredState } | undefined {
+    const live = this.registry.entities(kind).get(id);
+    if (live) return { machine: live.machine, state: { value: live.snapshot.value, context: live.snapshot.context } };
+    const key = `${ENTITY_PREFIX[kind]}:${id}`;
+    const passivating = this.passivating.get(key);
     if (passivating) return passivating;
-    const record = this.store.actors.get(`ord:${id}`);
-    if (!record) return undefined;
-    const s = record.snapshot as { context: OrderContext; value: unknown };
-    return orderView(s.context, s.value, record.machine);
+    const record = this.store.actors.get(key);
+    return record && { machine: record.machine, state: record.snapshot as StoredState };
+  }
+
+  /** Fires every timer due now, in one step. Called by the wheel's alarm; tests call it after moving a clock. */
+  fireDueTimers(): number {
+    if (this.failed || this.current) return 0;
+    const due = this.timers.takeDue(this.clock.now());
+    if (due.length === 0) return 0;
+    let fired = 0;
+    this.run((step) => {
+      for (const t of due) {
+        const entry = this.registry.entities(t.kind).get(t.id);
+        const timers = (entry?.snapshot.context as { timers?: Record<string, string> } | undefined)?.timers;
+        if (!entry || timers?.[t.name] !== t.deadline) continue;
+        if (this.send(step, entry, { type: 'timer.fired', name: t.name, at: step.iso })) fired++;
+      }
+    });
+    this.armTimers();
+    return fired;
+  }
+
+  /** Sets the alarm for the earliest deadline (0 ms when one is already due). */
+  armTimers(): void {
+    const next = this.timers.next();
+    if (next === undefined || next === this.timerAt) return;
+    if (this.timerHandle) clearTimeout(this.timerHandle);
+    this.timerAt = next;
+    // setTimeout takes at most 2^31-1 ms; a later deadline re-arms when this one fires.
+    const delay = Math.min(Math.max(0, next - this.clock.now()), 2 ** 31 - 1);
+    this.timerHandle = setTimeout(() => {
+      this.timerHandle = undefined;
+      this.timerAt = undefined;
+      this.fireDueTimers();
+      this.armTimers();
+    }, delay);
+    this.timerHandle.unref();
+  }
+
+  /** Stops the alarm (shutdown). */
+  stopTimers(): void {
+    if (this.timerHandle) clearTimeout(this.timerHandle);
+    this.timerHandle = undefined;
+    this.timerAt = undefined;
+  }
+
+  private trackTimers(entry: EntityEntry): void {
+    this.timers.track(entry.kind, entry);
+    if (!this.current && this.timerAt !== undefined) this.armTimers();
   }
 
   private afterLocationEvent(step: Step, entry: LocationEntry, event: LocationEvent): void {
@@ -271,7 +355,8 @@ export class Engine {
     }
     for (const sku of touchedSkus(event)) {
       entry.dirtySkus.add(sku);
-      this.index.update(entry.id, sku, ctx.positions.get(sku)?.sellable ?? 0, step.changes);
+      const p = ctx.positions.get(sku);
+      this.index.update(entry.id, sku, p ? freeUnits(p, this.statuses.counting) : 0, step.changes);
     }
   }
 
@@ -279,10 +364,10 @@ export class Engine {
     while (this.effects.length > 0) {
       const { from, effect } = this.effects.shift()!;
       const loc = this.registry.locations.get(effect.location);
-      if (!loc) throw new Error(`order ${from.id} asked to move stock at unknown location ${effect.location}`);
+      if (!loc) throw new Error(`${from.kind} ${from.id} asked to move stock at unknown location ${effect.location}`);
       const type = effect.type === 'stock.release' ? 'stock.released' : 'stock.shipped';
       if (!this.send(step, loc, { type, ref: effect.ref, lines: effect.lines } as LocationEvent)) {
-        throw new Error(`location ${loc.id} refused ${type} for order ${from.id}: reservations and orders disagree`);
+        throw new Error(`location ${loc.id} refused ${type} for ${from.kind} ${from.id}: reservations and their owners disagree`);
       }
     }
   }
@@ -298,9 +383,9 @@ export class Engine {
   }
 }
 
-/** The journal key of an actor: `loc:<id>` or `ord:<id>`. */
+/** The journal key of an actor: `loc:<id>`, `ord:<id>`, `hld:<id>`. */
 export function actorKey(entry: ActorEntry): string {
-  return entry.kind === 'location' ? `loc:${entry.id}` : `ord:${entry.id}`;
+  return entry.kind === 'location' ? `loc:${entry.id}` : `${ENTITY_PREFIX[entry.kind]}:${entry.id}`;
 }
 
 export type { AnyStateMachine };

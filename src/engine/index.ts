@@ -1,8 +1,9 @@
 export { systemClock, type Clock } from './clock.js';
 export { Engine, type CommittedChanges, type EngineCounters, type EngineOptions } from './engine.js';
+export { activeHold, holdView, placeHold, releaseHold, type HoldView, type PlaceHold } from './holds.js';
 export { IDEMPOTENCY_TTL_MS, IdempotencyKeys, type StoredReply } from './idempotency.js';
-export { DEFAULT_ORDER_MACHINE, LOCATION_MACHINE, MachineCatalog } from './machines.js';
-export { upsertLocation, upsertPool, upsertProduct } from './network.js';
+export { DEFAULT_ORDER_MACHINE, HOLD_MACHINE, LOCATION_MACHINE, MachineCatalog } from './machines.js';
+export { upsertLocation, upsertPool, upsertProduct, upsertStatus } from './network.js';
 export { openEngine, type OpenEngineOptions, type RunningEngine } from './open-engine.js';
 export { cancelOrder, sendOrderEvent } from './order-events.js';
 export { listOrders, type ListOrdersQuery, type OrderPage } from './order-listing.js';
@@ -11,4 +12,4 @@ export { placeOrder, type PlaceOrder } from './place-order.js';
 export { type RecoveryReport } from './recovery.js';
 export { Snapshotter, type SnapshotStats } from './snapshotter.js';
 export type { Committed, Signal, Step } from './step.js';
-export { adjustStock, countStock, KNOWN_STATUSES, type StockUpdateResult } from './stock-updates.js';
+export { adjustStock, countStock, moveStock, type StockUpdateResult } from './stock-updates.js';

@@ -1,8 +1,9 @@
 import type { AnyStateMachine } from 'xstate';
-import { locationMachine, orderMachine } from '../../actors/index.js';
+import { holdMachine, locationMachine, orderMachine } from '../../actors/index.js';
 
 export const LOCATION_MACHINE = 'location@1';
 export const DEFAULT_ORDER_MACHINE = 'order/default@1';
+export const HOLD_MACHINE = 'hold@1';
 
 /**
  * The machines actors run, by a key that names a version (`order/default@1`). A stored actor names its key,
@@ -16,6 +17,7 @@ export class MachineCatalog {
   constructor() {
     this.machines.set(LOCATION_MACHINE, locationMachine);
     this.machines.set(DEFAULT_ORDER_MACHINE, orderMachine);
+    this.machines.set(HOLD_MACHINE, holdMachine);
   }
 
   register(key: string, machine: AnyStateMachine): void {

@@ -1,7 +1,8 @@
 import type { LocationInfo } from '../../actors/index.js';
 import { SCHEMA_VERSION } from '../../snapshots/index.js';
 import { DomainError } from '../domain/errors.js';
-import type { AvailabilityChange, PoolDefinition, Product } from '../inventory/index.js';
+import { freeUnits } from '../domain/position.js';
+import type { AvailabilityChange, PoolDefinition, Product, StatusDefinition } from '../inventory/index.js';
 import type { Engine } from './engine.js';
 import type { Committed } from './step.js';
 
@@ -42,6 +43,25 @@ export function upsertPool(engine: Engine, def: PoolDefinition): Committed<PoolD
   engine.index.setPool(def, changes);
   const written = engine.store.pools.put(def.id, { v: SCHEMA_VERSION, doc: def });
   const durable = engine.journal.whenFlushed(written);
+  engine.publishAfter(durable, changes);
+  return { value: def, durable };
+}
+
+/**
+ * Defines a quantity status (`PUT /statuses/:name`). When whether it counts toward availability changes, every
+ * position holding units in it is re-indexed and the changed availability is published.
+ */
+export function upsertStatus(engine: Engine, def: StatusDefinition): Committed<StatusDefinition> {
+  const changed = engine.statuses.set(def);
+  const changes: AvailabilityChange[] = [];
+  if (changed) {
+    for (const entry of engine.registry.locations.values()) {
+      for (const [sku, p] of entry.actor.getSnapshot().context.positions) {
+        if ((p.other[def.name] ?? 0) > 0) engine.index.update(entry.id, sku, freeUnits(p, engine.statuses.counting), changes);
+      }
+    }
+  }
+  const durable = engine.journal.whenFlushed(engine.store.statuses.put(def.name, { v: SCHEMA_VERSION, doc: def }));
   engine.publishAfter(durable, changes);
   return { value: def, durable };
 }

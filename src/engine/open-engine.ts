@@ -49,6 +49,7 @@ export function openEngine(options: OpenEngineOptions): RunningEngine {
     recovery,
     close: () =>
       (closed ??= (async () => {
+        engine.stopTimers();
         await snapshotter.stop();
         if (!engine.failure) snapshotter.writeAll();
         await closeStore(store);

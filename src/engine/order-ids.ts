@@ -3,12 +3,17 @@ const COUNTER_WIDTH = 4;
 const COUNTER_LIMIT = 36 ** COUNTER_WIDTH;
 
 /**
- * Order ids that sort by creation time (`ord_` + time + counter), so listing newest-first is a key range.
+ * Ids that sort by creation time (`ord_` + time + counter), so listing newest-first is a key range.
  * Monotonic even if the wall clock steps back: a later id is never smaller than an earlier one.
  */
 export class OrderIds {
   private lastMs = 0;
   private counter = 0;
+  private readonly prefix: string;
+
+  constructor(prefix = 'ord') {
+    this.prefix = prefix;
+  }
 
   /** Never issue an id at or below this time again (set at start from what the journal holds). */
   floor(ms: number): void {
@@ -26,12 +31,12 @@ export class OrderIds {
       this.lastMs++;
       this.counter = 0;
     }
-    return `ord_${this.lastMs.toString(36).padStart(TIME_WIDTH, '0')}${this.counter.toString(36).padStart(COUNTER_WIDTH, '0')}`;
+    return `${this.prefix}_${this.lastMs.toString(36).padStart(TIME_WIDTH, '0')}${this.counter.toString(36).padStart(COUNTER_WIDTH, '0')}`;
   }
 
   /** The creation time encoded in an id, or undefined for ids this class did not make. */
   static timeOf(id: string): number | undefined {
-    const m = /^ord_([0-9a-z]{9})[0-9a-z]{4}$/.exec(id);
+    const m = /^[a-z]{3}_([0-9a-z]{9})[0-9a-z]{4}$/.exec(id);
     return m ? parseInt(m[1]!, 36) : undefined;
   }
 }

@@ -27,7 +27,11 @@ export function listOrders(engine: Engine, q: ListOrdersQuery): OrderPage {
   const below = (id: string) => q.cursor === undefined || id < q.cursor;
   const memory = new Map<string, () => OrderView>();
   for (const id of engine.registry.orders.keys()) if (below(id)) memory.set(id, () => engine.order(id)!);
-  for (const [id, view] of engine.passivating) if (below(id) && !memory.has(id)) memory.set(id, () => view);
+  for (const key of engine.passivating.keys()) {
+    if (!key.startsWith('ord:')) continue;
+    const id = key.slice(4);
+    if (below(id) && !memory.has(id)) memory.set(id, () => engine.order(id)!);
+  }
   const live = [...memory.keys()].sort().reverse();
 
   const stored = engine.store.actors.getRange({ start: q.cursor === undefined ? 'ord;' : `ord:${q.cursor}`, end: 'ord:', reverse: true })[Symbol.iterator]();

@@ -23,6 +23,7 @@ export interface OrderView {
   workflow: string;
   /** The id of the API key that created it (never the key itself). */
   createdBy: string;
+  holdId?: string;
 }
 
 /** A state value as one status string: `reserved`, or `fulfilment.picking` for nested states. */
@@ -57,5 +58,6 @@ export function orderView(context: OrderContext, value: unknown, machine: string
   if (context.ref !== undefined) view.ref = context.ref;
   if (context.collectAt !== undefined) view.collectAt = context.collectAt;
   if (context.cancelReason !== undefined) view.cancelReason = context.cancelReason;
+  if (context.holdId !== undefined) view.holdId = context.holdId;
   return view;
 }

@@ -1,7 +1,8 @@
-import type { OrderContext } from '../../actors/index.js';
+import type { HoldContext, OrderContext } from '../../actors/index.js';
 import { DomainError, type ErrorDetail } from '../domain/errors.js';
 import { DEFAULT_SPLIT_POLICY, type Destination, type Fulfilment, type OrderLine, type SplitPolicy } from '../domain/order.js';
 import type { Engine } from './engine.js';
+import { activeHold } from './holds.js';
 import type { OrderView } from './order-view.js';
 import type { Committed } from './step.js';
 import { stockView } from './stock-view.js';
@@ -18,17 +19,21 @@ export interface PlaceOrder {
   lines: OrderLine[];
   split?: { allowed: boolean; maxShipments?: number; splitLines?: boolean };
   attributes?: Record<string, unknown>;
+  /** A cart hold to consume: its units count as free for this order, and it ends as consumed. */
+  holdId?: string;
 }
 
 /**
  * Sources and reserves an order in one synchronous step: either every line is reserved and the order exists,
  * or nothing changed and a DomainError says why (`insufficient_stock` names the short lines).
  */
-export function placeOrder(engine: Engine, cmd: PlaceOrder, createdBy: string): Committed<OrderView> {
+export function placeOrder(engine: Engine, cmd: PlaceOrder, createdBy: string, options: { anyHold?: boolean } = {}): Committed<OrderView> {
   return engine.run((step) => {
     const pool = cmd.pool ?? 'default';
     checkReferences(engine, cmd, pool);
     const split = splitPolicy(cmd.split);
+    const hold = cmd.holdId === undefined ? undefined : activeHold(engine, cmd.holdId, { keyId: createdBy, anyOwner: options.anyHold ?? false });
+    const releasing = hold ? (hold.snapshot.context as HoldContext).allocations : [];
     const placed = engine.placement.place(
       {
         lines: cmd.lines,
@@ -37,7 +42,7 @@ export function placeOrder(engine: Engine, cmd: PlaceOrder, createdBy: string): 
         pool,
         ...(cmd.deliveryType === 'collect' && cmd.collectAt !== undefined ? { onlyAt: cmd.collectAt } : {}),
       },
-      stockView(engine),
+      stockView(engine, releasing),
     );
     if (!placed.ok) {
       engine.counters.ordersRejected++;
@@ -54,14 +59,14 @@ export function placeOrder(engine: Engine, cmd: PlaceOrder, createdBy: string): 
       );
     }
     const id = engine.orderIds.next(step.at);
+    // Consuming the hold gives its units back in this same step, just before the order reserves: nothing
+    // else can take them in between, and the plan above already counted them as free.
+    if (hold && !engine.send(step, hold, { type: 'hold.consumed', orderId: id, at: step.iso })) {
+      throw new DomainError('invalid_state', `hold ${cmd.holdId} can no longer be consumed`);
+    }
     const fulfilments: Fulfilment[] = placed.shipments.map((s, i) => ({ id: `${id}-${i + 1}`, location: s.location, lines: s.lines, status: 'created' }));
     // Reserve first: a location refusing now would mean the index and the actors disagree, which is fatal.
-    for (const f of fulfilments) {
-      const loc = engine.location(f.location)!;
-      if (!engine.send(step, loc, { type: 'stock.reserved', ref: id, lines: f.lines })) {
-        throw new Error(`location ${f.location} refused a reservation the availability index allowed`);
-      }
-    }
+    for (const f of fulfilments) engine.reserve(step, f.location, id, f.lines);
     const input: OrderContext = {
       id,
       channel: cmd.channel ?? 'default',
@@ -79,6 +84,7 @@ export function placeOrder(engine: Engine, cmd: PlaceOrder, createdBy: string): 
     };
     if (cmd.ref !== undefined) input.ref = cmd.ref;
     if (cmd.collectAt !== undefined) input.collectAt = cmd.collectAt;
+    if (cmd.holdId !== undefined) input.holdId = cmd.holdId;
     engine.createOrder(step, 'reserved', input);
     engine.counters.ordersPlaced++;
     return engine.order(id)!;

@@ -1,15 +1,17 @@
 import { createActor, type AnyMachineSnapshot } from 'xstate';
 import { locationMachine, touchedSkus, type LocationContext, type LocationEvent } from '../../actors/index.js';
 import { checkVersion, type Fact, type PositionRecord, type StoredState } from '../../snapshots/index.js';
-import type { Position } from '../domain/position.js';
-import { DEFAULT_POOL, type AvailabilityChange, type PoolDefinition, type Product } from '../inventory/index.js';
+import { freeUnits, type Position } from '../domain/position.js';
+import { DEFAULT_POOL, type AvailabilityChange, type PoolDefinition, type Product, type StatusDefinition } from '../inventory/index.js';
 import type { Engine } from './engine.js';
 import { OrderIds } from './order-ids.js';
+import { ENTITY_PREFIX, type EntityKind } from './registry.js';
 
 /** What start-up found and did. */
 export interface RecoveryReport {
   locations: number;
   openOrders: number;
+  openHolds: number;
   products: number;
   journalEntries: number;
   factsReplayed: number;
@@ -24,8 +26,12 @@ export interface RecoveryReport {
 export function recover(engine: Engine): RecoveryReport {
   const started = performance.now();
   const { store } = engine;
-  const report: RecoveryReport = { locations: 0, openOrders: 0, products: 0, journalEntries: 0, factsReplayed: 0, factsSkipped: 0, ms: 0 };
+  const report: RecoveryReport = { locations: 0, openOrders: 0, openHolds: 0, products: 0, journalEntries: 0, factsReplayed: 0, factsSkipped: 0, ms: 0 };
 
+  for (const { value } of store.statuses.getRange()) {
+    checkVersion('status', value);
+    engine.statuses.set(value.doc as StatusDefinition);
+  }
   for (const { value } of store.products.getRange()) {
     checkVersion('product', value);
     engine.catalog.set(value.doc as Product);
@@ -33,7 +39,7 @@ export function recover(engine: Engine): RecoveryReport {
   }
 
   // Locations: headers, then every position in one sequential scan.
-  const covered: Covered = { headers: new Map(), positions: new Map(), orders: new Map() };
+  const covered: Covered = { headers: new Map(), positions: new Map(), entities: new Map() };
   const positions = new Map<string, Map<string, Position>>();
   for (const { key, value } of store.positions.getRange()) {
     checkVersion('position', value);
@@ -53,15 +59,15 @@ export function recover(engine: Engine): RecoveryReport {
     report.locations++;
   }
 
-  for (const id of store.openOrders.getKeys()) {
-    const record = store.actors.get(`ord:${id}`);
-    checkVersion('order', record);
-    if (!record) throw new Error(`open order ${id} has no stored snapshot: the data dir is damaged`);
-    const entry = engine.registerOrder(id, record.machine, restore(engine, record.machine, record.snapshot as StoredState));
+  for (const key of store.openEntities.getKeys()) {
+    const record = store.actors.get(key);
+    checkVersion('entity', record);
+    if (!record) throw new Error(`open entity ${key} has no stored snapshot: the data dir is damaged`);
+    const [prefix, id] = splitKey(key);
+    const entry = engine.registerEntity(kindOf(prefix), id, record.machine, restore(engine, record.machine, record.snapshot as StoredState));
     entry.lastSeq = record.seq;
     entry.listedOpen = true;
-    covered.orders.set(id, record.seq);
-    report.openOrders++;
+    covered.entities.set(key, record.seq);
   }
 
   for (const entry of engine.journal.entriesAfter(0)) {
@@ -73,8 +79,12 @@ export function recover(engine: Engine): RecoveryReport {
   }
 
   rebuildIndex(engine);
-  engine.orderIds.floor(newestOrderTime(engine));
+  for (const kind of ['order', 'hold'] as const) for (const entry of engine.registry.entities(kind).values()) engine.timers.track(kind, entry);
+  engine.armTimers();
+  engine.orderIds.floor(newestTime(engine, 'ord'));
+  engine.holdIds.floor(newestTime(engine, 'hld'));
   report.openOrders = engine.registry.orders.size;
+  report.openHolds = engine.registry.holds.size;
   report.locations = engine.registry.locations.size;
   report.ms = Math.round(performance.now() - started);
   return report;
@@ -87,7 +97,8 @@ export function recover(engine: Engine): RecoveryReport {
 interface Covered {
   headers: Map<string, number>;
   positions: Map<string, Map<string, number>>;
-  orders: Map<string, number>;
+  /** By actor key (`ord:<id>`, `hld:<id>`). */
+  entities: Map<string, number>;
 }
 
 function replayFact(engine: Engine, fact: Fact, seq: number, covered: Covered): boolean {
@@ -115,27 +126,34 @@ function replayFact(engine: Engine, fact: Fact, seq: number, covered: Covered): 
     engine.replay(entry, 'lines' in event ? { ...event, lines: event.lines.filter((l) => open.includes(l.sku)) } : event, seq);
     return true;
   }
-  if (kind !== 'ord') throw new Error(`journal fact ${seq} names an unknown actor kind '${fact.actor}'`);
-  let entry = engine.registry.orders.get(id);
+  const entityKind = kindOf(kind);
+  const entities = engine.registry.entities(entityKind);
+  let entry = entities.get(id);
   if (!entry) {
-    const record = engine.store.actors.get(`ord:${id}`);
+    const record = engine.store.actors.get(fact.actor);
     if (record && record.seq >= seq) return false;
     if ('create' in fact) {
       const { machine, state } = fact.create as { machine: string; state: StoredState };
-      engine.registry.touch(engine.registerOrder(id, machine, restore(engine, machine, state)), seq);
+      engine.registry.touch(engine.registerEntity(entityKind, id, machine, restore(engine, machine, state)), seq);
       return true;
     }
-    if (!record) throw new Error(`journal fact ${seq} names order ${id}, which does not exist: the data dir is damaged`);
-    entry = engine.registerOrder(id, record.machine, restore(engine, record.machine, record.snapshot as StoredState));
+    if (!record) throw new Error(`journal fact ${seq} names ${fact.actor}, which does not exist: the data dir is damaged`);
+    entry = engine.registerEntity(entityKind, id, record.machine, restore(engine, record.machine, record.snapshot as StoredState));
     entry.lastSeq = record.seq;
-    covered.orders.set(id, record.seq);
+    covered.entities.set(fact.actor, record.seq);
   }
-  if ('create' in fact || seq <= (covered.orders.get(id) ?? 0)) return false;
+  if ('create' in fact || seq <= (covered.entities.get(fact.actor) ?? 0)) return false;
   engine.replay(entry, fact.event, seq);
   return true;
 }
 
-/** A dormant order snapshot from its stored value and context. */
+function kindOf(prefix: string): EntityKind {
+  const kind = (Object.keys(ENTITY_PREFIX) as EntityKind[]).find((k) => ENTITY_PREFIX[k] === prefix);
+  if (!kind) throw new Error(`the journal names an unknown actor kind '${prefix}'`);
+  return kind;
+}
+
+/** A dormant entity snapshot from its stored value and context. */
 function restore(engine: Engine, machine: string, state: StoredState): AnyMachineSnapshot {
   return engine.machines.get(machine).resolveState({ value: state.value as never, context: state.context });
 }
@@ -150,16 +168,17 @@ function rebuildIndex(engine: Engine): void {
   for (const entry of engine.registry.locations.values()) {
     const ctx = entry.actor.getSnapshot().context;
     engine.index.setLocation({ id: entry.id, active: ctx.info.status === 'active', tags: ctx.info.tags }, ignored);
-    for (const [sku, p] of ctx.positions) engine.index.update(entry.id, sku, p.sellable, ignored);
+    for (const [sku, p] of ctx.positions) engine.index.update(entry.id, sku, freeUnits(p, engine.statuses.counting), ignored);
   }
 }
 
-function newestOrderTime(engine: Engine): number {
+/** The creation time of the newest id of a kind, stored or open, so new ids never repeat old ones. */
+function newestTime(engine: Engine, prefix: 'ord' | 'hld'): number {
   let newest = 0;
-  for (const key of engine.store.actors.getKeys({ start: 'ord;', end: 'ord:', reverse: true, limit: 1 })) {
+  for (const key of engine.store.actors.getKeys({ start: `${prefix};`, end: `${prefix}:`, reverse: true, limit: 1 })) {
     newest = OrderIds.timeOf(key.slice(4)) ?? 0;
   }
-  for (const id of engine.registry.orders.keys()) newest = Math.max(newest, OrderIds.timeOf(id) ?? 0);
+  for (const id of engine.registry.entities(prefix === 'ord' ? 'order' : 'hold').keys()) newest = Math.max(newest, OrderIds.timeOf(id) ?? 0);
   return newest;
 }
 

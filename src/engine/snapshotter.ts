@@ -1,10 +1,8 @@
 import { setImmediate as yieldTurn } from 'node:timers/promises';
-import type { OrderContext } from '../../actors/index.js';
 import { SCHEMA_VERSION, type StoredState } from '../../snapshots/index.js';
 import type { Engine } from './engine.js';
 import { LOCATION_MACHINE } from './machines.js';
-import { orderView } from './order-view.js';
-import type { LocationEntry, OrderEntry } from './registry.js';
+import { ENTITY_PREFIX, type EntityEntry, type LocationEntry } from './registry.js';
 
 export interface SnapshotterOptions {
   /** How often a pass starts (ms). */
@@ -87,13 +85,11 @@ export class Snapshotter {
   }
 
   /** Writes an actor's changes; returns false when the deadline cut a location short (call again). */
-  private write(entry: LocationEntry | OrderEntry, deadline: number): boolean {
+  private write(entry: LocationEntry | EntityEntry, deadline: number): boolean {
     if (entry.dirtySince === undefined) return true;
-    if (entry.kind === 'order') {
-      this.writeOrder(entry);
-      return true;
-    }
-    return this.writeLocation(entry, deadline);
+    if (entry.kind === 'location') return this.writeLocation(entry, deadline);
+    this.writeEntity(entry);
+    return true;
   }
 
   private writeLocation(entry: LocationEntry, deadline: number): boolean {
@@ -118,30 +114,29 @@ export class Snapshotter {
     return this.clean(entry);
   }
 
-  private writeOrder(entry: OrderEntry): void {
+  private writeEntity(entry: EntityEntry): void {
     const { store, registry } = this.engine;
-    const live = entry.snapshot;
-    const final = live.status === 'done';
-    const state: StoredState = { value: live.value, context: live.context };
-    const written = store.actors.put(`ord:${entry.id}`, { v: SCHEMA_VERSION, seq: entry.lastSeq, machine: entry.machine, final, snapshot: state });
+    const key = `${ENTITY_PREFIX[entry.kind]}:${entry.id}`;
+    const final = entry.snapshot.status === 'done';
+    const state: StoredState = { value: entry.snapshot.value, context: entry.snapshot.context };
+    const written = store.actors.put(key, { v: SCHEMA_VERSION, seq: entry.lastSeq, machine: entry.machine, final, snapshot: state });
     this.check(written);
     this.stats.actorsWritten++;
     this.clean(entry);
     if (!final) {
-      if (!entry.listedOpen) this.check(store.openOrders.put(entry.id, true));
+      if (!entry.listedOpen) this.check(store.openEntities.put(key, true));
       entry.listedOpen = true;
       return;
     }
-    // Passivate: the order is finished; its stored snapshot answers reads from now on.
-    if (entry.listedOpen) this.check(store.openOrders.remove(entry.id));
-    const view = orderView(live.context as OrderContext, live.value, entry.machine);
-    this.engine.passivating.set(entry.id, view);
-    written.then(() => this.engine.passivating.delete(entry.id), () => undefined);
-    registry.orders.delete(entry.id);
+    // Passivate: the entity is finished; its stored snapshot answers reads from now on.
+    if (entry.listedOpen) this.check(store.openEntities.remove(key));
+    this.engine.passivating.set(key, { machine: entry.machine, state });
+    written.then(() => this.engine.passivating.delete(key), () => undefined);
+    registry.entities(entry.kind).delete(entry.id);
     this.stats.passivated++;
   }
 
-  private clean(entry: LocationEntry | OrderEntry): true {
+  private clean(entry: LocationEntry | EntityEntry): true {
     if (entry.kind === 'location' && (entry.headerDirty || entry.dirtySkus.size > 0)) return true;
     entry.dirtySince = undefined;
     this.engine.registry.dirty.delete(entry);

@@ -1,12 +1,9 @@
 import type { LocationEvent } from '../../actors/index.js';
 import { DomainError } from '../domain/errors.js';
-import { checkDelta, emptyPosition, isStaleCount, type Position } from '../domain/position.js';
+import { checkDelta, checkMove, emptyPosition, isStaleCount, type Position } from '../domain/position.js';
 import type { Engine } from './engine.js';
 import type { LocationEntry } from './registry.js';
 import type { Committed } from './step.js';
-
-/** The statuses stock may be counted or adjusted in. */
-export const KNOWN_STATUSES = new Set(['sellable', 'damaged', 'quality_check', 'in_transit', 'refurbished']);
 
 /** The outcome of a stock update: applied or ignored (stale), the position after, and any shortfall. */
 export interface StockUpdateResult {
@@ -64,12 +61,34 @@ function target(engine: Engine, location: string, sku: string, status: string | 
   const entry = engine.location(location);
   if (!entry) throw new DomainError('not_found', `no location '${location}'`);
   if (!engine.catalog.has(sku)) throw new DomainError('not_found', `no product '${sku}': create it with PUT /products/${sku} first`);
-  if (status !== undefined && !KNOWN_STATUSES.has(status)) {
-    throw new DomainError('invalid_request', `unknown stock status '${status}'`, [
-      { path: 'status', message: `one of: ${[...KNOWN_STATUSES].join(', ')}` },
-    ]);
-  }
+  if (status !== undefined) checkStatus(engine, status, 'status');
   return entry;
+}
+
+/** Moves units between statuses at one location, as one fact (`POST /inventory/:location/:sku/move`). */
+export function moveStock(
+  engine: Engine,
+  location: string,
+  sku: string,
+  move: { from: string; to: string; qty: number; reason: string },
+): Committed<StockUpdateResult> {
+  return engine.run((step) => {
+    const entry = target(engine, location, sku, undefined);
+    checkStatus(engine, move.from, 'from');
+    checkStatus(engine, move.to, 'to');
+    if (move.from === move.to) throw new DomainError('invalid_request', 'from and to are the same status', [{ path: 'to', message: `must differ from '${move.from}'` }]);
+    const problem = checkMove(engine.position(location, sku) ?? emptyPosition(), move.from, move.qty);
+    if (problem) throw new DomainError('conflict', `cannot move ${sku} at ${location}: ${problem}`, [{ path: 'qty', message: problem }]);
+    const event: LocationEvent = { type: 'stock.moved', sku, from: move.from, to: move.to, qty: move.qty, reason: move.reason, at: step.iso };
+    return result(engine, location, sku, engine.send(step, entry, event));
+  });
+}
+
+function checkStatus(engine: Engine, status: string, path: string): void {
+  if (engine.statuses.has(status)) return;
+  throw new DomainError('invalid_request', `unknown stock status '${status}'`, [
+    { path, message: `one of: ${engine.statuses.all().map((d) => d.name).join(', ')}; define more with PUT /statuses/:name` },
+  ]);
 }
 
 function result(engine: Engine, location: string, sku: string, applied: boolean): StockUpdateResult {

@@ -17,19 +17,20 @@ export type Permission =
   | 'orders:read-any'
   | 'orders:write'
   | 'metrics'
+  | 'holds'
   | 'feed';
 
 const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set<Permission>([
     'config', 'network:read', 'inventory:read', 'inventory:write', 'availability:read',
-    'orders:create', 'orders:read', 'orders:read-any', 'orders:write', 'metrics', 'feed',
+    'orders:create', 'orders:read', 'orders:read-any', 'orders:write', 'metrics', 'holds', 'feed',
   ]),
   ops: new Set<Permission>([
     'network:read', 'inventory:read', 'inventory:write', 'availability:read',
-    'orders:create', 'orders:read', 'orders:read-any', 'orders:write', 'metrics', 'feed',
+    'orders:create', 'orders:read', 'orders:read-any', 'orders:write', 'metrics', 'holds', 'feed',
   ]),
-  // A storefront creates orders and reads its own, reads availability and subscribes to the feed.
-  storefront: new Set<Permission>(['network:read', 'availability:read', 'orders:create', 'orders:read', 'feed']),
+  // A storefront creates orders and holds and reads its own, reads availability and subscribes to the feed.
+  storefront: new Set<Permission>(['network:read', 'availability:read', 'orders:create', 'orders:read', 'holds', 'feed']),
 };
 
 export const ROLES = Object.keys(ROLE_PERMISSIONS) as Role[];

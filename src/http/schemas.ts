@@ -60,6 +60,18 @@ export const StockAdjustBody = z.strictObject({
   reason: z.string().min(1).max(200),
 });
 
+export const StockMoveBody = z.strictObject({
+  from: z.string().min(1).max(50),
+  to: z.string().min(1).max(50),
+  qty: z.number().int().min(1).max(1_000_000_000),
+  reason: z.string().min(1).max(200),
+});
+
+export const StatusBody = z.strictObject({
+  countsTowardAvailability: z.boolean(),
+  description: z.string().max(500).optional(),
+});
+
 const Line = z.strictObject({ sku: Id, qty: z.number().int().min(1).max(1_000_000) });
 
 export const OrderBody = z
@@ -78,12 +90,20 @@ export const OrderBody = z
       .strictObject({ allowed: z.boolean(), maxShipments: z.number().int().min(1).max(20).optional(), splitLines: z.boolean().optional() })
       .optional(),
     attributes: FreeForm.optional(),
+    holdId: z.string().min(1).max(100).optional(),
   })
   .superRefine((o, ctx) => {
     if (o.deliveryType === 'collect' && o.collectAt === undefined) {
       ctx.addIssue({ code: 'custom', path: ['collectAt'], message: 'is required when deliveryType is collect' });
     }
   });
+
+export const HoldBody = z.strictObject({
+  pool: Id.optional(),
+  lines: z.array(Line).min(1).max(500),
+  ttlSeconds: z.number().int().min(1).max(86_400),
+  customer: z.string().min(1).max(200).optional(),
+});
 
 export const OrderEventBody = z.looseObject({
   type: z.string().min(1).max(100),

@@ -57,6 +57,11 @@ export class AvailabilityIndex {
     return availableToSell(p.def, sku, p.contributed.get(sku) ?? 0);
   }
 
+  /** The sum of member locations' contributions for a SKU, before the pool buffer. */
+  contributed(pool: string, sku: string): number {
+    return this.pools.get(pool)?.contributed.get(sku) ?? 0;
+  }
+
   /** What one location contributes to a pool for a SKU: its free units less the location buffer. */
   atsAt(pool: string, location: string, sku: string): number {
     const p = this.pools.get(pool);

@@ -1,14 +1,14 @@
 import { Hono } from 'hono';
 import { DomainError } from '../../domain/errors.js';
 import { emptyPosition, onHandSellable, type Position } from '../../domain/position.js';
-import { adjustStock, countStock, type Committed, type Engine, type StockUpdateResult } from '../../engine/index.js';
+import { adjustStock, countStock, moveStock, type Committed, type Engine, type StockUpdateResult } from '../../engine/index.js';
 import { allow } from '../auth.js';
 import { jsonBody } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
 import { reply } from '../reply.js';
-import { StockAdjustBody, StockCountBody } from '../schemas.js';
+import { StockAdjustBody, StockCountBody, StockMoveBody } from '../schemas.js';
 
-/** `PUT/GET /inventory/:location/:sku`, `POST /inventory/:location/:sku/adjust`. */
+/** `PUT/GET /inventory/:location/:sku`, `POST /inventory/:location/:sku/adjust` and `/move`. */
 export function inventoryRoutes({ engine }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.put('/:location/:sku', allow('inventory:write'), async (c) => {
@@ -18,6 +18,10 @@ export function inventoryRoutes({ engine }: AppDeps): Hono<AppEnv> {
   app.post('/:location/:sku/adjust', allow('inventory:write'), async (c) => {
     const body = await jsonBody(c, StockAdjustBody);
     return reply(c, 200, view(adjustStock(engine, c.req.param('location'), c.req.param('sku'), body)));
+  });
+  app.post('/:location/:sku/move', allow('inventory:write'), async (c) => {
+    const body = await jsonBody(c, StockMoveBody);
+    return reply(c, 200, view(moveStock(engine, c.req.param('location'), c.req.param('sku'), body)));
   });
   app.get('/:location/:sku', allow('inventory:read'), (c) => {
     const { location, sku } = c.req.param();

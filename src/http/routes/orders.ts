@@ -15,7 +15,8 @@ export function orderRoutes({ engine, idempotency }: AppDeps): Hono<AppEnv> {
 
   app.post('/', allow('orders:create'), once, async (c) => {
     const body = await jsonBody(c, OrderBody);
-    return reply(c, 201, placeOrder(engine, body, c.get('principal').keyId));
+    const p = c.get('principal');
+    return reply(c, 201, placeOrder(engine, body, p.keyId, { anyHold: can(p, 'orders:read-any') }));
   });
   app.get('/', allow('orders:read'), (c) => {
     const q = validate(ListOrdersQuery, c.req.query(), 'the query is not valid');

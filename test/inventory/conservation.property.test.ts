@@ -1,0 +1,174 @@
+import fc from 'fast-check';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { DomainError } from '../../src/domain/errors.js';
+import { freeUnits, isConserved } from '../../src/domain/position.js';
+import {
+  adjustStock,
+  cancelOrder,
+  countStock,
+  holdView,
+  moveStock,
+  openEngine,
+  placeHold,
+  placeOrder,
+  releaseHold,
+  sendOrderEvent,
+  upsertStatus,
+  type Engine,
+} from '../../src/engine/index.js';
+import { seed } from '../helpers/network.js';
+import { tempDataDir } from '../helpers/tmp.js';
+
+const LOCS = ['BER', 'MUC'];
+const SKUS = ['A', 'B'];
+const STATUSES = ['sellable', 'damaged', 'open_box'];
+const DEST = { lat: 50, lon: 10, country: 'DE' };
+
+const loc = fc.constantFrom(...LOCS);
+const sku = fc.constantFrom(...SKUS);
+const status = fc.constantFrom(...STATUSES);
+const lines = fc.array(fc.record({ sku, qty: fc.integer({ min: 1, max: 4 }) }), { minLength: 1, maxLength: 3 });
+
+type Op =
+  | { op: 'count'; loc: string; sku: string; status: string; n: number }
+  | { op: 'adjust'; loc: string; sku: string; delta: number }
+  | { op: 'move'; loc: string; sku: string; from: string; to: string; qty: number }
+  | { op: 'order'; lines: Array<{ sku: string; qty: number }>; hold: number | null; split: boolean }
+  | { op: 'hold'; lines: Array<{ sku: string; qty: number }> }
+  | { op: 'cancel'; i: number }
+  | { op: 'ship'; i: number }
+  | { op: 'release'; i: number }
+  | { op: 'time'; seconds: number };
+
+const op: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({ op: fc.constant('count' as const), loc, sku, status, n: fc.integer({ min: 0, max: 12 }) }),
+  fc.record({ op: fc.constant('adjust' as const), loc, sku, delta: fc.integer({ min: -5, max: 5 }) }),
+  fc.record({ op: fc.constant('move' as const), loc, sku, from: status, to: status, qty: fc.integer({ min: 1, max: 4 }) }),
+  fc.record({ op: fc.constant('order' as const), lines, hold: fc.option(fc.nat(5)), split: fc.boolean() }),
+  fc.record({ op: fc.constant('hold' as const), lines }),
+  fc.record({ op: fc.constant('cancel' as const), i: fc.nat(20) }),
+  fc.record({ op: fc.constant('ship' as const), i: fc.nat(20) }),
+  fc.record({ op: fc.constant('release' as const), i: fc.nat(5) }),
+  fc.record({ op: fc.constant('time' as const), seconds: fc.integer({ min: 1, max: 120 }) }),
+);
+
+/** Applies one operation; refusals (DomainError) are part of the game, anything else is a failure. */
+function apply(engine: Engine, o: Op, orders: string[], holds: string[], clock: { advance(ms: number): void }): void {
+  try {
+    switch (o.op) {
+      case 'count':
+        countStock(engine, o.loc, o.sku, { onHand: o.n, status: o.status });
+        break;
+      case 'adjust':
+        adjustStock(engine, o.loc, o.sku, { delta: o.delta, reason: 'property test' });
+        break;
+      case 'move':
+        moveStock(engine, o.loc, o.sku, { from: o.from, to: o.to, qty: o.qty, reason: 'property test' });
+        break;
+      case 'order': {
+        const holdId = o.hold === null ? undefined : holds[o.hold];
+        const placed = placeOrder(engine, { customer: { id: 'c' }, deliverTo: DEST, lines: o.lines, split: { allowed: o.split }, ...(holdId ? { holdId } : {}) }, 'k');
+        orders.push(placed.value.id);
+        break;
+      }
+      case 'hold':
+        holds.push(placeHold(engine, { lines: o.lines, ttlSeconds: 60 }, 'k').value.id);
+        break;
+      case 'cancel':
+        if (orders[o.i]) cancelOrder(engine, orders[o.i]!, 'property test');
+        break;
+      case 'ship': {
+        const order = orders[o.i] ? engine.order(orders[o.i]!) : undefined;
+        const f = order?.fulfilments.find((x) => x.status !== 'shipped' && x.status !== 'cancelled');
+        if (order && f) sendOrderEvent(engine, order.id, { type: 'shipped', fulfilmentId: f.id });
+        break;
+      }
+      case 'release':
+        if (holds[o.i]) releaseHold(engine, holds[o.i]!, { keyId: 'k', anyOwner: false });
+        break;
+      case 'time':
+        clock.advance(o.seconds * 1000);
+        engine.fireDueTimers();
+        break;
+    }
+  } catch (e) {
+    if (!(e instanceof DomainError)) throw e;
+  }
+}
+
+/** Every invariant of stock, checked against the orders and holds that exist. */
+function checkInvariants(engine: Engine, orders: string[], holds: string[]): void {
+  const expected = new Map<string, { reserved: number; shipped: number }>();
+  const add = (l: string, s: string, field: 'reserved' | 'shipped', n: number) => {
+    const e = expected.get(`${l}/${s}`) ?? { reserved: 0, shipped: 0 };
+    e[field] += n;
+    expected.set(`${l}/${s}`, e);
+  };
+  for (const id of orders) {
+    for (const f of engine.order(id)!.fulfilments) {
+      for (const line of f.lines) {
+        if (f.status === 'shipped') add(f.location, line.sku, 'shipped', line.qty);
+        else if (f.status !== 'cancelled') add(f.location, line.sku, 'reserved', line.qty);
+      }
+    }
+  }
+  for (const id of holds) {
+    const h = holdView(engine, id)!;
+    if (h.status === 'active') for (const a of h.allocations) for (const line of a.lines) add(a.location, line.sku, 'reserved', line.qty);
+  }
+  for (const sku of SKUS) {
+    let ats = 0;
+    for (const l of LOCS) {
+      const p = engine.position(l, sku);
+      const e = expected.get(`${l}/${sku}`) ?? { reserved: 0, shipped: 0 };
+      if (!p) {
+        assert.equal(e, { reserved: 0, shipped: 0 });
+        continue;
+      }
+      assert.ok(isConserved(p), `${l}/${sku} conserved: ${JSON.stringify(p)}`);
+      assert.is(p.reserved, e.reserved, `${l}/${sku} reserved matches open orders and holds`);
+      assert.is(p.shipped, e.shipped, `${l}/${sku} shipped matches shipped fulfilments`);
+      ats += freeUnits(p, engine.statuses.counting);
+    }
+    assert.is(engine.index.ats('default', sku), ats, `index ATS for ${sku} equals a recount`);
+  }
+}
+
+test('stock is conserved over random sequences of counts, deltas, moves, holds, orders, cancels, shipments and expiries', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 40 }), async (ops) => {
+      const { dir, cleanup } = tempDataDir();
+      let now = Date.parse('2026-11-27T12:00:00Z');
+      const clock = { now: () => now, advance: (ms: number) => (now += ms) };
+      const run = openEngine({ dataDir: dir, clock, onFatal: (e) => { throw e; } });
+      try {
+        const { engine } = run;
+        await seed(engine, { locations: { BER: [52.5, 13.4], MUC: [48.1, 11.6] }, skus: SKUS, stock: [['BER', 'A', 5], ['MUC', 'A', 3], ['MUC', 'B', 4]] });
+        await upsertStatus(engine, { name: 'open_box', countsTowardAvailability: true }).durable;
+        const orders: string[] = [];
+        const holds: string[] = [];
+        for (const o of ops) {
+          apply(engine, o, orders, holds, clock);
+          checkInvariants(engine, orders, holds);
+        }
+        const before = JSON.stringify(LOCS.map((l) => SKUS.map((s) => engine.position(l, s) ?? null)));
+        await engine.store.root.flushed;
+        await run.snapshotter.stop();
+        await engine.store.root.close();
+        const again = openEngine({ dataDir: dir, clock, onFatal: (e) => { throw e; } });
+        try {
+          assert.is(JSON.stringify(LOCS.map((l) => SKUS.map((s) => again.engine.position(l, s) ?? null))), before, 'recovery rebuilds the same stock');
+          checkInvariants(again.engine, orders, holds);
+        } finally {
+          await again.close();
+        }
+      } finally {
+        cleanup();
+      }
+    }),
+    { numRuns: 60 },
+  );
+});
+
+test.run();
