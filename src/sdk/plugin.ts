@@ -1,0 +1,99 @@
+import { DomainError, type ErrorDetail } from '../domain/errors.js';
+import type { NetworkLocation, ProductAttributes, SourcingRequest } from '../sourcing/types.js';
+
+/** A line as a plugin sees it: the SKU, its quantity in the order and the product's attributes. */
+export interface PluginLine {
+  readonly sku: string;
+  readonly qty: number;
+  readonly product: ProductAttributes;
+}
+
+/** A custom strategy condition: the strategy applies only if it returns true. */
+export interface SourcingConditionDefinition {
+  readonly name: string;
+  test(request: SourcingRequest): boolean;
+}
+
+/** A custom hard filter: `true` keeps the location, a string excludes it and is shown as the reason. */
+export interface SourcingFilterDefinition {
+  readonly name: string;
+  test(location: NetworkLocation, request: SourcingRequest): true | string;
+}
+
+/**
+ * A custom cost term: the cost of shipping `qty` units of `line` from `location`.
+ * It must be proportional to `qty` (the optimizer's cost model is linear per unit): Fulcrum calls it once
+ * per (location, line) with the full line quantity and divides by it.
+ */
+export interface SourcingCostTermDefinition {
+  readonly name: string;
+  cost(location: NetworkLocation, line: PluginLine, qty: number, request: SourcingRequest): number;
+}
+
+export interface SourcingExtensions {
+  readonly conditions?: readonly SourcingConditionDefinition[];
+  readonly filters?: readonly SourcingFilterDefinition[];
+  readonly costTerms?: readonly SourcingCostTermDefinition[];
+}
+
+/** What a plugin module declares. Profiles refer to its parts as `<plugin>/<name>`. */
+export interface PluginDefinition {
+  readonly name: string;
+  readonly sourcing?: SourcingExtensions;
+  /** Workflow rules ("bricks"); typed by the workflow module, carried here untouched so both share one plugin. */
+  readonly rules?: readonly unknown[];
+}
+
+/** Marks objects made by `definePlugin`; a registered symbol so copies of this module agree on it. */
+export const pluginBrand: unique symbol = Symbol.for('fulcrum.plugin') as never;
+
+export interface FulcrumPlugin extends PluginDefinition {
+  readonly [pluginBrand]: true;
+}
+
+const PLUGIN_NAME = /^[a-z][a-z0-9-]{0,63}$/;
+const PART_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+
+/** Validates a plugin definition and returns it frozen and branded. */
+export function definePlugin(definition: PluginDefinition): FulcrumPlugin {
+  const details: ErrorDetail[] = [];
+  if (typeof definition?.name !== 'string' || !PLUGIN_NAME.test(definition.name)) {
+    details.push({ path: 'name', message: 'must be lower-case letters, digits and dashes, starting with a letter' });
+  }
+  const sourcing = definition?.sourcing ?? {};
+  checkParts(sourcing.conditions, 'sourcing.conditions', 'test', details);
+  checkParts(sourcing.filters, 'sourcing.filters', 'test', details);
+  checkParts(sourcing.costTerms, 'sourcing.costTerms', 'cost', details);
+  if (definition?.rules !== undefined && !Array.isArray(definition.rules)) {
+    details.push({ path: 'rules', message: 'must be an array' });
+  }
+  if (details.length > 0) {
+    throw new DomainError('invalid_request', `invalid plugin '${String(definition?.name)}'`, details);
+  }
+  return Object.freeze({ ...definition, [pluginBrand]: true as const });
+}
+
+/** True for objects made by `definePlugin`. */
+export function isPlugin(value: unknown): value is FulcrumPlugin {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[pluginBrand] === true;
+}
+
+function checkParts(parts: unknown, path: string, fn: string, details: ErrorDetail[]): void {
+  if (parts === undefined) return;
+  if (!Array.isArray(parts)) {
+    details.push({ path, message: 'must be an array' });
+    return;
+  }
+  const seen = new Set<string>();
+  parts.forEach((part: { name?: unknown } & Record<string, unknown>, i) => {
+    const name = part?.name;
+    if (typeof name !== 'string' || !PART_NAME.test(name)) {
+      details.push({ path: `${path}[${i}].name`, message: 'must be letters, digits, _ or -, starting with a letter' });
+    } else if (seen.has(name)) {
+      details.push({ path: `${path}[${i}].name`, message: `duplicate name '${name}'` });
+    } else {
+      seen.add(name);
+    }
+    if (typeof part?.[fn] !== 'function') details.push({ path: `${path}[${i}].${fn}`, message: 'must be a function' });
+  });
+}

@@ -1,0 +1,152 @@
+import { distanceKm } from '../domain/geo.js';
+import type { PluginLine } from '../sdk/plugin.js';
+import { createCostModel, type LineStock } from './cost-model.js';
+import { prepareLocationFilter } from './filters.js';
+import { attributeKeysOf } from './order-attributes.js';
+import type { ExcludedLocation, ExclusionReason, ProblemLine, SourcingProblem } from './problem.js';
+import type { SourcingStrategy } from './profile.js';
+import { assertSourcingRequest } from './request-check.js';
+import type { NetworkLocation, SourcingNetwork, SourcingRequest } from './types.js';
+
+const NO_STOCK: readonly ExclusionReason[] = Object.freeze([{ code: 'no_stock' }]);
+
+interface Eligible {
+  readonly location: NetworkLocation;
+  readonly distanceKm: number;
+  readonly stock: number[];
+}
+
+/**
+ * Turns an order, the live network and one strategy into a self-contained problem: applies the hard
+ * filters (keeping each excluded location with its reasons), reads stock, and prices every
+ * (candidate, line) pair, plugin cost terms included, so the problem is plain numbers a worker can solve.
+ * Runs on the engine's thread: the network view is not shared with workers.
+ */
+export function buildProblem(request: SourcingRequest, network: SourcingNetwork, strategy: SourcingStrategy): SourcingProblem {
+  assertSourcingRequest(request);
+  const lines = mergeLines(request);
+  const pluginLines: PluginLine[] = lines.map((l) => ({ ...l, product: network.product(l.sku) ?? {} }));
+  const attributes = new Set(pluginLines.flatMap((l) => attributeKeysOf(l.product)));
+  const passes = prepareLocationFilter(strategy, request, attributes);
+  const L = lines.length;
+
+  const eligible: Eligible[] = [];
+  const excluded: ExcludedLocation[] = [];
+  for (const location of network.locations(lines.map((l) => l.sku))) {
+    const distance = distanceKm(location.geo, request.deliverTo);
+    const reasons = passes(location, distance);
+    if (reasons.length > 0) {
+      excluded.push({ location: location.id, reasons });
+      continue;
+    }
+    // Stock is read only for locations the filters keep: it is the costliest call into the engine.
+    const stock = new Array<number>(L);
+    let holds = false;
+    for (let l = 0; l < L; l++) {
+      stock[l] = unitsAvailable(network.available(location.id, lines[l]!.sku));
+      if (stock[l]! > 0) holds = true;
+    }
+    if (holds) eligible.push({ location, distanceKm: distance, stock });
+    else excluded.push({ location: location.id, reasons: NO_STOCK });
+  }
+  // Sorting by id makes the plan independent of the order the engine lists locations in (ties go to the
+  // lower index). Exclusions stay in network order: only explanations read them, and they sort.
+  eligible.sort((a, b) => compareIds(a.location.id, b.location.id));
+
+  const model = createCostModel(strategy, request);
+  const lineStock = lines.map((_, l) => stockSpread(eligible, l));
+  const n = eligible.length;
+  const U = model.unitTermNames.length;
+  const F = model.fixedTermNames.length;
+  const stock = new Float64Array(n * L);
+  const unitCost = new Float64Array(n * L);
+  const unitTerms = new Float64Array(n * L * U);
+  const fixedCost = new Float64Array(n);
+  const fixedTerms = new Float64Array(n * F);
+  const stockAttributes = network.stockAttributes?.bind(network);
+  eligible.forEach((e, c) => {
+    fixedCost[c] = model.fixedTerms(e.location, fixedTerms, c * F);
+    for (let l = 0; l < L; l++) {
+      const units = e.stock[l]!;
+      stock[c * L + l] = units;
+      // A candidate with no units of a line never ships it, so its cost there is irrelevant: leave 0.
+      if (units === 0) continue;
+      const line = pluginLines[l]!;
+      unitCost[c * L + l] = model.unitTerms(
+        e.location,
+        e.distanceKm,
+        line,
+        units,
+        stockAttributes?.(e.location.id, line.sku),
+        lineStock[l]!,
+        unitTerms,
+        (c * L + l) * U,
+      );
+    }
+  });
+
+  const split = effectiveSplit(request, strategy);
+  return {
+    profileId: strategy.profileId,
+    profileVersion: strategy.profileVersion,
+    strategyId: strategy.id,
+    lines,
+    maxShipments: split.maxShipments,
+    splitLines: split.splitLines,
+    candidateIds: eligible.map((e) => e.location.id),
+    distanceKm: Float64Array.from(eligible, (e) => e.distanceKm),
+    stock,
+    unitCost,
+    unitTermNames: model.unitTermNames,
+    unitTerms,
+    fixedCost,
+    fixedTermNames: model.fixedTermNames,
+    fixedTerms,
+    excluded,
+  };
+}
+
+/** The more restrictive of the customer's split request and the strategy's policy. */
+export function effectiveSplit(
+  request: SourcingRequest,
+  strategy: SourcingStrategy,
+): { maxShipments: number; splitLines: boolean } {
+  const asked = request.split;
+  let maxShipments = strategy.maxShipments;
+  if (asked !== undefined) {
+    if (!asked.allowed) maxShipments = 1;
+    else if (asked.maxShipments !== undefined) maxShipments = Math.min(maxShipments, asked.maxShipments);
+  }
+  const splitLines = maxShipments > 1 && strategy.splitLines && (asked?.splitLines ?? true);
+  return { maxShipments, splitLines };
+}
+
+/** Lines with the same SKU draw on the same stock, so they become one line (first occurrence's position). */
+function mergeLines(request: SourcingRequest): ProblemLine[] {
+  const bySku = new Map<string, number>();
+  for (const line of request.lines) bySku.set(line.sku, (bySku.get(line.sku) ?? 0) + line.qty);
+  return [...bySku].map(([sku, qty]) => ({ sku, qty }));
+}
+
+function unitsAvailable(units: number): number {
+  return Number.isFinite(units) && units > 0 ? Math.floor(units) : 0;
+}
+
+function stockSpread(eligible: readonly Eligible[], line: number): LineStock {
+  let max = 0;
+  let sum = 0;
+  let holders = 0;
+  for (const e of eligible) {
+    const units = e.stock[line]!;
+    if (units > 0) {
+      max = Math.max(max, units);
+      sum += units;
+      holders++;
+    }
+  }
+  return { max, mean: holders === 0 ? 0 : sum / holders };
+}
+
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,50 @@
+export { buildProblem, effectiveSplit } from './build-problem.js';
+export { defaultSourcingProfile, defaultSourcingProfileDocument } from './default-profile.js';
+export { describeReason, explain } from './explain.js';
+export type { ExplainedCandidate, ExplainedPlan, ExplainOptions, SourcingExplanation } from './explain.js';
+export { greedyPlan } from './greedy.js';
+export type { SolveReply, SolveTask } from './messages.js';
+export { DEFAULT_BUDGET_MS, optimize } from './optimize.js';
+export type { OptimizeOptions } from './optimize.js';
+export { INLINE_MAX_WORK, SourcingPool } from './pool.js';
+export type { SourcingPoolOptions, SourcingPoolStats } from './pool.js';
+export { problemWork } from './problem.js';
+export type {
+  ExcludedLocation,
+  ExclusionCode,
+  ExclusionReason,
+  ProblemLine,
+  SourcingProblem,
+} from './problem.js';
+export { parseSourcingProfile } from './profile.js';
+export type { CapabilityRule, SourcingProfile, SourcingStrategy } from './profile.js';
+export { attributeKeySchema, sourcingProfileSchema } from './profile-schema.js';
+export type { SourcingProfileDocument, SourcingProfileInput } from './profile-schema.js';
+export type {
+  CostBreakdown,
+  Infeasibility,
+  PlannedLine,
+  PlannedShipment,
+  RankedPlan,
+  ShipmentCost,
+  ShortLine,
+  SolveFallback,
+  SolveMethod,
+  SourcingPlan,
+  SourcingResult,
+} from './result.js';
+export { sourceOrder, sourceOrderSync } from './source-order.js';
+export type { SolveProblem, SourcingDecision, StrategyAttempt } from './source-order.js';
+export type {
+  DeliveryType,
+  Destination,
+  LocationCapacity,
+  LocationStatus,
+  NetworkLocation,
+  ProductAttributes,
+  SourcingLine,
+  SourcingNetwork,
+  SourcingRequest,
+  SplitRequest,
+  StockAttributes,
+} from './types.js';
