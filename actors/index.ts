@@ -8,6 +8,8 @@ export {
   type LocationInput,
   type LocationStatus,
   type ReservationLine,
+  type StockLoadRow,
 } from './location.js';
 export { orderMachine, type OrderContext, type OrderEffect, type OrderEvent, type OrderInput } from './order.js';
 export { holdMachine, type HoldContext, type HoldEffect, type HoldEvent } from './hold.js';
+export { alertMachine, type AlertContext, type AlertEvent } from './alert.js';

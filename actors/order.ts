@@ -19,12 +19,22 @@ export interface OrderInput {
   createdBy: string;
   /** The cart hold the order consumed, if any. */
   holdId?: string;
+  /** The order's value from catalog prices at intake (workflow guards such as orderValueAbove read it). */
+  value?: number;
+  /** The sourcing profile version and strategy that planned the order at intake. */
+  sourcing?: { profile: string; version: number; strategy: string };
 }
 
 export interface OrderContext extends OrderInput {
   updatedAt: string;
   fulfilments: Fulfilment[];
   cancelReason?: string;
+  /** A status label a workflow set (setStatus); the state name is shown when absent. */
+  status?: string;
+  /** Deadlines the engine's timer wheel fires (workflow orders). */
+  timers?: Record<string, string>;
+  /** Lines a re-sourcing could not place (workflow orders). */
+  short?: unknown[];
 }
 
 /**

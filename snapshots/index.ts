@@ -3,11 +3,15 @@ export {
   checkVersion,
   SCHEMA_VERSION,
   type ActorRecord,
+  type DeadLetterRecord,
   type DocumentRecord,
   type Fact,
   type IdempotencyRecord,
   type JournalEntry,
+  type OutboxRecord,
   type PositionRecord,
+  type StoredOutboundEvent,
   type StoredState,
+  type WebhookEndpointRecord,
 } from './records.js';
 export { closeStore, openStore, type Store } from './store.js';

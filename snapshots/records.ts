@@ -49,9 +49,9 @@ export interface PositionRecord {
   sellable: number;
   reserved: number;
   shipped: number;
-  other: Record<string, number>;
+  other?: Record<string, number>;
   introduced: number;
-  asOf: Record<string, string>;
+  asOf?: Record<string, string>;
 }
 
 /** A stored reply to a request with an Idempotency-Key. */
@@ -67,6 +67,50 @@ export interface IdempotencyRecord {
 export interface DocumentRecord<T> {
   v: number;
   doc: T;
+}
+
+/** A webhook endpoint: where events go, which ones, and the secret that signs each delivery. */
+export interface WebhookEndpointRecord {
+  v: number;
+  url: string;
+  /** Event patterns: an exact type, `prefix.*`, or `*`. */
+  events: string[];
+  secret: string;
+  enabled: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** An event as the outbox stores it (the engine's `OutboundEvent`). */
+export interface StoredOutboundEvent {
+  id: string;
+  type: string;
+  subject: string;
+  time: string;
+  data: unknown;
+}
+
+/**
+ * One event waiting for delivery to one endpoint, keyed `[endpoint, nextAt (ms), event id]` so that what is
+ * due for an endpoint is one range read; a retry moves the record to its next time.
+ */
+export interface OutboxRecord {
+  v: number;
+  event: StoredOutboundEvent;
+  /** Failed attempts so far. */
+  attempts: number;
+  lastError?: string;
+  lastStatus?: number;
+}
+
+/** A delivery that ran out of attempts, keyed `[endpoint, event id]`, kept until replayed or discarded. */
+export interface DeadLetterRecord {
+  v: number;
+  event: StoredOutboundEvent;
+  attempts: number;
+  lastError: string;
+  lastStatus?: number;
+  deadAt: string;
 }
 
 /** Throws when a record was written by a newer build, so that nothing is misread. */

@@ -4,10 +4,13 @@ import { open, type Database, type RootDatabase } from 'lmdb';
 import {
   SCHEMA_VERSION,
   type ActorRecord,
+  type DeadLetterRecord,
   type DocumentRecord,
   type IdempotencyRecord,
   type JournalEntry,
+  type OutboxRecord,
   type PositionRecord,
+  type WebhookEndpointRecord,
 } from './records.js';
 
 const STRUCTURES = Symbol.for('fulcrum.structures');
@@ -24,7 +27,23 @@ export interface Store {
   products: Database<DocumentRecord<unknown>, string>;
   pools: Database<DocumentRecord<unknown>, string>;
   statuses: Database<DocumentRecord<unknown>, string>;
+  /** Purchase limits and sale windows, by id. */
+  limits: Database<DocumentRecord<unknown>, string>;
+  /** Workflow definitions with all their versions, by `<entity>/<name>`. */
+  workflows: Database<DocumentRecord<unknown>, string>;
   idempotency: Database<IdempotencyRecord, string>;
+  /** Webhook endpoints by id. */
+  webhooks: Database<WebhookEndpointRecord, string>;
+  /** Webhook deliveries waiting, keyed `[endpoint, nextAt, event id]`; written in the same transaction as their facts. */
+  outbox: Database<OutboxRecord, [string, number, string]>;
+  /** Webhook deliveries that ran out of attempts, keyed `[endpoint, event id]`. */
+  deadLetters: Database<DeadLetterRecord, [string, string]>;
+  /** Bulk-load job records, written with each chunk's facts so a restart reports what a cut job made durable. */
+  jobs: Database<DocumentRecord<unknown>, string>;
+  /** Sourcing profiles with all their versions, by id. */
+  sourcingProfiles: Database<DocumentRecord<unknown>, string>;
+  /** Sourcing decisions with their explanations, keyed `<order>/<step seq>/<n>`; written in the step that decided. */
+  decisions: Database<DocumentRecord<unknown>, string>;
   path: string;
 }
 
@@ -34,7 +53,7 @@ export function openStore(dataDir: string): Store {
   const path = join(dataDir, 'fulcrum.lmdb');
   const root = open({
     path,
-    maxDbs: 16,
+    maxDbs: 32,
     // Each write promise resolves on commit and carries `.flushed` for when the commit is on disk: Fulcrum
     // acknowledges only after `.flushed` (with overlappingSync, commit alone survives kill -9 but not power loss).
     separateFlushed: true,
@@ -52,7 +71,16 @@ export function openStore(dataDir: string): Store {
     products: root.openDB<DocumentRecord<unknown>, string>({ name: 'products' }),
     pools: root.openDB<DocumentRecord<unknown>, string>({ name: 'pools' }),
     statuses: root.openDB<DocumentRecord<unknown>, string>({ name: 'statuses' }),
+    workflows: root.openDB<DocumentRecord<unknown>, string>({ name: 'workflows' }),
+    limits: root.openDB<DocumentRecord<unknown>, string>({ name: 'limits' }),
     idempotency: root.openDB<IdempotencyRecord, string>({ name: 'idempotency' }),
+    webhooks: root.openDB<WebhookEndpointRecord, string>({ name: 'webhooks' }),
+    outbox: root.openDB<OutboxRecord, [string, number, string]>({ name: 'outbox' }),
+    deadLetters: root.openDB<DeadLetterRecord, [string, string]>({ name: 'dead-letters' }),
+    jobs: root.openDB<DocumentRecord<unknown>, string>({ name: 'jobs' }),
+    sourcingProfiles: root.openDB<DocumentRecord<unknown>, string>({ name: 'sourcing-profiles' }),
+    // One record per order placed, on the engine's thread: shared structures, as for snapshots.
+    decisions: root.openDB<DocumentRecord<unknown>, string>({ name: 'decisions', sharedStructuresKey: STRUCTURES }),
     path,
   };
   const version = store.meta.get('schemaVersion');

@@ -1,6 +1,10 @@
+import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ROLES, type Role } from './http/index.js';
+import { DEFAULT_FEED_OPTIONS } from './feed/options.js';
+import { parseRateLimits, ROLES, type RateLimits, type Role } from './http/index.js';
+import { DEFAULT_DELIVERY, DEFAULT_RETRY } from './integrations/webhooks/index.js';
 
 /** Every setting of the server, validated at start. */
 export interface Config {
@@ -10,7 +14,31 @@ export interface Config {
   apiKeys: Array<{ key: string; role: Role }>;
   demo: boolean;
   maxBodyBytes: number;
+  /** Largest body of a bulk load (`POST /inventory/batch`), which streams and so is not held in memory. */
+  maxBatchBytes: number;
   snapshotIntervalMs: number;
+  /** Requests per second per API key, by role (token buckets). */
+  rateLimits: RateLimits;
+  /** Requests processed at once before new ones are shed with 503. */
+  maxInFlight: number;
+  /** A directory of plugin modules (`*.js`, each `export default definePlugin({...})`) loaded at start. */
+  plugins: string | undefined;
+  /** Live stock feed: changes to one (pool, SKU) within this window go out as one update. */
+  feedWindowMs: number;
+  /** Live stock feed: processes that own the WebSocket clients; 0 fans out on the engine's thread. */
+  feedProcesses: number;
+  /** Webhooks: one delivery attempt may take this long before it counts as failed. */
+  webhookTimeoutMs: number;
+  /** Webhooks: attempts per delivery, the first included, before it becomes a dead letter. */
+  webhookMaxAttempts: number;
+  /** Webhooks: the ceiling of the first retry wait (it doubles per attempt, with full jitter). */
+  webhookRetryBaseMs: number;
+  /** Webhooks: no retry wait is longer than this. */
+  webhookRetryMaxMs: number;
+  /** Webhooks: attempts in flight at once, over all endpoints. */
+  webhookConcurrency: number;
+  /** Sourcing: worker threads that solve large sourcing problems off the engine's thread. */
+  sourcingWorkers: number;
   /** Test-only negative control (FULCRUM_UNSAFE_EARLY_ACK=1): acknowledge before the commit. Never in production. */
   unsafeEarlyAck: boolean;
 }
@@ -30,7 +58,19 @@ const SETTINGS = {
   dataDir: { flag: 'data-dir', env: 'FULCRUM_DATA_DIR', help: 'where the LMDB store lives (default ./data, created on first start)' },
   apiKeys: { flag: 'api-keys', env: 'FULCRUM_API_KEYS', help: 'key:role,key:role with roles admin, ops, storefront' },
   maxBodyBytes: { flag: 'max-body-bytes', env: 'FULCRUM_MAX_BODY_BYTES', help: 'largest request body (default 1048576)' },
+  maxBatchBytes: { flag: 'max-batch-bytes', env: 'FULCRUM_MAX_BATCH_BYTES', help: 'largest bulk load body, streamed (default 1073741824)' },
+  rateLimits: { flag: 'rate-limits', env: 'FULCRUM_RATE_LIMITS', help: 'role:perSecond[:burst],... per API key (default ops and storefront 10000/s, admin unlimited; 0 = unlimited)' },
+  maxInFlight: { flag: 'max-in-flight', env: 'FULCRUM_MAX_IN_FLIGHT', help: 'requests processed at once before new ones get 503 (default 4096)' },
+  plugins: { flag: 'plugins', env: 'FULCRUM_PLUGINS', help: 'a directory of plugin modules (workflow bricks, sourcing terms) to load' },
   snapshotIntervalMs: { flag: 'snapshot-interval-ms', env: 'FULCRUM_SNAPSHOT_INTERVAL_MS', help: 'how often changed actors are snapshotted (default 1000)' },
+  feedWindowMs: { flag: 'feed-window-ms', env: 'FULCRUM_FEED_WINDOW_MS', help: 'live feed: coalescing window per (pool, SKU) (default 50)' },
+  feedProcesses: { flag: 'feed-processes', env: 'FULCRUM_FEED_PROCESSES', help: 'live feed: processes owning the WebSocket clients; 0 = in-process (default 1)' },
+  webhookTimeoutMs: { flag: 'webhook-timeout-ms', env: 'FULCRUM_WEBHOOK_TIMEOUT_MS', help: 'webhooks: time allowed per delivery attempt (default 10000)' },
+  webhookMaxAttempts: { flag: 'webhook-max-attempts', env: 'FULCRUM_WEBHOOK_MAX_ATTEMPTS', help: 'webhooks: attempts before a delivery is dead-lettered (default 16)' },
+  webhookRetryBaseMs: { flag: 'webhook-retry-base-ms', env: 'FULCRUM_WEBHOOK_RETRY_BASE_MS', help: 'webhooks: first retry wait ceiling, doubling per attempt (default 1000)' },
+  webhookRetryMaxMs: { flag: 'webhook-retry-max-ms', env: 'FULCRUM_WEBHOOK_RETRY_MAX_MS', help: 'webhooks: longest retry wait (default 600000)' },
+  webhookConcurrency: { flag: 'webhook-concurrency', env: 'FULCRUM_WEBHOOK_CONCURRENCY', help: 'webhooks: attempts in flight at once (default 16)' },
+  sourcingWorkers: { flag: 'sourcing-workers', env: 'FULCRUM_SOURCING_WORKERS', help: 'sourcing: worker threads for large sourcing problems (default: CPU cores)' },
 } satisfies Record<string, Setting>;
 
 /** The usage text printed for `--help`. */
@@ -64,7 +104,19 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config & { h
     dataDir: resolve(text(pick(SETTINGS.dataDir), './data')),
     apiKeys: apiKeys(pick(SETTINGS.apiKeys)),
     maxBodyBytes: integer(pick(SETTINGS.maxBodyBytes), 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    maxBatchBytes: integer(pick(SETTINGS.maxBatchBytes), 1024 ** 3, 1024, 1024 ** 4),
     snapshotIntervalMs: integer(pick(SETTINGS.snapshotIntervalMs), 1000, 10, 3_600_000),
+    plugins: optionalDir(pick(SETTINGS.plugins)),
+    rateLimits: rates(pick(SETTINGS.rateLimits)),
+    maxInFlight: integer(pick(SETTINGS.maxInFlight), 4096, 1, 1_000_000),
+    feedWindowMs: integer(pick(SETTINGS.feedWindowMs), DEFAULT_FEED_OPTIONS.windowMs, 1, 60_000),
+    feedProcesses: integer(pick(SETTINGS.feedProcesses), DEFAULT_FEED_OPTIONS.processes, 0, 64),
+    webhookTimeoutMs: integer(pick(SETTINGS.webhookTimeoutMs), DEFAULT_DELIVERY.timeoutMs, 1, 600_000),
+    webhookMaxAttempts: integer(pick(SETTINGS.webhookMaxAttempts), DEFAULT_RETRY.maxAttempts, 1, 1000),
+    webhookRetryBaseMs: integer(pick(SETTINGS.webhookRetryBaseMs), DEFAULT_RETRY.baseDelayMs, 1, 86_400_000),
+    webhookRetryMaxMs: retryMax(pick(SETTINGS.webhookRetryMaxMs), pick(SETTINGS.webhookRetryBaseMs)),
+    webhookConcurrency: integer(pick(SETTINGS.webhookConcurrency), DEFAULT_DELIVERY.concurrency, 1, 10_000),
+    sourcingWorkers: integer(pick(SETTINGS.sourcingWorkers), availableParallelism(), 1, 256),
     unsafeEarlyAck: env.FULCRUM_UNSAFE_EARLY_ACK === '1',
   };
 }
@@ -82,12 +134,35 @@ function parse(argv: string[]) {
   });
 }
 
+/** The longest retry wait, which must not be below the first one. */
+function retryMax(s: { value: string | undefined; name: string }, base: { value: string | undefined; name: string }): number {
+  const max = integer(s, DEFAULT_RETRY.maxDelayMs, 1, 7 * 86_400_000);
+  const first = integer(base, DEFAULT_RETRY.baseDelayMs, 1, 86_400_000);
+  if (max < first) throw new ConfigError(`${s.name} (${max}) must not be below ${base.name} (${first})`);
+  return max;
+}
+
 function integer(s: { value: string | undefined; name: string }, fallback: number, min: number, max: number): number {
   if (s.value === undefined || s.value === '') return fallback;
   if (!/^\d+$/.test(s.value.trim())) throw new ConfigError(`${s.name} must be a whole number from ${min} to ${max}, got '${s.value}'`);
   const n = Number(s.value.trim());
   if (n < min || n > max) throw new ConfigError(`${s.name} must be from ${min} to ${max}, got ${n}`);
   return n;
+}
+
+function rates(s: { value: string | undefined; name: string }): RateLimits {
+  try {
+    return parseRateLimits(s.value, s.name);
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
+}
+
+function optionalDir(s: { value: string | undefined; name: string }): string | undefined {
+  if (s.value === undefined || s.value === '') return undefined;
+  const dir = resolve(s.value);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ConfigError(`${s.name} must name a directory of plugin modules; '${dir}' is not one`);
+  return dir;
 }
 
 function text(s: { value: string | undefined; name: string }, fallback: string): string {

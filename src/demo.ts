@@ -41,7 +41,8 @@ export async function loadDemo(engine: Engine): Promise<DemoSummary> {
       type,
       geo: { lat, lon },
       country: 'DE',
-      capabilities: type === 'store' ? ['click-collect'] : ['fragile-packing', 'oversize', 'international'],
+      // The capabilities the default sourcing profile asks for: fulfilment centres may ship anything, abroad too.
+      capabilities: type === 'store' ? ['click-collect'] : ['fragile-packing', 'oversize', 'hazmat-licence', 'international-shipping'],
       capacity: { maxOpenOrders: type === 'store' ? 200 : 5000, dailyOrders: type === 'store' ? 300 : 20000 },
       carrierCutoff: type === 'store' ? '16:00' : '18:00',
       timezone: 'Europe/Berlin',

@@ -4,12 +4,24 @@ import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import type { Config } from './config.js';
-import { IdempotencyKeys, openEngine, type Engine, type RunningEngine } from './engine/index.js';
-import { ApiKeys, createApp, generateKey, Metrics } from './http/index.js';
+import { IdempotencyKeys, openEngine, SourcingProfiles, type Engine, type RunningEngine } from './engine/index.js';
+import { attachFeed, type Feed, type FeedOptions } from './feed/index.js';
+import { ApiKeys, createApp, DEFAULT_RATE_LIMITS, generateKey, Metrics, type InFlight } from './http/index.js';
+import { Webhooks, type DeliverySettings } from './integrations/webhooks/index.js';
+import { BulkJobs } from './inventory/bulk/index.js';
+import { loadPlugins, PluginRegistry } from './sdk/index.js';
+import { SourcingPool, type SourcingPoolOptions } from './sourcing/index.js';
+import { BUILT_IN_RULES, RuleRegistry, WorkflowCatalog } from './workflows/index.js';
 
 export interface ServerOptions extends Partial<Omit<Config, 'dataDir'>> {
   dataDir: string;
   onFatal?: (error: Error) => void;
+  /** Feed tuning beyond the two settings (limits, thresholds); tests shorten them. */
+  feed?: Partial<FeedOptions>;
+  /** Webhook delivery tuning beyond the settings (per-endpoint concurrency, jitter); tests shorten it. */
+  webhooks?: DeliverySettings;
+  /** Sourcing pool tuning beyond the worker count (queue, timeouts, inline threshold); tests shrink it. */
+  sourcing?: Omit<SourcingPoolOptions, 'workers'>;
 }
 
 /** A listening Fulcrum server. */
@@ -18,6 +30,10 @@ export interface RunningServer {
   port: number;
   engine: Engine;
   running: RunningEngine;
+  /** The live stock feed at `/ws`. */
+  feed: Feed;
+  /** Outbound webhooks: endpoints, outbox, delivery. */
+  webhooks: Webhooks;
   /** The admin key generated into the data dir when no keys were configured. */
   generatedAdminKey?: string;
   close(): Promise<void>;
@@ -25,13 +41,29 @@ export interface RunningServer {
 
 /** Opens the store, recovers, and serves HTTP. Used by `main.ts` and by tests (port 0). */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const rules = new RuleRegistry(BUILT_IN_RULES);
+  const plugins = options.plugins ? await loadPlugins(options.plugins) : [];
+  for (const plugin of plugins) {
+    for (const rule of plugin.rules ?? []) rules.add(rule, `plugin ${plugin.name}`, plugin.name);
+  }
+  let workflows: WorkflowCatalog | undefined;
+  let workflowsReady: Promise<void> = Promise.resolve();
   const running = openEngine({
     dataDir: options.dataDir,
+    // Workflow machines must be registered before recovery: stored entities name the version they run.
+    prepare: (engine) => {
+      workflows = new WorkflowCatalog(engine, rules);
+      workflowsReady = workflows.load(new Date(engine.clock.now()).toISOString());
+      engine.workflows = workflows;
+    },
     ...(options.snapshotIntervalMs !== undefined ? { snapshotIntervalMs: options.snapshotIntervalMs } : {}),
     ...(options.onFatal ? { onFatal: options.onFatal } : {}),
     ...(options.unsafeEarlyAck ? { unsafeEarlyAck: true } : {}),
   });
   const { engine } = running;
+  await workflowsReady;
+  const sourcingProfiles = new SourcingProfiles(engine, new PluginRegistry(plugins));
+  await sourcingProfiles.load(new Date(engine.clock.now()).toISOString());
   let configured = options.apiKeys ?? [];
   let generatedAdminKey: string | undefined;
   if (configured.length === 0) {
@@ -39,15 +71,42 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     configured = [{ key: generatedAdminKey, role: 'admin' }];
   }
   const metrics = new Metrics();
+  const inFlight: InFlight = { current: 0, shed: 0 };
+  metrics.gauge('fulcrum_http_in_flight', 'Requests being processed now.', () => inFlight.current);
+  metrics.gauge('fulcrum_http_shed_total', 'Requests refused with 503 because too many were in flight.', () => inFlight.shed);
   const idempotency = new IdempotencyKeys(engine);
   registerGauges(metrics, running);
-  const app = createApp({ engine, idempotency, metrics, keys: new ApiKeys(configured), maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024 });
+  const webhooks = new Webhooks(engine, {
+    maxAttempts: options.webhookMaxAttempts,
+    baseDelayMs: options.webhookRetryBaseMs,
+    maxDelayMs: options.webhookRetryMaxMs,
+    timeoutMs: options.webhookTimeoutMs,
+    concurrency: options.webhookConcurrency,
+    ...options.webhooks,
+  });
+  engine.outbox = webhooks.outbox;
+  webhooks.start();
+  const delivery = webhooks.dispatcher.stats;
+  metrics.gauge('fulcrum_webhook_deliveries_total', 'Webhook deliveries a receiver accepted (2xx) since start.', () => delivery.delivered);
+  metrics.gauge('fulcrum_webhook_failed_attempts_total', 'Webhook attempts that failed (non-2xx, timeout, network) since start.', () => delivery.failedAttempts);
+  metrics.gauge('fulcrum_webhook_dead_letters_total', 'Webhook deliveries that ran out of attempts since start.', () => delivery.deadLettered);
+  const bulk = new BulkJobs(engine, { maxBatchBytes: options.maxBatchBytes ?? 1024 ** 3 });
+  const keys = new ApiKeys(configured);
+  const sourcingPool = new SourcingPool({ ...options.sourcing, ...(options.sourcingWorkers !== undefined ? { workers: options.sourcingWorkers } : {}) });
+  const pooled = () => sourcingPool.stats;
+  metrics.gauge('fulcrum_sourcing_inline_total', 'Problems of large orders that turned out small enough to solve on the engine thread, since start.', () => pooled().inline);
+  metrics.gauge('fulcrum_sourcing_pooled_total', 'Sourcing problems solved by a worker since start.', () => pooled().pooled);
+  metrics.gauge('fulcrum_sourcing_fallbacks_total', 'Pooled problems answered with the greedy plan (worker crash or timeout) since start.', () => pooled().fallbacks);
+  metrics.gauge('fulcrum_sourcing_shed_total', 'Orders refused with 503 because the sourcing queue was full, since start.', () => pooled().shed);
+  const sourcing = { profiles: sourcingProfiles, pool: sourcingPool };
+  const app = createApp({ engine, idempotency, metrics, bulk, keys, webhooks, sourcing, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, workflows: { catalog: workflows!, rules }, rateLimits: options.rateLimits ?? DEFAULT_RATE_LIMITS, maxInFlight: options.maxInFlight ?? 4096, inFlight });
 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: options.port ?? 8080, hostname: options.host ?? '127.0.0.1' }, () => resolve(s as Server));
     s.once('error', reject);
   });
   server.keepAliveTimeout = 65_000;
+  const feed = await attachFeed({ server, engine, keys, metrics, options: { windowMs: options.feedWindowMs, processes: options.feedProcesses, ...options.feed } });
   const sweep = setInterval(() => idempotency.sweep(engine.clock.now()), 3_600_000).unref();
   const port = (server.address() as AddressInfo).port;
   const host = options.host ?? '127.0.0.1';
@@ -57,15 +116,24 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     port,
     engine,
     running,
+    feed,
+    webhooks,
     ...(generatedAdminKey ? { generatedAdminKey } : {}),
     close: () =>
       (closing ??= (async () => {
         clearInterval(sweep);
+        await feed.close();
+        // Running bulk loads stop first (they end `interrupted`), so no chunk is applied while the store closes.
+        await bulk.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();
           setTimeout(() => server.closeAllConnections(), 2000).unref();
         });
+        // No request waits on a worker any more: sourcing problems still running finish, then the threads stop.
+        await sourcingPool.close();
+        // Attempts in flight are cut short and stay in the outbox; outcomes already decided are written first.
+        await webhooks.stop();
         metrics.close();
         await running.close();
       })()),

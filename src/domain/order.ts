@@ -22,7 +22,11 @@ export interface SplitPolicy {
 /** The default when neither the order nor a profile says: up to 3 shipments, lines may split. */
 export const DEFAULT_SPLIT_POLICY: SplitPolicy = { allowed: true, maxShipments: 3, splitLines: true };
 
-export type FulfilmentStatus = 'created' | 'picked' | 'packed' | 'shipped' | 'cancelled';
+/**
+ * A fulfilment's status as its order records it: `created` (reserved), `released` (handed to the location),
+ * then the location's progress; workflows may add their own.
+ */
+export type FulfilmentStatus = 'created' | 'released' | 'accepted' | 'picked' | 'packed' | 'ready' | 'shipped' | 'collected' | 'rejected' | 'cancelled' | (string & {});
 
 /** The part of an order one location ships. */
 export interface Fulfilment {

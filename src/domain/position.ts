@@ -12,12 +12,16 @@ export interface Position {
   reserved: number;
   /** Units that left the building in a shipment (kept for the conservation ledger). */
   shipped: number;
-  /** Units in non-selling statuses: damaged, quality_check, in_transit, refurbished, custom ones. */
-  other: Record<string, number>;
+  /**
+   * Units in other statuses: damaged, quality_check, in_transit, refurbished, custom ones. Absent until a
+   * unit enters one: most positions never do, and two empty objects per position doubled the memory of a
+   * 1,000,000-position load (213 vs 101 bytes each).
+   */
+  other?: Record<string, number>;
   /** Net units ever brought in by counts and adjustments. */
   introduced: number;
-  /** The source system's time of the last absolute count applied, per status (stale counts are ignored). */
-  asOf: Record<string, string>;
+  /** The source system's time of the last absolute count applied, per status; absent until one carries `asOf`. */
+  asOf?: Record<string, string>;
 }
 
 /** The statuses Fulcrum knows from the start; users add their own in configuration. */
@@ -25,7 +29,12 @@ export const BUILT_IN_STATUSES = ['sellable', 'damaged', 'quality_check', 'in_tr
 
 /** A position with nothing in it. */
 export function emptyPosition(): Position {
-  return { sellable: 0, reserved: 0, shipped: 0, other: {}, introduced: 0, asOf: {} };
+  return { sellable: 0, reserved: 0, shipped: 0, introduced: 0 };
+}
+
+/** Units in a non-sellable status (0 when none). */
+export function otherUnits(p: Position, status: string): number {
+  return p.other?.[status] ?? 0;
 }
 
 /** Units physically at the location in the sellable status, reserved ones included. */
@@ -35,14 +44,14 @@ export function onHandSellable(p: Position): number {
 
 /** Units at the location in a status (sellable counts reserved units, which are physically there). */
 export function quantityIn(p: Position, status: string): number {
-  return status === 'sellable' ? onHandSellable(p) : p.other[status] ?? 0;
+  return status === 'sellable' ? onHandSellable(p) : otherUnits(p, status);
 }
 
 /** True when the conservation ledger balances and nothing is negative. */
 export function isConserved(p: Position): boolean {
   let sum = p.sellable + p.reserved + p.shipped;
   if (p.sellable < 0 || p.reserved < 0 || p.shipped < 0) return false;
-  for (const n of Object.values(p.other)) {
+  for (const n of Object.values(p.other ?? {})) {
     if (n < 0) return false;
     sum += n;
   }
@@ -59,7 +68,7 @@ export interface CountOutcome {
 /** Whether an absolute count with this `asOf` is older than what was already applied (and so ignored). */
 export function isStaleCount(p: Position, status: string, asOf: string | undefined): boolean {
   if (asOf === undefined) return false;
-  const last = p.asOf[status];
+  const last = p.asOf?.[status];
   return last !== undefined && Date.parse(asOf) < Date.parse(last);
 }
 
@@ -69,14 +78,14 @@ export function isStaleCount(p: Position, status: string, asOf: string | undefin
  */
 export function applyCount(p: Position, status: string, count: number, asOf: string | undefined): CountOutcome {
   if (isStaleCount(p, status, asOf)) return { applied: false };
-  if (asOf !== undefined) p.asOf[status] = asOf;
+  if (asOf !== undefined) (p.asOf ??= {})[status] = asOf;
   if (status === 'sellable') {
     const next = Math.max(0, count - p.reserved);
     p.introduced += next - p.sellable;
     p.sellable = next;
     return count < p.reserved ? { applied: true, shortBy: p.reserved - count } : { applied: true };
   }
-  const before = p.other[status] ?? 0;
+  const before = otherUnits(p, status);
   p.introduced += count - before;
   setOther(p, status, count);
   return { applied: true };
@@ -84,7 +93,7 @@ export function applyCount(p: Position, status: string, count: number, asOf: str
 
 /** Why a delta cannot be applied, or null when it can. */
 export function checkDelta(p: Position, status: string, delta: number): string | null {
-  const free = status === 'sellable' ? p.sellable : p.other[status] ?? 0;
+  const free = status === 'sellable' ? p.sellable : otherUnits(p, status);
   if (free + delta < 0) {
     const held = status === 'sellable' ? ` (${p.reserved} more are reserved)` : '';
     return `a delta of ${delta} would take ${status} below 0: ${free} free${held}`;
@@ -96,27 +105,27 @@ export function checkDelta(p: Position, status: string, delta: number): string |
 export function applyDelta(p: Position, status: string, delta: number): void {
   p.introduced += delta;
   if (status === 'sellable') p.sellable += delta;
-  else setOther(p, status, (p.other[status] ?? 0) + delta);
+  else setOther(p, status, otherUnits(p, status) + delta);
 }
 
 /** Why units cannot move between statuses, or null when they can. */
 export function checkMove(p: Position, from: string, qty: number): string | null {
-  const free = from === 'sellable' ? p.sellable : p.other[from] ?? 0;
+  const free = from === 'sellable' ? p.sellable : otherUnits(p, from);
   return free >= qty ? null : `only ${free} units are free in ${from}, ${qty} asked`;
 }
 
 /** Moves units from one status to another; the caller checked it with `checkMove`. */
 export function applyMove(p: Position, from: string, to: string, qty: number): void {
   if (from === 'sellable') p.sellable -= qty;
-  else setOther(p, from, (p.other[from] ?? 0) - qty);
+  else setOther(p, from, otherUnits(p, from) - qty);
   if (to === 'sellable') p.sellable += qty;
-  else setOther(p, to, (p.other[to] ?? 0) + qty);
+  else setOther(p, to, otherUnits(p, to) + qty);
 }
 
 /** Units free to promise: sellable ones plus those in statuses that count toward availability. */
 export function freeUnits(p: Position, counting: ReadonlyArray<string>): number {
   let n = p.sellable;
-  for (const s of counting) n += p.other[s] ?? 0;
+  if (p.other) for (const s of counting) n += p.other[s] ?? 0;
   return n;
 }
 
@@ -129,7 +138,7 @@ export function reservationSources(p: Position, qty: number, counting: ReadonlyA
   const from: Record<string, number> = {};
   let left = qty;
   for (const status of ['sellable', ...counting]) {
-    const have = status === 'sellable' ? p.sellable : p.other[status] ?? 0;
+    const have = status === 'sellable' ? p.sellable : otherUnits(p, status);
     const take = Math.min(have, left);
     if (take > 0) from[status] = take;
     left -= take;
@@ -143,7 +152,7 @@ export function canReserve(p: Position, qty: number, from: Record<string, number
   if (!from) return p.sellable >= qty;
   let sum = 0;
   for (const [status, n] of Object.entries(from)) {
-    if ((status === 'sellable' ? p.sellable : p.other[status] ?? 0) < n) return false;
+    if ((status === 'sellable' ? p.sellable : otherUnits(p, status)) < n) return false;
     sum += n;
   }
   return sum === qty;
@@ -154,7 +163,7 @@ export function reserveUnits(p: Position, qty: number, from?: Record<string, num
   if (!from) p.sellable -= qty;
   else for (const [status, n] of Object.entries(from)) {
     if (status === 'sellable') p.sellable -= n;
-    else setOther(p, status, (p.other[status] ?? 0) - n);
+    else setOther(p, status, otherUnits(p, status) - n);
   }
   p.reserved += qty;
 }
@@ -172,6 +181,9 @@ export function shipUnits(p: Position, qty: number): void {
 }
 
 function setOther(p: Position, status: string, n: number): void {
-  if (n === 0) delete p.other[status];
-  else p.other[status] = n;
+  if (n !== 0) (p.other ??= {})[status] = n;
+  else if (p.other) {
+    delete p.other[status];
+    if (Object.keys(p.other).length === 0) delete p.other;
+  }
 }

@@ -6,14 +6,18 @@ import {
   type LocationEvent,
   type LocationInfo,
   type OrderContext,
-  type OrderEffect,
 } from '../../actors/index.js';
 import { Journal, type Fact, type StoredState, type Store } from '../../snapshots/index.js';
 import { DomainError } from '../domain/errors.js';
 import { freeUnits, reservationSources, type Position } from '../domain/position.js';
 import { AvailabilityIndex, Catalog, StatusCatalog, type AvailabilityChange } from '../inventory/index.js';
-import { simplePlacement, type Placement } from '../sourcing/simple-placement.js';
+import { defaultSourcingProfile, type SourcingProfile } from '../sourcing/index.js';
 import { systemClock, type Clock } from './clock.js';
+import { AlertBook, type AlertView } from './alerts.js';
+import { PurchaseLimits } from './purchase-limits.js';
+import { applyEffect } from './apply-effect.js';
+import type { Effect, OutboxPort } from './effects.js';
+import { LocationLoad } from './location-load.js';
 import { LOCATION_MACHINE, MachineCatalog } from './machines.js';
 import { OrderIds } from './order-ids.js';
 import { orderView, type OrderView } from './order-view.js';
@@ -24,7 +28,6 @@ import { TimerWheel } from './timers.js';
 export interface EngineOptions {
   store: Store;
   clock?: Clock;
-  placement?: Placement;
   /** Called when memory and disk may disagree (a failed write, a half-applied step); must stop the process. */
   onFatal?: (error: Error) => void;
   /**
@@ -34,11 +37,24 @@ export interface EngineOptions {
   unsafeEarlyAck?: boolean;
 }
 
-/** Committed availability changes and signals of one step, handed to listeners after the flush. */
+/** Committed availability changes, signals and alerts of one step, handed to listeners after the flush. */
 export interface CommittedChanges {
   seq: number;
   changes: AvailabilityChange[];
   signals: Signal[];
+  alerts: AlertView[];
+}
+
+/** The facts workflow selection looks at. */
+export interface SelectionFacts {
+  channel?: string;
+  deliveryType?: string;
+  attributes?: Record<string, unknown>;
+}
+
+/** Chooses the machine key of the active workflow a new entity of a kind runs. */
+export interface WorkflowSelector {
+  select(kind: 'order' | 'fulfilment' | 'return' | 'transfer', facts: SelectionFacts): string | undefined;
 }
 
 export interface EngineCounters {
@@ -58,7 +74,6 @@ const RESOLVED = Promise.resolve();
 export class Engine {
   readonly store: Store;
   readonly clock: Clock;
-  readonly placement: Placement;
   readonly registry = new Registry();
   readonly index = new AvailabilityIndex();
   readonly catalog = new Catalog();
@@ -66,6 +81,17 @@ export class Engine {
   readonly machines = new MachineCatalog();
   readonly orderIds = new OrderIds('ord');
   readonly holdIds = new OrderIds('hld');
+  readonly alertIds = new OrderIds('alr');
+  readonly returnIds = new OrderIds('ret');
+  readonly transferIds = new OrderIds('trf');
+  readonly alerts = new AlertBook();
+  readonly limits = new PurchaseLimits();
+  /** The active sourcing profile, which new orders and re-sourcing use; set by the profile catalog. */
+  sourcingProfile: SourcingProfile = defaultSourcingProfile;
+  /** Open and today's fulfilments per location, for the sourcing capacity filter. */
+  readonly load = new LocationLoad(this);
+  /** Chooses the workflow (machine key) a new entity runs; set when the workflow module is loaded. */
+  workflows: WorkflowSelector | undefined;
   readonly journal: Journal;
   readonly counters: EngineCounters = { steps: 0, facts: 0, ordersPlaced: 0, ordersRejected: 0, stockShortSignals: 0 };
   /** Finished entities (by actor key) whose final snapshot is written but maybe not yet readable from the store. */
@@ -73,7 +99,9 @@ export class Engine {
   readonly timers = new TimerWheel();
 
   private current: Step | undefined;
-  private readonly effects: Array<{ from: EntityEntry; effect: OrderEffect }> = [];
+  private readonly effects: Array<{ from: EntityEntry; effect: Effect }> = [];
+  /** Where webhook effects go; set by the server (tests may leave it unset: webhooks are then dropped). */
+  outbox: OutboxPort | undefined;
   private timerHandle: NodeJS.Timeout | undefined;
   private timerAt: number | undefined;
   private readonly listeners = new Set<(c: CommittedChanges) => void>();
@@ -84,7 +112,6 @@ export class Engine {
   constructor(options: EngineOptions) {
     this.store = options.store;
     this.clock = options.clock ?? systemClock;
-    this.placement = options.placement ?? simplePlacement;
     this.unsafeEarlyAck = options.unsafeEarlyAck ?? false;
     this.onFatal = (e) => {
       if (this.failed) return;
@@ -133,8 +160,9 @@ export class Engine {
     this.counters.facts += step.facts.length;
     this.counters.stockShortSignals += step.signals.length;
     const { seq, durable } = this.journal.append(step.facts, step.at);
-    if (this.listeners.size > 0 && (step.changes.length > 0 || step.signals.length > 0)) {
-      const committed: CommittedChanges = { seq, changes: step.changes, signals: step.signals };
+    if (step.outbound > 0) durable.then(() => this.outbox?.committed(), () => undefined);
+    if (this.listeners.size > 0 && (step.changes.length > 0 || step.signals.length > 0 || step.alerts.length > 0)) {
+      const committed: CommittedChanges = { seq, changes: step.changes, signals: step.signals, alerts: step.alerts };
       durable.then(() => this.publish(committed), () => undefined);
     }
     return { value, durable: this.unsafeEarlyAck ? RESOLVED : durable };
@@ -149,7 +177,7 @@ export class Engine {
   /** Publishes availability changes made outside a step (a pool redefined) once `durable` resolves. */
   publishAfter(durable: Promise<void>, changes: AvailabilityChange[]): void {
     if (changes.length === 0 || this.listeners.size === 0) return;
-    durable.then(() => this.publish({ seq: this.journal.nextSeq - 1, changes, signals: [] }), () => undefined);
+    durable.then(() => this.publish({ seq: this.journal.nextSeq - 1, changes, signals: [], alerts: [] }), () => undefined);
   }
 
   /** Sends an event to an actor inside a step; returns whether the actor accepted it (and so it became a fact). */
@@ -163,6 +191,7 @@ export class Engine {
     }
     step.facts.push({ actor: actorKey(entry), event });
     this.registry.touch(entry, step.seq);
+    if (entry.kind !== 'location' && entry.snapshot.status === 'done') this.giveBackAllowance(entry);
     if (entry.kind === 'location') this.afterLocationEvent(step, entry, event as LocationEvent);
     else this.drainEffects(step);
     return true;
@@ -203,15 +232,11 @@ export class Engine {
    */
   createEntity(step: Step, kind: EntityKind, machine: string, value: string, context: { id: string }): EntityEntry {
     const entry = this.registerEntity(kind, context.id, machine, this.machines.get(machine).resolveState({ value, context }));
+    if (kind === 'order') this.load.orderChanged(undefined, entry.snapshot, step.at);
     step.facts.push({ actor: `${ENTITY_PREFIX[kind]}:${context.id}`, create: { machine, state: { value, context } } });
     this.registry.touch(entry, step.seq);
     this.trackTimers(entry);
     return entry;
-  }
-
-  /** Creates an order on the catalog's current default order machine. */
-  createOrder(step: Step, value: string, context: OrderContext): EntityEntry {
-    return this.createEntity(step, 'order', this.machines.defaultOrderMachine, value, context);
   }
 
   /** Registers a started location actor (new or rehydrated). @internal */
@@ -221,6 +246,17 @@ export class Engine {
     actor.start();
     this.registry.locations.set(id, entry);
     return entry;
+  }
+
+  /** A cancelled or expired order, or an expired or released hold, gives its units back to the customer's purchase allowance. */
+  private giveBackAllowance(entry: EntityEntry): void {
+    if (entry.kind === 'hold' && entry.snapshot.value !== 'consumed') {
+      const h = entry.snapshot.context as { customer?: string; lines: Array<{ sku: string; qty: number }> };
+      this.limits.count(h.customer, h.lines, -1);
+    } else if (entry.kind === 'order') {
+      const o = entry.snapshot.context as OrderContext;
+      if (o.cancelReason !== undefined) this.limits.count(o.customer.id, o.lines, -1);
+    }
   }
 
   /** Registers an open entity with its (dormant) snapshot. @internal */
@@ -235,7 +271,7 @@ export class Engine {
     const actor = createActor(this.machines.get(entry.machine), { snapshot: entry.snapshot });
     // Effects are acted on only while a command runs; during replay their facts are already in the journal.
     actor.on('*', (effect: { type: string }) => {
-      if (this.current) this.effects.push({ from: entry, effect: effect as OrderEffect });
+      if (this.current) this.effects.push({ from: entry, effect: effect as Effect });
     });
     actor.start();
     const before = actor.getSnapshot();
@@ -243,6 +279,7 @@ export class Engine {
     const after = actor.getSnapshot();
     actor.stop();
     if (after === before) return false;
+    if (entry.kind === 'order') this.load.orderChanged(entry.snapshot, after, this.current?.at ?? this.clock.now());
     entry.snapshot = after;
     this.trackTimers(entry);
     return true;
@@ -363,12 +400,7 @@ export class Engine {
   private drainEffects(step: Step): void {
     while (this.effects.length > 0) {
       const { from, effect } = this.effects.shift()!;
-      const loc = this.registry.locations.get(effect.location);
-      if (!loc) throw new Error(`${from.kind} ${from.id} asked to move stock at unknown location ${effect.location}`);
-      const type = effect.type === 'stock.release' ? 'stock.released' : 'stock.shipped';
-      if (!this.send(step, loc, { type, ref: effect.ref, lines: effect.lines } as LocationEvent)) {
-        throw new Error(`location ${loc.id} refused ${type} for ${from.kind} ${from.id}: reservations and their owners disagree`);
-      }
+      applyEffect(this, step, from, effect);
     }
   }
 

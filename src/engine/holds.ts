@@ -35,6 +35,7 @@ export function placeHold(engine: Engine, cmd: PlaceHold, createdBy: string): Co
   return engine.run((step) => {
     const pool = cmd.pool ?? 'default';
     checkReferences(engine, pool, cmd.lines);
+    engine.limits.check(cmd.customer, cmd.lines, step.at);
     const need = quantitiesBySku(cmd.lines);
     const short: ErrorDetail[] = [];
     cmd.lines.forEach((l, i) => {
@@ -50,6 +51,7 @@ export function placeHold(engine: Engine, cmd: PlaceHold, createdBy: string): Co
     const context: HoldContext = { id, pool, lines: cmd.lines, allocations, createdAt: step.iso, createdBy, expiresAt, timers: { expiry: expiresAt }, updatedAt: step.iso };
     if (cmd.customer !== undefined) context.customer = cmd.customer;
     engine.createEntity(step, 'hold', HOLD_MACHINE, 'active', context);
+    engine.limits.count(cmd.customer, cmd.lines, 1);
     return holdView(engine, id)!;
   });
 }

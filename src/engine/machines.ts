@@ -1,9 +1,16 @@
 import type { AnyStateMachine } from 'xstate';
-import { holdMachine, locationMachine, orderMachine } from '../../actors/index.js';
+import { alertMachine, holdMachine, locationMachine, orderMachine } from '../../actors/index.js';
 
 export const LOCATION_MACHINE = 'location@1';
 export const DEFAULT_ORDER_MACHINE = 'order/default@1';
 export const HOLD_MACHINE = 'hold@1';
+export const ALERT_MACHINE = 'alert@1';
+
+/**
+ * The state compiled workflows start in. A new entity is created dormant here and the engine's
+ * `entity.created` event then enters the workflow's initial state, running its entry actions.
+ */
+export const ENTITY_NEW_STATE = '__new';
 
 /**
  * The machines actors run, by a key that names a version (`order/default@1`). A stored actor names its key,
@@ -18,6 +25,7 @@ export class MachineCatalog {
     this.machines.set(LOCATION_MACHINE, locationMachine);
     this.machines.set(DEFAULT_ORDER_MACHINE, orderMachine);
     this.machines.set(HOLD_MACHINE, holdMachine);
+    this.machines.set(ALERT_MACHINE, alertMachine);
   }
 
   register(key: string, machine: AnyStateMachine): void {
@@ -30,7 +38,12 @@ export class MachineCatalog {
     return m;
   }
 
-  /** The machine new orders start on. */
+  /** Whether a machine is a compiled workflow (starts in `__new` and needs `entity.created`). */
+  startsNew(key: string): boolean {
+    return (this.get(key).config as { initial?: unknown }).initial === ENTITY_NEW_STATE;
+  }
+
+  /** The machine new orders start on when no workflow is selected. */
   get defaultOrderMachine(): string {
     return this.orderDefault;
   }

@@ -57,7 +57,7 @@ export function upsertStatus(engine: Engine, def: StatusDefinition): Committed<S
   if (changed) {
     for (const entry of engine.registry.locations.values()) {
       for (const [sku, p] of entry.actor.getSnapshot().context.positions) {
-        if ((p.other[def.name] ?? 0) > 0) engine.index.update(entry.id, sku, freeUnits(p, engine.statuses.counting), changes);
+        if ((p.other?.[def.name] ?? 0) > 0) engine.index.update(entry.id, sku, freeUnits(p, engine.statuses.counting), changes);
       }
     }
   }

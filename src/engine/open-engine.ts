@@ -1,5 +1,4 @@
 import { closeStore, openStore } from '../../snapshots/index.js';
-import type { Placement } from '../sourcing/simple-placement.js';
 import type { Clock } from './clock.js';
 import { Engine } from './engine.js';
 import { recover, type RecoveryReport } from './recovery.js';
@@ -8,10 +7,11 @@ import { Snapshotter } from './snapshotter.js';
 export interface OpenEngineOptions {
   dataDir: string;
   clock?: Clock;
-  placement?: Placement;
   onFatal?: (error: Error) => void;
   snapshotIntervalMs?: number;
   unsafeEarlyAck?: boolean;
+  /** Runs after the engine exists and before recovery: register machines (workflows) that stored actors need. */
+  prepare?: (engine: Engine) => void;
 }
 
 /** A running engine with its store and snapshotter. */
@@ -29,12 +29,12 @@ export function openEngine(options: OpenEngineOptions): RunningEngine {
   const engine = new Engine({
     store,
     ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.placement ? { placement: options.placement } : {}),
     ...(options.onFatal ? { onFatal: options.onFatal } : {}),
     ...(options.unsafeEarlyAck ? { unsafeEarlyAck: true } : {}),
   });
   let recovery: RecoveryReport;
   try {
+    options.prepare?.(engine);
     recovery = recover(engine);
   } catch (e) {
     void store.root.close();

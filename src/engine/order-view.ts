@@ -24,6 +24,11 @@ export interface OrderView {
   /** The id of the API key that created it (never the key itself). */
   createdBy: string;
   holdId?: string;
+  value?: number;
+  /** The sourcing profile version and strategy that planned it (`GET /orders/:id/sourcing` explains why). */
+  sourcing?: OrderContext['sourcing'];
+  /** The workflow state (status may be a label a workflow set). */
+  state: string;
 }
 
 /** A state value as one status string: `reserved`, or `fulfilment.picking` for nested states. */
@@ -40,7 +45,8 @@ export function statusOf(value: unknown): string {
 export function orderView(context: OrderContext, value: unknown, machine: string): OrderView {
   const view: OrderView = {
     id: context.id,
-    status: statusOf(value),
+    status: context.status ?? statusOf(value),
+    state: statusOf(value),
     channel: context.channel,
     pool: context.pool,
     customer: context.customer,
@@ -59,5 +65,7 @@ export function orderView(context: OrderContext, value: unknown, machine: string
   if (context.collectAt !== undefined) view.collectAt = context.collectAt;
   if (context.cancelReason !== undefined) view.cancelReason = context.cancelReason;
   if (context.holdId !== undefined) view.holdId = context.holdId;
+  if (context.value !== undefined) view.value = context.value;
+  if (context.sourcing !== undefined) view.sourcing = context.sourcing;
   return view;
 }

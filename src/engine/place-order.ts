@@ -1,11 +1,14 @@
 import type { HoldContext, OrderContext } from '../../actors/index.js';
 import { DomainError, type ErrorDetail } from '../domain/errors.js';
 import { DEFAULT_SPLIT_POLICY, type Destination, type Fulfilment, type OrderLine, type SplitPolicy } from '../domain/order.js';
+import type { SolveProblem, SourcingDecision } from '../sourcing/index.js';
 import type { Engine } from './engine.js';
+import { ENTITY_NEW_STATE } from './machines.js';
 import { activeHold } from './holds.js';
+import { mayNeedPool, planSourcing, proposeSourcing, shortLineDetail, type SourcingAsk, type SourcingOutcome } from './order-sourcing.js';
 import type { OrderView } from './order-view.js';
+import { recordDecision } from './sourcing-decisions.js';
 import type { Committed } from './step.js';
-import { stockView } from './stock-view.js';
 
 /** An order as intake receives it, already validated for shape at the edge. */
 export interface PlaceOrder {
@@ -23,40 +26,36 @@ export interface PlaceOrder {
   holdId?: string;
 }
 
+export interface PlaceOrderOptions {
+  /** The caller may consume any key's hold (not only its own). */
+  anyHold?: boolean;
+  /** A plan made before the step, off the engine's thread (`placeOrderPooled`): re-checked, not trusted. */
+  proposal?: SourcingDecision | null;
+}
+
 /**
  * Sources and reserves an order in one synchronous step: either every line is reserved and the order exists,
- * or nothing changed and a DomainError says why (`insufficient_stock` names the short lines).
+ * or nothing changed and a DomainError says why (`insufficient_stock` names the short lines). The plan and
+ * its explanation are stored with the order (`GET /orders/:id/sourcing`).
  */
-export function placeOrder(engine: Engine, cmd: PlaceOrder, createdBy: string, options: { anyHold?: boolean } = {}): Committed<OrderView> {
+export function placeOrder(engine: Engine, cmd: PlaceOrder, createdBy: string, options: PlaceOrderOptions = {}): Committed<OrderView> {
   return engine.run((step) => {
     const pool = cmd.pool ?? 'default';
     checkReferences(engine, cmd, pool);
-    const split = splitPolicy(cmd.split);
     const hold = cmd.holdId === undefined ? undefined : activeHold(engine, cmd.holdId, { keyId: createdBy, anyOwner: options.anyHold ?? false });
-    const releasing = hold ? (hold.snapshot.context as HoldContext).allocations : [];
-    const placed = engine.placement.place(
-      {
-        lines: cmd.lines,
-        deliverTo: cmd.deliverTo,
-        split,
-        pool,
-        ...(cmd.deliveryType === 'collect' && cmd.collectAt !== undefined ? { onlyAt: cmd.collectAt } : {}),
-      },
-      stockView(engine, releasing),
-    );
-    if (!placed.ok) {
+    const held = hold ? (hold.snapshot.context as HoldContext).lines : [];
+    const holder = hold ? (hold.snapshot.context as HoldContext).customer : undefined;
+    if (holder !== undefined && holder !== cmd.customer.id) {
+      throw new DomainError('conflict', `hold ${cmd.holdId} was placed for another customer`, [{ path: 'holdId', message: 'the hold and the order must name the same customer' }]);
+    }
+    // Purchase limits and sale windows, checked in the same step as the reservation: two concurrent orders
+    // of one customer cannot both pass. A consumed hold's units were counted when it was placed.
+    engine.limits.check(cmd.customer.id, cmd.lines, step.at, held);
+    const ask = intakeAsk(engine, cmd, pool, hold ? (hold.snapshot.context as HoldContext).allocations : []);
+    const planned = planSourcing(engine, ask, step.iso, options.proposal);
+    if (!planned.ok) {
       engine.counters.ordersRejected++;
-      throw new DomainError(
-        'insufficient_stock',
-        `order cannot be sourced: ${placed.reason}`,
-        placed.short.map((s) => ({
-          path: `lines[${s.line}]`,
-          message: `${s.sku}: ${s.requested} requested, ${s.available} available in pool ${pool}`,
-          sku: s.sku,
-          requested: s.requested,
-          available: s.available,
-        })),
-      );
+      throw insufficientStock(planned, pool);
     }
     const id = engine.orderIds.next(step.at);
     // Consuming the hold gives its units back in this same step, just before the order reserves: nothing
@@ -64,9 +63,10 @@ export function placeOrder(engine: Engine, cmd: PlaceOrder, createdBy: string, o
     if (hold && !engine.send(step, hold, { type: 'hold.consumed', orderId: id, at: step.iso })) {
       throw new DomainError('invalid_state', `hold ${cmd.holdId} can no longer be consumed`);
     }
-    const fulfilments: Fulfilment[] = placed.shipments.map((s, i) => ({ id: `${id}-${i + 1}`, location: s.location, lines: s.lines, status: 'created' }));
+    const fulfilments: Fulfilment[] = planned.shipments.map((s, i) => ({ id: `${id}-${i + 1}`, location: s.location, lines: s.lines, status: 'created' }));
     // Reserve first: a location refusing now would mean the index and the actors disagree, which is fatal.
     for (const f of fulfilments) engine.reserve(step, f.location, id, f.lines);
+    const { decision } = planned;
     const input: OrderContext = {
       id,
       channel: cmd.channel ?? 'default',
@@ -75,23 +75,80 @@ export function placeOrder(engine: Engine, cmd: PlaceOrder, createdBy: string, o
       deliverTo: cmd.deliverTo,
       deliveryType: cmd.deliveryType ?? 'home',
       lines: cmd.lines,
-      split,
+      split: splitPolicy(cmd.split),
       attributes: cmd.attributes ?? {},
       createdAt: step.iso,
       createdBy,
       updatedAt: step.iso,
       fulfilments,
+      sourcing: { profile: decision.profileId, version: decision.profileVersion, strategy: decision.strategyId! },
     };
     if (cmd.ref !== undefined) input.ref = cmd.ref;
     if (cmd.collectAt !== undefined) input.collectAt = cmd.collectAt;
     if (cmd.holdId !== undefined) input.holdId = cmd.holdId;
-    engine.createOrder(step, 'reserved', input);
+    input.value = ask.orderValue!;
+    const machine = engine.workflows?.select('order', { channel: input.channel, deliveryType: input.deliveryType, attributes: input.attributes }) ?? engine.machines.defaultOrderMachine;
+    if (engine.machines.startsNew(machine)) {
+      const context: OrderContext = { ...input, timers: {}, short: [] };
+      const entry = engine.createEntity(step, 'order', machine, ENTITY_NEW_STATE, context);
+      engine.send(step, entry, { type: 'entity.created', at: step.iso });
+    } else {
+      engine.createEntity(step, 'order', machine, 'reserved', input);
+    }
+    recordDecision(engine, step, id, 'intake', ask, planned, fulfilments.map((f) => f.id));
+    engine.limits.count(cmd.customer.id, cmd.lines, 1, held);
     engine.counters.ordersPlaced++;
     return engine.order(id)!;
   });
 }
 
-/** The order's split policy: what it asked for, else the default; no split means one shipment. */
+/**
+ * Places an order, first solving its sourcing off the engine's thread when the problem may be large: the
+ * plan comes back as a proposal that the step re-checks against current stock (and plans again inline if
+ * stock moved meanwhile). Smaller orders go straight to one synchronous step. A full worker queue throws
+ * DomainError('unavailable') before anything changed.
+ */
+export async function placeOrderPooled(engine: Engine, solve: SolveProblem, cmd: PlaceOrder, createdBy: string, options: PlaceOrderOptions = {}): Promise<Committed<OrderView>> {
+  const onlyAt = cmd.deliveryType === 'collect' ? cmd.collectAt : undefined;
+  if (!mayNeedPool(engine, cmd.lines, onlyAt)) return placeOrder(engine, cmd, createdBy, options);
+  const pool = cmd.pool ?? 'default';
+  checkReferences(engine, cmd, pool);
+  const hold = cmd.holdId === undefined ? undefined : activeHold(engine, cmd.holdId, { keyId: createdBy, anyOwner: options.anyHold ?? false });
+  const proposed = await proposeSourcing(engine, intakeAsk(engine, cmd, pool, hold ? (hold.snapshot.context as HoldContext).allocations : []), solve);
+  return placeOrder(engine, cmd, createdBy, { ...options, proposal: proposed.decision });
+}
+
+/** What sourcing needs to know of an order. */
+export function intakeAsk(engine: Engine, cmd: PlaceOrder, pool: string, releasing: HoldContext['allocations']): SourcingAsk {
+  return {
+    lines: cmd.lines,
+    pool,
+    deliverTo: cmd.deliverTo,
+    deliveryType: cmd.deliveryType ?? 'home',
+    channel: cmd.channel ?? 'default',
+    orderValue: orderValue(engine, cmd.lines),
+    ...(cmd.split === undefined ? {} : { split: cmd.split }),
+    ...(cmd.deliveryType === 'collect' && cmd.collectAt !== undefined ? { onlyAt: cmd.collectAt } : {}),
+    ...(releasing.length > 0 ? { releasing } : {}),
+  };
+}
+
+/** The refusal of an order that cannot be sourced: each short line by its path. */
+function insufficientStock(refused: Extract<SourcingOutcome, { ok: false }>, pool: string): DomainError {
+  return new DomainError('insufficient_stock', `order cannot be sourced: ${refused.reason}`, refused.short.map((s) => shortLineDetail(s, pool)));
+}
+
+/** The order's value from catalog prices (products without a price count 0). */
+function orderValue(engine: Engine, lines: OrderLine[]): number {
+  let cents = 0;
+  for (const l of lines) cents += Math.round(Number(engine.catalog.get(l.sku)?.attributes.price ?? 0) * 100) * l.qty;
+  return cents / 100;
+}
+
+/**
+ * The split policy the order records: what it asked for, else the foundation's default. Sourcing itself
+ * gets the order's own request (or none), so a profile's strategy narrows it or, when absent, decides.
+ */
 export function splitPolicy(asked: PlaceOrder['split']): SplitPolicy {
   if (!asked) return DEFAULT_SPLIT_POLICY;
   if (!asked.allowed) return { allowed: false, maxShipments: 1, splitLines: false };
@@ -102,7 +159,8 @@ export function splitPolicy(asked: PlaceOrder['split']): SplitPolicy {
   };
 }
 
-function checkReferences(engine: Engine, cmd: PlaceOrder, pool: string): void {
+/** Rejects an order naming a pool, SKU or collect location Fulcrum does not know (400, every problem). */
+export function checkReferences(engine: Engine, cmd: PlaceOrder, pool: string): void {
   const details: ErrorDetail[] = [];
   if (!engine.index.pool(pool)) details.push({ path: 'pool', message: `unknown pool '${pool}'` });
   cmd.lines.forEach((l, i) => {

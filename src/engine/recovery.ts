@@ -1,11 +1,12 @@
 import { createActor, type AnyMachineSnapshot } from 'xstate';
-import { locationMachine, touchedSkus, type LocationContext, type LocationEvent } from '../../actors/index.js';
+import { locationMachine, touchedSkus, type AlertContext, type LocationContext, type LocationEvent } from '../../actors/index.js';
 import { checkVersion, type Fact, type PositionRecord, type StoredState } from '../../snapshots/index.js';
 import { freeUnits, type Position } from '../domain/position.js';
 import { DEFAULT_POOL, type AvailabilityChange, type PoolDefinition, type Product, type StatusDefinition } from '../inventory/index.js';
 import type { Engine } from './engine.js';
+import { loadPurchaseLimits, rebuildPurchaseCounts } from './limit-commands.js';
 import { OrderIds } from './order-ids.js';
-import { ENTITY_PREFIX, type EntityKind } from './registry.js';
+import { ENTITY_KINDS, ENTITY_PREFIX, type EntityKind } from './registry.js';
 
 /** What start-up found and did. */
 export interface RecoveryReport {
@@ -79,10 +80,18 @@ export function recover(engine: Engine): RecoveryReport {
   }
 
   rebuildIndex(engine);
-  for (const kind of ['order', 'hold'] as const) for (const entry of engine.registry.entities(kind).values()) engine.timers.track(kind, entry);
+  loadPurchaseLimits(engine);
+  rebuildPurchaseCounts(engine);
+  for (const kind of ENTITY_KINDS) for (const entry of engine.registry.entities(kind).values()) engine.timers.track(kind, entry);
+  for (const entry of engine.registry.entities('alert').values()) {
+    if (entry.snapshot.value !== 'resolved') engine.alerts.add(entry.snapshot.context as AlertContext);
+  }
   engine.armTimers();
-  engine.orderIds.floor(newestTime(engine, 'ord'));
-  engine.holdIds.floor(newestTime(engine, 'hld'));
+  engine.orderIds.floor(newestTime(engine, 'order'));
+  engine.holdIds.floor(newestTime(engine, 'hold'));
+  engine.alertIds.floor(newestTime(engine, 'alert'));
+  engine.returnIds.floor(newestTime(engine, 'return'));
+  engine.transferIds.floor(newestTime(engine, 'transfer'));
   report.openOrders = engine.registry.orders.size;
   report.openHolds = engine.registry.holds.size;
   report.locations = engine.registry.locations.size;
@@ -123,7 +132,7 @@ function replayFact(engine: Engine, fact: Fact, seq: number, covered: Covered): 
     const positions = covered.positions.get(id);
     const open = touchedSkus(event).filter((sku) => seq > (positions?.get(sku) ?? 0));
     if (open.length === 0) return false;
-    engine.replay(entry, 'lines' in event ? { ...event, lines: event.lines.filter((l) => open.includes(l.sku)) } : event, seq);
+    engine.replay(entry, uncoveredPart(event, open), seq);
     return true;
   }
   const entityKind = kindOf(kind);
@@ -153,6 +162,17 @@ function kindOf(prefix: string): EntityKind {
   return kind;
 }
 
+/**
+ * The part of an event on positions no snapshot covers (`open`): lines or bulk-load rows of covered SKUs are
+ * already in their snapshots. A bulk-load event has up to thousands of rows, hence the Set.
+ */
+function uncoveredPart(event: LocationEvent, open: string[]): LocationEvent {
+  if ('lines' in event) return { ...event, lines: event.lines.filter((l) => open.includes(l.sku)) };
+  if (event.type !== 'stock.loaded' || open.length === event.rows.length) return event;
+  const keep = new Set(open);
+  return { ...event, rows: event.rows.filter((r) => keep.has(r.sku)) };
+}
+
 /** A dormant entity snapshot from its stored value and context. */
 function restore(engine: Engine, machine: string, state: StoredState): AnyMachineSnapshot {
   return engine.machines.get(machine).resolveState({ value: state.value as never, context: state.context });
@@ -173,12 +193,13 @@ function rebuildIndex(engine: Engine): void {
 }
 
 /** The creation time of the newest id of a kind, stored or open, so new ids never repeat old ones. */
-function newestTime(engine: Engine, prefix: 'ord' | 'hld'): number {
+function newestTime(engine: Engine, kind: EntityKind): number {
+  const prefix = ENTITY_PREFIX[kind];
   let newest = 0;
   for (const key of engine.store.actors.getKeys({ start: `${prefix};`, end: `${prefix}:`, reverse: true, limit: 1 })) {
     newest = OrderIds.timeOf(key.slice(4)) ?? 0;
   }
-  for (const id of engine.registry.entities(prefix === 'ord' ? 'order' : 'hold').keys()) newest = Math.max(newest, OrderIds.timeOf(id) ?? 0);
+  for (const id of engine.registry.entities(kind).keys()) newest = Math.max(newest, OrderIds.timeOf(id) ?? 0);
   return newest;
 }
 

@@ -17,11 +17,13 @@ export interface LocationEntry extends EntryBase {
   dirtySkus: Set<string>;
 }
 
-/** Entities that live as dormant actors: orders and cart holds (fulfilments, returns, transfers later). */
-export type EntityKind = 'order' | 'hold';
+/** Entities that live as dormant actors. */
+export type EntityKind = 'order' | 'hold' | 'fulfilment' | 'return' | 'transfer' | 'alert';
 
 /** The journal key prefix of each entity kind. */
-export const ENTITY_PREFIX: Record<EntityKind, string> = { order: 'ord', hold: 'hld' };
+export const ENTITY_PREFIX: Record<EntityKind, string> = { order: 'ord', hold: 'hld', fulfilment: 'ful', return: 'ret', transfer: 'trf', alert: 'alr' };
+
+export const ENTITY_KINDS = Object.keys(ENTITY_PREFIX) as EntityKind[];
 
 /**
  * An open entity (an order, a hold). Between events the actor is dormant: only its machine snapshot is held, and an event
@@ -44,13 +46,14 @@ export type ActorEntry = LocationEntry | EntityEntry;
 /** The live actors by id, and which of them changed since their last snapshot. */
 export class Registry {
   readonly locations = new Map<string, LocationEntry>();
-  readonly orders = new Map<string, EntityEntry>();
-  readonly holds = new Map<string, EntityEntry>();
+  private readonly byKind = new Map<EntityKind, Map<string, EntityEntry>>(ENTITY_KINDS.map((k) => [k, new Map()]));
+  readonly orders = this.byKind.get('order')!;
+  readonly holds = this.byKind.get('hold')!;
   readonly dirty = new Set<ActorEntry>();
 
   /** The map holding open entities of a kind. */
   entities(kind: EntityKind): Map<string, EntityEntry> {
-    return kind === 'order' ? this.orders : this.holds;
+    return this.byKind.get(kind)!;
   }
 
   /** Records that `entry` took the fact with sequence `seq`. */

@@ -1,5 +1,6 @@
 import type { Fact } from '../../snapshots/index.js';
 import type { AvailabilityChange } from '../inventory/index.js';
+import type { AlertView } from './alerts.js';
 
 /** Something worth an operator's attention that a step noticed, such as a count below reservations. */
 export interface Signal {
@@ -18,6 +19,10 @@ export class Step {
   readonly facts: Fact[] = [];
   readonly changes: AvailabilityChange[] = [];
   readonly signals: Signal[] = [];
+  /** Alerts raised or changed in this step, published after the flush (feed channel `alerts`). */
+  readonly alerts: AlertView[] = [];
+  /** Outbound (webhook) events this step enqueued; numbers their ids. */
+  outbound = 0;
 
   constructor(
     readonly seq: number,

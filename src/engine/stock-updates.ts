@@ -30,7 +30,7 @@ export function countStock(
     if (update.asOf !== undefined) event.asOf = update.asOf;
     const before = engine.position(location, sku) ?? emptyPosition();
     if (isStaleCount(before, status, update.asOf)) {
-      return { ...result(engine, location, sku, false), ignoredReason: `stale: a count as of ${before.asOf[status]} was already applied` };
+      return { ...result(engine, location, sku, false), ignoredReason: `stale: a count as of ${before.asOf?.[status]} was already applied` };
     }
     const applied = engine.send(step, entry, event);
     const short = step.signals.find((s) => s.type === 'stock.short' && s.sku === sku);

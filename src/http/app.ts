@@ -1,17 +1,28 @@
 import { Hono } from 'hono';
 import { authenticate, type ApiKeys } from './auth.js';
 import { limitBody } from './body-limit.js';
+import { shedLoad } from './load-shedding.js';
+import { DEFAULT_RATE_LIMITS, rateLimit } from './rate-limit.js';
 import type { AppDeps, AppEnv } from './env.js';
 import { errorResponse } from './errors.js';
+import { alertRoutes } from './routes/alerts.js';
 import { availabilityRoutes } from './routes/availability.js';
+import { batchRoutes } from './routes/batch.js';
+import { entityRoutes } from './routes/entities.js';
 import { holdRoutes } from './routes/holds.js';
 import { inventoryRoutes } from './routes/inventory.js';
+import { jobRoutes } from './routes/jobs.js';
 import { locationRoutes } from './routes/locations.js';
 import { opsRoutes } from './routes/ops.js';
 import { orderRoutes } from './routes/orders.js';
 import { poolRoutes } from './routes/pools.js';
 import { productRoutes } from './routes/products.js';
+import { purchaseLimitRoutes } from './routes/purchase-limits.js';
+import { sourcingProfileRoutes } from './routes/sourcing-profiles.js';
+import { sourcingRoutes } from './routes/sourcing.js';
 import { statusRoutes } from './routes/statuses.js';
+import { workflowRoutes } from './routes/workflows.js';
+import { webhookRoutes } from './routes/webhooks.js';
 
 /** The HTTP API: thin routes over the engine, one error envelope, auth on everything but `/health`. */
 export function createApp(deps: AppDeps & { keys: ApiKeys }): Hono<AppEnv> {
@@ -30,16 +41,30 @@ export function createApp(deps: AppDeps & { keys: ApiKeys }): Hono<AppEnv> {
       failure ? 503 : 200,
     );
   });
-  app.use(limitBody(deps.maxBodyBytes));
+  // A bulk load streams its body and enforces its own, larger limit (a plain path test: hono's `except`
+  // composes two more middleware layers on every request).
+  const limit = limitBody(deps.maxBodyBytes);
+  app.use((c, next) => (c.req.path === '/inventory/batch' ? next() : limit(c, next)));
+  app.use(shedLoad(deps.maxInFlight ?? 4096, deps.inFlight ?? { current: 0, shed: 0 }));
   app.use(authenticate(deps.keys));
+  app.use(rateLimit(deps.rateLimits ?? DEFAULT_RATE_LIMITS));
   app.route('/locations', locationRoutes(deps));
   app.route('/products', productRoutes(deps));
+  app.route('/inventory/batch', batchRoutes(deps));
   app.route('/inventory', inventoryRoutes(deps));
+  app.route('/jobs', jobRoutes(deps));
   app.route('/availability', availabilityRoutes(deps));
   app.route('/pools', poolRoutes(deps));
   app.route('/statuses', statusRoutes(deps));
   app.route('/orders', orderRoutes(deps));
   app.route('/holds', holdRoutes(deps));
+  app.route('/purchase-limits', purchaseLimitRoutes(deps));
+  app.route('/sourcing-profiles', sourcingProfileRoutes(deps));
+  app.route('/sourcing', sourcingRoutes(deps));
+  app.route('/workflows', workflowRoutes(deps, deps.workflows.catalog, deps.workflows.rules));
+  app.route('/alerts', alertRoutes(deps));
+  app.route('/', entityRoutes(deps));
+  app.route('/webhooks', webhookRoutes(deps));
   app.route('/', opsRoutes(deps));
   app.notFound((c) => c.json({ error: { type: 'not_found', message: `no route for ${c.req.method} ${c.req.path}`, details: [] } }, 404));
   app.onError((err, c) => errorResponse(c, err));

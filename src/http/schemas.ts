@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EVENT_PATTERN } from '../integrations/webhooks/index.js';
 
 /** Ids of locations, SKUs, pools: printable, no spaces or slashes, so they are safe in paths and keys. */
 export const Id = z
@@ -133,6 +134,19 @@ export const ListOrdersQuery = z.strictObject({
   status: z.string().min(1).max(100).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().min(1).max(200).optional(),
+});
+
+export const WebhookBody = z.strictObject({
+  url: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).max(2048),
+  events: z.array(z.string().regex(EVENT_PATTERN, "must be an event type such as order.shipped, a prefix such as order.*, or *")).min(1).max(100),
+  secret: z.string().min(16, 'must be at least 16 characters').max(512),
+  enabled: z.boolean().default(true),
+});
+
+export const DeadLettersQuery = z.strictObject({
+  endpoint: Id.optional(),
+  after: z.string().min(1).max(300).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
 function isTimeZone(tz: string): boolean {

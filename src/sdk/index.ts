@@ -18,3 +18,8 @@ export type {
   SourcingRequest,
   StockAttributes,
 } from '../sourcing/types.js';
+export { defineGuard, defineRule } from '../workflows/rule.js';
+export type { ActionRule, BrickApi, BrickEvent, BrickInput, GuardRule, WorkflowRule } from '../workflows/rule.js';
+export { addDuration, durationMs } from '../workflows/durations.js';
+export { Duration } from '../workflows/definition.js';
+export { z } from 'zod';

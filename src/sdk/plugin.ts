@@ -1,5 +1,6 @@
 import { DomainError, type ErrorDetail } from '../domain/errors.js';
 import type { NetworkLocation, ProductAttributes, SourcingRequest } from '../sourcing/types.js';
+import type { WorkflowRule } from '../workflows/rule.js';
 
 /** A line as a plugin sees it: the SKU, its quantity in the order and the product's attributes. */
 export interface PluginLine {
@@ -40,8 +41,8 @@ export interface SourcingExtensions {
 export interface PluginDefinition {
   readonly name: string;
   readonly sourcing?: SourcingExtensions;
-  /** Workflow rules ("bricks"); typed by the workflow module, carried here untouched so both share one plugin. */
-  readonly rules?: readonly unknown[];
+  /** Workflow bricks made with `defineRule` / `defineGuard`; workflows name them `<plugin>/<name>`. */
+  readonly rules?: readonly WorkflowRule[];
 }
 
 /** Marks objects made by `definePlugin`; a registered symbol so copies of this module agree on it. */
@@ -67,6 +68,10 @@ export function definePlugin(definition: PluginDefinition): FulcrumPlugin {
   if (definition?.rules !== undefined && !Array.isArray(definition.rules)) {
     details.push({ path: 'rules', message: 'must be an array' });
   }
+  (Array.isArray(definition?.rules) ? definition.rules : []).forEach((r, i) => {
+    const ok = r && (r.kind === 'action' ? typeof r.run === 'function' : r.kind === 'guard' && typeof r.test === 'function');
+    if (!ok) details.push({ path: `rules[${i}]`, message: 'must be made with defineRule or defineGuard' });
+  });
   if (details.length > 0) {
     throw new DomainError('invalid_request', `invalid plugin '${String(definition?.name)}'`, details);
   }

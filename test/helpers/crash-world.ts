@@ -12,10 +12,16 @@ interface KnownOrder {
   id: string;
   ref: string;
   cancelled: boolean;
-  shipped: Set<string>;
-  /** Fulfilments with an event whose outcome is unknown (the server may or may not have applied it). */
+  paid: boolean;
+  /** The furthest acknowledged step of each fulfilment. */
+  steps: Map<string, string>;
+  /** An event whose outcome is unknown was sent (the server may or may not have applied it). */
   maybe: boolean;
 }
+
+/** A fulfilment's steps in order; an acknowledged step must never be undone by a crash. */
+const STEP_RANK: Record<string, number> = { created: 0, released: 1, accepted: 2, picked: 3, packed: 4, shipped: 5 };
+const NEXT_STEP: Record<string, string> = { released: 'accepted', accepted: 'picked', picked: 'packed', packed: 'shipped' };
 
 /** What one check after a restart found wrong; empty lists mean every invariant held. */
 export interface Violations {
@@ -40,6 +46,12 @@ export interface RoundStats {
 export class CrashWorld {
   readonly orders = new Map<string, KnownOrder>();
   readonly rejectedRefs = new Set<string>();
+  /** Holds acknowledged (201): each must exist after every restart. */
+  readonly holds = new Set<string>();
+  /** Units of holds whose outcome is unknown, by SKU: they may hold units the checker cannot see. */
+  readonly unknownHoldUnits = new Map<string, number>();
+  /** Receipts (positive deltas) per position: acknowledged ones must be in stock, unknown ones may be. */
+  readonly receipts = new Map<string, { acked: number; unknown: number }>();
   readonly totals: RoundStats = { acked: 0, rejected: 0, unknown: 0 };
   private round = 0;
   private readonly random: () => number;
@@ -74,8 +86,10 @@ export class CrashWorld {
         const r = this.random();
         const open = [...this.orders.values()].filter((o) => !o.cancelled && !o.maybe);
         let outcome: Outcome;
-        if (r < 0.7 || open.length === 0) outcome = await this.place(server, `r${round}-w${w}-${i}`);
-        else outcome = await this.eventOn(server, open[Math.floor(this.random() * open.length)]!, r < 0.85 ? 'ship' : 'cancel');
+        if (r < 0.55 || open.length === 0) outcome = await this.place(server, `r${round}-w${w}-${i}`);
+        else if (r < 0.65) outcome = await this.hold(server);
+        else if (r < 0.72) outcome = await this.receive(server);
+        else outcome = await this.eventOn(server, open[Math.floor(this.random() * open.length)]!, r < 0.9 ? 'advance' : 'cancel');
         stats[outcome]++;
       }
     };
@@ -90,8 +104,22 @@ export class CrashWorld {
     return stats;
   }
 
-  /** Checks every invariant against a freshly restarted server. */
+  /**
+   * Checks every invariant against a freshly restarted server. Holds expire on the server's timer wheel while
+   * the checker reads, so a reservation count can change between reading the holds and reading the stock:
+   * when only that disagrees, the check reads everything again (a real disagreement persists).
+   */
   async verify(server: ChildServer): Promise<Violations> {
+    let v = await this.check(server);
+    for (let i = 0; i < 3 && v.reservationMismatch.length > 0; i++) {
+      await sleep(300);
+      v = await this.check(server);
+    }
+    this.adopt(await listAll(server.url));
+    return v;
+  }
+
+  private async check(server: ChildServer): Promise<Violations> {
     const v: Violations = { lostOrders: [], lostEvents: [], rejectedPresent: [], notConserved: [], reservationMismatch: [] };
     const all = await listAll(server.url);
     const byRef = new Map(all.map((o) => [o.ref as string, o]));
@@ -102,11 +130,20 @@ export class CrashWorld {
         continue;
       }
       if (known.cancelled && o.status !== 'cancelled') v.lostEvents.push(`${known.id}: cancel acknowledged, status ${o.status}`);
-      for (const f of known.shipped) {
-        if (o.fulfilments.find((x: any) => x.id === f)?.status !== 'shipped') v.lostEvents.push(`${known.id}: ship of ${f} acknowledged but not shipped`);
+      if (known.paid && o.status === 'awaiting_payment') v.lostEvents.push(`${known.id}: payment acknowledged, still awaiting payment`);
+      // A later cancel legitimately closes fulfilments that were only reserved or in progress.
+      for (const [f, step] of o.status === 'cancelled' ? [] : known.steps) {
+        const now = o.fulfilments.find((x: any) => x.id === f)?.status;
+        if ((STEP_RANK[now] ?? -1) < STEP_RANK[step]!) v.lostEvents.push(`${known.id}: ${step} of ${f} acknowledged, fulfilment is ${now}`);
       }
     }
     for (const ref of this.rejectedRefs) if (byRef.has(ref)) v.rejectedPresent.push(ref);
+    const activeHolds: any[] = [];
+    for (const id of this.holds) {
+      const h = await call(server.url, 'GET', `/holds/${id}`);
+      if (!h || h.status !== 200) v.lostOrders.push(`hold ${id}`);
+      else if (h.body.status === 'active') activeHolds.push(h.body);
+    }
     // Stock: units never appear or vanish, and what is reserved/shipped matches the orders exactly.
     const expected = new Map<string, { reserved: number; shipped: number }>();
     for (const o of all) {
@@ -115,33 +152,61 @@ export class CrashWorld {
           const k = `${f.location}/${l.sku}`;
           const e = expected.get(k) ?? { reserved: 0, shipped: 0 };
           if (f.status === 'shipped') e.shipped += l.qty;
-          else if (f.status !== 'cancelled') e.reserved += l.qty;
+          else if (f.status !== 'cancelled' && f.status !== 'rejected') e.reserved += l.qty;
           expected.set(k, e);
         }
       }
     }
+    for (const h of activeHolds) {
+      for (const a of h.allocations) {
+        for (const l of a.lines) {
+          const k = `${a.location}/${l.sku}`;
+          const e = expected.get(k) ?? { reserved: 0, shipped: 0 };
+          e.reserved += l.qty;
+          expected.set(k, e);
+        }
+      }
+    }
+    const extraReserved = new Map<string, number>();
     for (const loc of Object.keys(LOCATIONS)) {
       for (const sku of SKUS) {
         const p = (await must(call(server.url, 'GET', `/inventory/${loc}/${sku}`))).body;
         const total = p.available + p.reserved + p.shipped;
-        if (total !== INITIAL || p.available < 0 || p.reserved < 0) v.notConserved.push(`${loc}/${sku}: ${p.available}+${p.reserved}+${p.shipped}=${total}, expected ${INITIAL}`);
+        // Units only enter by receipts: every acknowledged one, and possibly some whose reply was lost.
+        const got = this.receipts.get(`${loc}/${sku}`) ?? { acked: 0, unknown: 0 };
+        const low = INITIAL + got.acked;
+        const high = low + got.unknown;
+        if (total < low || total > high || p.available < 0 || p.reserved < 0) {
+          v.notConserved.push(`${loc}/${sku}: ${p.available}+${p.reserved}+${p.shipped}=${total}, expected ${low}..${high}`);
+        }
         const e = expected.get(`${loc}/${sku}`) ?? { reserved: 0, shipped: 0 };
-        if (e.reserved !== p.reserved || e.shipped !== p.shipped) {
-          v.reservationMismatch.push(`${loc}/${sku}: orders hold ${e.reserved} reserved/${e.shipped} shipped, stock says ${p.reserved}/${p.shipped}`);
+        // A hold whose 201 was lost may exist unseen: it can only add to what is reserved, never take away.
+        extraReserved.set(sku, (extraReserved.get(sku) ?? 0) + p.reserved - e.reserved);
+        if (p.reserved < e.reserved || e.shipped !== p.shipped) {
+          v.reservationMismatch.push(`${loc}/${sku}: orders and holds hold ${e.reserved} reserved/${e.shipped} shipped, stock says ${p.reserved}/${p.shipped}`);
         }
       }
     }
-    // Orders whose events had unknown outcomes: adopt what the server says, so later rounds check from there.
+    for (const [sku, extra] of extraReserved) {
+      if (extra > (this.unknownHoldUnits.get(sku) ?? 0)) v.reservationMismatch.push(`${sku}: ${extra} units reserved by no known order or hold`);
+    }
+    return v;
+  }
+
+  /** Adopts what the server says for outcomes that were unknown, so later rounds check from there. */
+  private adopt(all: any[]): void {
     for (const known of this.orders.values()) {
       const o = all.find((x) => x.id === known.id);
       if (!o) continue;
       known.cancelled = o.status === 'cancelled';
-      known.shipped = new Set(o.fulfilments.filter((f: any) => f.status === 'shipped').map((f: any) => f.id));
+      known.paid = o.status !== 'awaiting_payment';
+      known.steps = new Map(o.fulfilments.filter((f: any) => f.status in STEP_RANK).map((f: any) => [f.id, f.status]));
       known.maybe = false;
     }
     // Unknown placements that did land: adopt them as known orders.
-    for (const o of all) if (!this.orders.has(o.id)) this.orders.set(o.id, { id: o.id, ref: o.ref, cancelled: o.status === 'cancelled', shipped: new Set(), maybe: false });
-    return v;
+    for (const o of all) {
+      if (!this.orders.has(o.id)) this.orders.set(o.id, { id: o.id, ref: o.ref, cancelled: o.status === 'cancelled', paid: o.status !== 'awaiting_payment', steps: new Map(), maybe: false });
+    }
   }
 
   private async place(server: ChildServer, ref: string): Promise<Outcome> {
@@ -150,29 +215,69 @@ export class CrashWorld {
     const r = await call(server.url, 'POST', '/orders', { ref, customer: { id: ref }, deliverTo: { lat: 51, lon: 10, country: 'DE' }, lines });
     if (r === undefined || r.status >= 500) return 'unknown';
     if (r.status === 201) {
-      this.orders.set(r.body.id, { id: r.body.id, ref, cancelled: false, shipped: new Set(), maybe: false });
+      this.orders.set(r.body.id, { id: r.body.id, ref, cancelled: false, paid: false, steps: new Map(), maybe: false });
       return 'acked';
     }
     this.rejectedRefs.add(ref);
     return 'rejected';
   }
 
-  private async eventOn(server: ChildServer, order: KnownOrder, kind: 'ship' | 'cancel'): Promise<Outcome> {
+  /** A cart hold on a random line (short-lived, so some expire on the timer wheel across restarts). */
+  private async hold(server: ChildServer): Promise<Outcome> {
+    const sku = SKUS[Math.floor(this.random() * SKUS.length)]!;
+    const qty = 1 + Math.floor(this.random() * 2);
+    const r = await call(server.url, 'POST', '/holds', { lines: [{ sku, qty }], ttlSeconds: 1 + Math.floor(this.random() * 3) });
+    if (r === undefined || r.status >= 500) {
+      this.unknownHoldUnits.set(sku, (this.unknownHoldUnits.get(sku) ?? 0) + qty);
+      return 'unknown';
+    }
+    if (r.status !== 201) return 'rejected';
+    this.holds.add(r.body.id);
+    return 'acked';
+  }
+
+  /** A receipt of a few units (a positive delta) at a random position. */
+  private async receive(server: ChildServer): Promise<Outcome> {
+    const loc = Object.keys(LOCATIONS)[Math.floor(this.random() * 3)]!;
+    const sku = SKUS[Math.floor(this.random() * SKUS.length)]!;
+    const qty = 1 + Math.floor(this.random() * 5);
+    const k = `${loc}/${sku}`;
+    const got = this.receipts.get(k) ?? { acked: 0, unknown: 0 };
+    this.receipts.set(k, got);
+    const r = await call(server.url, 'POST', `/inventory/${loc}/${sku}/adjust`, { delta: qty, reason: 'chaos receipt' });
+    if (r === undefined || r.status >= 500) {
+      got.unknown += qty;
+      return 'unknown';
+    }
+    if (r.status !== 200) return 'rejected';
+    got.acked += qty;
+    return 'acked';
+  }
+
+  /** Moves an order one step on (payment, then its fulfilment's next step), or cancels it. */
+  private async eventOn(server: ChildServer, order: KnownOrder, kind: 'advance' | 'cancel'): Promise<Outcome> {
     const current = await call(server.url, 'GET', `/orders/${order.id}`);
     if (!current || current.status !== 200) return 'unknown';
-    const f = current.body.fulfilments.find((x: any) => x.status !== 'shipped' && x.status !== 'cancelled');
-    if (!f) return 'rejected';
-    const r =
-      kind === 'ship'
-        ? await call(server.url, 'POST', `/orders/${order.id}/events`, { type: 'shipped', fulfilmentId: f.id })
-        : await call(server.url, 'POST', `/orders/${order.id}/cancel`, { reason: 'crash test' });
+    let path: string;
+    let body: unknown;
+    let onAck: () => void;
+    if (kind === 'cancel') {
+      [path, body, onAck] = [`/orders/${order.id}/cancel`, { reason: 'crash test' }, () => (order.cancelled = true)];
+    } else if (current.body.status === 'awaiting_payment') {
+      [path, body, onAck] = [`/orders/${order.id}/events`, { type: 'payment.authorized' }, () => (order.paid = true)];
+    } else {
+      const f = current.body.fulfilments.find((x: any) => NEXT_STEP[x.status]);
+      if (!f) return 'rejected';
+      const step = NEXT_STEP[f.status]!;
+      [path, body, onAck] = [`/fulfilments/${f.id}/events`, { type: step }, () => order.steps.set(f.id, step)];
+    }
+    const r = await call(server.url, 'POST', path, body);
     if (r === undefined || r.status >= 500) {
       order.maybe = true;
       return 'unknown';
     }
     if (r.status !== 200) return 'rejected';
-    if (kind === 'ship') order.shipped.add(f.id);
-    else order.cancelled = true;
+    onAck();
     return 'acked';
   }
 }

@@ -1,4 +1,4 @@
-import { startServer, type RunningServer } from '../../src/server.js';
+import { startServer, type RunningServer, type ServerOptions } from '../../src/server.js';
 import { tempDataDir } from './tmp.js';
 
 export const KEYS = {
@@ -17,8 +17,8 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** An in-process server on a random port with a fresh data dir and one key per role. */
-export async function startTestServer(options: { dir?: string } = {}): Promise<TestServer> {
+/** An in-process server on a random port with a fresh data dir and one key per role; `server` adds or overrides options. */
+export async function startTestServer(options: { dir?: string; server?: Partial<ServerOptions> } = {}): Promise<TestServer> {
   const tmp = options.dir ? { dir: options.dir, cleanup: () => undefined } : tempDataDir();
   const server = await startServer({
     dataDir: tmp.dir,
@@ -32,6 +32,7 @@ export async function startTestServer(options: { dir?: string } = {}): Promise<T
     onFatal: (e) => {
       throw e;
     },
+    ...options.server,
   });
   return {
     server,

@@ -129,9 +129,11 @@ t('an event the order cannot take is a 409 listing the accepted ones', async ({ 
   const r = await s.call('POST', `/orders/${placed.body.id}/events`, { type: 'delivered' });
   assert.is(r.status, 409);
   envelope(r.body, 'invalid_state');
-  assert.equal(r.body.error.details[0].accepted, ['cancel', 'packed', 'picked', 'shipped']);
-  const internal = await s.call('POST', `/orders/${placed.body.id}/events`, { type: 'order.sourced', fulfilments: [] });
-  assert.is(internal.status, 400);
+  assert.equal(r.body.error.details[0].accepted, ['cancel', 'payment.authorized', 'payment.failed']);
+  for (const type of ['order.sourced', 'fulfilment.shipped', 'timer.fired', 'entity.created']) {
+    const internal = await s.call('POST', `/orders/${placed.body.id}/events`, { type });
+    assert.is(internal.status, 400, `${type} is only sent by Fulcrum itself`);
+  }
   const cancel = await s.call('POST', `/orders/${placed.body.id}/cancel`, {});
   assert.is(cancel.status, 200);
   assert.is(cancel.body.status, 'cancelled');

@@ -20,7 +20,7 @@ const net = network({
 
 test('loadPlugins imports every plugin module of a directory', async () => {
   const plugins = await loadPlugins(examplesDir);
-  assert.equal(plugins.map((p) => p.name), ['carbon']);
+  assert.equal(plugins.map((p) => p.name), ['carbon', 'embroidery']);
   assert.equal(plugins[0]!.sourcing?.costTerms?.map((t) => t.name), ['co2']);
 });
 
@@ -41,7 +41,7 @@ test('a worker thread can load the same plugin directory by path', async () => {
     worker.once('error', reject);
   });
   await worker.terminate();
-  assert.equal(names, ['carbon']);
+  assert.equal(names, ['carbon', 'embroidery']);
 });
 
 test('the example carbon cost term changes the plan end to end', async () => {

@@ -43,7 +43,7 @@ export function positionView(_engine: Engine, location: string, sku: string, p: 
     shipped: p.shipped,
     statuses: { sellable: onHandSellable(p), ...p.other },
     inbound: 0,
-    asOf: p.asOf,
+    asOf: p.asOf ?? {},
   };
 }
 

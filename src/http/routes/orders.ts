@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { DomainError } from '../../domain/errors.js';
-import { cancelOrder, listOrders, placeOrder, sendOrderEvent, type OrderView } from '../../engine/index.js';
+import { cancelOrder, listOrders, placeOrderPooled, sendOrderEvent, sourcingDecisions, type OrderView } from '../../engine/index.js';
 import { allow, can } from '../auth.js';
 import { jsonBody, validate } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
@@ -8,15 +8,19 @@ import { idempotent } from '../idempotency.js';
 import { reply } from '../reply.js';
 import { CancelBody, ListOrdersQuery, OrderBody, OrderEventBody } from '../schemas.js';
 
-/** `POST/GET /orders`, `GET /orders/:id`, `POST /orders/:id/events`, `POST /orders/:id/cancel`. */
-export function orderRoutes({ engine, idempotency }: AppDeps): Hono<AppEnv> {
+/**
+ * `POST/GET /orders`, `GET /orders/:id`, `GET /orders/:id/sourcing`, `POST /orders/:id/events`,
+ * `POST /orders/:id/cancel`.
+ */
+export function orderRoutes({ engine, idempotency, sourcing }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const once = idempotent(idempotency, () => engine.clock.now());
+  const solve = sourcing.pool.solve.bind(sourcing.pool);
 
   app.post('/', allow('orders:create'), once, async (c) => {
     const body = await jsonBody(c, OrderBody);
     const p = c.get('principal');
-    return reply(c, 201, placeOrder(engine, body, p.keyId, { anyHold: can(p, 'orders:read-any') }));
+    return reply(c, 201, await placeOrderPooled(engine, solve, body, p.keyId, { anyHold: can(p, 'orders:read-any') }));
   });
   app.get('/', allow('orders:read'), (c) => {
     const q = validate(ListOrdersQuery, c.req.query(), 'the query is not valid');
@@ -24,6 +28,10 @@ export function orderRoutes({ engine, idempotency }: AppDeps): Hono<AppEnv> {
     return c.json(listOrders(engine, { limit: q.limit, ...(q.status ? { status: q.status } : {}), ...(q.cursor ? { cursor: q.cursor } : {}), ...mine }));
   });
   app.get('/:id', allow('orders:read'), (c) => c.json(readable(c, engine.order(c.req.param('id')))));
+  app.get('/:id/sourcing', allow('orders:read'), (c) => {
+    const order = readable(c, engine.order(c.req.param('id')));
+    return c.json({ order: order.id, sourcing: order.sourcing ?? null, decisions: sourcingDecisions(engine, order.id) });
+  });
   app.post('/:id/events', allow('orders:write'), once, async (c) => {
     const event = await jsonBody(c, OrderEventBody);
     return reply(c, 200, sendOrderEvent(engine, c.req.param('id'), event));

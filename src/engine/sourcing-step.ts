@@ -1,0 +1,31 @@
+import type { Fulfilment } from '../domain/order.js';
+import type { Engine } from './engine.js';
+import { planSourcing, type ShortLine, type SourcingAsk } from './order-sourcing.js';
+import { recordDecision } from './sourcing-decisions.js';
+import type { Step } from './step.js';
+
+/** Re-sourcing: lines an order still needs (`ref` is the order), and the number its next fulfilment gets. */
+export interface ResourcingAsk extends SourcingAsk {
+  ref: string;
+  /** Number of the first fulfilment this plan creates (`<ref>-<n>`). */
+  firstFulfilment: number;
+}
+
+export type ResourcingOutcome = { ok: true; fulfilments: Fulfilment[] } | { ok: false; short: ShortLine[]; reason: string };
+
+/**
+ * Plans with the active sourcing profile and reserves the plan, inside a step (re-sourcing after a
+ * rejection runs as an effect of the rejecting event, so it cannot wait for the worker pool: it solves
+ * inline). Nothing changes when it fails; the decision is recorded with the order either way.
+ */
+export function planAndReserve(engine: Engine, step: Step, ask: ResourcingAsk): ResourcingOutcome {
+  const planned = planSourcing(engine, ask, step.iso);
+  if (!planned.ok) {
+    recordDecision(engine, step, ask.ref, 'resourcing', ask, planned);
+    return { ok: false, short: planned.short, reason: planned.reason };
+  }
+  const fulfilments: Fulfilment[] = planned.shipments.map((s, i) => ({ id: `${ask.ref}-${ask.firstFulfilment + i}`, location: s.location, lines: s.lines, status: 'created' }));
+  for (const f of fulfilments) engine.reserve(step, f.location, ask.ref, f.lines);
+  recordDecision(engine, step, ask.ref, 'resourcing', ask, planned, fulfilments.map((f) => f.id));
+  return { ok: true, fulfilments };
+}

@@ -1,0 +1,98 @@
+import type { IncomingMessage } from 'node:http';
+import type { HttpBindings } from '@hono/node-server';
+import { Hono } from 'hono';
+import { DomainError } from '../../domain/errors.js';
+import type { BatchFormat, BulkJob, BulkJobs } from '../../inventory/bulk/index.js';
+import { allow } from '../auth.js';
+import type { AppDeps, AppEnv } from '../env.js';
+
+const FORMATS: Record<string, BatchFormat> = {
+  'application/json': 'json',
+  'application/x-ndjson': 'ndjson',
+  'application/ndjson': 'ndjson',
+  'application/jsonl': 'ndjson',
+  'application/x-jsonlines': 'ndjson',
+};
+
+/**
+ * `POST /inventory/batch`: a JSON array or NDJSON of stock rows. The body is read from the socket as it
+ * arrives (this route is exempt from the global body limit). A body that fits in the normal limit is
+ * answered at once, `200` with the counts and every rejected row; a larger one becomes a job: `202` goes
+ * out at once with `Location: /jobs/<id>`, the body `{job}` follows when the upload has been read.
+ */
+export function batchRoutes({ engine, bulk, maxBodyBytes }: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.post('/', allow('inventory:write'), async (c) => {
+    const receivedAt = engine.clock.now();
+    const format = formatOf(c.req.header('content-type'));
+    const declared = lengthOf(c.req.header('content-length'));
+    if (declared !== undefined && declared > bulk.maxBatchBytes) {
+      throw new DomainError('payload_too_large', `bulk loads are limited to ${bulk.maxBatchBytes} bytes; split the file`);
+    }
+    const incoming = (c.env as HttpBindings).incoming;
+    const head = await readHead(incoming, maxBodyBytes);
+    if (head.ended) return c.json(await bulk.loadSmall(head.pieces, format), 200);
+    const { job, uploaded } = bulk.start(format, declared, rest(head.pieces, head.iterator), receivedAt);
+    job.stop.signal.addEventListener('abort', () => incoming.destroy(), { once: true });
+    return accepted(bulk, job, uploaded);
+  });
+  return app;
+}
+
+function formatOf(contentType: string | undefined): BatchFormat {
+  const type = contentType?.split(';')[0]!.trim().toLowerCase() ?? '';
+  const format = FORMATS[type];
+  if (format) return format;
+  throw new DomainError('invalid_request', `send Content-Type application/x-ndjson (one row per line) or application/json (an array of rows), not '${type || 'none'}'`, [
+    { path: 'content-type', message: 'must be application/x-ndjson or application/json' },
+  ]);
+}
+
+function lengthOf(header: string | undefined): number | undefined {
+  return header !== undefined && /^\d+$/.test(header) ? Number(header) : undefined;
+}
+
+/** Reads the body until it ends or passes `max` bytes; the rest stays on the socket. */
+async function readHead(incoming: IncomingMessage, max: number) {
+  const iterator: AsyncIterator<Buffer> = incoming[Symbol.asyncIterator]();
+  const pieces: Buffer[] = [];
+  let size = 0;
+  while (size <= max) {
+    const next = await iterator.next().catch(() => {
+      throw new DomainError('invalid_request', 'the upload stopped before its end');
+    });
+    if (next.done) return { pieces, ended: true, iterator };
+    pieces.push(next.value);
+    size += next.value.length;
+  }
+  return { pieces, ended: false, iterator };
+}
+
+/** The pieces already read, then the rest of the socket; stopping early destroys the request stream. */
+async function* rest(pieces: Buffer[], iterator: AsyncIterator<Buffer>): AsyncIterable<Uint8Array> {
+  try {
+    yield* pieces.splice(0);
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  } finally {
+    await iterator.return?.();
+  }
+}
+
+/** `202` with the job's location now; the `{job}` body once the upload has been read, so the socket is free. */
+function accepted(bulk: BulkJobs, job: BulkJob, uploaded: Promise<void>): Response {
+  let gone = false;
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      void uploaded.then(() => {
+        // A client that hung up has cancelled the stream; writing to it then would throw.
+        if (gone) return;
+        controller.enqueue(new TextEncoder().encode(JSON.stringify({ job: bulk.view(job.id) })));
+        controller.close();
+      });
+    },
+    cancel() {
+      gone = true;
+    },
+  });
+  return new Response(body, { status: 202, headers: { 'content-type': 'application/json', location: `/jobs/${job.id}` } });
+}

@@ -1,0 +1,50 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { DomainError } from '../../domain/errors.js';
+import { createReturn, createTransfer, sendEntityEvent, type Engine, type EntityKind } from '../../engine/index.js';
+import { allow } from '../auth.js';
+import { jsonBody } from '../body.js';
+import type { AppDeps, AppEnv } from '../env.js';
+import { idempotent } from '../idempotency.js';
+import { reply } from '../reply.js';
+import { Id, OrderEventBody } from '../schemas.js';
+
+const Lines = z.array(z.strictObject({ sku: Id, qty: z.number().int().min(1).max(1_000_000) })).min(1).max(500);
+const ReturnBody = z.strictObject({ orderId: z.string().min(1).max(100), lines: Lines, reason: z.string().min(1).max(500) });
+const TransferBody = z.strictObject({ from: Id, to: Id, lines: Lines, reason: z.string().min(1).max(500).optional() });
+
+type WorkflowKind = 'fulfilment' | 'return' | 'transfer';
+
+/** `GET /:kind/:id` and `POST /:kind/:id/events` for fulfilments, returns and transfers; `POST /returns`, `POST /transfers`. */
+export function entityRoutes({ engine, idempotency }: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const once = idempotent(idempotency, () => engine.clock.now());
+  for (const [path, kind] of [['fulfilments', 'fulfilment'], ['returns', 'return'], ['transfers', 'transfer']] as Array<[string, WorkflowKind]>) {
+    app.get(`/${path}/:id`, allow('orders:read-any'), (c) => c.json(entityView(engine, kind, c.req.param('id'))));
+    app.post(`/${path}/:id/events`, allow('orders:write'), once, async (c) => {
+      const event = await jsonBody(c, OrderEventBody);
+      const committed = sendEntityEvent(engine, kind, c.req.param('id'), event);
+      return reply(c, 200, { ...committed, value: entityView(engine, kind, c.req.param('id')) });
+    });
+  }
+  app.post('/returns', allow('orders:write'), once, async (c) => {
+    const body = await jsonBody(c, ReturnBody);
+    const committed = createReturn(engine, body, c.get('principal').keyId);
+    return reply(c, 201, { ...committed, value: entityView(engine, 'return', committed.value.id) });
+  });
+  app.post('/transfers', allow('inventory:write'), once, async (c) => {
+    const body = await jsonBody(c, TransferBody);
+    const committed = createTransfer(engine, body, c.get('principal').keyId);
+    return reply(c, 201, { ...committed, value: entityView(engine, 'transfer', committed.value.id) });
+  });
+  return app;
+}
+
+/** A workflow entity as clients see it: its context, state, status label and workflow version. */
+export function entityView(engine: Engine, kind: EntityKind, id: string): Record<string, unknown> {
+  const found = engine.entityState(kind, id);
+  if (!found) throw new DomainError('not_found', `no ${kind} '${id}'`);
+  const ctx = found.state.context as Record<string, unknown>;
+  const state = typeof found.state.value === 'string' ? found.state.value : JSON.stringify(found.state.value);
+  return { ...ctx, id, status: (ctx.status as string | undefined) ?? state, state, workflow: found.machine };
+}

@@ -1,0 +1,51 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { DomainError } from '../../domain/errors.js';
+import type { WorkflowCatalog, RuleRegistry } from '../../workflows/index.js';
+import { allow } from '../auth.js';
+import { validate } from '../body.js';
+import { rawBody } from '../body.js';
+import type { AppDeps, AppEnv } from '../env.js';
+import { reply } from '../reply.js';
+
+const Version = z.coerce.number().int().min(1);
+
+/**
+ * `PUT /workflows/:entity/:name` (a new draft version), `POST /workflows/:entity/:name/versions/:v/activate`,
+ * `GET /workflows`, `GET /workflows/:entity/:name`, `GET /workflows/bricks`.
+ */
+export function workflowRoutes({ engine }: AppDeps, catalog: WorkflowCatalog, rules: RuleRegistry): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.get('/', allow('network:read'), (c) => c.json({ items: catalog.list().map(summary) }));
+  app.get('/bricks', allow('network:read'), (c) => c.json({ items: rules.list() }));
+  app.get('/:entity/:name', allow('network:read'), (c) => {
+    const wf = catalog.get(c.req.param('entity'), c.req.param('name'));
+    if (!wf) throw new DomainError('not_found', `no workflow ${c.req.param('entity')}/${c.req.param('name')}`);
+    return c.json(wf);
+  });
+  app.put('/:entity/:name', allow('config'), async (c) => {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(await rawBody(c));
+    } catch (e) {
+      throw new DomainError('invalid_request', `the request body is not valid JSON: ${(e as Error).message}`);
+    }
+    const committed = catalog.put(c.req.param('entity'), c.req.param('name'), doc, new Date(engine.clock.now()).toISOString());
+    return reply(c, 201, { ...committed, value: { entity: c.req.param('entity'), name: c.req.param('name'), version: committed.value.version, status: committed.value.status } });
+  });
+  app.post('/:entity/:name/versions/:version/activate', allow('config'), (c) => {
+    const version = validate(Version, c.req.param('version'), 'the version in the path is not valid');
+    const committed = catalog.activate(c.req.param('entity'), c.req.param('name'), version, new Date(engine.clock.now()).toISOString());
+    return reply(c, 200, { ...committed, value: summary(committed.value) });
+  });
+  return app;
+}
+
+function summary(wf: ReturnType<WorkflowCatalog['list']>[number]) {
+  return {
+    entity: wf.entity,
+    name: wf.name,
+    active: wf.versions.find((v) => v.status === 'active')?.version ?? null,
+    versions: wf.versions.map((v) => ({ version: v.version, status: v.status, createdAt: v.createdAt, activatedAt: v.activatedAt })),
+  };
+}

@@ -1,0 +1,64 @@
+import { openEngine, type OutboundEvent, type RunningEngine } from '../../src/engine/index.js';
+import { BUILT_IN_RULES, RuleRegistry, WorkflowCatalog, type WorkflowRule } from '../../src/workflows/index.js';
+import { seed } from './network.js';
+
+/** A clock tests move by hand. */
+export interface TestClock {
+  now(): number;
+  advance(ms: number): void;
+}
+
+export function testClock(start = Date.parse('2026-11-27T09:00:00Z')): TestClock {
+  let now = start;
+  return { now: () => now, advance: (ms) => (now += ms) };
+}
+
+/** An engine with the workflow catalog (defaults installed), a recording outbox and a hand-moved clock. */
+export interface WorkflowWorld {
+  run: RunningEngine;
+  catalog: WorkflowCatalog;
+  rules: RuleRegistry;
+  clock: TestClock;
+  webhooks: OutboundEvent[];
+  /** Moves the clock and fires what came due. */
+  advance(ms: number): number;
+}
+
+export async function openWorkflowWorld(dir: string, options: { clock?: TestClock; extraRules?: WorkflowRule[] } = {}): Promise<WorkflowWorld> {
+  const clock = options.clock ?? testClock();
+  const rules = new RuleRegistry(BUILT_IN_RULES);
+  for (const r of options.extraRules ?? []) rules.add(r, 'test');
+  let catalog!: WorkflowCatalog;
+  let ready: Promise<void> = Promise.resolve();
+  const webhooks: OutboundEvent[] = [];
+  const run = openEngine({
+    dataDir: dir,
+    clock,
+    onFatal: (e) => {
+      throw e;
+    },
+    prepare: (engine) => {
+      catalog = new WorkflowCatalog(engine, rules);
+      ready = catalog.load(new Date(clock.now()).toISOString());
+      engine.workflows = catalog;
+      engine.outbox = { enqueue: (e) => void webhooks.push(e), committed: () => undefined };
+    },
+  });
+  await ready;
+  return {
+    run,
+    catalog,
+    rules,
+    clock,
+    webhooks,
+    advance(ms) {
+      clock.advance(ms);
+      return run.engine.fireDueTimers();
+    },
+  };
+}
+
+/** The demo-sized network the workflow tests use: Berlin and Munich hold A, Munich also B. */
+export async function seedNetwork(world: WorkflowWorld): Promise<void> {
+  await seed(world.run.engine, { locations: { BER: [52.52, 13.4], MUC: [48.14, 11.58] }, skus: ['A', 'B'], stock: [['BER', 'A', 10], ['MUC', 'A', 10], ['MUC', 'B', 5]] });
+}
