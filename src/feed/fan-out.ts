@@ -3,7 +3,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { DomainError } from '../domain/errors.js';
 import { FeedClient, PENDING } from './feed-client.js';
-import { chooseProtocol, CLOSE, errorMessage, parseClientMessage, type ClientMessage, type ServerMessage } from './messages.js';
+import { ALERTS_CHANNEL, chooseProtocol, CLOSE, errorMessage, parseClientMessage, type ClientMessage, type ServerMessage } from './messages.js';
+import { ROLE_HEADER } from './upgrade.js';
 import type { FeedOptions } from './options.js';
 import { decodeClientFrame, encodeMessage, keyOf, type Piece } from './pieces.js';
 import { SlicedQueue } from './sliced-queue.js';
@@ -87,7 +88,7 @@ export class FanOut implements PieceSink {
 
   /** Completes a WebSocket handshake whose request was already authenticated, and adopts the connection. */
   upgrade(req: Pick<IncomingMessage, 'method' | 'url' | 'headers'>, socket: Duplex, head: Buffer): void {
-    this.wss.handleUpgrade(req as IncomingMessage, socket, head, (ws) => this.adopt(ws, socket));
+    this.wss.handleUpgrade(req as IncomingMessage, socket, head, (ws) => this.adopt(ws, socket, String(req.headers[ROLE_HEADER] ?? '')));
   }
 
   /** Marks the watchers of each piece dirty and queues them; the latest piece of a key wins. */
@@ -114,8 +115,9 @@ export class FanOut implements PieceSink {
     this.wss.close();
   }
 
-  private adopt(ws: WebSocket, socket: Duplex): void {
+  private adopt(ws: WebSocket, socket: Duplex, role: string): void {
     const c = new FeedClient(ws, socket, this.options.messageBurst, this.options.messagesPerSecond);
+    c.role = role;
     this.clients.add(c);
     ws.on('message', (data, isBinary) => this.receive(c, data as Buffer, isBinary));
     ws.on('pong', () => (c.alive = true));
@@ -157,6 +159,10 @@ export class FanOut implements PieceSink {
 
   private async subscribe(c: FeedClient, m: ClientMessage): Promise<void> {
     const { pool, skus } = m;
+    if (pool === ALERTS_CHANNEL && c.role !== 'admin' && c.role !== 'ops') {
+      this.sendMessage(c, errorMessage(new DomainError('forbidden', `a ${c.role || 'storefront'} key may not subscribe to alerts (admin and ops keys may)`), m.id));
+      return;
+    }
     const added = skus ? skus.filter((sku) => !c.subs.has(keyOf(pool, sku))).length : c.pools.has(pool) ? 0 : 1;
     if (c.keyCount + added > this.options.maxKeysPerClient) {
       const e = new DomainError('rate_limited', `a connection may watch at most ${this.options.maxKeysPerClient} keys (a whole pool counts as one); the connection is closed`, [
@@ -185,6 +191,12 @@ export class FanOut implements PieceSink {
     }
     if (skus) for (const sku of skus) c.subs.set(keyOf(pool, sku), reply.since);
     else c.pools.set(pool, reply.since);
+    if (pool === ALERTS_CHANNEL) {
+      this.sendMessage(c, { type: 'snapshot', channel: 'alerts', items: reply.alerts ?? [], ...(m.id !== undefined ? { id: m.id } : {}) });
+      this.counters.snapshots++;
+      if (c.dirty.size > 0) this.enqueue(c);
+      return;
+    }
     for (let i = 0; i < reply.items.length || i === 0; i += SNAPSHOT_CHUNK) {
       const items = reply.items.slice(i, i + SNAPSHOT_CHUNK).map((it) => ({ sku: it.sku, ats: it.ats, seq: reply.since }));
       this.sendMessage(c, { type: 'snapshot', pool, items, ...(m.id !== undefined ? { id: m.id } : {}) });

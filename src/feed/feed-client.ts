@@ -28,6 +28,8 @@ export class FeedClient {
   /** Client messages not handled yet: each waits for the previous one's snapshot, so answers stay in order. */
   readonly inbox: Array<{ data: Buffer; isBinary: boolean }> = [];
   busy = false;
+  /** The key's role, checked at the upgrade: only admin and ops keys may watch the alerts channel. */
+  role = '';
   /** Text frames for JSON, binary for MessagePack; one object per client, not one per send. */
   private readonly frameKind: { binary: boolean };
   private tokens: number;

@@ -1,6 +1,7 @@
 import { DomainError } from '../domain/errors.js';
 import type { CommittedChanges, Engine } from '../engine/index.js';
-import { errorMessage, type StockMessage } from './messages.js';
+import { listAlerts } from '../engine/index.js';
+import { ALERTS_CHANNEL, errorMessage, type AlertMessage, type StockMessage } from './messages.js';
 import { encodePiece, keyOf, type Piece } from './pieces.js';
 import type { PieceSink, SnapshotReply, Upstream } from './upstream.js';
 
@@ -26,7 +27,7 @@ export class FeedSource {
   readonly stats: FeedSourceStats = { windows: 0, changes: 0, pieceEncodes: 0 };
   private readonly byKey = new Map<string, Set<PieceSink>>();
   private readonly byPool = new Map<string, Set<PieceSink>>();
-  private readonly pending = new Map<string, StockMessage>();
+  private readonly pending = new Map<string, StockMessage | AlertMessage>();
   /** Last seq issued per key; bounded by the keys ever watched (pools x SKUs). */
   private readonly issued = new Map<string, number>();
   /** The highest journal seq whose changes reached the listener: every snapshot reflects at least it. */
@@ -79,6 +80,13 @@ export class FeedSource {
       this.pending.set(key, { type: 'stock', pool: ch.pool, sku: ch.sku, ats: ch.ats, seq, ts });
       this.stats.changes++;
     }
+    if (this.byPool.has(ALERTS_CHANNEL)) {
+      for (const alert of c.alerts) {
+        // One piece per alert per window: its latest state wins, like a stock key.
+        this.pending.set(keyOf(ALERTS_CHANNEL, alert.id), { type: 'alert', alert, seq: base, ts });
+        this.stats.changes++;
+      }
+    }
     if (fresh) this.committedHead = c.seq;
     if (this.pending.size > 0 && !this.timer) {
       // After a quiet spell the window opens at once (next turn, so that one group commit stays one piece);
@@ -93,7 +101,7 @@ export class FeedSource {
     this.lastFlush = Date.now();
     const bySink = new Map<PieceSink, Piece[]>();
     for (const [key, message] of this.pending) {
-      const sinks = this.sinksOf(key, message.pool);
+      const sinks = this.sinksOf(key, message.type === 'stock' ? message.pool : ALERTS_CHANNEL);
       if (sinks.length === 0) continue;
       const piece = encodePiece(message);
       this.stats.pieceEncodes += FORMATS;
@@ -119,6 +127,13 @@ export class FeedSource {
   private async subscribe(sink: PieceSink, pool: string, skus: string[] | null): Promise<SnapshotReply> {
     const { index, catalog } = this.engine;
     try {
+      if (pool === ALERTS_CHANNEL) {
+        watch(this.byPool, pool, sink);
+        const since = this.committedHead;
+        const alerts = [...listAlerts(this.engine, { status: 'open', limit: 500 }), ...listAlerts(this.engine, { status: 'acknowledged', limit: 500 })];
+        await this.engine.store.root.flushed;
+        return { ok: true, since, items: [], alerts };
+      }
       if (!index.pool(pool)) throw new DomainError('not_found', `no pool '${pool}'`, [{ path: 'pool', message: `no pool '${pool}'` }]);
       if (skus) {
         const unknown = skus.flatMap((sku, i) => (catalog.has(sku) ? [] : [{ path: `skus[${i}]`, message: `no product '${sku}'` }]));

@@ -8,7 +8,7 @@ import { FeedProcesses } from './feed-processes.js';
 import { FeedSource, type FeedSourceStats } from './feed-source.js';
 import { feedOptions, type FeedOptions } from './options.js';
 import { inProcessOwner, type SocketOwner } from './socket-owner.js';
-import { checkUpgrade, FEED_PATH, refuseUpgrade } from './upgrade.js';
+import { checkUpgrade, FEED_PATH, refuseUpgrade, ROLE_HEADER } from './upgrade.js';
 
 export { CLOSE, JSON_PROTOCOL, MSGPACK_PROTOCOL, type ClientMessage, type ServerMessage, type SnapshotMessage, type StockMessage } from './messages.js';
 export { DEFAULT_FEED_OPTIONS, DEFAULT_FEED_PROCESSES, feedOptions, type FeedOptions } from './options.js';
@@ -44,7 +44,10 @@ export async function attachFeed({ server, engine, keys, metrics, options: given
   }
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const verdict = checkUpgrade(req, keys);
-    if (verdict.ok) owner.adopt(req, socket, head);
+    if (verdict.ok) {
+      req.headers[ROLE_HEADER] = verdict.role;
+      owner.adopt(req, socket, head);
+    }
     // Another endpoint may take upgrades on other paths; answer only when nobody else listens.
     else if (verdict.status !== 404 || server.listenerCount('upgrade') === 1) refuseUpgrade(socket, verdict.status, verdict.error);
   };

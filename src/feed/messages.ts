@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DomainError, formatPath, type ErrorDetail, type ErrorType } from '../domain/errors.js';
+import type { AlertView } from '../engine/index.js';
 import { Id } from '../http/schemas.js';
 
 /**
@@ -27,15 +28,22 @@ export const CLOSE = {
 /** The most SKUs one subscribe or unsubscribe message may name (the frame limit bounds it anyway). */
 export const MAX_SKUS_PER_MESSAGE = 500;
 
+/**
+ * The alerts channel (`{"op": "subscribe", "channel": "alerts"}`) travels through the feed as this
+ * pseudo-pool; real pool ids start with a letter or digit, so it cannot collide.
+ */
+export const ALERTS_CHANNEL = '#alerts';
+
 const ClientMessageSchema = z.strictObject({
   op: z.enum(['subscribe', 'unsubscribe']),
-  pool: Id,
+  pool: Id.optional(),
+  channel: z.literal('alerts').optional(),
   skus: z.union([z.literal('*'), z.array(Id).min(1, 'give at least one SKU, or omit skus for the whole pool').max(MAX_SKUS_PER_MESSAGE)]).optional(),
   /** Echoed in the snapshot or error that answers the message, so a client can match them. */
   id: z.union([z.string().max(64), z.number().int()]).optional(),
 });
 
-/** A client message after validation; `skus: null` means the whole pool. */
+/** A client message after validation; `skus: null` means the whole pool (or channel). */
 export interface ClientMessage {
   op: 'subscribe' | 'unsubscribe';
   pool: string;
@@ -68,6 +76,22 @@ export interface StockMessage {
   ts: number;
 }
 
+/** An alert raised or changed (alerts channel): the alert as `GET /alerts/:id` shows it. */
+export interface AlertMessage {
+  type: 'alert';
+  alert: AlertView;
+  seq: number;
+  ts: number;
+}
+
+/** The answer to subscribing to the alerts channel: the alerts not yet resolved. */
+export interface AlertSnapshotMessage {
+  type: 'snapshot';
+  channel: 'alerts';
+  items: AlertView[];
+  id?: string | number;
+}
+
 /** The same envelope as HTTP errors. */
 export interface ErrorMessage {
   type: 'error';
@@ -75,7 +99,7 @@ export interface ErrorMessage {
   id?: string | number;
 }
 
-export type ServerMessage = SnapshotMessage | StockMessage | ErrorMessage;
+export type ServerMessage = SnapshotMessage | StockMessage | AlertMessage | AlertSnapshotMessage | ErrorMessage;
 
 /** Validates a decoded client message; throws `invalid_request` naming each bad field. */
 export function parseClientMessage(value: unknown): ClientMessage {
@@ -83,12 +107,16 @@ export function parseClientMessage(value: unknown): ClientMessage {
   if (!parsed.success) {
     throw new DomainError(
       'invalid_request',
-      'the message is not valid: send {"op": "subscribe" | "unsubscribe", "pool": "...", "skus": [...] | "*"}',
+      'the message is not valid: send {"op": "subscribe" | "unsubscribe", "pool": "...", "skus": [...] | "*"} or {"op": "subscribe", "channel": "alerts"}',
       parsed.error.issues.map((i) => ({ path: formatPath(i.path) || '(message)', message: i.message })),
     );
   }
-  const { op, pool, skus, id } = parsed.data;
-  const message: ClientMessage = { op, pool, skus: skus === undefined || skus === '*' ? null : [...new Set(skus)] };
+  const { op, pool, channel, skus, id } = parsed.data;
+  if ((pool === undefined) === (channel === undefined)) {
+    throw new DomainError('invalid_request', 'give either "pool" (stock) or "channel": "alerts"', [{ path: pool === undefined ? 'pool' : 'channel', message: 'exactly one of pool and channel' }]);
+  }
+  if (channel !== undefined) return { op, pool: ALERTS_CHANNEL, skus: null, ...(id !== undefined ? { id } : {}) };
+  const message: ClientMessage = { op, pool: pool!, skus: skus === undefined || skus === '*' ? null : [...new Set(skus)] };
   if (id !== undefined) message.id = id;
   return message;
 }

@@ -1,5 +1,5 @@
 import { Packr } from 'msgpackr';
-import type { Format, ServerMessage, StockMessage } from './messages.js';
+import { ALERTS_CHANNEL, type AlertMessage, type Format, type ServerMessage, type StockMessage } from './messages.js';
 
 /**
  * One key's latest committed value in a window, encoded once per format. Every subscriber of the key gets
@@ -27,12 +27,13 @@ export function keyOf(pool: string, sku: string): string {
   return `${pool}\u0000${sku}`;
 }
 
-/** Encodes a stock message once in both formats. */
-export function encodePiece(message: StockMessage): Piece {
+/** Encodes a stock message (or an alert, under the alerts channel's pseudo-pool) once in both formats. */
+export function encodePiece(message: StockMessage | AlertMessage): Piece {
+  const [pool, sku] = message.type === 'stock' ? [message.pool, message.sku] : [ALERTS_CHANNEL, message.alert.id];
   return {
-    key: keyOf(message.pool, message.sku),
-    pool: message.pool,
-    sku: message.sku,
+    key: keyOf(pool, sku),
+    pool,
+    sku,
     seq: message.seq,
     json: Buffer.from(JSON.stringify(message)),
     pack: packr.pack(message),

@@ -7,7 +7,7 @@ import { bearer, can, type ApiKeys } from '../http/auth.js';
 export const FEED_PATH = '/ws';
 
 /** Whether an upgrade request may join the feed, and if not, the HTTP status and error to answer with. */
-export type UpgradeVerdict = { ok: true } | { ok: false; status: 401 | 403 | 404; error: DomainError };
+export type UpgradeVerdict = { ok: true; role: string } | { ok: false; status: 401 | 403 | 404; error: DomainError };
 
 /**
  * Checks the path and the key of an upgrade request before any WebSocket exists: `Authorization: Bearer`,
@@ -25,8 +25,11 @@ export function checkUpgrade(req: IncomingMessage, keys: ApiKeys): UpgradeVerdic
   const principal = keys.lookup(secret);
   if (!principal) return { ok: false, status: 401, error: new DomainError('unauthorized', 'unknown API key') };
   if (!can(principal, 'feed')) return { ok: false, status: 403, error: new DomainError('forbidden', `a ${principal.role} key may not subscribe to the feed`) };
-  return { ok: true };
+  return { ok: true, role: principal.role };
 }
+
+/** The header that carries the authenticated role to the fan-out (set by the server, never trusted from a client). */
+export const ROLE_HEADER = 'x-fulcrum-role';
 
 const REASONS = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' } as const;
 

@@ -1,3 +1,4 @@
+import type { AlertView } from '../engine/index.js';
 import type { ErrorMessage } from './messages.js';
 import type { Piece } from './pieces.js';
 
@@ -10,7 +11,9 @@ export interface PieceSink {
  * The answer to a subscribe: values that are durable and reflect every journal step up to `since` (so an
  * update with `seq <= since` is already in it), or the error to send to the client.
  */
-export type SnapshotReply = { ok: true; since: number; items: Array<{ sku: string; ats: number }> } | { ok: false; error: ErrorMessage['error'] };
+export type SnapshotReply =
+  | { ok: true; since: number; items: Array<{ sku: string; ats: number }>; alerts?: AlertView[] }
+  | { ok: false; error: ErrorMessage['error'] };
 
 /**
  * What a fan-out asks of the engine's side. `skus: null` means the whole pool. `subscribe` also makes the
