@@ -15,19 +15,20 @@ export async function rawBody(c: Context<AppEnv>): Promise<string> {
   return text;
 }
 
+/** Parses a JSON body without validating it (documents validated by their own module: workflows, profiles). */
+export async function jsonDocument(c: Context<AppEnv>, options: { optional?: boolean } = {}): Promise<unknown> {
+  const text = await rawBody(c);
+  if (text.trim() === '' && options.optional) return {};
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new DomainError('invalid_request', `the request body is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
 /** Parses and validates a JSON body; every problem is reported with its field path. */
 export async function jsonBody<S extends z.ZodType>(c: Context<AppEnv>, schema: S, options: { optional?: boolean } = {}): Promise<z.output<S>> {
-  const text = await rawBody(c);
-  let value: unknown;
-  if (text.trim() === '' && options.optional) value = {};
-  else {
-    try {
-      value = JSON.parse(text);
-    } catch (e) {
-      throw new DomainError('invalid_request', `the request body is not valid JSON: ${(e as Error).message}`);
-    }
-  }
-  return validate(schema, value, 'the request body is not valid');
+  return validate(schema, await jsonDocument(c, options), 'the request body is not valid');
 }
 
 /** Validates a value against a schema, turning issues into a 400 with field paths. */

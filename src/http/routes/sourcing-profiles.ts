@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { DomainError } from '../../domain/errors.js';
 import type { StoredSourcingProfile } from '../../engine/index.js';
 import { allow } from '../auth.js';
-import { rawBody, validate } from '../body.js';
+import { jsonDocument, validate } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
 import { reply } from '../reply.js';
 
@@ -25,12 +25,7 @@ export function sourcingProfileRoutes({ engine, sourcing }: AppDeps): Hono<AppEn
     return c.json(profile);
   });
   app.put('/:id', allow('config'), async (c) => {
-    let doc: unknown;
-    try {
-      doc = JSON.parse(await rawBody(c));
-    } catch (e) {
-      throw new DomainError('invalid_request', `the request body is not valid JSON: ${(e as Error).message}`);
-    }
+    const doc = await jsonDocument(c);
     const id = c.req.param('id');
     const committed = profiles.put(id, doc, now());
     const { version, status, createdAt } = committed.value;

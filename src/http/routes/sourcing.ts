@@ -3,7 +3,7 @@ import { DomainError } from '../../domain/errors.js';
 import { previewSourcing } from '../../engine/index.js';
 import type { SourcingProfile } from '../../sourcing/index.js';
 import { allow, can } from '../auth.js';
-import { rawBody, validate } from '../body.js';
+import { jsonDocument, validate } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
 import { OrderBody } from '../schemas.js';
 
@@ -14,12 +14,7 @@ import { OrderBody } from '../schemas.js';
 export function sourcingRoutes({ engine, sourcing }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.post('/preview', allow('orders:create'), async (c) => {
-    let body: unknown;
-    try {
-      body = JSON.parse(await rawBody(c));
-    } catch (e) {
-      throw new DomainError('invalid_request', `the request body is not valid JSON: ${(e as Error).message}`);
-    }
+    const body = await jsonDocument(c);
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw new DomainError('invalid_request', 'the request body is not valid', [{ path: '(body)', message: 'must be an object' }]);
     }

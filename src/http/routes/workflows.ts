@@ -3,8 +3,7 @@ import { z } from 'zod';
 import { DomainError } from '../../domain/errors.js';
 import type { WorkflowCatalog, RuleRegistry } from '../../workflows/index.js';
 import { allow } from '../auth.js';
-import { validate } from '../body.js';
-import { rawBody } from '../body.js';
+import { jsonDocument, validate } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
 import { reply } from '../reply.js';
 
@@ -24,12 +23,7 @@ export function workflowRoutes({ engine }: AppDeps, catalog: WorkflowCatalog, ru
     return c.json(wf);
   });
   app.put('/:entity/:name', allow('config'), async (c) => {
-    let doc: unknown;
-    try {
-      doc = JSON.parse(await rawBody(c));
-    } catch (e) {
-      throw new DomainError('invalid_request', `the request body is not valid JSON: ${(e as Error).message}`);
-    }
+    const doc = await jsonDocument(c);
     const committed = catalog.put(c.req.param('entity'), c.req.param('name'), doc, new Date(engine.clock.now()).toISOString());
     return reply(c, 201, { ...committed, value: { entity: c.req.param('entity'), name: c.req.param('name'), version: committed.value.version, status: committed.value.status } });
   });
