@@ -14,4 +14,4 @@ export {
   type StoredState,
   type WebhookEndpointRecord,
 } from './records.js';
-export { closeStore, openStore, type Store } from './store.js';
+export { canBeKey, closeStore, openStore, type Store } from './store.js';

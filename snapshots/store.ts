@@ -93,6 +93,20 @@ export function openStore(dataDir: string): Store {
   return store;
 }
 
+/** The longest key LMDB stores (lmdb-js's default build), in bytes. */
+export const MAX_KEY_BYTES = 1978;
+
+/**
+ * Whether a key made of these strings can exist in the store. A longer one was never written, and looking
+ * it up throws in lmdb-js (its key buffer overflows) instead of missing: check ids that come from outside
+ * (a URL) before reading by them.
+ */
+export function canBeKey(...parts: string[]): boolean {
+  let bytes = parts.length - 1;
+  for (const part of parts) bytes += Buffer.byteLength(part);
+  return bytes <= MAX_KEY_BYTES;
+}
+
 /** Waits for every write issued so far to be flushed, then closes the environment. */
 export async function closeStore(store: Store): Promise<void> {
   await store.root.flushed;

@@ -129,6 +129,17 @@ export function freeUnits(p: Position, counting: ReadonlyArray<string>): number 
   return n;
 }
 
+/** Units in each counting status other than sellable, or undefined when there are none (the common case). */
+export function countingUnits(p: Position, counting: ReadonlyArray<string>): Record<string, number> | undefined {
+  if (!p.other || counting.length === 0) return undefined;
+  let out: Record<string, number> | undefined;
+  for (const s of counting) {
+    const n = p.other[s];
+    if (n) (out ??= {})[s] = n;
+  }
+  return out;
+}
+
 /**
  * Where a reservation of `qty` units takes them from: sellable first, then the counting statuses in order.
  * Undefined when sellable alone suffices (the common case: the event then carries no breakdown).

@@ -7,13 +7,13 @@ import {
   type LocationInfo,
   type OrderContext,
 } from '../../actors/index.js';
-import { Journal, type Fact, type StoredState, type Store } from '../../snapshots/index.js';
+import { canBeKey, Journal, type Fact, type StoredState, type Store } from '../../snapshots/index.js';
 import { DomainError } from '../domain/errors.js';
-import { freeUnits, reservationSources, type Position } from '../domain/position.js';
+import { countingUnits, freeUnits, reservationSources, type Position } from '../domain/position.js';
 import { AvailabilityIndex, Catalog, StatusCatalog, type AvailabilityChange } from '../inventory/index.js';
 import { defaultSourcingProfile, type SourcingProfile } from '../sourcing/index.js';
 import { systemClock, type Clock } from './clock.js';
-import { AlertBook, type AlertView } from './alerts.js';
+import { AlertBook, raiseAlert, type AlertView } from './alerts.js';
 import { PurchaseLimits } from './purchase-limits.js';
 import { applyEffect } from './apply-effect.js';
 import type { Effect, OutboxPort } from './effects.js';
@@ -143,6 +143,16 @@ export class Engine {
     let value: T;
     try {
       value = fn(step);
+      // A count below what is reserved (a WMS says there are fewer units than orders hold) needs a person:
+      // raise it as an alert about the position, in the same step as the count.
+      for (const sig of step.signals) {
+        raiseAlert(this, step, `position/${sig.location}/${sig.sku}`, {
+          alert: 'stock-below-reserved',
+          severity: 'critical',
+          message: `${sig.sku} at ${sig.location}: a count left ${sig.shortBy} reserved unit(s) without stock; re-source or cancel the orders holding them`,
+          data: { sku: sig.sku, shortBy: sig.shortBy },
+        });
+      }
     } catch (e) {
       if (step.facts.length > 0) {
         const err = new Error(`a step failed after changing ${step.facts.length} actor(s): ${(e as Error).message}`);
@@ -202,9 +212,11 @@ export class Engine {
    * statuses that count toward availability; the event records where each unit came from. A refusal here
    * means the index and the actor disagree, which the caller's step turns into a fatal error.
    */
-  reserve(step: Step, location: string, ref: string, lines: ReadonlyArray<{ sku: string; qty: number }>): void {
+  reserve(step: Step, location: string, ref: string, lines: ReadonlyArray<{ sku: string; qty: number }>, pool?: string): void {
     const entry = this.registry.locations.get(location);
-    const counting = this.statuses.counting;
+    // Statuses the order's pool does not sell stay out of its reservations, as they stay out of its ATS.
+    const excluded = pool === undefined ? undefined : this.index.pool(pool)?.excludeStatuses;
+    const counting = excluded?.length ? this.statuses.counting.filter((s) => !excluded.includes(s)) : this.statuses.counting;
     const withSources = lines.map((l) => {
       const p = entry?.actor.getSnapshot().context.positions.get(l.sku);
       const from = p && counting.length > 0 ? reservationSources(p, l.qty, counting) : undefined;
@@ -332,6 +344,7 @@ export class Engine {
     const key = `${ENTITY_PREFIX[kind]}:${id}`;
     const passivating = this.passivating.get(key);
     if (passivating) return passivating;
+    if (!canBeKey(key)) return undefined;
     const record = this.store.actors.get(key);
     return record && { machine: record.machine, state: record.snapshot as StoredState };
   }
@@ -393,7 +406,7 @@ export class Engine {
     for (const sku of touchedSkus(event)) {
       entry.dirtySkus.add(sku);
       const p = ctx.positions.get(sku);
-      this.index.update(entry.id, sku, p ? freeUnits(p, this.statuses.counting) : 0, step.changes);
+      this.index.update(entry.id, sku, p ? freeUnits(p, this.statuses.counting) : 0, step.changes, p && countingUnits(p, this.statuses.counting));
     }
   }
 

@@ -46,7 +46,7 @@ export function placeHold(engine: Engine, cmd: PlaceHold, createdBy: string): Co
 
     const allocations = allocate(engine, pool, need);
     const id = engine.holdIds.next(step.at);
-    for (const a of allocations) engine.reserve(step, a.location, id, a.lines);
+    for (const a of allocations) engine.reserve(step, a.location, id, a.lines, pool);
     const expiresAt = new Date(step.at + cmd.ttlSeconds * 1000).toISOString();
     const context: HoldContext = { id, pool, lines: cmd.lines, allocations, createdAt: step.iso, createdBy, expiresAt, timers: { expiry: expiresAt }, updatedAt: step.iso };
     if (cmd.customer !== undefined) context.customer = cmd.customer;

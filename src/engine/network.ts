@@ -1,7 +1,7 @@
 import type { LocationInfo } from '../../actors/index.js';
 import { SCHEMA_VERSION } from '../../snapshots/index.js';
 import { DomainError } from '../domain/errors.js';
-import { freeUnits } from '../domain/position.js';
+import { countingUnits, freeUnits } from '../domain/position.js';
 import type { AvailabilityChange, PoolDefinition, Product, StatusDefinition } from '../inventory/index.js';
 import type { Engine } from './engine.js';
 import type { Committed } from './step.js';
@@ -39,6 +39,13 @@ export function upsertPool(engine: Engine, def: PoolDefinition): Committed<PoolD
       throw new DomainError('invalid_request', `pool ${def.id} names unknown locations`, unknown.map((l) => ({ path: 'locations', message: `unknown location '${l}'` })));
     }
   }
+  for (const [i, status] of (def.excludeStatuses ?? []).entries()) {
+    if (status === 'sellable' || !engine.statuses.has(status)) {
+      throw new DomainError('invalid_request', `pool ${def.id} cannot exclude status '${status}'`, [
+        { path: `excludeStatuses[${i}]`, message: status === 'sellable' ? 'sellable units are what a pool sells' : `unknown status; define it with PUT /statuses/${status}` },
+      ]);
+    }
+  }
   const changes: AvailabilityChange[] = [];
   engine.index.setPool(def, changes);
   const written = engine.store.pools.put(def.id, { v: SCHEMA_VERSION, doc: def });
@@ -57,7 +64,7 @@ export function upsertStatus(engine: Engine, def: StatusDefinition): Committed<S
   if (changed) {
     for (const entry of engine.registry.locations.values()) {
       for (const [sku, p] of entry.actor.getSnapshot().context.positions) {
-        if ((p.other?.[def.name] ?? 0) > 0) engine.index.update(entry.id, sku, freeUnits(p, engine.statuses.counting), changes);
+        if ((p.other?.[def.name] ?? 0) > 0) engine.index.update(entry.id, sku, freeUnits(p, engine.statuses.counting), changes, countingUnits(p, engine.statuses.counting));
       }
     }
   }

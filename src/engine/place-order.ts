@@ -65,7 +65,7 @@ export function placeOrder(engine: Engine, cmd: PlaceOrder, createdBy: string, o
     }
     const fulfilments: Fulfilment[] = planned.shipments.map((s, i) => ({ id: `${id}-${i + 1}`, location: s.location, lines: s.lines, status: 'created' }));
     // Reserve first: a location refusing now would mean the index and the actors disagree, which is fatal.
-    for (const f of fulfilments) engine.reserve(step, f.location, id, f.lines);
+    for (const f of fulfilments) engine.reserve(step, f.location, id, f.lines, pool);
     const { decision } = planned;
     const input: OrderContext = {
       id,

@@ -1,7 +1,7 @@
 import { createActor, type AnyMachineSnapshot } from 'xstate';
 import { locationMachine, touchedSkus, type AlertContext, type LocationContext, type LocationEvent } from '../../actors/index.js';
 import { checkVersion, type Fact, type PositionRecord, type StoredState } from '../../snapshots/index.js';
-import { freeUnits, type Position } from '../domain/position.js';
+import { countingUnits, freeUnits, type Position } from '../domain/position.js';
 import { DEFAULT_POOL, type AvailabilityChange, type PoolDefinition, type Product, type StatusDefinition } from '../inventory/index.js';
 import type { Engine } from './engine.js';
 import { loadPurchaseLimits, rebuildPurchaseCounts } from './limit-commands.js';
@@ -188,7 +188,7 @@ function rebuildIndex(engine: Engine): void {
   for (const entry of engine.registry.locations.values()) {
     const ctx = entry.actor.getSnapshot().context;
     engine.index.setLocation({ id: entry.id, active: ctx.info.status === 'active', tags: ctx.info.tags }, ignored);
-    for (const [sku, p] of ctx.positions) engine.index.update(entry.id, sku, freeUnits(p, engine.statuses.counting), ignored);
+    for (const [sku, p] of ctx.positions) engine.index.update(entry.id, sku, freeUnits(p, engine.statuses.counting), ignored, countingUnits(p, engine.statuses.counting));
   }
 }
 

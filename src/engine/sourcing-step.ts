@@ -25,7 +25,7 @@ export function planAndReserve(engine: Engine, step: Step, ask: ResourcingAsk): 
     return { ok: false, short: planned.short, reason: planned.reason };
   }
   const fulfilments: Fulfilment[] = planned.shipments.map((s, i) => ({ id: `${ask.ref}-${ask.firstFulfilment + i}`, location: s.location, lines: s.lines, status: 'created' }));
-  for (const f of fulfilments) engine.reserve(step, f.location, ask.ref, f.lines);
+  for (const f of fulfilments) engine.reserve(step, f.location, ask.ref, f.lines, ask.pool);
   recordDecision(engine, step, ask.ref, 'resourcing', ask, planned, fulfilments.map((f) => f.id));
   return { ok: true, fulfilments };
 }

@@ -122,6 +122,7 @@ export const PoolBody = z.strictObject({
     z.literal('all').transform(() => ({ all: true as const })),
   ]),
   excludeLocations: z.array(Id).max(10_000).optional(),
+  excludeStatuses: z.array(z.string().min(1).max(50)).max(50).optional(),
   buffer: z
     .strictObject({ units: Count.optional(), percent: z.number().min(0).max(100).optional() })
     .refine((b) => (b.units === undefined) !== (b.percent === undefined), { error: 'give exactly one of units or percent' })

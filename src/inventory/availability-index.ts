@@ -23,6 +23,11 @@ interface PoolState {
 export class AvailabilityIndex {
   /** Free (sellable, unreserved) units by SKU, then location; only positive entries are kept. */
   private readonly free = new Map<string, Map<string, number>>();
+  /**
+   * Of those free units, the ones in counting statuses other than sellable (e.g. open_box), by SKU, then
+   * location; kept only where there are some, so a pool that excludes a status can leave them out.
+   */
+  private readonly inStatuses = new Map<string, Map<string, Readonly<Record<string, number>>>>();
   private readonly pools = new Map<string, PoolState>();
   private readonly poolsOf = new Map<string, PoolState[]>();
   private readonly locations = new Map<string, MemberCandidate>();
@@ -66,7 +71,14 @@ export class AvailabilityIndex {
   atsAt(pool: string, location: string, sku: string): number {
     const p = this.pools.get(pool);
     if (!p || !p.members.has(location)) return 0;
-    return locationContribution(p.def, location, this.freeAt(location, sku));
+    return this.contribution(p.def, location, this.freeAt(location, sku), this.inStatuses.get(sku)?.get(location));
+  }
+
+  /** A location's contribution for a SKU: free units, less those in statuses the pool excludes, less its buffer. */
+  private contribution(def: PoolDefinition, location: string, free: number, statuses: Readonly<Record<string, number>> | undefined): number {
+    let n = free;
+    if (statuses && def.excludeStatuses) for (const s of def.excludeStatuses) n -= statuses[s] ?? 0;
+    return locationContribution(def, location, n);
   }
 
   /** The per-location breakdown of a pool's ATS for a SKU, largest first. */
@@ -77,17 +89,22 @@ export class AvailabilityIndex {
     if (!p || !bySku) return out;
     for (const [loc, free] of bySku) {
       if (!p.members.has(loc)) continue;
-      const ats = locationContribution(p.def, loc, free);
+      const ats = this.contribution(p.def, loc, free, this.inStatuses.get(sku)?.get(loc));
       if (ats > 0) out.push({ id: loc, ats });
     }
     return out.sort((a, b) => b.ats - a.ats || (a.id < b.id ? -1 : 1));
   }
 
-  /** Records a position's free units; returns the pools whose ATS for the SKU changed. */
-  update(location: string, sku: string, freeNow: number, changes: AvailabilityChange[]): void {
+  /**
+   * Records a position's free units (and how many of them are in counting statuses other than sellable);
+   * appends the pools whose ATS for the SKU changed.
+   */
+  update(location: string, sku: string, freeNow: number, changes: AvailabilityChange[], statusesNow?: Readonly<Record<string, number>>): void {
     let bySku = this.free.get(sku);
     const before = bySku?.get(location) ?? 0;
-    if (before === freeNow) return;
+    let byStatus = this.inStatuses.get(sku);
+    const statusesBefore = byStatus?.get(location);
+    if (before === freeNow && statusesBefore === undefined && statusesNow === undefined) return;
     if (freeNow > 0) {
       if (!bySku) this.free.set(sku, (bySku = new Map()));
       bySku.set(location, freeNow);
@@ -95,8 +112,14 @@ export class AvailabilityIndex {
       bySku.delete(location);
       if (bySku.size === 0) this.free.delete(sku);
     }
+    if (statusesNow !== undefined) {
+      if (!byStatus) this.inStatuses.set(sku, (byStatus = new Map()));
+      byStatus.set(location, statusesNow);
+    } else if (byStatus?.delete(location) && byStatus.size === 0) {
+      this.inStatuses.delete(sku);
+    }
     for (const p of this.poolsOf.get(location) ?? []) {
-      const delta = locationContribution(p.def, location, freeNow) - locationContribution(p.def, location, before);
+      const delta = this.contribution(p.def, location, freeNow, statusesNow) - this.contribution(p.def, location, before, statusesBefore);
       if (delta !== 0) this.addContribution(p, sku, delta, changes);
     }
   }
@@ -122,7 +145,7 @@ export class AvailabilityIndex {
     }
     for (const [sku, free] of this.free) {
       let sum = 0;
-      for (const [loc, n] of free) if (p.members.has(loc)) sum += locationContribution(def, loc, n);
+      for (const [loc, n] of free) if (p.members.has(loc)) sum += this.contribution(def, loc, n, this.inStatuses.get(sku)?.get(loc));
       if (sum !== 0) p.contributed.set(sku, sum);
     }
     const skus = new Set([...before.keys(), ...p.contributed.keys()]);
@@ -142,7 +165,7 @@ export class AvailabilityIndex {
     for (const [sku, bySku] of this.free) {
       const n = bySku.get(loc.id);
       if (n === undefined) continue;
-      const delta = sign * locationContribution(p.def, loc.id, n);
+      const delta = sign * this.contribution(p.def, loc.id, n, this.inStatuses.get(sku)?.get(loc.id));
       if (delta !== 0) this.addContribution(p, sku, delta, changes);
     }
   }

@@ -11,6 +11,8 @@ export interface PoolDefinition extends PoolBuffers {
   locations: PoolSelector;
   /** Locations left out even when the selector picks them. */
   excludeLocations?: string[];
+  /** Counting statuses (e.g. open_box) whose units this pool does not sell; sellable cannot be excluded. */
+  excludeStatuses?: string[];
 }
 
 /** What pool membership needs to know of a location. */

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cancelOrder, openEngine, placeOrder, sendOrderEvent } from '../../src/engine/index.js';
+import { cancelOrder, countStock, listAlerts, openEngine, placeOrder, sendOrderEvent } from '../../src/engine/index.js';
 import { DomainError } from '../../src/domain/errors.js';
 import { isConserved } from '../../src/domain/position.js';
 import { seed } from '../helpers/network.js';
@@ -74,6 +74,19 @@ test('an event the order cannot take is refused with the events it accepts', asy
       assert.is((e as DomainError).type, 'invalid_state');
       assert.equal((e as DomainError).details[0]!.accepted, ['cancel', 'packed', 'picked', 'shipped']);
     }
+  });
+});
+
+test('a count below what is reserved keeps the reservations and raises a critical alert about the position', async () => {
+  await withEngine(async ({ engine }) => {
+    await seed(engine, { locations: { BER: [52.5, 13.4] }, skus: ['A'], stock: [['BER', 'A', 5]] });
+    placeOrder(engine, { customer: { id: 'c1' }, deliverTo: BERLIN, lines: [{ sku: 'A', qty: 4 }] }, 'k1');
+    const counted = countStock(engine, 'BER', 'A', { onHand: 1 });
+    await counted.durable;
+    assert.is(counted.value.reservedExceedsOnHandBy, 3);
+    assert.equal([engine.position('BER', 'A')!.sellable, engine.position('BER', 'A')!.reserved], [0, 4]);
+    const alerts = listAlerts(engine, { alert: 'stock-below-reserved', limit: 5 });
+    assert.equal(alerts.map((a) => [a.entity, a.severity, (a.data as { shortBy: number }).shortBy]), [['position/BER/A', 'critical', 3]]);
   });
 });
 

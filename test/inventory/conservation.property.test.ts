@@ -14,6 +14,7 @@ import {
   placeOrder,
   releaseHold,
   sendOrderEvent,
+  upsertPool,
   upsertStatus,
   type Engine,
 } from '../../src/engine/index.js';
@@ -68,7 +69,8 @@ function apply(engine: Engine, o: Op, orders: string[], holds: string[], clock: 
         break;
       case 'order': {
         const holdId = o.hold === null ? undefined : holds[o.hold];
-        const placed = placeOrder(engine, { customer: { id: 'c' }, deliverTo: DEST, lines: o.lines, split: { allowed: o.split }, ...(holdId ? { holdId } : {}) }, 'k');
+        const pool = o.lines.length % 2 === 0 ? 'web' : 'default';
+        const placed = placeOrder(engine, { pool, customer: { id: 'c' }, deliverTo: DEST, lines: o.lines, split: { allowed: o.split }, ...(holdId ? { holdId } : {}) }, 'k');
         orders.push(placed.value.id);
         break;
       }
@@ -119,6 +121,7 @@ function checkInvariants(engine: Engine, orders: string[], holds: string[]): voi
   }
   for (const sku of SKUS) {
     let ats = 0;
+    let web = 0;
     for (const l of LOCS) {
       const p = engine.position(l, sku);
       const e = expected.get(`${l}/${sku}`) ?? { reserved: 0, shipped: 0 };
@@ -130,8 +133,10 @@ function checkInvariants(engine: Engine, orders: string[], holds: string[]): voi
       assert.is(p.reserved, e.reserved, `${l}/${sku} reserved matches open orders and holds`);
       assert.is(p.shipped, e.shipped, `${l}/${sku} shipped matches shipped fulfilments`);
       ats += freeUnits(p, engine.statuses.counting);
+      web += freeUnits(p, engine.statuses.counting) - (p.other?.open_box ?? 0);
     }
     assert.is(engine.index.ats('default', sku), ats, `index ATS for ${sku} equals a recount`);
+    assert.is(engine.index.ats('web', sku), web, `the web pool, which excludes open_box, equals a recount`);
   }
 }
 
@@ -146,6 +151,7 @@ test('stock is conserved over random sequences of counts, deltas, moves, holds, 
         const { engine } = run;
         await seed(engine, { locations: { BER: [52.5, 13.4], MUC: [48.1, 11.6] }, skus: SKUS, stock: [['BER', 'A', 5], ['MUC', 'A', 3], ['MUC', 'B', 4]] });
         await upsertStatus(engine, { name: 'open_box', countsTowardAvailability: true }).durable;
+        await upsertPool(engine, { id: 'web', name: 'web', locations: { all: true }, excludeStatuses: ['open_box'] }).durable;
         const orders: string[] = [];
         const holds: string[] = [];
         for (const o of ops) {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { SCHEMA_VERSION, checkVersion } from '../../../snapshots/index.js';
+import { SCHEMA_VERSION, canBeKey, checkVersion } from '../../../snapshots/index.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Engine } from '../../engine/index.js';
 import { BulkJob, jobView, progressOf, type JobRecord, type JobView } from './job.js';
@@ -75,6 +75,7 @@ export class BulkJobs {
     const now = this.engine.clock.now();
     const live = this.running.get(id);
     if (live) return jobView(progressOf(live.job, now), now);
+    if (!canBeKey(id)) return undefined;
     const stored = this.engine.store.jobs.get(id);
     if (!stored) return undefined;
     checkVersion('job', stored);
