@@ -1,4 +1,4 @@
-import { availableToSell, locationContribution } from '../domain/availability.js';
+import { availableToSell } from '../domain/availability.js';
 import type { Shipment } from '../domain/order.js';
 import type { NetworkLocation, SourcingNetwork } from '../sourcing/index.js';
 import type { Engine } from './engine.js';
@@ -34,11 +34,9 @@ export function sourcingNetwork(engine: Engine, pool: string, releasing: Readonl
     }
   }
   const definition = index.pool(pool);
-  const available = (location: string, sku: string): number => {
-    const more = held.get(sku)?.get(location);
-    if (more === undefined) return index.atsAt(pool, location, sku);
-    return definition && index.isMember(pool, location) ? locationContribution(definition, location, index.freeAt(location, sku) + more) : 0;
-  };
+  // Released units go back to sellable, so statuses the pool excludes do not grow: the index's own
+  // contribution with the hold's units added to the free ones.
+  const available = (location: string, sku: string): number => index.atsAt(pool, location, sku, held.get(sku)?.get(location) ?? 0);
   return {
     locations(skus) {
       // The common case (one SKU, no hold) lists the index's holders without building a set: intake hot path.

@@ -67,11 +67,14 @@ export class AvailabilityIndex {
     return this.pools.get(pool)?.contributed.get(sku) ?? 0;
   }
 
-  /** What one location contributes to a pool for a SKU: its free units less the location buffer. */
-  atsAt(pool: string, location: string, sku: string): number {
+  /**
+   * What one location contributes to a pool for a SKU: its free units less the location buffer. `released`
+   * counts units about to come back to sellable (a cart hold being consumed) as free already.
+   */
+  atsAt(pool: string, location: string, sku: string, released = 0): number {
     const p = this.pools.get(pool);
     if (!p || !p.members.has(location)) return 0;
-    return this.contribution(p.def, location, this.freeAt(location, sku), this.inStatuses.get(sku)?.get(location));
+    return this.contribution(p.def, location, this.freeAt(location, sku) + released, this.inStatuses.get(sku)?.get(location));
   }
 
   /** A location's contribution for a SKU: free units, less those in statuses the pool excludes, less its buffer. */
