@@ -1,12 +1,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Server } from 'node:http';
-import { serve } from '@hono/node-server';
+import { createServer } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
 import type { Config } from './config.js';
 import { IdempotencyKeys, openEngine, SourcingProfiles, type Engine, type RunningEngine } from './engine/index.js';
 import { attachFeed, type Feed, type FeedOptions } from './feed/index.js';
-import { ApiKeys, createApp, DEFAULT_RATE_LIMITS, generateKey, Metrics, type InFlight } from './http/index.js';
+import { answerMalformedRequests, ApiKeys, createApp, DEFAULT_RATE_LIMITS, generateKey, Metrics, unreadableRequest, type InFlight } from './http/index.js';
 import { Webhooks, type DeliverySettings } from './integrations/webhooks/index.js';
 import { BulkJobs } from './inventory/bulk/index.js';
 import { loadPlugins, PluginRegistry } from './sdk/index.js';
@@ -101,15 +101,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const sourcing = { profiles: sourcingProfiles, pool: sourcingPool };
   const app = createApp({ engine, idempotency, metrics, bulk, keys, webhooks, sourcing, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, workflows: { catalog: workflows!, rules }, rateLimits: options.rateLimits ?? DEFAULT_RATE_LIMITS, maxInFlight: options.maxInFlight ?? 4096, inFlight });
 
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: options.port ?? 8080, hostname: options.host ?? '127.0.0.1' }, () => resolve(s as Server));
-    s.once('error', reject);
+  // What `serve` builds, plus what it cannot pass on: an answer in the envelope for requests the adapter
+  // cannot read, and those without a Host header (Node's own check would answer them with a bare 400).
+  const host = options.host ?? '127.0.0.1';
+  const server = createServer({ requireHostHeader: false }, getRequestListener(app.fetch, { hostname: host, errorHandler: unreadableRequest }));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8080, host, () => resolve());
   });
   server.keepAliveTimeout = 65_000;
+  answerMalformedRequests(server);
   const feed = await attachFeed({ server, engine, keys, metrics, options: { windowMs: options.feedWindowMs, processes: options.feedProcesses, ...options.feed } });
   const sweep = setInterval(() => idempotency.sweep(engine.clock.now()), 3_600_000).unref();
   const port = (server.address() as AddressInfo).port;
-  const host = options.host ?? '127.0.0.1';
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,

@@ -4,7 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { DomainError } from '../domain/errors.js';
 import { FeedClient, PENDING } from './feed-client.js';
 import { ALERTS_CHANNEL, chooseProtocol, CLOSE, errorMessage, parseClientMessage, type ClientMessage, type ServerMessage } from './messages.js';
-import { ROLE_HEADER } from './upgrade.js';
+import { refuseUpgrade, ROLE_HEADER } from './upgrade.js';
 import type { FeedOptions } from './options.js';
 import { decodeClientFrame, encodeMessage, keyOf, type Piece } from './pieces.js';
 import { SlicedQueue } from './sliced-queue.js';
@@ -69,6 +69,9 @@ export class FanOut implements PieceSink {
       maxPayload: options.maxPayloadBytes,
       handleProtocols: (offered) => chooseProtocol(offered),
     });
+    // ws refuses a handshake it cannot complete (a bad key or version, a malformed subprotocol list, not a
+    // GET) with a text/html page; every refusal of the feed is an HTTP error in the envelope.
+    this.wss.on('wsClientError', (err, socket) => refuseUpgrade(socket, 400, new DomainError('invalid_request', `the WebSocket handshake is not valid: ${err.message}`)));
     this.sends = new SlicedQueue((c) => this.deliver(c), options.sliceMs);
     this.pings = new SlicedQueue((c) => this.ping(c), options.sliceMs);
     this.behind = new SlowClients(

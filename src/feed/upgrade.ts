@@ -31,7 +31,7 @@ export function checkUpgrade(req: IncomingMessage, keys: ApiKeys): UpgradeVerdic
 /** The header that carries the authenticated role to the fan-out (set by the server, never trusted from a client). */
 export const ROLE_HEADER = 'x-fulcrum-role';
 
-const REASONS = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' } as const;
+const REASONS = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' } as const;
 
 /** Answers an upgrade request with a plain HTTP error in the usual envelope, then closes the socket. */
 export function refuseUpgrade(socket: Duplex, status: keyof typeof REASONS, error: DomainError): void {

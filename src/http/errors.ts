@@ -31,6 +31,18 @@ export function errorResponse(c: Context, err: unknown): Response {
     if (err.type === 'payload_too_large') res.headers.set('Connection', 'close');
     return res;
   }
+  if (bodyCutShort(err)) {
+    return errorResponse(c, new DomainError('invalid_request', 'the request body ended before it was complete: the client closed the connection'));
+  }
   console.error('unexpected error serving', c.req.method, c.req.path, err);
   return c.json({ error: { type: 'internal', message: 'internal error; the request may not have been applied', details: [] } }, 500);
+}
+
+/**
+ * Reading the body failed because the client closed the connection before sending all of it (fewer bytes
+ * than its Content-Length, a chunked body without its last chunk): the client's fault, not the server's,
+ * even though no one is left to read the 400.
+ */
+function bodyCutShort(err: unknown): boolean {
+  return err instanceof Error && (err as NodeJS.ErrnoException).code === 'ECONNRESET';
 }

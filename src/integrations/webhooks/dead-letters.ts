@@ -1,4 +1,4 @@
-import { checkVersion, type DeadLetterRecord, type Store, type StoredOutboundEvent } from '../../../snapshots/index.js';
+import { canBeKey, checkVersion, type DeadLetterRecord, type Store, type StoredOutboundEvent } from '../../../snapshots/index.js';
 import { deliveryId } from './outbox.js';
 
 /** A dead letter as clients see it. */
@@ -35,6 +35,7 @@ export function parseDeliveryId(id: string): { endpoint: string; eventId: string
 
 /** A stored dead letter, or undefined. */
 export function readDeadLetter(store: Store, endpoint: string, eventId: string): DeadLetterRecord | undefined {
+  if (!canBeKey(endpoint, eventId)) return undefined;
   const record = store.deadLetters.get([endpoint, eventId]);
   checkVersion('dead letter', record);
   return record;
