@@ -6,6 +6,7 @@ import { OrderProbe, type ProbeSummary } from './order-probe.js';
 import { rawLmdbRowsPerSecond } from './raw-lmdb.js';
 import { countFor, isBadRow, locationId, ndjsonBody, skuId, type Grid, type RowOrder } from './rows.js';
 import { call, metric, must, peakRssBytes, postBatch, resetPeakRss, rssBytes, startServer } from './server-process.js';
+import { parseArgs } from '../lib/args.js';
 
 /**
  * Bulk stock loads: 1,000,000 absolute counts over 1,000 locations x 1,000 SKUs streamed as NDJSON to
@@ -208,18 +209,6 @@ async function inParallel<T>(items: T[], width: number, fn: (item: T) => Promise
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
-}
-
-function parseArgs(argv: string[]): Record<string, string | true> {
-  const out: Record<string, string | true> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (!a.startsWith('--')) continue;
-    const next = argv[i + 1];
-    if (next !== undefined && !next.startsWith('--')) out[a.slice(2)] = argv[++i]!;
-    else out[a.slice(2)] = true;
-  }
-  return out;
 }
 
 main().catch((e: unknown) => {

@@ -7,9 +7,11 @@ import { DEFAULT_FEED_PROCESSES } from '../../src/feed/index.js';
 import { writeResult } from '../lib/report.js';
 import { Histogram } from './histogram.js';
 import { hardFdLimit, request, startProcess, stop, treeCpuMicros, type BenchProcess } from './processes.js';
-import type { FromBenchServer, FromSubscribers, RateReport, StalenessReport } from './protocol.js';
+import type { FromBenchServer } from './protocol.js';
 import { report, type Baseline, type Scenario } from './report.js';
 import { pacedPosts } from './steady-orders.js';
+import { SubscriberPool } from './subscriber-pool.js';
+import { parseArgs } from '../lib/args.js';
 
 /**
  * The live feed under load: N subscribers (in separate client processes) on one pool/SKU while orders for
@@ -53,7 +55,7 @@ async function main(): Promise<void> {
   if (limit < 2 * SUBSCRIBERS / CLIENT_PROCESSES + 1_000 || limit < SUBSCRIBERS + 1_000) {
     throw new Error(`the hard limit on open files is ${limit}; the server needs ${SUBSCRIBERS + 1_000}: raise it (ulimit -Hn) and run again`);
   }
-  const clients = await Promise.all(Array.from({ length: CLIENT_PROCESSES }, () => startProcess(here('./subscribers.js'), [], { waitForUrl: false, nice: CLIENT_NICE })));
+  const clients = await SubscriberPool.start(CLIENT_PROCESSES, CLIENT_NICE);
   const scenarios: Scenario[] = [];
   const baselines: Baseline[] = [];
   try {
@@ -68,7 +70,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await Promise.all(clients.map((c) => stop(c)));
+    await clients.stop();
   }
   const text = report({
     scenarios,
@@ -96,7 +98,7 @@ async function main(): Promise<void> {
 
 /** One server configuration: intake alone, then ROUNDS of phases A and B on the same clients, then intake with them. */
 async function runConfiguration(
-  clients: BenchProcess[],
+  clients: SubscriberPool,
   c: { processes: number; subscribers: number; windowMs: number; rounds: number; compare: boolean },
 ): Promise<{ scenarios: Scenario[]; baselines: Baseline[] }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fulcrum-feed-'));
@@ -119,7 +121,7 @@ async function runConfiguration(
     const intakeWith = await maxIntake(server.url);
     const loopIntake = await request<Loop>(server.child, { t: 'loop-read' }, 'loop');
     for (const s of scenarios) Object.assign(s, { intakeWith, loopIntake });
-    await disconnectAll(clients);
+    await clients.disconnect();
     return { scenarios, baselines };
   } finally {
     if (plain) await stop(plain);
@@ -130,7 +132,7 @@ async function runConfiguration(
 
 /** Phase A: orders for the watched SKU; Fulcrum fans out every window to every client. */
 async function feedPhase(
-  clients: BenchProcess[],
+  clients: SubscriberPool,
   server: BenchProcess,
   c: { processes: number; subscribers: number; windowMs: number; round: number; intakeAlone: number; failedConnects: number },
 ): Promise<Scenario> {
@@ -139,16 +141,16 @@ async function feedPhase(
   const clientCpu0 = clientCpu(clients);
   server.child.send({ t: 'loop-reset' });
   server.child.send({ t: 'timeline-reset' });
-  broadcast(clients, { t: 'measure-start' });
+  clients.broadcast({ t: 'measure-start' });
   const steadyRate = await steadyOrders(server.url, WATCHED);
-  const rates = await collectRates(clients);
+  const rates = await clients.rates();
   const cpu = treeCpuMicros(server.child.pid!) - cpu0;
   const clientCpuUs = clientCpu(clients) - clientCpu0;
   const loopSteady = await request<Loop>(server.child, { t: 'loop-read' }, 'loop');
   // Let the last window reach everyone, then score every commit against every client's arrivals.
   await sleep(SETTLE_MS);
   const timeline = await request<Extract<FromBenchServer, { t: 'timeline' }>>(server.child, { t: 'timeline-read' }, 'timeline');
-  const finals = await collectStaleness(clients, timeline.seqs, timeline.times);
+  const finals = await clients.staleness(timeline.seqs, timeline.times);
   const after = await feedMetrics(server.url);
   const ats = await availability(server.url);
 
@@ -188,15 +190,15 @@ async function feedPhase(
 }
 
 /** Phase B: the same orders for a SKU nobody watches, while the plain server broadcasts to the same clients. */
-async function plainPhase(clients: BenchProcess[], server: BenchProcess, plain: BenchProcess, c: { processes: number; subscribers: number; windowMs: number; round: number }): Promise<Baseline> {
+async function plainPhase(clients: SubscriberPool, server: BenchProcess, plain: BenchProcess, c: { processes: number; subscribers: number; windowMs: number; round: number }): Promise<Baseline> {
   const plainCpu0 = treeCpuMicros(plain.child.pid!);
   const clientCpu0 = clientCpu(clients);
   server.child.send({ t: 'loop-reset' });
-  broadcast(clients, { t: 'measure-start' });
+  clients.broadcast({ t: 'measure-start' });
   plain.child.send({ t: 'broadcast-start', everyMs: c.windowMs });
   const ordersPerSecond = await steadyOrders(server.url, UNWATCHED);
   const done = await request<Extract<FromBenchServer, { t: 'broadcast-done' }>>(plain.child, { t: 'broadcast-stop' }, 'broadcast-done');
-  const rates = await collectRates(clients);
+  const rates = await clients.rates();
   const plainCpu = treeCpuMicros(plain.child.pid!) - plainCpu0;
   const clientCpuUs = clientCpu(clients) - clientCpu0;
   const fulcrumLoop = await request<Loop>(server.child, { t: 'loop-read' }, 'loop');
@@ -215,42 +217,14 @@ async function plainPhase(clients: BenchProcess[], server: BenchProcess, plain: 
   };
 }
 
-function clientCpu(clients: BenchProcess[]): number {
-  return clients.reduce((a, c) => a + treeCpuMicros(c.child.pid!), 0);
+function clientCpu(clients: SubscriberPool): number {
+  return clients.pids().reduce((a, pid) => a + treeCpuMicros(pid), 0);
 }
 
-function broadcast(clients: BenchProcess[], message: object): void {
-  for (const c of clients) c.child.send(message);
-}
-
-async function connectAll(clients: BenchProcess[], fulcrum: string, plain: string | undefined, total: number): Promise<{ open: number; failed: number }> {
-  const shares = clients.map((_, i) => Math.floor(total / clients.length) + (i < total % clients.length ? 1 : 0));
-  const replies = await Promise.all(
-    clients.map((c, i) =>
-      request<Extract<FromSubscribers, { t: 'connected' }>>(
-        c.child,
-        { t: 'connect', fulcrum: fulcrum.replace('http', 'ws'), key: KEY, subscribe: { pool: 'default', skus: [WATCHED] }, ...(plain ? { plain } : {}), count: shares[i] },
-        'connected',
-      ),
-    ),
-  );
-  const failed = replies.reduce((a, r) => a + r.failed, 0);
-  if (failed > 0) console.error(`${failed} of ${total} subscribers failed to connect: ${replies.find((r) => r.firstError)?.firstError}`);
-  return { open: replies.reduce((a, r) => a + r.open, 0), failed };
-}
-
-async function collectRates(clients: BenchProcess[]): Promise<RateReport[]> {
-  const replies = await Promise.all(clients.map((c) => request<Extract<FromSubscribers, { t: 'rate' }>>(c.child, { t: 'measure-stop' }, 'rate')));
-  return replies.map((r) => r.report);
-}
-
-async function collectStaleness(clients: BenchProcess[], seqs: number[], times: number[]): Promise<StalenessReport[]> {
-  const replies = await Promise.all(clients.map((c) => request<Extract<FromSubscribers, { t: 'staleness' }>>(c.child, { t: 'staleness', seqs, times }, 'staleness')));
-  return replies.map((r) => r.report);
-}
-
-async function disconnectAll(clients: BenchProcess[]): Promise<void> {
-  await Promise.all(clients.map((c) => request(c.child, { t: 'disconnect' }, 'disconnected')));
+async function connectAll(clients: SubscriberPool, fulcrum: string, plain: string | undefined, total: number): Promise<{ open: number; failed: number }> {
+  const r = await clients.connect(total, { fulcrum: fulcrum.replace('http', 'ws'), key: KEY, subscribe: { pool: 'default', skus: [WATCHED] }, ...(plain ? { plain } : {}) });
+  if (r.failed > 0) console.error(`${r.failed} of ${total} subscribers failed to connect: ${r.firstError}`);
+  return r;
 }
 
 /** Orders at a steady rate for a measured phase; returns the achieved rate. */
@@ -316,18 +290,6 @@ async function feedMetrics(url: string): Promise<{ windows: number; encodes: num
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
-}
-
-function parseArgs(argv: string[]): Record<string, string | true> {
-  const out: Record<string, string | true> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (!a.startsWith('--')) continue;
-    const next = argv[i + 1];
-    if (next !== undefined && !next.startsWith('--')) out[a.slice(2)] = argv[++i]!;
-    else out[a.slice(2)] = true;
-  }
-  return out;
 }
 
 main().catch((e: unknown) => {

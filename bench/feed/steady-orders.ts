@@ -16,9 +16,9 @@ const MAX_IN_FLIGHT = 256;
 /**
  * POSTs `body` to `url` at a steady `rate` for `seconds`: every tick sends what the elapsed time calls for.
  * (autocannon's `overallRate` sends each second's budget in a burst at the start of the second, which
- * makes commits, windows and staleness come in waves.)
+ * makes commits, windows and staleness come in waves.) A function `body` is called once per request.
  */
-export async function pacedPosts(url: string, headers: Record<string, string>, body: string, rate: number, seconds: number): Promise<PacedResult> {
+export async function pacedPosts(url: string, headers: Record<string, string>, body: string | (() => string), rate: number, seconds: number): Promise<PacedResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const target = new URL(url);
   let sent = 0;
@@ -26,7 +26,7 @@ export async function pacedPosts(url: string, headers: Record<string, string>, b
   let failed = 0;
   let firstFailure: string | undefined;
   const done: Array<Promise<void>> = [];
-  const post = () =>
+  const post = (body: string) =>
     new Promise<void>((resolve) => {
       inFlight++;
       const req = request({ host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
@@ -60,7 +60,7 @@ export async function pacedPosts(url: string, headers: Record<string, string>, b
       const due = Math.floor((elapsed * rate) / 1000) - sent;
       for (let i = 0; i < due && inFlight < MAX_IN_FLIGHT; i++) {
         sent++;
-        done.push(post());
+        done.push(post(typeof body === 'string' ? body : body()));
       }
     }, TICK_MS);
   });

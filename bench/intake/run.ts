@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { cpuMicros, fixed, writeResult } from '../lib/report.js';
+import { parseArgs } from '../lib/args.js';
 
 /**
  * Flash-sale intake: one hot SKU with large stock. (a) a bare Hono POST that parses the body and answers 201,
@@ -155,18 +156,6 @@ async function metric(url: string, name: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${KEY}` } })).text();
   const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
   return m ? Number(m[1]) : NaN;
-}
-
-function parseArgs(argv: string[]): Record<string, string | true> {
-  const out: Record<string, string | true> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (!a.startsWith('--')) continue;
-    const next = argv[i + 1];
-    if (next !== undefined && !next.startsWith('--')) out[a.slice(2)] = argv[++i]!;
-    else out[a.slice(2)] = true;
-  }
-  return out;
 }
 
 main().catch((e: unknown) => {
