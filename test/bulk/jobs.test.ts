@@ -35,6 +35,7 @@ t('202 at once with its Location; progress while the upload runs; done with ever
   const job = await upload(s.url, KEYS.admin, piecesOf(all, 20), { gapMs: 25 });
   assert.is(job.status, 202);
   assert.match(job.location ?? '', /^\/jobs\/job_[0-9a-z]+$/);
+  assert.is((await s.call('GET', '/jobs')).body.items[0]?.id, job.location!.slice('/jobs/'.length), 'listed from the moment it is accepted');
   const seen: any[] = [];
   let order: any;
   while ((seen.at(-1)?.status ?? 'running') === 'running') {

@@ -177,7 +177,9 @@ export async function settle(w: World, maxMs = 5_000): Promise<Digest> {
   let last = await digest(w);
   for (;;) {
     const next = await digest(w);
-    if (changes(last, next).length === 0 || Date.now() > until) return next;
+    // A bulk job accepted with 202 goes on after its reply: settled means none is running any more.
+    const running = [...next.values()].some((v) => v.includes('"status":"running"'));
+    if ((changes(last, next).length === 0 && !running) || Date.now() > until) return next;
     last = next;
     await new Promise((r) => setTimeout(r, 10));
   }

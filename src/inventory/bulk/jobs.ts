@@ -82,10 +82,15 @@ export class BulkJobs {
     return jobView(stored.doc as JobRecord, now);
   }
 
-  /** The newest jobs first. */
+  /**
+   * The newest jobs first (ids sort by creation time). Running jobs are listed from memory too: a job's
+   * first record reaches the store with the next commit, and a job just started must be listed at once.
+   */
   list(limit: number): JobView[] {
+    const ids = new Set<string>(this.running.keys());
+    for (const id of this.engine.store.jobs.getKeys({ reverse: true, limit })) ids.add(id as string);
     const out: JobView[] = [];
-    for (const id of this.engine.store.jobs.getKeys({ reverse: true, limit })) {
+    for (const id of [...ids].sort().reverse().slice(0, limit)) {
       const v = this.view(id);
       if (v) out.push(v);
     }
