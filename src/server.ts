@@ -39,7 +39,11 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Connections waiting to be accepted; the kernel caps it at net.core.somaxconn (4096 here). */
+const LISTEN_BACKLOG = 4096;
+
 /** Opens the store, recovers, and serves HTTP. Used by `main.ts` and by tests (port 0). */
+
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const rules = new RuleRegistry(BUILT_IN_RULES);
   const plugins = options.plugins ? await loadPlugins(options.plugins) : [];
@@ -107,7 +111,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const server = createServer({ requireHostHeader: false }, getRequestListener(app.fetch, { hostname: host, errorHandler: unreadableRequest }));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 8080, host, () => resolve());
+    // A flash sale opens thousands of connections at once: past the listen backlog (Node's default 511)
+    // the kernel drops the handshakes and clients wait 1 s, then 3 s, for their retransmits.
+    server.listen({ port: options.port ?? 8080, host, backlog: LISTEN_BACKLOG }, () => resolve());
   });
   server.keepAliveTimeout = 65_000;
   answerMalformedRequests(server);
