@@ -35,33 +35,40 @@ export function listOrders(engine: Engine, q: ListOrdersQuery): OrderPage {
   const live = [...memory.keys()].sort().reverse();
 
   const stored = engine.store.actors.getRange({ start: q.cursor === undefined ? 'ord;' : `ord:${q.cursor}`, end: 'ord:', reverse: true })[Symbol.iterator]();
-  let next = stored.next();
+  // A cursor left open pins its read transaction: after the next commit lmdb-js starts another one, and
+  // a listing that stops before the end would leak one reader slot per call until MDB_READERS_FULL.
+  let next: ReturnType<typeof stored.next>;
   const items: OrderView[] = [];
-  let scanned = 0;
   let i = 0;
   let lastId: string | undefined;
-  while (items.length < q.limit && scanned < SCAN_LIMIT) {
-    while (!next.done && (!below(next.value.key.slice(4)) || memory.has(next.value.key.slice(4)))) next = stored.next();
-    const liveId = live[i];
-    const storedId = next.done ? undefined : next.value.key.slice(4);
-    if (liveId === undefined && storedId === undefined) {
-      lastId = undefined;
-      break;
+  try {
+    next = stored.next();
+    let scanned = 0;
+    while (items.length < q.limit && scanned < SCAN_LIMIT) {
+      while (!next.done && (!below(next.value.key.slice(4)) || memory.has(next.value.key.slice(4)))) next = stored.next();
+      const liveId = live[i];
+      const storedId = next.done ? undefined : next.value.key.slice(4);
+      if (liveId === undefined && storedId === undefined) {
+        lastId = undefined;
+        break;
+      }
+      let view: OrderView;
+      if (storedId === undefined || (liveId !== undefined && liveId > storedId)) {
+        view = memory.get(liveId!)!();
+        i++;
+      } else {
+        const s = next.value!.value.snapshot as { context: OrderContext; value: unknown };
+        view = orderView(s.context, s.value, next.value!.value.machine);
+        next = stored.next();
+      }
+      scanned++;
+      lastId = view.id;
+      if (q.status !== undefined && view.status !== q.status) continue;
+      if (q.createdBy !== undefined && view.createdBy !== q.createdBy) continue;
+      items.push(view);
     }
-    let view: OrderView;
-    if (storedId === undefined || (liveId !== undefined && liveId > storedId)) {
-      view = memory.get(liveId!)!();
-      i++;
-    } else {
-      const s = next.value!.value.snapshot as { context: OrderContext; value: unknown };
-      view = orderView(s.context, s.value, next.value!.value.machine);
-      next = stored.next();
-    }
-    scanned++;
-    lastId = view.id;
-    if (q.status !== undefined && view.status !== q.status) continue;
-    if (q.createdBy !== undefined && view.createdBy !== q.createdBy) continue;
-    items.push(view);
+  } finally {
+    stored.return?.();
   }
   const more = lastId !== undefined && (i < live.length || !next.done);
   return more ? { items, nextCursor: lastId } : { items };
