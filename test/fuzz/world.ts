@@ -166,7 +166,7 @@ export function changes(before: Digest, after: Digest): string[] {
   const out: string[] = [];
   for (const [k, v] of after) {
     const was = before.get(k);
-    if (was !== undefined && was !== v) out.push(`${k}: ${shorten(was)} -> ${shorten(v)}`);
+    if (was !== undefined && was !== v) out.push(`${k}: ${around(was, v)}`);
   }
   return out;
 }
@@ -198,6 +198,11 @@ async function must<T extends { status: number; body: any }>(p: Promise<T>): Pro
   return r;
 }
 
-function shorten(s: string): string {
-  return s.length > 160 ? `${s.slice(0, 160)}...` : s;
+/** Both answers around their first difference, so that a report shows what changed, not a common prefix. */
+function around(a: string, b: string): string {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  const from = Math.max(0, i - 60);
+  const cut = (s: string) => `${from > 0 ? '...' : ''}${s.slice(from, i + 160)}${s.length > i + 160 ? '...' : ''}`;
+  return `${cut(a)} -> ${cut(b)}`;
 }
