@@ -17,8 +17,13 @@ export interface BurstResult {
   errorTypes: Record<string, number>;
   /** Socket errors and timeouts. */
   errors: number;
-  /** Latency by HTTP status (from the request's setup to its reply, ms): p50 / p99 / max. */
+  /**
+   * Latency by HTTP status (from the request's setup to its reply, ms): p50 / p99 / max, leaving out each
+   * connection's first request, which also waits for its connection to be accepted (`firstRequests`).
+   */
   latencyByStatus: Record<string, { p50: number; p99: number; max: number }>;
+  /** Latency of each connection's first request, whatever its status. */
+  firstRequests: { p50: number; p99: number; max: number };
   /** Every 201: the order id and its lines as the reply gave them. */
   created: Array<{ id: string; lines: Array<{ sku: string; qty: number }> }>;
   /** Time from the burst's start to the last 201 (when the stock sold out, in the flash sale). */
@@ -51,6 +56,7 @@ export async function burst(o: BurstOptions): Promise<BurstResult> {
   let lastCreatedMs = 0;
   let lastReplyMs = 0;
   const byStatus = new Map<number, number[]>();
+  const firsts: number[] = [];
   const cpu0 = o.serverCpu?.() ?? 0;
   const started = Date.now();
   const result = await autocannon({
@@ -64,15 +70,23 @@ export async function burst(o: BurstOptions): Promise<BurstResult> {
         path: '/orders',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${o.key}` },
         setupRequest: (req, context) => {
-          (context as { sentAt?: number }).sentAt = performance.now();
+          // autocannon resets a connection's context after each request; the first `connections` requests
+          // set up are the connections' first ones.
+          const c = context as { sentAt?: number; index?: number };
+          c.sentAt = performance.now();
+          c.index = issued;
           return { ...req, body: o.bodyFor(issued++) };
         },
         onResponse: (status, body, context) => {
           lastReplyMs = Date.now() - started;
-          const took = performance.now() - ((context as { sentAt?: number }).sentAt ?? performance.now());
-          let list = byStatus.get(status);
-          if (!list) byStatus.set(status, (list = []));
-          list.push(took);
+          const c = context as { sentAt?: number; index?: number };
+          const took = performance.now() - (c.sentAt ?? performance.now());
+          if ((c.index ?? 0) < o.connections) firsts.push(took);
+          else {
+            let list = byStatus.get(status);
+            if (!list) byStatus.set(status, (list = []));
+            list.push(took);
+          }
           const reply = JSON.parse(body);
           if (status === 201) {
             created.push({ id: reply.id, lines: reply.lines.map((l: { sku: string; qty: number }) => ({ sku: l.sku, qty: l.qty })) });
@@ -104,6 +118,7 @@ export async function burst(o: BurstOptions): Promise<BurstResult> {
     errors: result.errors + result.timeouts,
     created,
     latencyByStatus: Object.fromEntries([...byStatus].map(([status, xs]) => [String(status), percentiles(xs)])),
+    firstRequests: percentiles(firsts),
     lastCreatedMs,
     serverCpuPerRequestUs: cpu / Math.max(1, requests),
   };
