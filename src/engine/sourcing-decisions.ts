@@ -1,6 +1,6 @@
 import { checkVersion, SCHEMA_VERSION } from '../../snapshots/index.js';
 import type { OrderLine } from '../domain/order.js';
-import { explain, optimize, type SourcingExplanation, type SourcingProblem, type StrategyAttempt } from '../sourcing/index.js';
+import { explain, optimize, type SourcingExplanation, type SourcingProblem, type SourcingResult, type StrategyAttempt } from '../sourcing/index.js';
 import type { Engine } from './engine.js';
 import type { Recheck, SourcingAsk, SourcingOutcome } from './order-sourcing.js';
 import type { Step } from './step.js';
@@ -89,11 +89,27 @@ export function sourcingDecisions(engine: Engine, orderId: string): SourcingDeci
     checkVersion('sourcing decision', value);
     const { problem, attempts, ...stored } = value.doc as StoredDecision;
     const solved = problem && revived(problem);
-    const explanation = solved ? explain(optimize(solved), solved, attempts ? { attempts } : {}) : stored.explanation;
+    const explanation = solved ? explain(solveToExplain(solved), solved, attempts ? { attempts } : {}) : stored.explanation;
     out.push({ ...stored, explanation });
   }
   return out;
 }
+
+/**
+ * Solves a stored problem again to explain it. Dominance pruning keeps the best plan exact but drops the
+ * dominated locations' plans, and those are the runner-ups a reader wants to see ("why not the store next
+ * door?"). So the explanation searches without it, within a budget; it is used only when it finishes and
+ * chooses the same shipments as the pruned search, which is the one the decision was made with.
+ */
+function solveToExplain(problem: SourcingProblem): SourcingResult {
+  const decided = optimize(problem);
+  const full = optimize(problem, { dominance: false, budgetMs: EXPLAIN_BUDGET_MS });
+  const same = full.proven && JSON.stringify(full.plan) === JSON.stringify(decided.plan);
+  return same ? full : decided;
+}
+
+/** How long reading an explanation may search for runner-ups among dominated locations. */
+const EXPLAIN_BUDGET_MS = 50;
 
 /**
  * The problem with its Float64Arrays as plain arrays: MessagePack (as lmdb-js stores it) brings a typed array

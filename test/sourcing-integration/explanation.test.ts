@@ -34,6 +34,29 @@ test('GET /orders/:id/sourcing explains the decision: exclusions with reasons, t
   }
 });
 
+test('runner-ups include the locations dominance pruning left out of the search', async () => {
+  const s = await startTestServer();
+  try {
+    // Three locations with the SKU, the nearest the cheapest: the other two are dominated by it (a plan
+    // never needs them), yet they are what a reader asks about: "why not Spandau?".
+    await seedHttp(s, {
+      locations: { MITTE: [52.52, 13.41], SPANDAU: [52.535, 13.2], POTSDAM: [52.39, 13.06] },
+      skus: ['A'],
+      stock: [['MITTE', 'A', 10], ['SPANDAU', 'A', 10], ['POTSDAM', 'A', 10]],
+    });
+    const order = (await s.call('POST', '/orders', orderBody('A', 1))).body;
+    assert.equal(order.fulfilments.map((f: any) => f.location), ['MITTE']);
+    const why = (await s.call('GET', `/orders/${order.id}/sourcing`)).body.decisions[0].explanation;
+    assert.is(why.proven, true);
+    assert.equal(why.plan.shipments.map((x: any) => x.location), ['MITTE'], 'the plan the order was made with');
+    const runnerUps = why.runnerUps.map((r: any) => r.locations.join('+'));
+    assert.ok(runnerUps.includes('SPANDAU') && runnerUps.includes('POTSDAM'), `runner-ups: ${runnerUps.join(', ')}`);
+    assert.ok(why.runnerUps.every((r: any) => r.extraCost >= 0), 'each costs at least the plan');
+  } finally {
+    await s.stop();
+  }
+});
+
 test('a storefront reads the explanation of its own orders only', async () => {
   const s = await startTestServer();
   try {
