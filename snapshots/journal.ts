@@ -25,6 +25,8 @@ export class Journal {
   private lastCommit: Promise<boolean> | undefined;
   /** Transactions that carried journal entries: appends in one event turn share one (group commit). */
   commits = 0;
+  /** Milliseconds from each of the last commits' first append to its flush: the floor under an acknowledgement's latency. */
+  readonly flushTimes = new FlushTimes(4096);
 
   constructor(store: Store, onFatal: FatalHandler) {
     this.store = store;
@@ -49,6 +51,9 @@ export class Journal {
     if (written !== this.lastCommit) {
       this.lastCommit = written;
       this.commits++;
+      const started = performance.now();
+      const flushed = (written as Promise<boolean> & { flushed?: Promise<unknown> }).flushed ?? written;
+      flushed.then(() => this.flushTimes.add(performance.now() - started), () => undefined);
     }
     return { seq, durable: this.whenFlushed(written) };
   }
@@ -105,4 +110,24 @@ function numberOr(v: unknown, fallback: number): number {
 
 function asError(e: unknown): Error {
   return e instanceof Error ? e : new Error(String(e));
+}
+
+/** The last `size` durations, for percentiles read at scrape time. */
+export class FlushTimes {
+  private readonly times: Float64Array;
+  private n = 0;
+
+  constructor(size: number) {
+    this.times = new Float64Array(size);
+  }
+
+  add(ms: number): void {
+    this.times[this.n++ % this.times.length] = ms;
+  }
+
+  /** The q-quantile (0..1) of the durations kept, in milliseconds; 0 before the first. */
+  quantile(q: number): number {
+    const kept = this.times.slice(0, Math.min(this.n, this.times.length)).sort();
+    return kept.length === 0 ? 0 : kept[Math.min(kept.length - 1, Math.floor(q * kept.length))]!;
+  }
 }

@@ -167,6 +167,9 @@ function registerGauges(metrics: Metrics, running: RunningEngine): void {
   metrics.gauge('fulcrum_journal_facts_total', 'Facts journaled since start.', () => engine.counters.facts);
   metrics.gauge('fulcrum_journal_commits_total', 'LMDB transactions that carried journal entries (group commits).', () => engine.journal.commits);
   metrics.gauge('fulcrum_journal_next_seq', 'The next journal sequence.', () => engine.journal.nextSeq);
+  for (const [q, label] of [[0.5, 'p50'], [0.99, 'p99']] as const) {
+    metrics.gauge(`fulcrum_journal_flush_${label}_seconds`, `Time from a group commit's first append to its flush to disk, ${label} of the last 4,096 commits.`, () => engine.journal.flushTimes.quantile(q) / 1000);
+  }
   metrics.gauge('fulcrum_stock_short_total', 'Counts that fell below reservations since start.', () => engine.counters.stockShortSignals);
   metrics.gauge('fulcrum_live_orders', 'Order actors in memory.', () => engine.registry.orders.size);
   metrics.gauge('fulcrum_live_locations', 'Location actors in memory.', () => engine.registry.locations.size);

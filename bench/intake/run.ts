@@ -57,7 +57,8 @@ async function main(): Promise<void> {
     }
     const commits = (await metric(fulcrum.url, 'fulcrum_journal_commits_total')) - commitsBefore;
     const orders = (await metric(fulcrum.url, 'fulcrum_orders_placed_total')) - ordersBefore;
-    const text = report(runs, commits, orders);
+    const flush = { p50: await metric(fulcrum.url, 'fulcrum_journal_flush_p50_seconds'), p99: await metric(fulcrum.url, 'fulcrum_journal_flush_p99_seconds') };
+    const text = report(runs, commits, orders, flush);
     console.log(text);
     const cmd = ['npm run bench:intake', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ');
     writeResult('intake', cmd, text, SMOKE);
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
   }
 }
 
-function report(runs: Run[], commits: number, orders: number): string {
+function report(runs: Run[], commits: number, orders: number, flush: { p50: number; p99: number }): string {
   const avg = (t: Run['target'], f: (r: Run) => number) => {
     const xs = runs.filter((r) => r.target === t).map(f);
     return xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -92,6 +93,7 @@ function report(runs: Run[], commits: number, orders: number): string {
     `- Fulcrum p99: **${fixed(avg('fulcrum', (r) => r.p99), 1)} ms** (goal <= 25 ms)`,
     `- Server CPU per request: bare ${fixed(avg('bare', (r) => r.cpuUsPerReq), 0)} µs, Fulcrum ${fixed(avg('fulcrum', (r) => r.cpuUsPerReq), 0)} µs`,
     `- Group commit: ${commits} journal commits for ${orders} orders = **${fixed(commits / Math.max(1, orders), 3)} commits (fsyncs) per order**`,
+    `- Journal flush, from a commit's first append to its fsync (last 4,096 commits, \`/metrics\`): p50 ${fixed(flush.p50 * 1000, 1)} ms, p99 ${fixed(flush.p99 * 1000, 1)} ms. A commit carries every request of its event turn, so this spans processing the rest of the turn's requests (up to ${CONNECTIONS} in flight x the CPU per request above), the commit and the fsync: an acknowledgement's latency floor at this load`,
   ].join('\n');
 }
 
