@@ -1,7 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'node:http';
+import { startProcess, stop } from '../lib/processes.js';
 
 export const KEY = 'bench-bulk-admin-key-01';
 const MAIN = fileURLToPath(new URL('../../src/main.js', import.meta.url));
@@ -16,29 +17,8 @@ export interface ServerProcess {
 
 /** Starts `dist/src/main.js` on a fresh data dir; `nodeArgs` such as `--cpu-prof` go to node, `args` to Fulcrum. */
 export async function startServer(dataDir: string, nodeArgs: string[] = [], args: string[] = []): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, MAIN, '--data-dir', dataDir, '--port', '0', ...args], {
-    env: { ...process.env, FULCRUM_API_KEYS: `${KEY}:admin` },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-  });
-  return {
-    url,
-    child,
-    exited,
-    async stop() {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+  const p = await startProcess(MAIN, ['--data-dir', dataDir, '--port', '0', ...args], { env: { FULCRUM_API_KEYS: `${KEY}:admin` }, nodeArgs });
+  return { ...p, stop: () => stop(p) };
 }
 
 const agent = new Agent({ keepAlive: true, maxSockets: 32 });

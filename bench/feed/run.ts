@@ -6,7 +6,7 @@ import autocannon from 'autocannon';
 import { DEFAULT_FEED_PROCESSES } from '../../src/feed/index.js';
 import { writeResult } from '../lib/report.js';
 import { Histogram } from './histogram.js';
-import { hardFdLimit, request, startProcess, stop, treeCpuMicros, type BenchProcess } from './processes.js';
+import { hardFdLimit, request, startProcess, stop, treeCpuMicros, type BenchProcess } from '../lib/processes.js';
 import type { FromBenchServer } from './protocol.js';
 import { report, type Baseline, type Scenario } from './report.js';
 import { pacedPosts } from './steady-orders.js';

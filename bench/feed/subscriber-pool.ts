@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { request, startProcess, stop, type BenchProcess } from './processes.js';
+import { request, startProcess, stop, type BenchProcess } from '../lib/processes.js';
 import type { FromSubscribers, GroupFinals, RateReport, StalenessReport, ToSubscribers } from './protocol.js';
 
 type Connect = Omit<Extract<ToSubscribers, { t: 'connect' }>, 't' | 'count'>;

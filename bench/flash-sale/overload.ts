@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { request, startProcess, stop, treeCpuMicros } from '../feed/processes.js';
+import { request, startProcess, stop, treeCpuMicros } from '../lib/processes.js';
 import type { FromBenchServer } from '../feed/protocol.js';
 import { fulcrumApi, orderBody, seedNetwork, SITES } from '../lib/fulcrum-api.js';
 import { burst, type BurstResult } from './burst.js';

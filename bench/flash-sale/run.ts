@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { hardFdLimit, request, startProcess, stop, treeCpuMicros, type BenchProcess } from '../feed/processes.js';
+import { hardFdLimit, request, startProcess, stop, treeCpuMicros, type BenchProcess } from '../lib/processes.js';
 import type { FromBenchServer } from '../feed/protocol.js';
 import { SubscriberPool } from '../feed/subscriber-pool.js';
 import { fulcrumApi, orderBody, seedNetwork, SITES, type FulcrumApi } from '../lib/fulcrum-api.js';

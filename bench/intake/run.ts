@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { cpuMicros, fixed, writeResult } from '../lib/report.js';
 import { parseArgs } from '../lib/args.js';
+import { startProcess, stop, type BenchProcess } from '../lib/processes.js';
 
 /**
  * Flash-sale intake: one hot SKU with large stock. (a) a bare Hono POST that parses the body and answers 201,
@@ -39,9 +39,9 @@ interface Run {
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fulcrum-intake-'));
-  const bare = await start(fileURLToPath(new URL('./bare-hono.js', import.meta.url)), []);
-  const fulcrum = await start(fileURLToPath(new URL('../../src/main.js', import.meta.url)), ['--data-dir', dataDir, '--port', '0'], {
-    FULCRUM_API_KEYS: `${KEY}:admin`,
+  const bare = await startProcess(fileURLToPath(new URL('./bare-hono.js', import.meta.url)), []);
+  const fulcrum = await startProcess(fileURLToPath(new URL('../../src/main.js', import.meta.url)), ['--data-dir', dataDir, '--port', '0'], {
+    env: { FULCRUM_API_KEYS: `${KEY}:admin` },
   });
   try {
     await seed(fulcrum.url);
@@ -68,9 +68,7 @@ async function main(): Promise<void> {
       process.exitCode = 1;
     }
   } finally {
-    bare.child.kill('SIGTERM');
-    fulcrum.child.kill('SIGTERM');
-    await Promise.all([bare.exited, fulcrum.exited]);
+    await Promise.all([stop(bare), stop(fulcrum)]);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
@@ -97,7 +95,7 @@ function report(runs: Run[], commits: number, orders: number, flush: { p50: numb
   ].join('\n');
 }
 
-async function load(server: Server, target: Run['target'], seconds: number): Promise<Run> {
+async function load(server: BenchProcess, target: Run['target'], seconds: number): Promise<Run> {
   const cpu0 = cpuMicros(server.child.pid!);
   const result = await autocannon({
     url: `${server.url}/orders`,
@@ -119,27 +117,6 @@ async function load(server: Server, target: Run['target'], seconds: number): Pro
     cpuUsPerReq: cpu / Math.max(1, requests),
     requests,
   };
-}
-
-interface Server {
-  url: string;
-  child: ChildProcess;
-  exited: Promise<void>;
-}
-
-async function start(entry: string, argv: string[], env: Record<string, string> = {}): Promise<Server> {
-  const child = spawn(process.execPath, [entry, ...argv], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`${entry} exited with ${code}: ${out}`)));
-  });
-  return { url, child, exited };
 }
 
 async function seed(url: string): Promise<void> {

@@ -3,7 +3,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Histogram } from '../feed/histogram.js';
-import { hardFdLimit, request, startProcess, stop, type BenchProcess } from '../feed/processes.js';
+import { hardFdLimit, request, startProcess, stop, type BenchProcess } from '../lib/processes.js';
 import type { FromBenchServer } from '../feed/protocol.js';
 import { pacedPosts } from '../feed/steady-orders.js';
 import { SubscriberPool } from '../feed/subscriber-pool.js';

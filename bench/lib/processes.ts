@@ -1,9 +1,9 @@
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cpuMicros } from '../lib/report.js';
+import { cpuMicros } from './report.js';
 
 /**
- * Process plumbing for the feed benchmark. Node cannot raise its own descriptor limit (there is no
+ * Process plumbing for the benchmarks: servers and clients in processes of their own. Node cannot raise its own descriptor limit (there is no
  * `process.setrlimit`), so each process starts through `sh -c 'ulimit -n <hard>; exec node ...'`: the soft
  * limit goes up to the hard one, which an unprivileged process may do, and `exec` keeps pid and IPC channel.
  */
@@ -20,10 +20,17 @@ export function hardFdLimit(): number {
   return out === 'unlimited' ? Number.POSITIVE_INFINITY : Number(out);
 }
 
-/** Starts `node entry args` with the raised descriptor limit, a niceness and an IPC channel; waits for `listening on` unless told not to. */
-export async function startProcess(entry: string, args: string[], options: { env?: Record<string, string>; waitForUrl?: boolean; nice?: number } = {}): Promise<BenchProcess> {
-  const { env = {}, waitForUrl = true, nice = 0 } = options;
-  const child = spawn('/bin/sh', ['-c', `ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec nice -n ${nice} "$0" "$@"`, process.execPath, entry, ...args], {
+/**
+ * Starts `node [nodeArgs] entry args` with the raised descriptor limit, a niceness and an IPC channel; waits
+ * for `listening on` unless told not to.
+ */
+export async function startProcess(
+  entry: string,
+  args: string[],
+  options: { env?: Record<string, string>; waitForUrl?: boolean; nice?: number; nodeArgs?: string[] } = {},
+): Promise<BenchProcess> {
+  const { env = {}, waitForUrl = true, nice = 0, nodeArgs = [] } = options;
+  const child = spawn('/bin/sh', ['-c', `ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec nice -n ${nice} "$0" "$@"`, process.execPath, ...nodeArgs, entry, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
