@@ -1,16 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ConfigError, loadConfig } from '../../src/config.js';
-
-function fails(argv: string[], env: Record<string, string>, pattern: RegExp): void {
-  try {
-    loadConfig(argv, env);
-    assert.unreachable('expected a ConfigError');
-  } catch (e) {
-    assert.instance(e, ConfigError);
-    assert.match((e as Error).message, pattern);
-  }
-}
+import { loadConfig } from '../../src/config.js';
+import { fails } from '../helpers/config.js';
 
 test('defaults: port 8080, ./data, no keys', () => {
   const c = loadConfig([], {});

@@ -1,6 +1,7 @@
 import { openEngine, type OutboundEvent, type RunningEngine } from '../../src/engine/index.js';
 import { BUILT_IN_RULES, RuleRegistry, WorkflowCatalog, type WorkflowRule } from '../../src/workflows/index.js';
 import { seed } from './network.js';
+import { tempDataDir } from './tmp.js';
 
 /** A clock tests move by hand. */
 export interface TestClock {
@@ -61,4 +62,20 @@ export async function openWorkflowWorld(dir: string, options: { clock?: TestCloc
 /** The demo-sized network the workflow tests use: Berlin and Munich hold A, Munich also B. */
 export async function seedNetwork(world: WorkflowWorld): Promise<void> {
   await seed(world.run.engine, { locations: { BER: [52.52, 13.4], MUC: [48.14, 11.58] }, skus: ['A', 'B'], stock: [['BER', 'A', 10], ['MUC', 'A', 10], ['MUC', 'B', 5]] });
+}
+
+/**
+ * Runs `fn` on a fresh workflow world in a temporary data dir, seeded by `seedWith` (the standard network by
+ * default), and closes and removes it afterwards.
+ */
+export async function withWorld(fn: (w: WorkflowWorld) => Promise<void>, seedWith: (w: WorkflowWorld) => Promise<void> = seedNetwork): Promise<void> {
+  const { dir, cleanup } = tempDataDir();
+  const w = await openWorkflowWorld(dir);
+  try {
+    await seedWith(w);
+    await fn(w);
+  } finally {
+    await w.run.close();
+    cleanup();
+  }
 }

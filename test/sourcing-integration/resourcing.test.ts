@@ -2,20 +2,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { placeOrder, sendEntityEvent, sendOrderEvent, sourcingDecisions } from '../../src/engine/index.js';
 import { seed } from '../helpers/network.js';
-import { tempDataDir } from '../helpers/tmp.js';
-import { openWorkflowWorld, type WorkflowWorld } from '../helpers/workflow-engine.js';
+import { withWorld, type WorkflowWorld } from '../helpers/workflow-engine.js';
 import { BERLIN } from './world.js';
 
-async function withWorld(stock: Array<[string, string, number]>, fn: (w: WorkflowWorld) => Promise<void>): Promise<void> {
-  const { dir, cleanup } = tempDataDir();
-  const w = await openWorkflowWorld(dir);
-  try {
-    await seed(w.run.engine, { locations: { BER: [52.52, 13.4], MUC: [48.14, 11.58] }, skus: ['A'], stock });
-    await fn(w);
-  } finally {
-    await w.run.close();
-    cleanup();
-  }
+function withStock(stock: Array<[string, string, number]>, fn: (w: WorkflowWorld) => Promise<void>): Promise<void> {
+  return withWorld(fn, (w) => seed(w.run.engine, { locations: { BER: [52.52, 13.4], MUC: [48.14, 11.58] }, skus: ['A'], stock }));
 }
 
 /** Places a paid home-delivery order and has its first location reject it. */
@@ -30,7 +21,7 @@ async function rejectFirst(w: WorkflowWorld, qty: number): Promise<string> {
 }
 
 test('re-sourcing after a rejection excludes the rejecting location, though it is the cheapest, and is explained', async () => {
-  await withWorld([['BER', 'A', 10], ['MUC', 'A', 10]], async (w) => {
+  await withStock([['BER', 'A', 10], ['MUC', 'A', 10]], async (w) => {
     const { engine } = w.run;
     const id = await rejectFirst(w, 3);
     assert.equal(engine.order(id)!.fulfilments.map((f) => [f.location, f.status]), [['BER', 'rejected'], ['MUC', 'released']]);
@@ -46,7 +37,7 @@ test('re-sourcing after a rejection excludes the rejecting location, though it i
 });
 
 test('re-sourcing that finds no other location records the short lines and reserves nothing', async () => {
-  await withWorld([['BER', 'A', 10]], async (w) => {
+  await withStock([['BER', 'A', 10]], async (w) => {
     const { engine } = w.run;
     const id = await rejectFirst(w, 2);
     const order = engine.order(id)!;

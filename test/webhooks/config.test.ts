@@ -1,16 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ConfigError, loadConfig } from '../../src/config.js';
-
-function fails(argv: string[], env: Record<string, string>, pattern: RegExp): void {
-  try {
-    loadConfig(argv, env);
-    assert.unreachable('expected a ConfigError');
-  } catch (e) {
-    assert.instance(e, ConfigError);
-    assert.match((e as Error).message, pattern);
-  }
-}
+import { loadConfig } from '../../src/config.js';
+import { fails } from '../helpers/config.js';
 
 test('webhook delivery defaults: 10 s timeout, 16 attempts from 1 s to 10 min, 16 in flight', () => {
   const c = loadConfig([], {});

@@ -3,22 +3,9 @@ import * as assert from 'uvu/assert';
 import { createReturn, createTransfer, placeOrder, sendEntityEvent, sendOrderEvent } from '../../src/engine/index.js';
 import { DomainError } from '../../src/domain/errors.js';
 import { isConserved } from '../../src/domain/position.js';
-import { tempDataDir } from '../helpers/tmp.js';
-import { openWorkflowWorld, seedNetwork, type WorkflowWorld } from '../helpers/workflow-engine.js';
+import { withWorld, type WorkflowWorld } from '../helpers/workflow-engine.js';
 
 const HOUR = 3_600_000;
-
-async function withWorld(fn: (w: WorkflowWorld) => Promise<void>): Promise<void> {
-  const { dir, cleanup } = tempDataDir();
-  const w = await openWorkflowWorld(dir);
-  try {
-    await seedNetwork(w);
-    await fn(w);
-  } finally {
-    await w.run.close();
-    cleanup();
-  }
-}
 
 function collectOrder(w: WorkflowWorld) {
   const { engine } = w.run;

@@ -1,23 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { alertView, cancelOrder, listAlerts, placeOrder, sendEntityEvent, sendOrderEvent, upsertProduct } from '../../src/engine/index.js';
-import { tempDataDir } from '../helpers/tmp.js';
-import { openWorkflowWorld, seedNetwork, type WorkflowWorld } from '../helpers/workflow-engine.js';
+import { withWorld, type WorkflowWorld } from '../helpers/workflow-engine.js';
 
 const BERLIN = { lat: 52.5, lon: 13.4, country: 'DE' };
 const MIN = 60_000;
-
-async function withWorld(fn: (w: WorkflowWorld) => Promise<void>): Promise<void> {
-  const { dir, cleanup } = tempDataDir();
-  const w = await openWorkflowWorld(dir);
-  try {
-    await seedNetwork(w);
-    await fn(w);
-  } finally {
-    await w.run.close();
-    cleanup();
-  }
-}
 
 function entity(w: WorkflowWorld, kind: 'fulfilment', id: string) {
   return w.run.engine.entityState(kind, id)!;
