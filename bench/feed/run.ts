@@ -12,6 +12,7 @@ import { report, type Baseline, type Scenario } from './report.js';
 import { pacedPosts } from './steady-orders.js';
 import { SubscriberPool } from './subscriber-pool.js';
 import { parseArgs } from '../lib/args.js';
+import { fulcrumApi, seedNetwork, SITES } from '../lib/fulcrum-api.js';
 
 /**
  * The live feed under load: N subscribers (in separate client processes) on one pool/SKU while orders for
@@ -256,18 +257,10 @@ async function orders(url: string, sku: string, load: { connections: number; dur
   return r;
 }
 
+/** The watched and the unwatched SKU, 100,000,000 units each at the three sites. */
 async function seed(url: string): Promise<void> {
-  const put = async (path: string, body: unknown) => {
-    const r = await fetch(url + path, { method: 'PUT', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    if (r.status >= 300) throw new Error(`${path}: ${r.status} ${await r.text()}`);
-  };
-  for (const [id, lat, lon] of [['BER', 52.52, 13.4], ['HAM', 53.55, 9.99], ['MUC', 48.14, 11.58]] as const) {
-    await put(`/locations/${id}`, { name: id, geo: { lat, lon }, country: 'DE' });
-  }
-  for (const sku of [WATCHED, UNWATCHED]) {
-    await put(`/products/${sku}`, { name: 'Flash sale item' });
-    for (const id of ['BER', 'HAM', 'MUC']) await put(`/inventory/${id}/${sku}`, { onHand: 100_000_000 });
-  }
+  const skus = [WATCHED, UNWATCHED];
+  await seedNetwork(fulcrumApi(url, KEY), skus, skus.flatMap((sku) => SITES.map(([location]) => ({ location, sku, onHand: 100_000_000 }))));
 }
 
 async function availability(url: string): Promise<number> {

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { cpuMicros, fixed, writeResult } from '../lib/report.js';
 import { parseArgs } from '../lib/args.js';
+import { fulcrumApi, seedNetwork, SITES } from '../lib/fulcrum-api.js';
 import { startProcess, stop, type BenchProcess } from '../lib/processes.js';
 
 /**
@@ -119,22 +120,13 @@ async function load(server: BenchProcess, target: Run['target'], seconds: number
   };
 }
 
+/** One hot SKU with 100,000,000 units at each of the three sites. */
 async function seed(url: string): Promise<void> {
-  const put = async (path: string, body: unknown) => {
-    const r = await fetch(url + path, { method: 'PUT', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    if (r.status >= 300) throw new Error(`${path}: ${r.status} ${await r.text()}`);
-  };
-  for (const [id, lat, lon] of [['BER', 52.52, 13.4], ['HAM', 53.55, 9.99], ['MUC', 48.14, 11.58]] as const) {
-    await put(`/locations/${id}`, { name: id, geo: { lat, lon }, country: 'DE' });
-  }
-  await put('/products/HOT-1', { name: 'Flash sale item' });
-  for (const id of ['BER', 'HAM', 'MUC']) await put(`/inventory/${id}/HOT-1`, { onHand: 100_000_000 });
+  await seedNetwork(fulcrumApi(url, KEY), ['HOT-1'], SITES.map(([location]) => ({ location, sku: 'HOT-1', onHand: 100_000_000 })));
 }
 
-async function metric(url: string, name: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${KEY}` } })).text();
-  const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
-  return m ? Number(m[1]) : NaN;
+function metric(url: string, name: string): Promise<number> {
+  return fulcrumApi(url, KEY).metric(name);
 }
 
 main().catch((e: unknown) => {
