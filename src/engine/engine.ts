@@ -1,4 +1,5 @@
 import { createActor, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
+import { dormantTransition } from './dormant-transition.js';
 import {
   locationMachine,
   touchedSkus,
@@ -280,18 +281,13 @@ export class Engine {
 
   /** Activates a dormant entity for one event; keeps the new snapshot when the event was accepted. */
   private deliver(entry: EntityEntry, event: { type: string }): boolean {
-    const actor = createActor(this.machines.get(entry.machine), { snapshot: entry.snapshot });
-    // Effects are acted on only while a command runs; during replay their facts are already in the journal.
-    actor.on('*', (effect: { type: string }) => {
+    const before = entry.snapshot;
+    const after = dormantTransition(this.machines.get(entry.machine), before, event, (effect) => {
+      // Effects are acted on only while a command runs; during replay their facts are already in the journal.
       if (this.current) this.effects.push({ from: entry, effect: effect as Effect });
     });
-    actor.start();
-    const before = actor.getSnapshot();
-    actor.send(event);
-    const after = actor.getSnapshot();
-    actor.stop();
     if (after === before) return false;
-    if (entry.kind === 'order') this.load.orderChanged(entry.snapshot, after, this.current?.at ?? this.clock.now());
+    if (entry.kind === 'order') this.load.orderChanged(before, after, this.current?.at ?? this.clock.now());
     entry.snapshot = after;
     this.trackTimers(entry);
     return true;

@@ -1,0 +1,56 @@
+import { createActor, setup, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
+
+/**
+ * One event through a dormant entity's machine, without an actor: `machine.transition` with an inert
+ * scope, as XState's own pure `transition()` does, but with the scope built once instead of an actor per
+ * call. Starting an actor from a snapshot to deliver one event and stopping it again cost an order's intake
+ * about a fifth of its time; the machines here are pure (state by `assign`, effects by `emit`), so nothing
+ * else runs. Emitted events reach `onEmit` in order, after the transition, as an actor delivers them.
+ * Returns the same snapshot when the event is not accepted.
+ */
+export function dormantTransition(
+  machine: AnyStateMachine,
+  snapshot: AnyMachineSnapshot,
+  event: { type: string },
+  onEmit: (effect: { type: string }) => void,
+): AnyMachineSnapshot {
+  const deferred = SCOPE.deferred;
+  const start = deferred.length;
+  let next: AnyMachineSnapshot;
+  try {
+    next = machine.transition(snapshot, event as never, SCOPE as never) as AnyMachineSnapshot;
+    SCOPE.onEmit = onEmit;
+    // Run what the transition deferred (emits), including what those defer in turn.
+    for (let i = start; i < deferred.length; i++) deferred[i]!();
+  } finally {
+    deferred.length = start;
+    SCOPE.onEmit = IGNORE;
+  }
+  return next;
+}
+
+const IGNORE = (): void => undefined;
+
+/** A stand-in actor for `self` and its system: nothing here sends, spawns or schedules. */
+const STAND_IN = createActor(setup({}).createMachine({}));
+
+const SCOPE = {
+  self: STAND_IN,
+  system: STAND_IN.system,
+  id: '',
+  sessionId: '',
+  logger: IGNORE,
+  stopChild: IGNORE,
+  deferred: [] as Array<() => void>,
+  onEmit: IGNORE as (effect: { type: string }) => void,
+  defer(fn: () => void): void {
+    SCOPE.deferred.push(fn);
+  },
+  emit(effect: { type: string }): void {
+    SCOPE.onEmit(effect);
+  },
+  // Built-in actions (emit) defer their work; an inline action runs at once, as in a running actor.
+  actionExecutor(action: { exec?: (info: unknown, params: unknown) => void; info: unknown; params: unknown }): void {
+    action.exec?.(action.info, action.params);
+  },
+};
