@@ -1,20 +1,7 @@
 import { assign, setup } from 'xstate';
+import type { AlertContext } from '../src/domain/alert.js';
 
-/** Something an operator should look at: raised by a workflow rule or an SLA breach. */
-export interface AlertContext {
-  id: string;
-  /** The alert's type, e.g. `pick-late`, `fraud-check-late`, `stock-short`. */
-  alert: string;
-  severity: 'info' | 'warning' | 'critical';
-  message: string;
-  /** The entity it is about, e.g. `order/ord_...`, `location/WH-BER`. */
-  entity: string;
-  data?: unknown;
-  createdAt: string;
-  updatedAt: string;
-  acknowledgedBy?: string;
-  resolvedBy?: string;
-}
+export type { AlertContext };
 
 export type AlertEvent =
   | { type: 'alert.escalated'; severity: AlertContext['severity']; message: string; at: string }

@@ -15,3 +15,4 @@ export {
   type WebhookEndpointRecord,
 } from './records.js';
 export { canBeKey, closeStore, openStore, type Store } from './store.js';
+export { SnapshotWriter, type DirtyEntity, type DirtyLocation, type SnapshotSource, type SnapshotStats, type SnapshotWriterOptions } from './snapshot-writer.js';

@@ -2,9 +2,10 @@ import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_FEED_OPTIONS } from './feed/options.js';
-import { parseRateLimits, ROLES, type RateLimits, type Role } from './http/index.js';
-import { DEFAULT_DELIVERY, DEFAULT_RETRY } from './integrations/webhooks/index.js';
+import { DEFAULT_FEED_OPTIONS } from './feed/index.js';
+import { ROLES, type Role } from './auth/index.js';
+import { parseRateLimits, type RateLimits } from './http/index.js';
+import { DEFAULT_DELIVERY, DEFAULT_RETRY } from './integrations/index.js';
 
 /** Every setting of the server, validated at start. */
 export interface Config {

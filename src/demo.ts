@@ -1,5 +1,6 @@
 import type { LocationInfo } from '../actors/index.js';
-import { countStock, upsertLocation, upsertPool, upsertProduct, type Engine } from './engine/index.js';
+import type { StockPorts } from './stock/index.js';
+import { countStock, upsertLocation, upsertPool, upsertProduct } from './stock/index.js';
 
 const CITIES: Array<[id: string, name: string, lat: number, lon: number, type: 'warehouse' | 'dc' | 'store']> = [
   ['WH-BER', 'Berlin warehouse', 52.52, 13.405, 'warehouse'],
@@ -32,7 +33,7 @@ export interface DemoSummary {
  * beside `default` (`web`: warehouses with a 2-unit location buffer; `stores`: stores with a 10% buffer).
  * Seeded, so every newcomer sees the same numbers.
  */
-export async function loadDemo(engine: Engine): Promise<DemoSummary> {
+export async function loadDemo(fulcrum: StockPorts): Promise<DemoSummary> {
   const random = mulberry32(20261127);
   const pending: Promise<void>[] = [];
   for (const [id, name, lat, lon, type] of CITIES) {
@@ -49,7 +50,7 @@ export async function loadDemo(engine: Engine): Promise<DemoSummary> {
       tags: [type === 'store' ? 'store' : 'fulfilment-centre'],
       status: 'active',
     };
-    pending.push(upsertLocation(engine, id, info).durable);
+    pending.push(upsertLocation(fulcrum, id, info).durable);
   }
   const skus: string[] = [];
   for (let i = 1; i <= 300; i++) {
@@ -57,7 +58,7 @@ export async function loadDemo(engine: Engine): Promise<DemoSummary> {
     const category = CATEGORIES[i % CATEGORIES.length]!;
     skus.push(sku);
     pending.push(
-      upsertProduct(engine, {
+      upsertProduct(fulcrum, {
         sku,
         name: `${category.slice(0, 1).toUpperCase()}${category.slice(1, -1)} model ${i}`,
         attributes: {
@@ -78,12 +79,12 @@ export async function loadDemo(engine: Engine): Promise<DemoSummary> {
     for (const [id, , , , type] of CITIES) {
       if (!popular && random() > (type === 'store' ? 0.3 : 0.7)) continue;
       const depth = type === 'store' ? 12 : 60;
-      pending.push(countStock(engine, id, sku, { onHand: Math.floor(random() * depth * (popular ? 3 : 1)) + 1 }).durable);
+      pending.push(countStock(fulcrum, id, sku, { onHand: Math.floor(random() * depth * (popular ? 3 : 1)) + 1 }).durable);
       positions++;
     }
   }
-  pending.push(upsertPool(engine, { id: 'web', name: 'Web shop: fulfilment centres', channel: 'web', locations: { tags: ['fulfilment-centre'] }, locationBuffers: Object.fromEntries(CITIES.filter((c) => c[4] !== 'store').map((c) => [c[0], 2])) }).durable);
-  pending.push(upsertPool(engine, { id: 'stores', name: 'Store network', channel: 'stores', locations: { tags: ['store'] }, buffer: { percent: 10 } }).durable);
+  pending.push(upsertPool(fulcrum, { id: 'web', name: 'Web shop: fulfilment centres', channel: 'web', locations: { tags: ['fulfilment-centre'] }, locationBuffers: Object.fromEntries(CITIES.filter((c) => c[4] !== 'store').map((c) => [c[0], 2])) }).durable);
+  pending.push(upsertPool(fulcrum, { id: 'stores', name: 'Store network', channel: 'stores', locations: { tags: ['store'] }, buffer: { percent: 10 } }).durable);
   await Promise.all(pending);
   return { locations: CITIES.length, products: skus.length, positions, pools: ['default', 'web', 'stores'], sampleSkus: skus.slice(0, 3) };
 }

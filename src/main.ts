@@ -22,14 +22,14 @@ async function main(): Promise<void> {
     console.error('fulcrum: WARNING: FULCRUM_UNSAFE_EARLY_ACK=1 acknowledges before the commit: acknowledged orders WILL be lost on a crash. Test use only.');
   }
   const server = await startServer(config);
-  const { engine, running } = server;
+  const { fulcrum, running } = server;
   const r = running.recovery;
   console.log(`fulcrum: data dir ${config.dataDir} (recovered ${r.locations} locations, ${r.openOrders} open orders, ${r.factsReplayed} journal facts in ${r.ms} ms)`);
   if (config.demo) {
-    if (engine.registry.locations.size > 0) {
+    if (fulcrum.engine.registry.locations.size > 0) {
       console.log('fulcrum: --demo skipped: the data dir already holds a network');
     } else {
-      const demo = await loadDemo(engine);
+      const demo = await loadDemo(fulcrum);
       console.log(`fulcrum: demo network loaded: ${demo.locations} locations, ${demo.products} SKUs (${demo.sampleSkus.join(', ')}, ...), pools ${demo.pools.join(', ')}`);
     }
   }

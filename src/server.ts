@@ -4,13 +4,15 @@ import { join } from 'node:path';
 import { createServer } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import type { Config } from './config.js';
-import { IdempotencyKeys, openEngine, SourcingProfiles, type Engine, type RunningEngine } from './engine/index.js';
+import { IdempotencyKeys } from './engine/index.js';
 import { attachFeed, type Feed, type FeedOptions } from './feed/index.js';
-import { answerMalformedRequests, ApiKeys, createApp, DEFAULT_RATE_LIMITS, generateKey, Metrics, unreadableRequest, type InFlight } from './http/index.js';
-import { Webhooks, type DeliverySettings } from './integrations/webhooks/index.js';
-import { BulkJobs } from './inventory/bulk/index.js';
-import { loadPlugins, PluginRegistry } from './sdk/index.js';
-import { SourcingPool, type SourcingPoolOptions } from './sourcing/index.js';
+import { ApiKeys, generateKey } from './auth/index.js';
+import { answerMalformedRequests, createApp, DEFAULT_RATE_LIMITS, Metrics, unreadableRequest, type InFlight } from './http/index.js';
+import { Webhooks, type DeliverySettings } from './integrations/index.js';
+import { openFulcrum, type Fulcrum, type RunningFulcrum } from './fulcrum/index.js';
+import { loadPlugins } from './sdk/index.js';
+import { PluginRegistry, SourcingPool, SourcingProfiles, type SourcingPoolOptions } from './sourcing/index.js';
+import { BulkJobs } from './stock/index.js';
 import { BUILT_IN_RULES, RuleRegistry, WorkflowCatalog } from './workflows/index.js';
 
 export interface ServerOptions extends Partial<Omit<Config, 'dataDir'>> {
@@ -28,8 +30,8 @@ export interface ServerOptions extends Partial<Omit<Config, 'dataDir'>> {
 export interface RunningServer {
   url: string;
   port: number;
-  engine: Engine;
-  running: RunningEngine;
+  fulcrum: Fulcrum;
+  running: RunningFulcrum;
   /** The live stock feed at `/ws`. */
   feed: Feed;
   /** Outbound webhooks: endpoints, outbox, delivery. */
@@ -52,10 +54,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   let workflows: WorkflowCatalog | undefined;
   let workflowsReady: Promise<void> = Promise.resolve();
-  const running = openEngine({
+  const running = openFulcrum({
     dataDir: options.dataDir,
     // Workflow machines must be registered before recovery: stored entities name the version they run.
-    prepare: (engine) => {
+    prepare: ({ engine }) => {
       workflows = new WorkflowCatalog(engine, rules);
       workflowsReady = workflows.load(new Date(engine.clock.now()).toISOString());
       engine.workflows = workflows;
@@ -64,9 +66,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.onFatal ? { onFatal: options.onFatal } : {}),
     ...(options.unsafeEarlyAck ? { unsafeEarlyAck: true } : {}),
   });
-  const { engine } = running;
+  const { fulcrum } = running;
+  const { engine } = fulcrum;
   await workflowsReady;
-  const sourcingProfiles = new SourcingProfiles(engine, new PluginRegistry(plugins));
+  const sourcingProfiles = new SourcingProfiles(fulcrum, new PluginRegistry(plugins));
   await sourcingProfiles.load(new Date(engine.clock.now()).toISOString());
   let configured = options.apiKeys ?? [];
   let generatedAdminKey: string | undefined;
@@ -94,7 +97,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   metrics.gauge('fulcrum_webhook_deliveries_total', 'Webhook deliveries a receiver accepted (2xx) since start.', () => delivery.delivered);
   metrics.gauge('fulcrum_webhook_failed_attempts_total', 'Webhook attempts that failed (non-2xx, timeout, network) since start.', () => delivery.failedAttempts);
   metrics.gauge('fulcrum_webhook_dead_letters_total', 'Webhook deliveries that ran out of attempts since start.', () => delivery.deadLettered);
-  const bulk = new BulkJobs(engine, { maxBatchBytes: options.maxBatchBytes ?? 1024 ** 3 });
+  const bulk = new BulkJobs(fulcrum, { maxBatchBytes: options.maxBatchBytes ?? 1024 ** 3 });
   const keys = new ApiKeys(configured);
   const sourcingPool = new SourcingPool({ ...options.sourcing, ...(options.sourcingWorkers !== undefined ? { workers: options.sourcingWorkers } : {}) });
   const pooled = () => sourcingPool.stats;
@@ -103,7 +106,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   metrics.gauge('fulcrum_sourcing_fallbacks_total', 'Pooled problems answered with the greedy plan (worker crash or timeout) since start.', () => pooled().fallbacks);
   metrics.gauge('fulcrum_sourcing_shed_total', 'Orders refused with 503 because the sourcing queue was full, since start.', () => pooled().shed);
   const sourcing = { profiles: sourcingProfiles, pool: sourcingPool };
-  const app = createApp({ engine, idempotency, metrics, bulk, keys, webhooks, sourcing, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, workflows: { catalog: workflows!, rules }, rateLimits: options.rateLimits ?? DEFAULT_RATE_LIMITS, maxInFlight: options.maxInFlight ?? 4096, inFlight });
+  const app = createApp({ fulcrum, idempotency, metrics, bulk, keys, webhooks, sourcing, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, workflows: { catalog: workflows!, rules }, rateLimits: options.rateLimits ?? DEFAULT_RATE_LIMITS, maxInFlight: options.maxInFlight ?? 4096, inFlight });
 
   // What `serve` builds, plus what it cannot pass on: an answer in the envelope for requests the adapter
   // cannot read, and those without a Host header (Node's own check would answer them with a bare 400).
@@ -117,14 +120,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   server.keepAliveTimeout = 65_000;
   answerMalformedRequests(server);
-  const feed = await attachFeed({ server, engine, keys, metrics, options: { windowMs: options.feedWindowMs, processes: options.feedProcesses, ...options.feed } });
+  const feed = await attachFeed({ server, fulcrum, keys, metrics, options: { windowMs: options.feedWindowMs, processes: options.feedProcesses, ...options.feed } });
   const sweep = setInterval(() => idempotency.sweep(engine.clock.now()), 3_600_000).unref();
   const port = (server.address() as AddressInfo).port;
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     port,
-    engine,
+    fulcrum,
     running,
     feed,
     webhooks,
@@ -159,10 +162,11 @@ function adminKey(dataDir: string): string {
   return key;
 }
 
-function registerGauges(metrics: Metrics, running: RunningEngine): void {
-  const { engine, snapshotter } = running;
-  metrics.gauge('fulcrum_orders_placed_total', 'Orders sourced and reserved since start.', () => engine.counters.ordersPlaced);
-  metrics.gauge('fulcrum_orders_rejected_total', 'Orders refused for insufficient stock since start.', () => engine.counters.ordersRejected);
+function registerGauges(metrics: Metrics, running: RunningFulcrum): void {
+  const { fulcrum, snapshotter } = running;
+  const { engine, orders } = fulcrum;
+  metrics.gauge('fulcrum_orders_placed_total', 'Orders sourced and reserved since start.', () => orders.counters.ordersPlaced);
+  metrics.gauge('fulcrum_orders_rejected_total', 'Orders refused for insufficient stock since start.', () => orders.counters.ordersRejected);
   metrics.gauge('fulcrum_journal_steps_total', 'Commands journaled since start.', () => engine.counters.steps);
   metrics.gauge('fulcrum_journal_facts_total', 'Facts journaled since start.', () => engine.counters.facts);
   metrics.gauge('fulcrum_journal_commits_total', 'LMDB transactions that carried journal entries (group commits).', () => engine.journal.commits);

@@ -17,7 +17,7 @@ delay.enable();
 let recording = false;
 let seqs: number[] = [];
 let times: number[] = [];
-server.engine.onCommitted((c) => {
+server.fulcrum.engine.onCommitted((c) => {
   if (!recording || c.changes.length === 0) return;
   seqs.push(c.seq);
   times.push(Date.now());

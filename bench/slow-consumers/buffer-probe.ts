@@ -2,7 +2,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { FeedClient } from '../../src/feed/feed-client.js';
-import { DEFAULT_FEED_OPTIONS } from '../../src/feed/options.js';
+import { DEFAULT_FEED_OPTIONS } from '../../src/feed/index.js';
 
 /**
  * A measuring probe for the slow-consumers bench, loaded into the server with `--import` (through

@@ -1,7 +1,7 @@
 import type { GroupFinals } from '../feed/protocol.js';
 import type { PacedResult } from '../feed/steady-orders.js';
 import { fixed } from '../lib/report.js';
-import { DEFAULT_FEED_OPTIONS } from '../../src/feed/options.js';
+import { DEFAULT_FEED_OPTIONS } from '../../src/feed/index.js';
 import type { ProbeReport } from './buffer-probe.js';
 import type { ServerSample } from './server-watch.js';
 

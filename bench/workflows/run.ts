@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createActor, setup } from 'xstate';
-import { countStock, openEngine, placeOrder, sendEntityEvent, sendOrderEvent, upsertLocation, upsertProduct, type Engine } from '../../src/engine/index.js';
+import { openFulcrum, type Fulcrum } from '../../src/fulcrum/index.js';
+import { placeOrder, sendEntityEvent, sendOrderEvent } from '../../src/orders/index.js';
+import { countStock, upsertLocation, upsertProduct } from '../../src/stock/index.js';
 import { BUILT_IN_RULES, RuleRegistry, WorkflowCatalog } from '../../src/workflows/index.js';
 import { fixed, writeResult } from '../lib/report.js';
 
@@ -29,21 +31,21 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'fulcrum-wf-bench-'));
   const rules = new RuleRegistry(BUILT_IN_RULES);
   let ready: Promise<void> = Promise.resolve();
-  const run = openEngine({
+  const run = openFulcrum({
     dataDir: dir,
     snapshotIntervalMs: 1000,
-    prepare: (engine) => {
-      const catalog = new WorkflowCatalog(engine, rules);
+    prepare: (fulcrum) => {
+      const catalog = new WorkflowCatalog(fulcrum.engine, rules);
       ready = catalog.load(new Date().toISOString());
-      engine.workflows = catalog;
+      fulcrum.engine.workflows = catalog;
     },
   });
   await ready;
-  const { engine } = run;
+  const { fulcrum } = run;
   try {
-    await seed(engine);
-    const throughput = await events(engine);
-    const memory = await heapPerOrder(engine);
+    await seed(fulcrum);
+    const throughput = await events(fulcrum);
+    const memory = await heapPerOrder(fulcrum);
     const text = [
       `Engine only (no HTTP), one process; each external event is one durable step (group commit). ${ORDERS} orders through the default home-delivery and fulfilment workflows.`,
       '',
@@ -66,49 +68,49 @@ async function main(): Promise<void> {
   }
 }
 
-async function seed(engine: Engine): Promise<void> {
+async function seed(fulcrum: Fulcrum): Promise<void> {
   const pending: Promise<void>[] = [];
-  for (let i = 0; i < 10; i++) pending.push(upsertLocation(engine, `L${i}`, { name: `L${i}`, type: 'warehouse', geo: { lat: 48 + i / 2, lon: 8 + i / 2 }, country: 'DE', capabilities: [], tags: [], status: 'active' }).durable);
-  for (let s = 0; s < 100; s++) pending.push(upsertProduct(engine, { sku: `S${s}`, name: `S${s}`, attributes: { price: 10 } }).durable);
+  for (let i = 0; i < 10; i++) pending.push(upsertLocation(fulcrum, `L${i}`, { name: `L${i}`, type: 'warehouse', geo: { lat: 48 + i / 2, lon: 8 + i / 2 }, country: 'DE', capabilities: [], tags: [], status: 'active' }).durable);
+  for (let s = 0; s < 100; s++) pending.push(upsertProduct(fulcrum, { sku: `S${s}`, name: `S${s}`, attributes: { price: 10 } }).durable);
   await Promise.all(pending);
-  for (let i = 0; i < 10; i++) for (let s = 0; s < 100; s++) pending.push(countStock(engine, `L${i}`, `S${s}`, { onHand: 10_000_000 }).durable);
+  for (let i = 0; i < 10; i++) for (let s = 0; s < 100; s++) pending.push(countStock(fulcrum, `L${i}`, `S${s}`, { onHand: 10_000_000 }).durable);
   await Promise.all(pending);
 }
 
-async function events(engine: Engine) {
+async function events(fulcrum: Fulcrum) {
   const ids: string[] = [];
   let t = performance.now();
   let last: Promise<void> = Promise.resolve();
   for (let i = 0; i < ORDERS; i++) {
-    const placed = placeOrder(engine, { customer: { id: `c${i}` }, deliverTo: { lat: 50, lon: 10, country: 'DE' }, lines: [{ sku: `S${i % 100}`, qty: 1 }] }, 'bench');
+    const placed = placeOrder(fulcrum, { customer: { id: `c${i}` }, deliverTo: { lat: 50, lon: 10, country: 'DE' }, lines: [{ sku: `S${i % 100}`, qty: 1 }] }, 'bench');
     ids.push(placed.value.id);
     last = placed.durable;
     if (i % 200 === 199) await yieldTurn();
   }
   await last;
   const placedPerSec = ORDERS / ((performance.now() - t) / 1000);
-  const facts0 = engine.counters.facts;
+  const facts0 = fulcrum.engine.counters.facts;
   t = performance.now();
   let n = 0;
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i]!;
-    last = sendOrderEvent(engine, id, { type: 'payment.authorized' }).durable;
-    const f = engine.order(id)!.fulfilments[0]!.id;
-    for (const type of ['accepted', 'picked', 'packed', 'shipped']) last = sendEntityEvent(engine, 'fulfilment', f, { type }).durable;
+    last = sendOrderEvent(fulcrum, id, { type: 'payment.authorized' }).durable;
+    const f = fulcrum.orders.get(id)!.fulfilments[0]!.id;
+    for (const type of ['accepted', 'picked', 'packed', 'shipped']) last = sendEntityEvent(fulcrum, 'fulfilment', f, { type }).durable;
     n += 5;
     if (i % 100 === 99) await yieldTurn();
   }
   await last;
   const seconds = (performance.now() - t) / 1000;
-  return { placedPerSec, eventsPerSec: n / seconds, factsPerEvent: (engine.counters.facts - facts0) / n };
+  return { placedPerSec, eventsPerSec: n / seconds, factsPerEvent: (fulcrum.engine.counters.facts - facts0) / n };
 }
 
-async function heapPerOrder(engine: Engine) {
+async function heapPerOrder(fulcrum: Fulcrum) {
   await settle();
   const before = process.memoryUsage().heapUsed;
   let last: Promise<void> = Promise.resolve();
   for (let i = 0; i < OPEN; i++) {
-    last = placeOrder(engine, { customer: { id: `o${i}` }, deliverTo: { lat: 50, lon: 10, country: 'DE' }, lines: [{ sku: `S${i % 100}`, qty: 1 }] }, 'bench').durable;
+    last = placeOrder(fulcrum, { customer: { id: `o${i}` }, deliverTo: { lat: 50, lon: 10, country: 'DE' }, lines: [{ sku: `S${i % 100}`, qty: 1 }] }, 'bench').durable;
     if (i % 500 === 499) await yieldTurn();
   }
   await last;

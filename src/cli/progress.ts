@@ -1,4 +1,4 @@
-import type { JobView } from '../inventory/bulk/index.js';
+import type { JobView } from '../stock/index.js';
 
 const WIDTH = 24;
 

@@ -34,3 +34,10 @@ export function poolBuffer(buffers: PoolBuffers, sku: string, contributed: numbe
 export function availableToSell(buffers: PoolBuffers, sku: string, contributed: number): number {
   return Math.max(0, contributed - poolBuffer(buffers, sku, contributed));
 }
+
+/** A pool's available-to-sell for a SKU after a change, as the feed publishes it. */
+export interface AvailabilityChange {
+  pool: string;
+  sku: string;
+  ats: number;
+}

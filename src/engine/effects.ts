@@ -1,30 +1,15 @@
-import type { OrderLine } from '../domain/order.js';
+import type { Effect, EffectOf } from '../domain/effects.js';
+import type { EntityEntry } from './registry.js';
+import type { Step } from './step.js';
+
+export type { Effect, EffectOf };
 
 /**
- * Everything an entity's machine may ask of the engine. Machines never do I/O: they emit these, and the
- * engine turns each into facts on other actors or into outbox records, inside the same step (so they are
- * durable together with the facts that caused them). During replay effects are ignored: the facts they
- * produced are in the journal already, and outbox records were written in the same transaction.
+ * Carries out one kind of effect inside the step that produced it. The module that owns the kind registers
+ * it (`engine.handleEffect`); stock effects a location refuses mean the books disagree and must throw (the
+ * step already changed actors, so the engine stops), a notification the target cannot take is dropped.
  */
-export type Effect =
-  | { type: 'stock.release'; ref: string; location: string; lines: OrderLine[] }
-  | { type: 'stock.ship'; ref: string; location: string; lines: OrderLine[] }
-  /** Units entering (or leaving) a status at a location: a receipt, a return restocked, a transfer arriving. */
-  | { type: 'stock.adjust'; location: string; lines: OrderLine[]; status: string; reason: string; sign: 1 | -1 }
-  /** Units changing status at a location (a transfer's in-transit units becoming sellable). */
-  | { type: 'stock.move'; location: string; lines: OrderLine[]; from: string; to: string; reason: string }
-  /** An event for other systems (CloudEvents `type`, e.g. `order.shipped`), delivered by the webhook outbox. */
-  | { type: 'webhook'; event: string; data: unknown }
-  /** An event for another entity (a fulfilment telling its order it shipped). Refusal is ignored, not fatal. */
-  | { type: 'entity.notify'; kind: string; id: string; event: { type: string; [k: string]: unknown } }
-  /** Create fulfilment entities for an order's reserved allocations, on the active fulfilment workflow. */
-  | { type: 'fulfilments.create'; orderId: string; fulfilments: Array<{ id: string; location: string; lines: OrderLine[] }> }
-  /** Source (and reserve) lines again, excluding locations; the engine answers sourcing.succeeded / failed. */
-  | { type: 'order.source'; orderId: string; lines: OrderLine[]; excludeLocations: string[] }
-  /** Raise an alert about the emitting entity (deduplicated per entity and alert type while open). */
-  | { type: 'alert.raise'; alert: string; severity: 'info' | 'warning' | 'critical'; message: string; data?: unknown }
-  /** Resolve the emitting entity's open alerts (of one type, or all). */
-  | { type: 'alert.resolve'; alert?: string };
+export type EffectHandler<T extends Effect['type']> = (step: Step, from: EntityEntry, effect: EffectOf<T>) => void;
 
 /** A message to another system, as the outbox receives it from a step. */
 export interface OutboundEvent {

@@ -1,29 +1,18 @@
-import { createActor, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
-import { dormantTransition } from './dormant-transition.js';
-import {
-  locationMachine,
-  touchedSkus,
-  type LocationEmitted,
-  type LocationEvent,
-  type LocationInfo,
-  type OrderContext,
-} from '../../actors/index.js';
-import { canBeKey, Journal, type Fact, type StoredState, type Store } from '../../snapshots/index.js';
+import { createActor, type AnyMachineSnapshot } from 'xstate';
+import { locationMachine, touchedSkus, type LocationEmitted, type LocationEvent, type LocationInfo } from '../../actors/index.js';
+import { canBeKey, Journal, type StoredState, type Store } from '../../snapshots/index.js';
+import type { AlertView } from '../domain/alert.js';
+import type { AvailabilityChange } from '../domain/availability.js';
 import { DomainError } from '../domain/errors.js';
-import { countingUnits, freeUnits, reservationSources, type Position } from '../domain/position.js';
-import { AvailabilityIndex, Catalog, StatusCatalog, type AvailabilityChange } from '../inventory/index.js';
-import { defaultSourcingProfile, type SourcingProfile } from '../sourcing/index.js';
+import type { Position } from '../domain/position.js';
+import type { StockSignal } from '../domain/signals.js';
 import { systemClock, type Clock } from './clock.js';
-import { AlertBook, raiseAlert, type AlertView } from './alerts.js';
-import { PurchaseLimits } from './purchase-limits.js';
-import { applyEffect } from './apply-effect.js';
-import type { Effect, OutboxPort } from './effects.js';
-import { LocationLoad } from './location-load.js';
+import { dormantTransition } from './dormant-transition.js';
+import type { Effect, EffectHandler, EffectOf, OutboxPort } from './effects.js';
+import { EntityIds } from './entity-ids.js';
 import { LOCATION_MACHINE, MachineCatalog } from './machines.js';
-import { OrderIds } from './order-ids.js';
-import { orderView, type OrderView } from './order-view.js';
-import { ENTITY_PREFIX, Registry, type ActorEntry, type EntityEntry, type EntityKind, type LocationEntry } from './registry.js';
-import { Step, type Committed, type Signal } from './step.js';
+import { actorKey, ENTITY_PREFIX, Registry, type ActorEntry, type EntityEntry, type EntityKind, type LocationEntry } from './registry.js';
+import { Step, type Committed } from './step.js';
 import { TimerWheel } from './timers.js';
 
 export interface EngineOptions {
@@ -42,7 +31,7 @@ export interface EngineOptions {
 export interface CommittedChanges {
   seq: number;
   changes: AvailabilityChange[];
-  signals: Signal[];
+  signals: StockSignal[];
   alerts: AlertView[];
 }
 
@@ -61,48 +50,52 @@ export interface WorkflowSelector {
 export interface EngineCounters {
   steps: number;
   facts: number;
-  ordersPlaced: number;
-  ordersRejected: number;
   stockShortSignals: number;
 }
+
+/**
+ * A location actor accepted `event` inside `step`, changing the positions of `skus` (modules keep derived
+ * state, such as the availability index).
+ */
+export type LocationListener = (step: Step, entry: LocationEntry, event: LocationEvent, skus: readonly string[]) => void;
+
+/**
+ * An entity was created (`before` undefined) or accepted an event, inside a step or on replay (`at` is the
+ * step's time, or the clock's on replay). Listeners keep derived state current; they must not throw.
+ */
+export type EntityListener = (entry: EntityEntry, before: AnyMachineSnapshot | undefined, at: number) => void;
 
 const RESOLVED = Promise.resolve();
 
 /**
  * The engine: the one writer. It holds every live actor, runs each command synchronously as a `Step`,
  * records every applied event as a fact, and hands back a promise for the moment those facts are durable.
+ * It knows no domain: modules (stock, holds, orders, alerts, ...) register listeners, effect handlers and
+ * recovery steps with it, and keep their own state.
  */
 export class Engine {
   readonly store: Store;
   readonly clock: Clock;
   readonly registry = new Registry();
-  readonly index = new AvailabilityIndex();
-  readonly catalog = new Catalog();
-  readonly statuses = new StatusCatalog();
   readonly machines = new MachineCatalog();
-  readonly orderIds = new OrderIds('ord');
-  readonly holdIds = new OrderIds('hld');
-  readonly alertIds = new OrderIds('alr');
-  readonly returnIds = new OrderIds('ret');
-  readonly transferIds = new OrderIds('trf');
-  readonly alerts = new AlertBook();
-  readonly limits = new PurchaseLimits();
-  /** The active sourcing profile, which new orders and re-sourcing use; set by the profile catalog. */
-  sourcingProfile: SourcingProfile = defaultSourcingProfile;
-  /** Open and today's fulfilments per location, for the sourcing capacity filter. */
-  readonly load = new LocationLoad(this);
+  readonly ids = new EntityIds();
   /** Chooses the workflow (machine key) a new entity runs; set when the workflow module is loaded. */
   workflows: WorkflowSelector | undefined;
   readonly journal: Journal;
-  readonly counters: EngineCounters = { steps: 0, facts: 0, ordersPlaced: 0, ordersRejected: 0, stockShortSignals: 0 };
+  readonly counters: EngineCounters = { steps: 0, facts: 0, stockShortSignals: 0 };
   /** Finished entities (by actor key) whose final snapshot is written but maybe not yet readable from the store. */
   readonly passivating = new Map<string, { machine: string; state: StoredState }>();
   readonly timers = new TimerWheel();
+  /** Where webhook effects go; set by the server (tests may leave it unset: webhooks are then dropped). */
+  outbox: OutboxPort | undefined;
 
   private current: Step | undefined;
   private readonly effects: Array<{ from: EntityEntry; effect: Effect }> = [];
-  /** Where webhook effects go; set by the server (tests may leave it unset: webhooks are then dropped). */
-  outbox: OutboxPort | undefined;
+  private readonly effectHandlers = new Map<string, EffectHandler<Effect['type']>>();
+  private readonly locationListeners: LocationListener[] = [];
+  private readonly entityListeners: EntityListener[] = [];
+  private readonly stepEndListeners: Array<(step: Step) => void> = [];
+  private readonly recoveredListeners: Array<() => void> = [];
   private timerHandle: NodeJS.Timeout | undefined;
   private timerAt: number | undefined;
   private readonly listeners = new Set<(c: CommittedChanges) => void>();
@@ -120,6 +113,42 @@ export class Engine {
       (options.onFatal ?? defaultFatal)(e);
     };
     this.journal = new Journal(this.store, this.onFatal);
+    this.handleEffect('webhook', (step, from, effect) => {
+      if (!this.outbox) return;
+      step.outbound++;
+      this.outbox.enqueue({ id: `${step.seq}.${step.outbound}`, type: effect.event, subject: `${from.kind}/${from.id}`, time: step.iso, data: effect.data });
+    });
+    this.handleEffect('entity.notify', (step, _from, effect) => {
+      const kind = effect.kind as EntityKind;
+      const target = ENTITY_PREFIX[kind] ? this.registry.entities(kind).get(effect.id) : undefined;
+      if (target) this.send(step, target, { ...effect.event, at: step.iso });
+    });
+  }
+
+  /** Registers the module that carries out one kind of effect (one handler per kind). */
+  handleEffect<T extends Effect['type']>(type: T, handler: EffectHandler<T>): void {
+    if (this.effectHandlers.has(type)) throw new Error(`effect '${type}' already has a handler`);
+    this.effectHandlers.set(type, handler as unknown as EffectHandler<Effect['type']>);
+  }
+
+  /** Listens for events location actors accept inside steps. */
+  onLocationChanged(listener: LocationListener): void {
+    this.locationListeners.push(listener);
+  }
+
+  /** Listens for entities created or changed, in steps and on replay. */
+  onEntityChanged(listener: EntityListener): void {
+    this.entityListeners.push(listener);
+  }
+
+  /** Runs at the end of every step that ran without error, still inside it (it may change actors). */
+  onStepEnd(listener: (step: Step) => void): void {
+    this.stepEndListeners.push(listener);
+  }
+
+  /** Runs once recovery restored the actors and replayed the journal: load configuration, rebuild derived state. */
+  onRecovered(listener: () => void): void {
+    this.recoveredListeners.push(listener);
   }
 
   /** Stops the engine for good: memory and disk may disagree. Recovery restores the last durable state. */
@@ -144,16 +173,7 @@ export class Engine {
     let value: T;
     try {
       value = fn(step);
-      // A count below what is reserved (a WMS says there are fewer units than orders hold) needs a person:
-      // raise it as an alert about the position, in the same step as the count.
-      for (const sig of step.signals) {
-        raiseAlert(this, step, `position/${sig.location}/${sig.sku}`, {
-          alert: 'stock-below-reserved',
-          severity: 'critical',
-          message: `${sig.sku} at ${sig.location}: a count left ${sig.shortBy} reserved unit(s) without stock; re-source or cancel the orders holding them`,
-          data: { sku: sig.sku, shortBy: sig.shortBy },
-        });
-      }
+      for (const l of this.stepEndListeners) l(step);
     } catch (e) {
       if (step.facts.length > 0) {
         const err = new Error(`a step failed after changing ${step.facts.length} actor(s): ${(e as Error).message}`);
@@ -197,35 +217,18 @@ export class Engine {
       const before = entry.actor.getSnapshot();
       entry.actor.send(event as never);
       if (entry.actor.getSnapshot() === before) return false;
-    } else if (!this.deliver(entry, event)) {
+    } else if (!this.deliver(entry, event, step.at)) {
       return false;
     }
     step.facts.push({ actor: actorKey(entry), event });
     this.registry.touch(entry, step.seq);
-    if (entry.kind !== 'location' && entry.snapshot.status === 'done') this.giveBackAllowance(entry);
-    if (entry.kind === 'location') this.afterLocationEvent(step, entry, event as LocationEvent);
-    else this.drainEffects(step);
-    return true;
-  }
-
-  /**
-   * Reserves lines at a location for an order or hold, taking units from sellable first and then from the
-   * statuses that count toward availability; the event records where each unit came from. A refusal here
-   * means the index and the actor disagree, which the caller's step turns into a fatal error.
-   */
-  reserve(step: Step, location: string, ref: string, lines: ReadonlyArray<{ sku: string; qty: number }>, pool?: string): void {
-    const entry = this.registry.locations.get(location);
-    // Statuses the order's pool does not sell stay out of its reservations, as they stay out of its ATS.
-    const excluded = pool === undefined ? undefined : this.index.pool(pool)?.excludeStatuses;
-    const counting = excluded?.length ? this.statuses.counting.filter((s) => !excluded.includes(s)) : this.statuses.counting;
-    const withSources = lines.map((l) => {
-      const p = entry?.actor.getSnapshot().context.positions.get(l.sku);
-      const from = p && counting.length > 0 ? reservationSources(p, l.qty, counting) : undefined;
-      return from ? { sku: l.sku, qty: l.qty, from } : { sku: l.sku, qty: l.qty };
-    });
-    if (!entry || !this.send(step, entry, { type: 'stock.reserved', ref, lines: withSources })) {
-      throw new Error(`location ${location} refused a reservation for ${ref} that the availability index allowed`);
+    if (entry.kind === 'location') {
+      const skus = markDirty(entry, event as LocationEvent);
+      for (const l of this.locationListeners) l(step, entry, event as LocationEvent, skus);
+    } else {
+      this.drainEffects(step);
     }
+    return true;
   }
 
   /** Creates a location actor inside a step. */
@@ -234,7 +237,6 @@ export class Engine {
     step.facts.push({ actor: `loc:${id}`, create: { machine: LOCATION_MACHINE, input: { id, info } } });
     this.registry.touch(entry, step.seq);
     entry.headerDirty = true;
-    this.index.setLocation({ id, active: info.status === 'active', tags: info.tags }, step.changes);
     return entry;
   }
 
@@ -245,7 +247,7 @@ export class Engine {
    */
   createEntity(step: Step, kind: EntityKind, machine: string, value: string, context: { id: string }): EntityEntry {
     const entry = this.registerEntity(kind, context.id, machine, this.machines.get(machine).resolveState({ value, context }));
-    if (kind === 'order') this.load.orderChanged(undefined, entry.snapshot, step.at);
+    for (const l of this.entityListeners) l(entry, undefined, step.at);
     step.facts.push({ actor: `${ENTITY_PREFIX[kind]}:${context.id}`, create: { machine, state: { value, context } } });
     this.registry.touch(entry, step.seq);
     this.trackTimers(entry);
@@ -261,17 +263,6 @@ export class Engine {
     return entry;
   }
 
-  /** A cancelled or expired order, or an expired or released hold, gives its units back to the customer's purchase allowance. */
-  private giveBackAllowance(entry: EntityEntry): void {
-    if (entry.kind === 'hold' && entry.snapshot.value !== 'consumed') {
-      const h = entry.snapshot.context as { customer?: string; lines: Array<{ sku: string; qty: number }> };
-      this.limits.count(h.customer, h.lines, -1);
-    } else if (entry.kind === 'order') {
-      const o = entry.snapshot.context as OrderContext;
-      if (o.cancelReason !== undefined) this.limits.count(o.customer.id, o.lines, -1);
-    }
-  }
-
   /** Registers an open entity with its (dormant) snapshot. @internal */
   registerEntity(kind: EntityKind, id: string, machine: string, snapshot: AnyMachineSnapshot): EntityEntry {
     const entry: EntityEntry = { kind, id, machine, snapshot, lastSeq: 0, listedOpen: false };
@@ -280,15 +271,15 @@ export class Engine {
   }
 
   /** Activates a dormant entity for one event; keeps the new snapshot when the event was accepted. */
-  private deliver(entry: EntityEntry, event: { type: string }): boolean {
+  private deliver(entry: EntityEntry, event: { type: string }, at: number): boolean {
     const before = entry.snapshot;
     const after = dormantTransition(this.machines.get(entry.machine), before, event, (effect) => {
       // Effects are acted on only while a command runs; during replay their facts are already in the journal.
       if (this.current) this.effects.push({ from: entry, effect: effect as Effect });
     });
     if (after === before) return false;
-    if (entry.kind === 'order') this.load.orderChanged(before, after, this.current?.at ?? this.clock.now());
     entry.snapshot = after;
+    for (const l of this.entityListeners) l(entry, before, at);
     this.trackTimers(entry);
     return true;
   }
@@ -301,16 +292,19 @@ export class Engine {
       entry.actor.send(event as never);
       accepted = entry.actor.getSnapshot() !== before;
     } else {
-      accepted = this.deliver(entry, event);
+      accepted = this.deliver(entry, event, this.clock.now());
     }
     if (!accepted) {
       throw new Error(`journal fact ${seq} (${event.type}) was refused by ${actorKey(entry)} on replay: the stored state is inconsistent`);
     }
     this.registry.touch(entry, seq);
-    if (entry.kind === 'location') {
-      if (event.type === 'location.configured') entry.headerDirty = true;
-      for (const sku of touchedSkus(event as LocationEvent)) entry.dirtySkus.add(sku);
-    }
+    if (entry.kind === 'location') markDirty(entry, event as LocationEvent);
+  }
+
+  /** Tells the modules that recovery is done (`recover` calls it once). @internal */
+  recovered(): void {
+    for (const l of this.recoveredListeners) l();
+    this.armTimers();
   }
 
   location(id: string): LocationEntry | undefined {
@@ -325,12 +319,6 @@ export class Engine {
   /** A position, or undefined when the location never held the SKU. */
   position(location: string, sku: string): Position | undefined {
     return this.registry.locations.get(location)?.actor.getSnapshot().context.positions.get(sku);
-  }
-
-  /** An order as clients see it, live, passivated or stored. */
-  order(id: string): OrderView | undefined {
-    const found = this.entityState('order', id);
-    return found && orderView(found.state.context as OrderContext, found.state.value, found.machine);
   }
 
   /** An entity's state and machine, whether open (in memory), passivating, or stored. */
@@ -392,24 +380,12 @@ export class Engine {
     if (!this.current && this.timerAt !== undefined) this.armTimers();
   }
 
-  private afterLocationEvent(step: Step, entry: LocationEntry, event: LocationEvent): void {
-    const ctx = entry.actor.getSnapshot().context;
-    if (event.type === 'location.configured') {
-      entry.headerDirty = true;
-      this.index.setLocation({ id: entry.id, active: event.info.status === 'active', tags: event.info.tags }, step.changes);
-      return;
-    }
-    for (const sku of touchedSkus(event)) {
-      entry.dirtySkus.add(sku);
-      const p = ctx.positions.get(sku);
-      this.index.update(entry.id, sku, p ? freeUnits(p, this.statuses.counting) : 0, step.changes, p && countingUnits(p, this.statuses.counting));
-    }
-  }
-
   private drainEffects(step: Step): void {
     while (this.effects.length > 0) {
       const { from, effect } = this.effects.shift()!;
-      applyEffect(this, step, from, effect);
+      const handler = this.effectHandlers.get(effect.type);
+      if (!handler) throw new Error(`no module carries out effect '${effect.type}' (asked by ${from.kind} ${from.id})`);
+      handler(step, from, effect as EffectOf<typeof effect.type>);
     }
   }
 
@@ -424,12 +400,13 @@ export class Engine {
   }
 }
 
-/** The journal key of an actor: `loc:<id>`, `ord:<id>`, `hld:<id>`. */
-export function actorKey(entry: ActorEntry): string {
-  return entry.kind === 'location' ? `loc:${entry.id}` : `${ENTITY_PREFIX[entry.kind]}:${entry.id}`;
+/** What of a location the snapshot writer must write again after `event`: its header or some positions. */
+function markDirty(entry: LocationEntry, event: LocationEvent): string[] {
+  if (event.type === 'location.configured') entry.headerDirty = true;
+  const skus = touchedSkus(event);
+  for (const sku of skus) entry.dirtySkus.add(sku);
+  return skus;
 }
-
-export type { AnyStateMachine };
 
 function defaultFatal(error: Error): void {
   console.error(`FATAL: ${error.message}\nStopping so that memory and disk cannot disagree; restart to recover the last durable state.`);

@@ -1,27 +1,20 @@
 export { systemClock, type Clock } from './clock.js';
-export type { Effect, OutboundEvent, OutboxPort } from './effects.js';
-export { Engine, type CommittedChanges, type EngineCounters, type EngineOptions, type SelectionFacts, type WorkflowSelector } from './engine.js';
-export { activeHold, holdView, placeHold, releaseHold, type HoldView, type PlaceHold } from './holds.js';
+export type { Effect, EffectHandler, EffectOf, OutboundEvent, OutboxPort } from './effects.js';
+export {
+  Engine,
+  type CommittedChanges,
+  type EngineCounters,
+  type EngineOptions,
+  type EntityListener,
+  type LocationListener,
+  type SelectionFacts,
+  type WorkflowSelector,
+} from './engine.js';
+export { acceptedEvents, checkExternalEvent, deliverEvent, openEntity } from './entity-events.js';
+export { EntityIds, SortableIds } from './entity-ids.js';
 export { IDEMPOTENCY_TTL_MS, IdempotencyKeys, type StoredReply } from './idempotency.js';
 export { ALERT_MACHINE, DEFAULT_ORDER_MACHINE, ENTITY_NEW_STATE, HOLD_MACHINE, LOCATION_MACHINE, MachineCatalog } from './machines.js';
-export { upsertLocation, upsertPool, upsertProduct, upsertStatus } from './network.js';
 export { openEngine, type OpenEngineOptions, type RunningEngine } from './open-engine.js';
-export { cancelOrder, sendEntityEvent, sendOrderEvent } from './order-events.js';
-export { acceptedEvents, checkExternalEvent, openEntity } from './entity-events.js';
-export { alertView, changeAlert, listAlerts, type AlertView } from './alerts.js';
-export { createReturn, type CreateReturn } from './returns.js';
-export { createTransfer, type CreateTransfer } from './transfers.js';
-export { ENTITY_KINDS, ENTITY_PREFIX, type EntityKind } from './registry.js';
-export { listOrders, type ListOrdersQuery, type OrderPage } from './order-listing.js';
-export { type OrderView } from './order-view.js';
-export { placeOrder, placeOrderPooled, type PlaceOrder, type PlaceOrderOptions } from './place-order.js';
-export { previewSourcing, type PreviewOptions, type SourcingPreview } from './preview-sourcing.js';
-export { sourcingDecisions, type SourcingDecisionView } from './sourcing-decisions.js';
-export { SourcingProfiles, type SourcingProfileVersion, type StoredSourcingProfile } from './sourcing-profiles.js';
 export { type RecoveryReport } from './recovery.js';
-export { Snapshotter, type SnapshotStats } from './snapshotter.js';
-export type { Committed, Signal, Step } from './step.js';
-export { applyStockBatch, type RowNote, type ShortRow, type StockBatchOutcome, type StockBatchRow } from './stock-batch.js';
-export { adjustStock, countStock, moveStock, type StockUpdateResult } from './stock-updates.js';
-export { holdLines, upsertPurchaseLimit } from './limit-commands.js';
-export { PurchaseLimits, type PurchaseLimit } from './purchase-limits.js';
+export { actorKey, ENTITY_KINDS, ENTITY_PREFIX, type ActorEntry, type EntityEntry, type EntityKind, type LocationEntry } from './registry.js';
+export type { Committed, Step } from './step.js';

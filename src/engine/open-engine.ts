@@ -1,8 +1,9 @@
-import { closeStore, openStore } from '../../snapshots/index.js';
+import { closeStore, openStore, SnapshotWriter, type SnapshotSource } from '../../snapshots/index.js';
 import type { Clock } from './clock.js';
 import { Engine } from './engine.js';
+import { LOCATION_MACHINE } from './machines.js';
 import { recover, type RecoveryReport } from './recovery.js';
-import { Snapshotter } from './snapshotter.js';
+import { actorKey, type ActorEntry, type EntityEntry } from './registry.js';
 
 export interface OpenEngineOptions {
   dataDir: string;
@@ -10,14 +11,17 @@ export interface OpenEngineOptions {
   onFatal?: (error: Error) => void;
   snapshotIntervalMs?: number;
   unsafeEarlyAck?: boolean;
-  /** Runs after the engine exists and before recovery: register machines (workflows) that stored actors need. */
+  /**
+   * Runs after the engine exists and before recovery: modules register their listeners, effect handlers and
+   * recovery steps, and workflows the machines that stored actors need.
+   */
   prepare?: (engine: Engine) => void;
 }
 
-/** A running engine with its store and snapshotter. */
+/** A running engine with its store and snapshot writer. */
 export interface RunningEngine {
   engine: Engine;
-  snapshotter: Snapshotter;
+  snapshotter: SnapshotWriter;
   recovery: RecoveryReport;
   /** Writes all snapshots, waits for the disk, and closes the store. */
   close(): Promise<void>;
@@ -40,7 +44,7 @@ export function openEngine(options: OpenEngineOptions): RunningEngine {
     void store.root.close();
     throw e;
   }
-  const snapshotter = new Snapshotter(engine, options.snapshotIntervalMs !== undefined ? { intervalMs: options.snapshotIntervalMs } : {});
+  const snapshotter = new SnapshotWriter(snapshotSource(engine), options.snapshotIntervalMs !== undefined ? { intervalMs: options.snapshotIntervalMs } : {});
   snapshotter.start();
   let closed: Promise<void> | undefined;
   return {
@@ -54,5 +58,24 @@ export function openEngine(options: OpenEngineOptions): RunningEngine {
         if (!engine.failure) snapshotter.writeAll();
         await closeStore(store);
       })()),
+  };
+}
+
+/** The engine as the snapshot writer sees it. */
+function snapshotSource(engine: Engine): SnapshotSource {
+  const { registry } = engine;
+  return {
+    store: engine.store,
+    journal: engine.journal,
+    get failure() {
+      return engine.failure;
+    },
+    fail: (e) => engine.fail(e),
+    dirty: registry.dirty as SnapshotSource['dirty'],
+    lowWater: () => registry.lowWater(),
+    keyOf: (entry) => actorKey(entry as ActorEntry),
+    locationMachine: LOCATION_MACHINE,
+    passivating: engine.passivating,
+    release: (entry) => registry.entities((entry as EntityEntry).kind).delete(entry.id),
   };
 }

@@ -1,11 +1,9 @@
 import { createActor, type AnyMachineSnapshot } from 'xstate';
-import { locationMachine, touchedSkus, type AlertContext, type LocationContext, type LocationEvent } from '../../actors/index.js';
+import { locationMachine, touchedSkus, type LocationContext, type LocationEvent } from '../../actors/index.js';
 import { checkVersion, type Fact, type PositionRecord, type StoredState } from '../../snapshots/index.js';
-import { countingUnits, freeUnits, type Position } from '../domain/position.js';
-import { DEFAULT_POOL, type AvailabilityChange, type PoolDefinition, type Product, type StatusDefinition } from '../inventory/index.js';
+import type { Position } from '../domain/position.js';
 import type { Engine } from './engine.js';
-import { loadPurchaseLimits, rebuildPurchaseCounts } from './limit-commands.js';
-import { OrderIds } from './order-ids.js';
+import { SortableIds } from './entity-ids.js';
 import { ENTITY_KINDS, ENTITY_PREFIX, type EntityKind } from './registry.js';
 
 /** What start-up found and did. */
@@ -22,22 +20,13 @@ export interface RecoveryReport {
 
 /**
  * Rebuilds memory from disk: snapshots first, then the journal tail (each fact applied only to actors or
- * positions whose snapshot does not cover it), then the derived availability index.
+ * positions whose snapshot does not cover it), then what the modules derive (their `onRecovered` steps:
+ * configuration, the availability index, purchase counts, open alerts), then the timers.
  */
 export function recover(engine: Engine): RecoveryReport {
   const started = performance.now();
   const { store } = engine;
   const report: RecoveryReport = { locations: 0, openOrders: 0, openHolds: 0, products: 0, journalEntries: 0, factsReplayed: 0, factsSkipped: 0, ms: 0 };
-
-  for (const { value } of store.statuses.getRange()) {
-    checkVersion('status', value);
-    engine.statuses.set(value.doc as StatusDefinition);
-  }
-  for (const { value } of store.products.getRange()) {
-    checkVersion('product', value);
-    engine.catalog.set(value.doc as Product);
-    report.products++;
-  }
 
   // Locations: headers, then every position in one sequential scan.
   const covered: Covered = { headers: new Map(), positions: new Map(), entities: new Map() };
@@ -79,19 +68,12 @@ export function recover(engine: Engine): RecoveryReport {
     }
   }
 
-  rebuildIndex(engine);
-  loadPurchaseLimits(engine);
-  rebuildPurchaseCounts(engine);
-  for (const kind of ENTITY_KINDS) for (const entry of engine.registry.entities(kind).values()) engine.timers.track(kind, entry);
-  for (const entry of engine.registry.entities('alert').values()) {
-    if (entry.snapshot.value !== 'resolved') engine.alerts.add(entry.snapshot.context as AlertContext);
+  for (const kind of ENTITY_KINDS) {
+    for (const entry of engine.registry.entities(kind).values()) engine.timers.track(kind, entry);
+    engine.ids.floor(kind, newestTime(engine, kind));
   }
-  engine.armTimers();
-  engine.orderIds.floor(newestTime(engine, 'order'));
-  engine.holdIds.floor(newestTime(engine, 'hold'));
-  engine.alertIds.floor(newestTime(engine, 'alert'));
-  engine.returnIds.floor(newestTime(engine, 'return'));
-  engine.transferIds.floor(newestTime(engine, 'transfer'));
+  engine.recovered();
+  report.products = store.products.getCount();
   report.openOrders = engine.registry.orders.size;
   report.openHolds = engine.registry.holds.size;
   report.locations = engine.registry.locations.size;
@@ -178,28 +160,14 @@ function restore(engine: Engine, machine: string, state: StoredState): AnyMachin
   return engine.machines.get(machine).resolveState({ value: state.value as never, context: state.context });
 }
 
-function rebuildIndex(engine: Engine): void {
-  const ignored: AvailabilityChange[] = [];
-  engine.index.setPool(DEFAULT_POOL, ignored);
-  for (const { value } of engine.store.pools.getRange()) {
-    checkVersion('pool', value);
-    engine.index.setPool(value.doc as PoolDefinition, ignored);
-  }
-  for (const entry of engine.registry.locations.values()) {
-    const ctx = entry.actor.getSnapshot().context;
-    engine.index.setLocation({ id: entry.id, active: ctx.info.status === 'active', tags: ctx.info.tags }, ignored);
-    for (const [sku, p] of ctx.positions) engine.index.update(entry.id, sku, freeUnits(p, engine.statuses.counting), ignored, countingUnits(p, engine.statuses.counting));
-  }
-}
-
 /** The creation time of the newest id of a kind, stored or open, so new ids never repeat old ones. */
 function newestTime(engine: Engine, kind: EntityKind): number {
   const prefix = ENTITY_PREFIX[kind];
   let newest = 0;
   for (const key of engine.store.actors.getKeys({ start: `${prefix};`, end: `${prefix}:`, reverse: true, limit: 1 })) {
-    newest = OrderIds.timeOf(key.slice(4)) ?? 0;
+    newest = SortableIds.timeOf(key.slice(4)) ?? 0;
   }
-  for (const id of engine.registry.entities(kind).keys()) newest = Math.max(newest, OrderIds.timeOf(id) ?? 0);
+  for (const id of engine.registry.entities(kind).keys()) newest = Math.max(newest, SortableIds.timeOf(id) ?? 0);
   return newest;
 }
 

@@ -25,6 +25,11 @@ export const ENTITY_PREFIX: Record<EntityKind, string> = { order: 'ord', hold: '
 
 export const ENTITY_KINDS = Object.keys(ENTITY_PREFIX) as EntityKind[];
 
+/** The journal key of an actor: `loc:<id>`, `ord:<id>`, `hld:<id>`. */
+export function actorKey(entry: ActorEntry): string {
+  return entry.kind === 'location' ? `loc:${entry.id}` : `${ENTITY_PREFIX[entry.kind]}:${entry.id}`;
+}
+
 /**
  * An open entity (an order, a hold). Between events the actor is dormant: only its machine snapshot is held, and an event
  * activates it (createActor from the snapshot, send, keep the new snapshot). Creating and starting an XState

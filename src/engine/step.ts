@@ -1,14 +1,7 @@
 import type { Fact } from '../../snapshots/index.js';
-import type { AvailabilityChange } from '../inventory/index.js';
-import type { AlertView } from './alerts.js';
-
-/** Something worth an operator's attention that a step noticed, such as a count below reservations. */
-export interface Signal {
-  type: 'stock.short';
-  location: string;
-  sku: string;
-  shortBy: number;
-}
+import type { AlertView } from '../domain/alert.js';
+import type { AvailabilityChange } from '../domain/availability.js';
+import type { StockSignal } from '../domain/signals.js';
 
 /**
  * One command's unit of work. Everything in a step runs synchronously on the engine's thread, so a
@@ -18,7 +11,7 @@ export interface Signal {
 export class Step {
   readonly facts: Fact[] = [];
   readonly changes: AvailabilityChange[] = [];
-  readonly signals: Signal[] = [];
+  readonly signals: StockSignal[] = [];
   /** Alerts raised or changed in this step, published after the flush (feed channel `alerts`). */
   readonly alerts: AlertView[] = [];
   /** Outbound (webhook) events this step enqueued; numbers their ids. */

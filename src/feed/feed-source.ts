@@ -1,6 +1,14 @@
 import { DomainError } from '../domain/errors.js';
+import { listAlerts, type Alerts } from '../alerts/index.js';
 import type { CommittedChanges, Engine } from '../engine/index.js';
-import { listAlerts } from '../engine/index.js';
+import type { Stock } from '../stock/index.js';
+
+/** What the feed reads: committed changes from the engine, availability from stock, open alerts. */
+export interface FeedPorts {
+  readonly engine: Engine;
+  readonly stock: Stock;
+  readonly alerts: Alerts;
+}
 import { ALERTS_CHANNEL, errorMessage, type AlertMessage, type StockMessage } from './messages.js';
 import { encodePiece, keyOf, type Piece } from './pieces.js';
 import type { PieceSink, SnapshotReply, Upstream } from './upstream.js';
@@ -37,11 +45,11 @@ export class FeedSource {
   private readonly stopListening: () => void;
 
   constructor(
-    private readonly engine: Engine,
+    private readonly ports: FeedPorts,
     private readonly windowMs: number,
   ) {
-    this.committedHead = engine.journal.nextSeq - 1;
-    this.stopListening = engine.onCommitted((c) => this.onCommitted(c));
+    this.committedHead = ports.engine.journal.nextSeq - 1;
+    this.stopListening = ports.engine.onCommitted((c) => this.onCommitted(c));
   }
 
   /** The upstream a fan-out uses to subscribe, bound to the sink that receives its pieces. */
@@ -125,13 +133,13 @@ export class FeedSource {
   }
 
   private async subscribe(sink: PieceSink, pool: string, skus: string[] | null): Promise<SnapshotReply> {
-    const { index, catalog } = this.engine;
+    const { index, catalog } = this.ports.stock;
     try {
       if (pool === ALERTS_CHANNEL) {
         watch(this.byPool, pool, sink);
         const since = this.committedHead;
-        const alerts = [...listAlerts(this.engine, { status: 'open', limit: 500 }), ...listAlerts(this.engine, { status: 'acknowledged', limit: 500 })];
-        await this.engine.store.root.flushed;
+        const alerts = [...listAlerts(this.ports, { status: 'open', limit: 500 }), ...listAlerts(this.ports, { status: 'acknowledged', limit: 500 })];
+        await this.ports.engine.store.root.flushed;
         return { ok: true, since, items: [], alerts };
       }
       if (!index.pool(pool)) throw new DomainError('not_found', `no pool '${pool}'`, [{ path: 'pool', message: `no pool '${pool}'` }]);
@@ -145,7 +153,7 @@ export class FeedSource {
       const since = this.committedHead;
       const items = (skus ?? this.allSkus()).map((sku) => ({ sku, ats: index.ats(pool, sku) }));
       // The index may already hold a step that is not on disk yet: answer once every write so far is.
-      await this.engine.store.root.flushed;
+      await this.ports.engine.store.root.flushed;
       return { ok: true, since, items };
     } catch (e) {
       return { ok: false, error: errorMessage(e).error };
@@ -160,7 +168,7 @@ export class FeedSource {
   /** Every product, for a whole-pool snapshot (the catalog itself cannot be listed). */
   private allSkus(): string[] {
     const out: string[] = [];
-    for (const sku of this.engine.store.products.getKeys()) if (this.engine.catalog.has(sku)) out.push(sku);
+    for (const sku of this.ports.engine.store.products.getKeys()) if (this.ports.stock.catalog.has(sku)) out.push(sku);
     return out;
   }
 }

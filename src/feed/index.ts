@@ -1,7 +1,8 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Engine } from '../engine/index.js';
-import type { ApiKeys, Metrics } from '../http/index.js';
+import type { FeedPorts } from './feed-source.js';
+import type { ApiKeys } from '../auth/index.js';
+import type { Metrics } from '../http/index.js';
 import type { FanOutStats } from './fan-out.js';
 import { registerFeedGauges } from './feed-metrics.js';
 import { FeedProcesses } from './feed-processes.js';
@@ -25,16 +26,16 @@ export interface Feed {
 
 export interface AttachFeedOptions {
   server: Server;
-  engine: Engine;
+  fulcrum: FeedPorts;
   keys: ApiKeys;
   metrics?: Metrics;
   options?: Partial<FeedOptions>;
 }
 
 /** Serves the WebSocket feed at `GET /ws` on the server's own port. */
-export async function attachFeed({ server, engine, keys, metrics, options: given }: AttachFeedOptions): Promise<Feed> {
+export async function attachFeed({ server, fulcrum, keys, metrics, options: given }: AttachFeedOptions): Promise<Feed> {
   const options = feedOptions(given);
-  const source = new FeedSource(engine, options.windowMs);
+  const source = new FeedSource(fulcrum, options.windowMs);
   let owner: SocketOwner;
   try {
     owner = options.processes === 0 ? inProcessOwner(source, options) : await FeedProcesses.start(source, options);

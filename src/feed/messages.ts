@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { DomainError, formatPath, type ErrorDetail, type ErrorType } from '../domain/errors.js';
-import type { AlertView } from '../engine/index.js';
-import { Id } from '../http/schemas.js';
+import type { AlertView } from '../alerts/index.js';
+import { ID_PATTERN, ID_RULE } from '../domain/ids.js';
+
+const Id = z.string().regex(ID_PATTERN, ID_RULE);
 
 /**
  * Every message of the `/ws` feed, both directions, in one place. A server frame carries one message, or a

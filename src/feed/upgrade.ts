@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { DomainError } from '../domain/errors.js';
-import { bearer, can, type ApiKeys } from '../http/auth.js';
+import { bearer, can, type ApiKeys } from '../auth/index.js';
 
 /** The path of the feed's WebSocket endpoint. */
 export const FEED_PATH = '/ws';

@@ -1,4 +1,4 @@
-import type { AlertView } from '../engine/index.js';
+import type { AlertView } from '../alerts/index.js';
 import type { ErrorMessage } from './messages.js';
 import type { Piece } from './pieces.js';
 

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
-import { authenticate, type ApiKeys } from './auth.js';
+import type { ApiKeys } from '../auth/index.js';
+import { authenticate } from './auth.js';
 import { limitBody } from './body-limit.js';
 import { shedLoad } from './load-shedding.js';
 import { DEFAULT_RATE_LIMITS, rateLimit } from './rate-limit.js';
@@ -27,7 +28,8 @@ import { webhookRoutes } from './routes/webhooks.js';
 /** The HTTP API: thin routes over the engine, one error envelope, auth on everything but `/health`. */
 export function createApp(deps: AppDeps & { keys: ApiKeys }): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const { engine, metrics } = deps;
+  const { fulcrum, metrics } = deps;
+  const { engine } = fulcrum;
 
   app.use(async function measure(c, next) {
     const started = performance.now();
@@ -35,9 +37,9 @@ export function createApp(deps: AppDeps & { keys: ApiKeys }): Hono<AppEnv> {
     metrics.observe(c.req.method, c.req.routePath, c.res.status, (performance.now() - started) / 1000);
   });
   app.get('/health', (c) => {
-    const failure = engine.failure;
+    const failure = fulcrum.engine.failure;
     return c.json(
-      failure ? { status: 'failed', error: failure.message } : { status: 'ok', journalSeq: engine.journal.nextSeq - 1, orders: engine.registry.orders.size },
+      failure ? { status: 'failed', error: failure.message } : { status: 'ok', journalSeq: fulcrum.engine.journal.nextSeq - 1, orders: fulcrum.engine.registry.orders.size },
       failure ? 503 : 200,
     );
   });

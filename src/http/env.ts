@@ -1,16 +1,17 @@
-import type { Engine, IdempotencyKeys, SourcingProfiles } from '../engine/index.js';
+import type { IdempotencyKeys } from '../engine/index.js';
+import type { Fulcrum } from '../fulcrum/index.js';
+import type { SourcingProfiles } from '../sourcing/index.js';
 import type { SourcingPool } from '../sourcing/index.js';
 import type { RuleRegistry, WorkflowCatalog } from '../workflows/index.js';
-import type { Webhooks } from '../integrations/webhooks/index.js';
-import type { BulkJobs } from '../inventory/bulk/index.js';
-import type { Principal } from './auth.js';
+import type { Webhooks } from '../integrations/index.js';
+import type { BulkJobs } from '../stock/index.js';
 import type { InFlight } from './load-shedding.js';
 import type { RateLimits } from './rate-limit.js';
 import type { Metrics } from './metrics.js';
 
-/** What every handler can reach: the engine and the shared services of the edge. */
+/** What every handler can reach: Fulcrum (the engine and its modules) and the shared services of the edge. */
 export interface AppDeps {
-  engine: Engine;
+  fulcrum: Fulcrum;
   idempotency: IdempotencyKeys;
   metrics: Metrics;
   /** Largest request body accepted, in bytes. */
@@ -30,15 +31,4 @@ export interface AppDeps {
   sourcing: { profiles: SourcingProfiles; pool: SourcingPool };
 }
 
-/** Saves a reply under the request's Idempotency-Key in the same event turn as the facts it reports. */
-export interface IdempotentReply {
-  save(status: number, body: unknown): Promise<void>;
-}
-
-export interface AppEnv {
-  Variables: {
-    principal: Principal;
-    idempotency: IdempotentReply | undefined;
-    rawBody: string | undefined;
-  };
-}
+export type { AppEnv, IdempotentReply } from './app-env.js';

@@ -1,5 +1,5 @@
 export { createApp } from './app.js';
-export { ApiKeys, bearer, generateKey, ROLES, type Principal, type Role } from './auth.js';
+export { authenticate, allow } from './auth.js';
 export type { AppDeps, AppEnv } from './env.js';
 export { answerMalformedRequests, unreadableRequest } from './malformed-requests.js';
 export { Metrics } from './metrics.js';

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { DomainError } from '../domain/errors.js';
-import type { AppEnv } from './env.js';
+import type { AppEnv } from './app-env.js';
 
 /** How many requests are being worked on now, and how many were shed since start. */
 export interface InFlight {

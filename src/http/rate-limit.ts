@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { DomainError } from '../domain/errors.js';
-import type { Role } from './auth.js';
-import type { AppEnv } from './env.js';
+import type { Role } from '../auth/index.js';
+import type { AppEnv } from './app-env.js';
 
 /** Requests per second a key of a role may make, and the burst it may spend at once (0 = unlimited). */
 export type RateLimits = Record<Role, { perSecond: number; burst: number }>;

@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { EVENT_PATTERN } from '../integrations/webhooks/index.js';
+import { EVENT_PATTERN } from '../integrations/index.js';
+import { ID_PATTERN, ID_RULE } from '../domain/ids.js';
 
 /** Ids of locations, SKUs, pools: printable, no spaces or slashes, so they are safe in paths and keys. */
-export const Id = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'must be 1-128 characters of letters, digits, . _ : - and start with a letter or digit');
+export const Id = z.string().regex(ID_PATTERN, ID_RULE);
 
 const Country = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code in capitals, such as DE');
 const Name = z.string().min(1).max(200);

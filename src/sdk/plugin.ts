@@ -1,41 +1,6 @@
 import { DomainError, type ErrorDetail } from '../domain/errors.js';
-import type { NetworkLocation, ProductAttributes, SourcingRequest } from '../sourcing/types.js';
-import type { WorkflowRule } from '../workflows/rule.js';
-
-/** A line as a plugin sees it: the SKU, its quantity in the order and the product's attributes. */
-export interface PluginLine {
-  readonly sku: string;
-  readonly qty: number;
-  readonly product: ProductAttributes;
-}
-
-/** A custom strategy condition: the strategy applies only if it returns true. */
-export interface SourcingConditionDefinition {
-  readonly name: string;
-  test(request: SourcingRequest): boolean;
-}
-
-/** A custom hard filter: `true` keeps the location, a string excludes it and is shown as the reason. */
-export interface SourcingFilterDefinition {
-  readonly name: string;
-  test(location: NetworkLocation, request: SourcingRequest): true | string;
-}
-
-/**
- * A custom cost term: the cost of shipping `qty` units of `line` from `location`.
- * It must be proportional to `qty` (the optimizer's cost model is linear per unit): Fulcrum calls it once
- * per (location, line) with the full line quantity and divides by it.
- */
-export interface SourcingCostTermDefinition {
-  readonly name: string;
-  cost(location: NetworkLocation, line: PluginLine, qty: number, request: SourcingRequest): number;
-}
-
-export interface SourcingExtensions {
-  readonly conditions?: readonly SourcingConditionDefinition[];
-  readonly filters?: readonly SourcingFilterDefinition[];
-  readonly costTerms?: readonly SourcingCostTermDefinition[];
-}
+import type { SourcingExtensions } from '../sourcing/index.js';
+import type { WorkflowRule } from '../workflows/index.js';
 
 /** What a plugin module declares. Profiles refer to its parts as `<plugin>/<name>`. */
 export interface PluginDefinition {

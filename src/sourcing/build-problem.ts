@@ -1,5 +1,5 @@
 import { distanceKm } from '../domain/geo.js';
-import type { PluginLine } from '../sdk/plugin.js';
+import type { PluginLine } from './extensions.js';
 import { createCostModel, type LineStock } from './cost-model.js';
 import { prepareLocationFilter } from './filters.js';
 import { attributeKeysOf } from './order-attributes.js';

@@ -1,5 +1,5 @@
 import { DomainError } from '../domain/errors.js';
-import type { PluginLine } from '../sdk/plugin.js';
+import type { PluginLine } from './extensions.js';
 import type { SourcingStrategy } from './profile.js';
 import type { NetworkLocation, SourcingRequest, StockAttributes } from './types.js';
 

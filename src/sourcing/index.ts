@@ -48,3 +48,22 @@ export type {
   SplitRequest,
   StockAttributes,
 } from './types.js';
+export type { PluginLine, SourcingConditionDefinition, SourcingCostTermDefinition, SourcingExtensions, SourcingFilterDefinition, SourcingPlugin } from './extensions.js';
+export { noPlugins, PluginRegistry } from './extension-registry.js';
+export { recordDecision, sourcingDecisions, type SourcingDecisionView } from './live/decisions.js';
+export { LocationLoad } from './live/location-load.js';
+export { sourcingNetwork, type OrderNetwork } from './live/order-network.js';
+export { planAndReserve, type ResourcingAsk, type ResourcingOutcome } from './live/plan-and-reserve.js';
+export {
+  mayNeedPool,
+  planSourcing,
+  proposeSourcing,
+  REPLAN_BUDGET_MS,
+  shortLineDetail,
+  type Recheck,
+  type ShortOrderLine,
+  type SourcingAsk,
+  type SourcingOutcome,
+} from './live/plan-sourcing.js';
+export { SourcingProfiles, type SourcingProfileVersion, type StoredSourcingProfile } from './live/profiles.js';
+export { Sourcing, type SourcingPorts } from './live/sourcing.js';

@@ -3,8 +3,8 @@ import type {
   SourcingConditionDefinition,
   SourcingCostTermDefinition,
   SourcingFilterDefinition,
-} from '../sdk/plugin.js';
-import { noPlugins, type PluginRegistry } from '../sdk/registry.js';
+} from './extensions.js';
+import { noPlugins, type PluginRegistry } from './extension-registry.js';
 import {
   sourcingProfileSchema,
   type SourcingProfileDocument,

@@ -1,6 +1,6 @@
 import { enqueueActions, setup, type AnyStateMachine } from 'xstate';
-import type { Effect } from '../engine/effects.js';
-import { ENTITY_NEW_STATE } from '../engine/machines.js';
+import type { Effect } from '../domain/effects.js';
+import { ENTITY_NEW_STATE } from '../engine/index.js';
 import { actionsOf, brickOf, transitionsOf, type BrickRef, type StateDefinition, type WorkflowDefinition } from './definition.js';
 import type { SlaTable } from './bricks/index.js';
 import type { RuleRegistry } from './registry.js';

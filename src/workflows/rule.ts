@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Effect } from '../engine/effects.js';
+import type { Effect } from '../domain/effects.js';
 
 /** The event a brick runs on: every event the engine sends carries its time (`at`); actors never read a clock. */
 export interface BrickEvent {

@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { availableToSell, locationContribution, poolBuffer } from '../../src/domain/availability.js';
-import { AvailabilityIndex, type AvailabilityChange } from '../../src/inventory/index.js';
-import { DEFAULT_POOL } from '../../src/inventory/pool.js';
+import { AvailabilityIndex, type AvailabilityChange } from '../../src/stock/index.js';
+import { DEFAULT_POOL } from '../../src/stock/pool.js';
 
 test('a location contributes its free units less its buffer, never below 0', () => {
   assert.is(locationContribution({}, 'A', 10), 10);

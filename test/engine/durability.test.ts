@@ -1,6 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { countStock, openEngine, placeOrder, sendOrderEvent, cancelOrder, listOrders } from '../../src/engine/index.js';
+import { openFulcrum } from '../../src/fulcrum/index.js';
+import { placeOrder, sendOrderEvent, cancelOrder, listOrders } from '../../src/orders/index.js';
+import { countStock } from '../../src/stock/index.js';
 import { seed } from '../helpers/network.js';
 import { tempDataDir } from '../helpers/tmp.js';
 
@@ -10,26 +12,26 @@ const strict = { onFatal: (e: Error) => { throw e; } };
 test('finished orders are passivated; reads still work, before and after a restart', async () => {
   const { dir, cleanup } = tempDataDir();
   try {
-    const first = openEngine({ dataDir: dir, ...strict });
-    const { engine } = first;
-    await seed(engine, { locations: { BER: [52.5, 13.4] }, skus: ['A'], stock: [['BER', 'A', 10]] });
-    const a = placeOrder(engine, { customer: { id: 'c' }, deliverTo: DEST, lines: [{ sku: 'A', qty: 1 }] }, 'k').value;
-    const b = placeOrder(engine, { customer: { id: 'c' }, deliverTo: DEST, lines: [{ sku: 'A', qty: 1 }] }, 'k').value;
-    await cancelOrder(engine, a.id, 'test').durable;
+    const first = openFulcrum({ dataDir: dir, ...strict });
+    const { fulcrum } = first;
+    await seed(fulcrum, { locations: { BER: [52.5, 13.4] }, skus: ['A'], stock: [['BER', 'A', 10]] });
+    const a = placeOrder(fulcrum, { customer: { id: 'c' }, deliverTo: DEST, lines: [{ sku: 'A', qty: 1 }] }, 'k').value;
+    const b = placeOrder(fulcrum, { customer: { id: 'c' }, deliverTo: DEST, lines: [{ sku: 'A', qty: 1 }] }, 'k').value;
+    await cancelOrder(fulcrum, a.id, 'test').durable;
     first.snapshotter.writeAll();
-    assert.not.ok(engine.registry.orders.has(a.id), 'cancelled order left memory');
-    assert.ok(engine.registry.orders.has(b.id), 'open order stays');
-    assert.is(engine.order(a.id)?.status, 'cancelled', 'read while its write is in flight');
-    await engine.store.root.flushed;
-    assert.is(engine.order(a.id)?.status, 'cancelled', 'read from the store');
-    assert.equal(listOrders(engine, { limit: 10 }).items.map((o) => o.id), [b.id, a.id]);
+    assert.not.ok(fulcrum.engine.registry.orders.has(a.id), 'cancelled order left memory');
+    assert.ok(fulcrum.engine.registry.orders.has(b.id), 'open order stays');
+    assert.is(fulcrum.orders.get(a.id)?.status, 'cancelled', 'read while its write is in flight');
+    await fulcrum.engine.store.root.flushed;
+    assert.is(fulcrum.orders.get(a.id)?.status, 'cancelled', 'read from the store');
+    assert.equal(listOrders(fulcrum, { limit: 10 }).items.map((o) => o.id), [b.id, a.id]);
     await first.close();
 
-    const second = openEngine({ dataDir: dir, ...strict });
+    const second = openFulcrum({ dataDir: dir, ...strict });
     assert.is(second.recovery.openOrders, 1, 'only the open order is rehydrated');
-    assert.is(second.engine.order(a.id)?.status, 'cancelled');
-    assert.is(second.engine.order(b.id)?.status, 'reserved');
-    const shipped = sendOrderEvent(second.engine, b.id, { type: 'shipped', fulfilmentId: `${b.id}-1` });
+    assert.is(second.fulcrum.orders.get(a.id)?.status, 'cancelled');
+    assert.is(second.fulcrum.orders.get(b.id)?.status, 'reserved');
+    const shipped = sendOrderEvent(second.fulcrum, b.id, { type: 'shipped', fulfilmentId: `${b.id}-1` });
     await shipped.durable;
     assert.is(shipped.value.status, 'shipped');
     await second.close();
@@ -41,13 +43,13 @@ test('finished orders are passivated; reads still work, before and after a resta
 test('snapshots write only what changed: one reservation rewrites one position', async () => {
   const { dir, cleanup } = tempDataDir();
   try {
-    const run = openEngine({ dataDir: dir, ...strict });
-    const { engine, snapshotter } = run;
+    const run = openFulcrum({ dataDir: dir, ...strict });
+    const { fulcrum, snapshotter } = run;
     const skus = Array.from({ length: 2000 }, (_, i) => `S${i}`);
-    await seed(engine, { locations: { BER: [52.5, 13.4] }, skus, stock: skus.map((s) => ['BER', s, 5] as [string, string, number]) });
+    await seed(fulcrum, { locations: { BER: [52.5, 13.4] }, skus, stock: skus.map((s) => ['BER', s, 5] as [string, string, number]) });
     snapshotter.writeAll();
     const before = snapshotter.stats.positionsWritten;
-    placeOrder(engine, { customer: { id: 'c' }, deliverTo: DEST, lines: [{ sku: 'S7', qty: 1 }] }, 'k');
+    placeOrder(fulcrum, { customer: { id: 'c' }, deliverTo: DEST, lines: [{ sku: 'S7', qty: 1 }] }, 'k');
     snapshotter.writeAll();
     assert.is(snapshotter.stats.positionsWritten - before, 1);
     await run.close();
@@ -59,17 +61,17 @@ test('snapshots write only what changed: one reservation rewrites one position',
 test('the journal is truncated once snapshots cover it, and the sequence keeps growing across restarts', async () => {
   const { dir, cleanup } = tempDataDir();
   try {
-    const first = openEngine({ dataDir: dir, ...strict });
-    await seed(first.engine, { locations: { BER: [52.5, 13.4] }, skus: ['A'], stock: [['BER', 'A', 10]] });
-    for (let i = 0; i < 5; i++) placeOrder(first.engine, { customer: { id: 'c' }, deliverTo: DEST, lines: [{ sku: 'A', qty: 1 }] }, 'k');
-    const seqBefore = first.engine.journal.nextSeq;
+    const first = openFulcrum({ dataDir: dir, ...strict });
+    await seed(first.fulcrum, { locations: { BER: [52.5, 13.4] }, skus: ['A'], stock: [['BER', 'A', 10]] });
+    for (let i = 0; i < 5; i++) placeOrder(first.fulcrum, { customer: { id: 'c' }, deliverTo: DEST, lines: [{ sku: 'A', qty: 1 }] }, 'k');
+    const seqBefore = first.fulcrum.engine.journal.nextSeq;
     first.snapshotter.writeAll();
-    await first.engine.store.root.flushed;
-    assert.is([...first.engine.store.journal.getKeys()].length, 0, 'every entry is covered and removed');
+    await first.fulcrum.engine.store.root.flushed;
+    assert.is([...first.fulcrum.engine.store.journal.getKeys()].length, 0, 'every entry is covered and removed');
     await first.close();
-    const second = openEngine({ dataDir: dir, ...strict });
-    assert.ok(second.engine.journal.nextSeq >= seqBefore, 'sequence numbers are never reused');
-    assert.is(second.engine.position('BER', 'A')?.reserved, 5);
+    const second = openFulcrum({ dataDir: dir, ...strict });
+    assert.ok(second.fulcrum.engine.journal.nextSeq >= seqBefore, 'sequence numbers are never reused');
+    assert.is(second.fulcrum.engine.position('BER', 'A')?.reserved, 5);
     await second.close();
   } finally {
     cleanup();
@@ -79,22 +81,22 @@ test('the journal is truncated once snapshots cover it, and the sequence keeps g
 test('a replayed journal gives the same state as the live engine (no snapshot at all)', async () => {
   const { dir, cleanup } = tempDataDir();
   try {
-    const first = openEngine({ dataDir: dir, ...strict });
-    const e = first.engine;
+    const first = openFulcrum({ dataDir: dir, ...strict });
+    const e = first.fulcrum;
     await seed(e, { locations: { BER: [52.5, 13.4], MUC: [48.1, 11.6] }, skus: ['A', 'B'], stock: [['BER', 'A', 4], ['MUC', 'A', 4], ['MUC', 'B', 9]] });
     const o1 = placeOrder(e, { customer: { id: 'c' }, deliverTo: DEST, lines: [{ sku: 'A', qty: 6 }, { sku: 'B', qty: 1 }] }, 'k').value;
     sendOrderEvent(e, o1.id, { type: 'shipped', fulfilmentId: o1.fulfilments[0]!.id });
     await countStock(e, 'MUC', 'B', { onHand: 3 }).durable;
-    const expected = JSON.stringify([...e.registry.locations.values()].map((l) => [...l.actor.getSnapshot().context.positions]));
-    const expectedOrder = JSON.stringify(e.order(o1.id));
+    const expected = JSON.stringify([...e.engine.registry.locations.values()].map((l) => [...l.actor.getSnapshot().context.positions]));
+    const expectedOrder = JSON.stringify(e.orders.get(o1.id));
     await first.snapshotter.stop();
-    await e.store.root.close();
+    await e.engine.store.root.close();
 
-    const second = openEngine({ dataDir: dir, ...strict });
-    const actual = JSON.stringify([...second.engine.registry.locations.values()].map((l) => [...l.actor.getSnapshot().context.positions]));
+    const second = openFulcrum({ dataDir: dir, ...strict });
+    const actual = JSON.stringify([...second.fulcrum.engine.registry.locations.values()].map((l) => [...l.actor.getSnapshot().context.positions]));
     assert.is(actual, expected);
-    assert.is(JSON.stringify(second.engine.order(o1.id)), expectedOrder);
-    assert.is(second.engine.index.ats('default', 'A'), 2);
+    assert.is(JSON.stringify(second.fulcrum.orders.get(o1.id)), expectedOrder);
+    assert.is(second.fulcrum.stock.index.ats('default', 'A'), 2);
     await second.close();
   } finally {
     cleanup();
@@ -104,18 +106,18 @@ test('a replayed journal gives the same state as the live engine (no snapshot at
 test('after a fatal error the engine refuses commands with unavailable', async () => {
   const { dir, cleanup } = tempDataDir();
   const fatal: Error[] = [];
-  const run = openEngine({ dataDir: dir, onFatal: (e) => fatal.push(e) });
+  const run = openFulcrum({ dataDir: dir, onFatal: (e) => fatal.push(e) });
   try {
-    await seed(run.engine, { locations: { BER: [52.5, 13.4] }, skus: ['A'], stock: [['BER', 'A', 10]] });
-    run.engine.fail(new Error('disk full'));
+    await seed(run.fulcrum, { locations: { BER: [52.5, 13.4] }, skus: ['A'], stock: [['BER', 'A', 10]] });
+    run.fulcrum.engine.fail(new Error('disk full'));
     try {
-      placeOrder(run.engine, { customer: { id: 'c' }, deliverTo: DEST, lines: [{ sku: 'A', qty: 1 }] }, 'k');
+      placeOrder(run.fulcrum, { customer: { id: 'c' }, deliverTo: DEST, lines: [{ sku: 'A', qty: 1 }] }, 'k');
       assert.unreachable();
     } catch (e) {
       assert.is((e as { type?: string }).type, 'unavailable');
     }
     assert.is(fatal.length, 1);
-    assert.is(run.engine.position('BER', 'A')?.reserved, 0);
+    assert.is(run.fulcrum.engine.position('BER', 'A')?.reserved, 0);
   } finally {
     await run.close();
     cleanup();

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { countStock, upsertLocation, upsertProduct } from '../../src/engine/index.js';
+import { countStock, upsertLocation, upsertProduct } from '../../src/stock/index.js';
 import { CLOSE } from '../../src/feed/index.js';
 import type { RunningServer } from '../../src/server.js';
 import { api, FeedSocket, sleep, startFeedServer, stockOf } from './feed-socket.js';
@@ -23,12 +23,12 @@ t.before(async (ctx) => {
   });
   ctx.server = server;
   ctx.stop = stop;
-  const { engine } = server;
-  await upsertLocation(engine, 'BER', { name: 'Berlin', type: 'warehouse', geo: { lat: 52.52, lon: 13.4 }, country: 'DE', capabilities: [], tags: [], status: 'active' }).durable;
+  const { fulcrum } = server;
+  await upsertLocation(fulcrum, 'BER', { name: 'Berlin', type: 'warehouse', geo: { lat: 52.52, lon: 13.4 }, country: 'DE', capabilities: [], tags: [], status: 'active' }).durable;
   let last: Promise<void> = Promise.resolve();
-  for (let i = 0; i < SKUS; i++) last = upsertProduct(engine, { sku: `S${i}`, name: `S${i}`, attributes: {} }).durable;
+  for (let i = 0; i < SKUS; i++) last = upsertProduct(fulcrum, { sku: `S${i}`, name: `S${i}`, attributes: {} }).durable;
   await last;
-  await countStock(engine, 'BER', 'S0', { onHand: 10 }).durable;
+  await countStock(fulcrum, 'BER', 'S0', { onHand: 10 }).durable;
 });
 t.after(async (ctx) => ctx.stop());
 

@@ -115,7 +115,7 @@ export async function fuzzRoute(w: World, route: string, options: FuzzOptions): 
   const property = fc.asyncProperty(cases, async (c) => {
     report.runs++;
     const shot = make(c);
-    const seqBefore = w.t.server.engine.journal.nextSeq;
+    const seqBefore = w.t.server.fulcrum.engine.journal.nextSeq;
     const found: Array<[ViolationKind, string]> = [];
     let res: FuzzResponse | undefined;
     try {
@@ -130,7 +130,7 @@ export async function fuzzRoute(w: World, route: string, options: FuzzOptions): 
     }
     let compared = false;
     if (shot.read) {
-      if (w.t.server.engine.journal.nextSeq !== seqBefore) found.push(['read changed state', `the journal moved from ${seqBefore} to ${w.t.server.engine.journal.nextSeq}`]);
+      if (w.t.server.fulcrum.engine.journal.nextSeq !== seqBefore) found.push(['read changed state', `the journal moved from ${seqBefore} to ${w.t.server.fulcrum.engine.journal.nextSeq}`]);
       if (++sinceFull >= every) {
         sinceFull = 0;
         const now = await digest(w);

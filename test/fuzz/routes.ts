@@ -1,4 +1,5 @@
-import { ApiKeys, createApp, type AppDeps } from '../../src/http/index.js';
+import { ApiKeys } from '../../src/auth/index.js';
+import { createApp, type AppDeps } from '../../src/http/index.js';
 import type { Fuzzed } from './json-text.js';
 import type { IdKind, World } from './world.js';
 
@@ -22,7 +23,7 @@ export interface RouteSpec {
  */
 export function discoverRoutes(): string[] {
   const standIn: any = new Proxy(function standIn() {}, { get: (_t, k) => (k === 'then' ? undefined : standIn), apply: () => standIn });
-  const deps = { engine: standIn, idempotency: standIn, metrics: standIn, bulk: standIn, webhooks: standIn, maxBodyBytes: 1, workflows: { catalog: standIn, rules: standIn }, sourcing: { profiles: standIn, pool: standIn } } as AppDeps;
+  const deps = { fulcrum: standIn, idempotency: standIn, metrics: standIn, bulk: standIn, webhooks: standIn, maxBodyBytes: 1, workflows: { catalog: standIn, rules: standIn }, sourcing: { profiles: standIn, pool: standIn } } as AppDeps;
   const app = createApp({ ...deps, keys: new ApiKeys([]) });
   return [...new Set(app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path}`))];
 }

@@ -107,7 +107,7 @@ async function stateOf(w: WsWorld): Promise<{ text: string; served5xx: number }>
   const metrics = String((await w.t.call('GET', '/metrics')).body);
   let served5xx = 0;
   for (const m of metrics.matchAll(/^fulcrum_http_requests_total\{[^}]*status="5\d\d"[^}]*\} (\d+)$/gm)) served5xx += Number(m[1]);
-  return { text: `journal ${w.t.server.engine.journal.nextSeq} ${reads.map((r) => JSON.stringify(r.body)).join(' ')}`, served5xx };
+  return { text: `journal ${w.t.server.fulcrum.engine.journal.nextSeq} ${reads.map((r) => JSON.stringify(r.body)).join(' ')}`, served5xx };
 }
 
 /** Changes the watched key's stock over HTTP and waits for the watcher's update; a problem, or undefined. */

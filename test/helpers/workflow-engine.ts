@@ -1,4 +1,5 @@
-import { openEngine, type OutboundEvent, type RunningEngine } from '../../src/engine/index.js';
+import type { OutboundEvent } from '../../src/engine/index.js';
+import { openFulcrum, type RunningFulcrum } from '../../src/fulcrum/index.js';
 import { BUILT_IN_RULES, RuleRegistry, WorkflowCatalog, type WorkflowRule } from '../../src/workflows/index.js';
 import { seed } from './network.js';
 import { tempDataDir } from './tmp.js';
@@ -16,7 +17,7 @@ export function testClock(start = Date.parse('2026-11-27T09:00:00Z')): TestClock
 
 /** An engine with the workflow catalog (defaults installed), a recording outbox and a hand-moved clock. */
 export interface WorkflowWorld {
-  run: RunningEngine;
+  run: RunningFulcrum;
   catalog: WorkflowCatalog;
   rules: RuleRegistry;
   clock: TestClock;
@@ -32,17 +33,17 @@ export async function openWorkflowWorld(dir: string, options: { clock?: TestCloc
   let catalog!: WorkflowCatalog;
   let ready: Promise<void> = Promise.resolve();
   const webhooks: OutboundEvent[] = [];
-  const run = openEngine({
+  const run = openFulcrum({
     dataDir: dir,
     clock,
     onFatal: (e) => {
       throw e;
     },
-    prepare: (engine) => {
-      catalog = new WorkflowCatalog(engine, rules);
+    prepare: (fulcrum) => {
+      catalog = new WorkflowCatalog(fulcrum.engine, rules);
       ready = catalog.load(new Date(clock.now()).toISOString());
-      engine.workflows = catalog;
-      engine.outbox = { enqueue: (e) => void webhooks.push(e), committed: () => undefined };
+      fulcrum.engine.workflows = catalog;
+      fulcrum.engine.outbox = { enqueue: (e) => void webhooks.push(e), committed: () => undefined };
     },
   });
   await ready;
@@ -54,14 +55,14 @@ export async function openWorkflowWorld(dir: string, options: { clock?: TestCloc
     webhooks,
     advance(ms) {
       clock.advance(ms);
-      return run.engine.fireDueTimers();
+      return run.fulcrum.engine.fireDueTimers();
     },
   };
 }
 
 /** The demo-sized network the workflow tests use: Berlin and Munich hold A, Munich also B. */
 export async function seedNetwork(world: WorkflowWorld): Promise<void> {
-  await seed(world.run.engine, { locations: { BER: [52.52, 13.4], MUC: [48.14, 11.58] }, skus: ['A', 'B'], stock: [['BER', 'A', 10], ['MUC', 'A', 10], ['MUC', 'B', 5]] });
+  await seed(world.run.fulcrum, { locations: { BER: [52.52, 13.4], MUC: [48.14, 11.58] }, skus: ['A', 'B'], stock: [['BER', 'A', 10], ['MUC', 'A', 10], ['MUC', 'B', 5]] });
 }
 
 /**

@@ -19,7 +19,7 @@ test('listing orders page by page does not hold LMDB readers open', async () => 
       await s.call('POST', `/orders/${placed.body.id}/cancel`, { reason: 'test' });
     }
     await new Promise((r) => setTimeout(r, 300));
-    const root = s.server.engine.store.root;
+    const root = s.server.fulcrum.engine.store.root;
     let most = 0;
     for (let i = 0; i < 100; i++) {
       await s.call('PUT', '/inventory/BER/A', { onHand: 10_000 + i }); // a commit between listings

@@ -17,7 +17,7 @@ function burst(): void {
     const tags = Array.from({ length: 1 + (n % 3) }, (_, k) => `r${round}-${n}-${k}`);
     const entity = `e${n % 7}`;
     n++;
-    emitEvents(world.engine, entity, tags.map((tag) => ({ event: 'order.shipped', data: { tag } }))).durable.then(
+    emitEvents(world.fulcrum, entity, tags.map((tag) => ({ event: 'order.shipped', data: { tag } }))).durable.then(
       () => console.log(`durable ${tags.join(' ')}`),
       () => undefined,
     );

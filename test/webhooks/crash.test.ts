@@ -51,7 +51,7 @@ test('kill -9 while events are being written and retried loses no acknowledged e
       return acknowledged.every((t) => delivered.has(t));
     };
     try {
-      await receiver.waitFor(() => allDelivered() && world.webhooks.dispatcher.inFlightCount === 0 && [...world.engine.store.outbox.getKeys()].length === 0, 20_000);
+      await receiver.waitFor(() => allDelivered() && world.webhooks.dispatcher.inFlightCount === 0 && [...world.fulcrum.engine.store.outbox.getKeys()].length === 0, 20_000);
     } finally {
       await world.close();
     }

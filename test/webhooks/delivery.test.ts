@@ -21,7 +21,7 @@ async function withWorld(answer: Receiver['answer'], settings: Parameters<typeof
 }
 
 function pendingCount(w: WebhookWorld): number {
-  return [...w.engine.store.outbox.getKeys()].length;
+  return [...w.fulcrum.engine.store.outbox.getKeys()].length;
 }
 
 async function settled(w: WebhookWorld, r: Receiver): Promise<void> {
@@ -31,7 +31,7 @@ async function settled(w: WebhookWorld, r: Receiver): Promise<void> {
 test('a receiver failing the first 3 times gets the event on the 4th attempt, signed and CloudEvents-shaped', () =>
   withWorld((_, n) => (n < 3 ? 500 : 200), {}, async (w, r) => {
     await addEndpoint(w, 'erp', r.url);
-    await emitEvents(w.engine, 't1', [{ event: 'order.shipped', data: { parcel: 'P1' } }]).durable;
+    await emitEvents(w.fulcrum, 't1', [{ event: 'order.shipped', data: { parcel: 'P1' } }]).durable;
     await r.waitFor(() => r.received.length === 4);
     await settled(w, r);
     assert.equal(r.received.map((x) => x.headers['fulcrum-attempt']), ['1', '2', '3', '4']);
@@ -63,8 +63,8 @@ test('a lost response is retried, and a receiver deduping by id processes every 
   };
   await withWorld(answer, { timeoutMs: 150 }, async (w, r) => {
     await addEndpoint(w, 'erp', r.url);
-    const a = emitEvents(w.engine, 'a', [{ event: 'order.shipped' }, { event: 'order.delivered' }]);
-    const b = emitEvents(w.engine, 'b', [{ event: 'order.shipped' }, { event: 'payment.requested' }, { event: 'order.delivered' }]);
+    const a = emitEvents(w.fulcrum, 'a', [{ event: 'order.shipped' }, { event: 'order.delivered' }]);
+    const b = emitEvents(w.fulcrum, 'b', [{ event: 'order.shipped' }, { event: 'payment.requested' }, { event: 'order.delivered' }]);
     await Promise.all([a.durable, b.durable]);
     await r.waitFor(() => processed.size === 5 && r.received.length >= 10);
     await settled(w, r);
@@ -84,7 +84,7 @@ test('endpoints get only the events their filters take; a disabled endpoint gets
     await addEndpoint(w, 'all', everything.url, ['*']);
     await addEndpoint(w, 'off', off.url, ['*'], false);
     const types = ['order.shipped', 'order.line.cancelled', 'orders.archived', 'payment.requested', 'payment.refunded'];
-    await emitEvents(w.engine, 'x', types.map((event) => ({ event }))).durable;
+    await emitEvents(w.fulcrum, 'x', types.map((event) => ({ event }))).durable;
     await everything.waitFor(() => everything.received.length === 5 && orders.received.length === 2 && payments.received.length === 1);
     await everything.waitFor(() => w.webhooks.dispatcher.inFlightCount === 0);
     const typesOf = (r: Receiver) => r.received.map((x) => JSON.parse(x.body).type).sort();
@@ -103,7 +103,7 @@ test('an event is not offered for delivery before the step that raised it is flu
   withWorld(() => 'hang', {}, async (w, r) => {
     await addEndpoint(w, 'erp', r.url);
     const due = () => [...w.webhooks.outbox.due('erp', Date.now() + 60_000, 10)].length;
-    const step = emitEvents(w.engine, 't', [{ event: 'order.shipped' }]);
+    const step = emitEvents(w.fulcrum, 't', [{ event: 'order.shipped' }]);
     assert.is(due(), 0, 'not offered while its write is in flight');
     await step.durable;
     assert.is(due(), 1, 'offered once durable');
@@ -113,7 +113,7 @@ test('an event is not offered for delivery before the step that raised it is flu
 test('a permanently failing receiver: dead letter after the last attempt; a replay delivers once it recovers', () =>
   withWorld(() => 503, { maxAttempts: 3 }, async (w, r) => {
     await addEndpoint(w, 'erp', r.url);
-    await emitEvents(w.engine, 't', [{ event: 'payment.requested', data: { amount: 12.5 } }]).durable;
+    await emitEvents(w.fulcrum, 't', [{ event: 'payment.requested', data: { amount: 12.5 } }]).durable;
     await r.waitFor(() => w.webhooks.deadLetters({ limit: 10 }).items.length === 1);
     await settled(w, r);
     const [dead] = w.webhooks.deadLetters({ limit: 10 }).items;
@@ -141,7 +141,7 @@ test('pending deliveries survive a restart and go out after it', async () => {
   try {
     const first = openWebhookWorld(tmp.dir, { baseDelayMs: 30, maxDelayMs: 30 });
     await addEndpoint(first, 'erp', receiver.url);
-    await emitEvents(first.engine, 't', [{ event: 'order.shipped' }, { event: 'order.delivered' }]).durable;
+    await emitEvents(first.fulcrum, 't', [{ event: 'order.shipped' }, { event: 'order.delivered' }]).durable;
     // Wait for the outcomes to be written: an attempt still in flight at close is left as it was.
     await receiver.waitFor(() => first.webhooks.dispatcher.stats.failedAttempts >= 2);
     await first.close();
@@ -168,7 +168,7 @@ test('a receiver that hangs does not hold up deliveries to another endpoint', as
   try {
     await addEndpoint(w, 'slow', slow.url);
     await addEndpoint(w, 'fast', fast.url);
-    for (let i = 0; i < 10; i++) await emitEvents(w.engine, `t${i}`, [{ event: 'order.shipped' }]).durable;
+    for (let i = 0; i < 10; i++) await emitEvents(w.fulcrum, `t${i}`, [{ event: 'order.shipped' }]).durable;
     await fast.waitFor(() => fast.received.length === 10, 2000);
     assert.is(slow.received.length, 2, 'the slow endpoint holds only its own slots');
   } finally {

@@ -24,7 +24,7 @@ async function withServer(answer: Receiver['answer'], settings: { maxAttempts?: 
     onFatal: (e) => { throw e; },
     webhooks: { baseDelayMs: 5, maxDelayMs: 20, timeoutMs: 1000, ...settings },
   });
-  registerEmitter(server.engine);
+  registerEmitter(server.fulcrum);
   const call: Harness['call'] = async (method, path, payload, key = KEYS.admin) => {
     const res = await fetch(server.url + path, {
       method,
@@ -85,7 +85,7 @@ test('only keys with the config permission manage webhooks and dead letters', ()
 test('dead letters are listed in pages, replayed over HTTP and delivered once the receiver recovers', () =>
   withServer(() => 500, { maxAttempts: 2 }, async ({ server, receiver, call }) => {
     assert.is((await call('PUT', '/webhooks/erp', endpoint(receiver.url))).status, 201);
-    await emitEvents(server.engine, 't', [{ event: 'order.shipped' }, { event: 'order.delivered' }]).durable;
+    await emitEvents(server.fulcrum, 't', [{ event: 'order.shipped' }, { event: 'order.delivered' }]).durable;
     await receiver.waitFor(() => server.webhooks.dispatcher.stats.deadLettered === 2 && server.webhooks.dispatcher.inFlightCount === 0);
     const first = await call('GET', '/webhooks/dead?limit=1');
     assert.is(first.body.items.length, 1);
@@ -114,19 +114,19 @@ test('dead letters are listed in pages, replayed over HTTP and delivered once th
 test('deleting an endpoint drops its pending deliveries; its dead letters cannot be replayed until it exists again', () =>
   withServer(() => 503, { maxAttempts: 1, baseDelayMs: 60_000, maxDelayMs: 60_000 }, async ({ server, receiver, call }) => {
     await call('PUT', '/webhooks/erp', endpoint(receiver.url));
-    await emitEvents(server.engine, 'a', [{ event: 'order.shipped' }]).durable;
+    await emitEvents(server.fulcrum, 'a', [{ event: 'order.shipped' }]).durable;
     await receiver.waitFor(() => server.webhooks.dispatcher.stats.deadLettered === 1);
     await call('PUT', '/webhooks/erp', endpoint(receiver.url, { enabled: false }));
-    await emitEvents(server.engine, 'b', [{ event: 'order.shipped' }]).durable;
-    assert.is([...server.engine.store.outbox.getKeys()].length, 0, 'a disabled endpoint gets nothing queued');
+    await emitEvents(server.fulcrum, 'b', [{ event: 'order.shipped' }]).durable;
+    assert.is([...server.fulcrum.engine.store.outbox.getKeys()].length, 0, 'a disabled endpoint gets nothing queued');
     await call('PUT', '/webhooks/erp', endpoint(receiver.url, { enabled: true }));
     await server.webhooks.stop(); // keeps what follows pending
-    await emitEvents(server.engine, 'c', [{ event: 'order.shipped' }, { event: 'order.delivered' }]).durable;
-    assert.is([...server.engine.store.outbox.getKeys()].length, 2);
+    await emitEvents(server.fulcrum, 'c', [{ event: 'order.shipped' }, { event: 'order.delivered' }]).durable;
+    assert.is([...server.fulcrum.engine.store.outbox.getKeys()].length, 2);
 
     const deleted = await call('DELETE', '/webhooks/erp');
     assert.equal(deleted.body, { id: 'erp', deleted: true, droppedDeliveries: 2 });
-    assert.is([...server.engine.store.outbox.getKeys()].length, 0);
+    assert.is([...server.fulcrum.engine.store.outbox.getKeys()].length, 0);
     assert.is((await call('GET', '/webhooks/erp')).status, 404);
     assert.is((await call('DELETE', '/webhooks/erp')).status, 404);
     const [dead] = (await call('GET', '/webhooks/dead')).body.items;

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { alertView, changeAlert, listAlerts } from '../../engine/index.js';
+import { alertView, changeAlert, listAlerts } from '../../alerts/index.js';
 import { DomainError } from '../../domain/errors.js';
 import { allow } from '../auth.js';
 import { validate } from '../body.js';
@@ -15,19 +15,19 @@ const Query = z.strictObject({
 });
 
 /** `GET /alerts?status=&type=&entity=`, `GET /alerts/:id`, `POST /alerts/:id/acknowledge`, `POST /alerts/:id/resolve`. */
-export function alertRoutes({ engine }: AppDeps): Hono<AppEnv> {
+export function alertRoutes({ fulcrum }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get('/', allow('orders:read-any'), (c) => {
     const q = validate(Query, c.req.query(), 'the query is not valid');
-    return c.json({ items: listAlerts(engine, { limit: q.limit, ...(q.status ? { status: q.status } : {}), ...(q.type ? { alert: q.type } : {}), ...(q.entity ? { entity: q.entity } : {}) }) });
+    return c.json({ items: listAlerts(fulcrum, { limit: q.limit, ...(q.status ? { status: q.status } : {}), ...(q.type ? { alert: q.type } : {}), ...(q.entity ? { entity: q.entity } : {}) }) });
   });
   app.get('/:id', allow('orders:read-any'), (c) => {
-    const view = alertView(engine, c.req.param('id'));
+    const view = alertView(fulcrum, c.req.param('id'));
     if (!view) throw new DomainError('not_found', `no alert '${c.req.param('id')}'`);
     return c.json(view);
   });
   for (const action of ['acknowledge', 'resolve'] as const) {
-    app.post(`/:id/${action}`, allow('orders:write'), (c) => reply(c, 200, changeAlert(engine, c.req.param('id'), action, c.get('principal').keyId)));
+    app.post(`/:id/${action}`, allow('orders:write'), (c) => reply(c, 200, changeAlert(fulcrum, c.req.param('id'), action, c.get('principal').keyId)));
   }
   return app;
 }

@@ -13,7 +13,7 @@ const Query = z.strictObject({
 });
 
 /** `GET /availability?pool=&sku=&sku=[&locations=true]`: a lookup in the availability index. */
-export function availabilityRoutes({ engine }: AppDeps): Hono<AppEnv> {
+export function availabilityRoutes({ fulcrum }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get('/', allow('availability:read'), (c) => {
     const raw = c.req.queries();
@@ -22,14 +22,14 @@ export function availabilityRoutes({ engine }: AppDeps): Hono<AppEnv> {
       { ...Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, k === 'sku' ? v : v[v.length - 1]])), sku: raw.sku ?? [] },
       'the query is not valid',
     );
-    if (!engine.index.pool(q.pool)) throw new DomainError('not_found', `no pool '${q.pool}'`);
-    const unknown = q.sku.map((sku, i) => ({ sku, i })).filter(({ sku }) => !engine.catalog.has(sku));
+    if (!fulcrum.stock.index.pool(q.pool)) throw new DomainError('not_found', `no pool '${q.pool}'`);
+    const unknown = q.sku.map((sku, i) => ({ sku, i })).filter(({ sku }) => !fulcrum.stock.catalog.has(sku));
     if (unknown.length > 0) {
       throw new DomainError('not_found', 'unknown SKUs', unknown.map(({ sku, i }) => ({ path: `sku[${i}]`, message: `no product '${sku}'` })));
     }
     const items = q.sku.map((sku) => {
-      const item: { sku: string; ats: number; locations?: Array<{ id: string; ats: number }> } = { sku, ats: engine.index.ats(q.pool, sku) };
-      if (q.locations === 'true') item.locations = engine.index.breakdown(q.pool, sku);
+      const item: { sku: string; ats: number; locations?: Array<{ id: string; ats: number }> } = { sku, ats: fulcrum.stock.index.ats(q.pool, sku) };
+      if (q.locations === 'true') item.locations = fulcrum.stock.index.breakdown(q.pool, sku);
       return item;
     });
     return c.json({ pool: q.pool, items });

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
 import { DomainError } from '../../domain/errors.js';
-import type { BatchFormat, BulkJob, BulkJobs } from '../../inventory/bulk/index.js';
+import type { BatchFormat, BulkJob, BulkJobs } from '../../stock/index.js';
 import { allow } from '../auth.js';
 import type { AppDeps, AppEnv } from '../env.js';
 
@@ -20,10 +20,10 @@ const FORMATS: Record<string, BatchFormat> = {
  * answered at once, `200` with the counts and every rejected row; a larger one becomes a job: `202` goes
  * out at once with `Location: /jobs/<id>`, the body `{job}` follows when the upload has been read.
  */
-export function batchRoutes({ engine, bulk, maxBodyBytes }: AppDeps): Hono<AppEnv> {
+export function batchRoutes({ fulcrum, bulk, maxBodyBytes }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.post('/', allow('inventory:write'), async (c) => {
-    const receivedAt = engine.clock.now();
+    const receivedAt = fulcrum.engine.clock.now();
     const format = formatOf(c.req.header('content-type'));
     const declared = lengthOf(c.req.header('content-length'));
     if (declared !== undefined && declared > bulk.maxBatchBytes) {

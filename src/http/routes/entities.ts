@@ -1,7 +1,10 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors.js';
-import { createReturn, createTransfer, sendEntityEvent, type Engine, type EntityKind } from '../../engine/index.js';
+import type { Engine, EntityKind } from '../../engine/index.js';
+import { sendEntityEvent } from '../../orders/index.js';
+import { createReturn } from '../../returns/index.js';
+import { createTransfer } from '../../transfers/index.js';
 import { allow } from '../auth.js';
 import { jsonBody } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
@@ -16,26 +19,26 @@ const TransferBody = z.strictObject({ from: Id, to: Id, lines: Lines, reason: z.
 type WorkflowKind = 'fulfilment' | 'return' | 'transfer';
 
 /** `GET /:kind/:id` and `POST /:kind/:id/events` for fulfilments, returns and transfers; `POST /returns`, `POST /transfers`. */
-export function entityRoutes({ engine, idempotency }: AppDeps): Hono<AppEnv> {
+export function entityRoutes({ fulcrum, idempotency }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const once = idempotent(idempotency, () => engine.clock.now());
+  const once = idempotent(idempotency, () => fulcrum.engine.clock.now());
   for (const [path, kind] of [['fulfilments', 'fulfilment'], ['returns', 'return'], ['transfers', 'transfer']] as Array<[string, WorkflowKind]>) {
-    app.get(`/${path}/:id`, allow('orders:read-any'), (c) => c.json(entityView(engine, kind, c.req.param('id'))));
+    app.get(`/${path}/:id`, allow('orders:read-any'), (c) => c.json(entityView(fulcrum.engine, kind, c.req.param('id'))));
     app.post(`/${path}/:id/events`, allow('orders:write'), once, async (c) => {
       const event = await jsonBody(c, OrderEventBody);
-      const committed = sendEntityEvent(engine, kind, c.req.param('id'), event);
-      return reply(c, 200, { ...committed, value: entityView(engine, kind, c.req.param('id')) });
+      const committed = sendEntityEvent(fulcrum, kind, c.req.param('id'), event);
+      return reply(c, 200, { ...committed, value: entityView(fulcrum.engine, kind, c.req.param('id')) });
     });
   }
   app.post('/returns', allow('orders:write'), once, async (c) => {
     const body = await jsonBody(c, ReturnBody);
-    const committed = createReturn(engine, body, c.get('principal').keyId);
-    return reply(c, 201, { ...committed, value: entityView(engine, 'return', committed.value.id) });
+    const committed = createReturn(fulcrum, body, c.get('principal').keyId);
+    return reply(c, 201, { ...committed, value: entityView(fulcrum.engine, 'return', committed.value.id) });
   });
   app.post('/transfers', allow('inventory:write'), once, async (c) => {
     const body = await jsonBody(c, TransferBody);
-    const committed = createTransfer(engine, body, c.get('principal').keyId);
-    return reply(c, 201, { ...committed, value: entityView(engine, 'transfer', committed.value.id) });
+    const committed = createTransfer(fulcrum, body, c.get('principal').keyId);
+    return reply(c, 201, { ...committed, value: entityView(fulcrum.engine, 'transfer', committed.value.id) });
   });
   return app;
 }

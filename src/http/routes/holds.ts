@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import { DomainError } from '../../domain/errors.js';
-import { holdView, placeHold, releaseHold } from '../../engine/index.js';
-import { allow, can } from '../auth.js';
+import { holdView, placeHold, releaseHold } from '../../holds/index.js';
+import { can } from '../../auth/index.js';
+import { allow } from '../auth.js';
 import { jsonBody } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
 import { idempotent } from '../idempotency.js';
@@ -9,21 +10,21 @@ import { reply } from '../reply.js';
 import { HoldBody } from '../schemas.js';
 
 /** `POST /holds`, `GET /holds/:id`, `DELETE /holds/:id`: cart holds (soft reservations with a deadline). */
-export function holdRoutes({ engine, idempotency }: AppDeps): Hono<AppEnv> {
+export function holdRoutes({ fulcrum, idempotency }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.post('/', allow('holds'), idempotent(idempotency, () => engine.clock.now()), async (c) => {
+  app.post('/', allow('holds'), idempotent(idempotency, () => fulcrum.engine.clock.now()), async (c) => {
     const body = await jsonBody(c, HoldBody);
-    return reply(c, 201, placeHold(engine, body, c.get('principal').keyId));
+    return reply(c, 201, placeHold(fulcrum, body, c.get('principal').keyId));
   });
   app.get('/:id', allow('holds'), (c) => {
-    const view = holdView(engine, c.req.param('id'));
+    const view = holdView(fulcrum, c.req.param('id'));
     const p = c.get('principal');
     if (!view || (!can(p, 'orders:read-any') && view.createdBy !== p.keyId)) throw new DomainError('not_found', `no hold '${c.req.param('id')}'`);
     return c.json(view);
   });
   app.delete('/:id', allow('holds'), (c) => {
     const p = c.get('principal');
-    return reply(c, 200, releaseHold(engine, c.req.param('id'), { keyId: p.keyId, anyOwner: can(p, 'orders:read-any') }));
+    return reply(c, 200, releaseHold(fulcrum, c.req.param('id'), { keyId: p.keyId, anyOwner: can(p, 'orders:read-any') }));
   });
   return app;
 }

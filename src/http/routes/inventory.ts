@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import { DomainError } from '../../domain/errors.js';
 import { emptyPosition, onHandSellable, type Position } from '../../domain/position.js';
-import { adjustStock, countStock, moveStock, type Committed, type Engine, type StockUpdateResult } from '../../engine/index.js';
+import type { Committed, Engine } from '../../engine/index.js';
+import { adjustStock, countStock, moveStock, type StockUpdateResult } from '../../stock/index.js';
 import { allow } from '../auth.js';
 import { jsonBody } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
@@ -9,25 +10,25 @@ import { reply } from '../reply.js';
 import { StockAdjustBody, StockCountBody, StockMoveBody } from '../schemas.js';
 
 /** `PUT/GET /inventory/:location/:sku`, `POST /inventory/:location/:sku/adjust` and `/move`. */
-export function inventoryRoutes({ engine }: AppDeps): Hono<AppEnv> {
+export function inventoryRoutes({ fulcrum }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.put('/:location/:sku', allow('inventory:write'), async (c) => {
     const body = await jsonBody(c, StockCountBody);
-    return reply(c, 200, view(countStock(engine, c.req.param('location'), c.req.param('sku'), body)));
+    return reply(c, 200, view(countStock(fulcrum, c.req.param('location'), c.req.param('sku'), body)));
   });
   app.post('/:location/:sku/adjust', allow('inventory:write'), async (c) => {
     const body = await jsonBody(c, StockAdjustBody);
-    return reply(c, 200, view(adjustStock(engine, c.req.param('location'), c.req.param('sku'), body)));
+    return reply(c, 200, view(adjustStock(fulcrum, c.req.param('location'), c.req.param('sku'), body)));
   });
   app.post('/:location/:sku/move', allow('inventory:write'), async (c) => {
     const body = await jsonBody(c, StockMoveBody);
-    return reply(c, 200, view(moveStock(engine, c.req.param('location'), c.req.param('sku'), body)));
+    return reply(c, 200, view(moveStock(fulcrum, c.req.param('location'), c.req.param('sku'), body)));
   });
   app.get('/:location/:sku', allow('inventory:read'), (c) => {
     const { location, sku } = c.req.param();
-    if (!engine.location(location)) throw new DomainError('not_found', `no location '${location}'`);
-    if (!engine.catalog.has(sku)) throw new DomainError('not_found', `no product '${sku}'`);
-    return c.json(positionView(engine, location, sku, engine.position(location, sku) ?? emptyPosition()));
+    if (!fulcrum.engine.location(location)) throw new DomainError('not_found', `no location '${location}'`);
+    if (!fulcrum.stock.catalog.has(sku)) throw new DomainError('not_found', `no product '${sku}'`);
+    return c.json(positionView(fulcrum.engine, location, sku, fulcrum.engine.position(location, sku) ?? emptyPosition()));
   });
   return app;
 }

@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import type { LocationInfo } from '../../../actors/index.js';
 import { DomainError } from '../../domain/errors.js';
-import { upsertLocation, type Engine } from '../../engine/index.js';
+import type { Engine } from '../../engine/index.js';
+import { upsertLocation } from '../../stock/index.js';
 import { allow } from '../auth.js';
 import { jsonBody, validate } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
@@ -9,22 +10,22 @@ import { reply } from '../reply.js';
 import { Id, LocationBody } from '../schemas.js';
 
 /** `PUT/GET /locations/:id`, `GET /locations`. */
-export function locationRoutes({ engine }: AppDeps): Hono<AppEnv> {
+export function locationRoutes({ fulcrum }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.put('/:id', allow('config'), async (c) => {
     const id = validate(Id, c.req.param('id'), 'the location id in the path is not valid');
     const body = await jsonBody(c, LocationBody);
-    const committed = upsertLocation(engine, id, body as LocationInfo);
-    return reply(c, committed.value.created ? 201 : 200, { ...committed, value: locationView(engine, id) });
+    const committed = upsertLocation(fulcrum, id, body as LocationInfo);
+    return reply(c, committed.value.created ? 201 : 200, { ...committed, value: locationView(fulcrum.engine, id) });
   });
   app.get('/', allow('network:read'), (c) => {
-    const items = [...engine.registry.locations.keys()].sort().map((id) => locationView(engine, id));
+    const items = [...fulcrum.engine.registry.locations.keys()].sort().map((id) => locationView(fulcrum.engine, id));
     return c.json({ items });
   });
   app.get('/:id', allow('network:read'), (c) => {
     const id = c.req.param('id');
-    if (!engine.location(id)) throw new DomainError('not_found', `no location '${id}'`);
-    return c.json(locationView(engine, id));
+    if (!fulcrum.engine.location(id)) throw new DomainError('not_found', `no location '${id}'`);
+    return c.json(locationView(fulcrum.engine, id));
   });
   return app;
 }

@@ -1,7 +1,9 @@
 import { Hono, type Context } from 'hono';
 import { DomainError } from '../../domain/errors.js';
-import { cancelOrder, listOrders, placeOrderPooled, sendOrderEvent, sourcingDecisions, type OrderView } from '../../engine/index.js';
-import { allow, can } from '../auth.js';
+import { cancelOrder, listOrders, placeOrderPooled, sendOrderEvent, type OrderView } from '../../orders/index.js';
+import { sourcingDecisions } from '../../sourcing/index.js';
+import { can } from '../../auth/index.js';
+import { allow } from '../auth.js';
 import { jsonBody, validate } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
 import { idempotent } from '../idempotency.js';
@@ -12,33 +14,33 @@ import { CancelBody, ListOrdersQuery, OrderBody, OrderEventBody } from '../schem
  * `POST/GET /orders`, `GET /orders/:id`, `GET /orders/:id/sourcing`, `POST /orders/:id/events`,
  * `POST /orders/:id/cancel`.
  */
-export function orderRoutes({ engine, idempotency, sourcing }: AppDeps): Hono<AppEnv> {
+export function orderRoutes({ fulcrum, idempotency, sourcing }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const once = idempotent(idempotency, () => engine.clock.now());
+  const once = idempotent(idempotency, () => fulcrum.engine.clock.now());
   const solve = sourcing.pool.solve.bind(sourcing.pool);
 
   app.post('/', allow('orders:create'), once, async (c) => {
     const body = await jsonBody(c, OrderBody);
     const p = c.get('principal');
-    return reply(c, 201, await placeOrderPooled(engine, solve, body, p.keyId, { anyHold: can(p, 'orders:read-any') }));
+    return reply(c, 201, await placeOrderPooled(fulcrum, solve, body, p.keyId, { anyHold: can(p, 'orders:read-any') }));
   });
   app.get('/', allow('orders:read'), (c) => {
     const q = validate(ListOrdersQuery, c.req.query(), 'the query is not valid');
     const mine = can(c.get('principal'), 'orders:read-any') ? {} : { createdBy: c.get('principal').keyId };
-    return c.json(listOrders(engine, { limit: q.limit, ...(q.status ? { status: q.status } : {}), ...(q.cursor ? { cursor: q.cursor } : {}), ...mine }));
+    return c.json(listOrders(fulcrum, { limit: q.limit, ...(q.status ? { status: q.status } : {}), ...(q.cursor ? { cursor: q.cursor } : {}), ...mine }));
   });
-  app.get('/:id', allow('orders:read'), (c) => c.json(readable(c, engine.order(c.req.param('id')))));
+  app.get('/:id', allow('orders:read'), (c) => c.json(readable(c, fulcrum.orders.get(c.req.param('id')))));
   app.get('/:id/sourcing', allow('orders:read'), (c) => {
-    const order = readable(c, engine.order(c.req.param('id')));
-    return c.json({ order: order.id, sourcing: order.sourcing ?? null, decisions: sourcingDecisions(engine, order.id) });
+    const order = readable(c, fulcrum.orders.get(c.req.param('id')));
+    return c.json({ order: order.id, sourcing: order.sourcing ?? null, decisions: sourcingDecisions(fulcrum, order.id) });
   });
   app.post('/:id/events', allow('orders:write'), once, async (c) => {
     const event = await jsonBody(c, OrderEventBody);
-    return reply(c, 200, sendOrderEvent(engine, c.req.param('id'), event));
+    return reply(c, 200, sendOrderEvent(fulcrum, c.req.param('id'), event));
   });
   app.post('/:id/cancel', allow('orders:write'), once, async (c) => {
     const body = await jsonBody(c, CancelBody, { optional: true });
-    return reply(c, 200, cancelOrder(engine, c.req.param('id'), body.reason ?? 'cancelled'));
+    return reply(c, 200, cancelOrder(fulcrum, c.req.param('id'), body.reason ?? 'cancelled'));
   });
   return app;
 }

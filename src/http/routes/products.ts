@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { DomainError } from '../../domain/errors.js';
-import { upsertProduct } from '../../engine/index.js';
+import { upsertProduct } from '../../stock/index.js';
 import { allow } from '../auth.js';
 import { jsonBody, validate } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
@@ -8,16 +8,16 @@ import { reply } from '../reply.js';
 import { Id, ProductBody } from '../schemas.js';
 
 /** `PUT/GET /products/:sku`. */
-export function productRoutes({ engine }: AppDeps): Hono<AppEnv> {
+export function productRoutes({ fulcrum }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.put('/:sku', allow('config'), async (c) => {
     const sku = validate(Id, c.req.param('sku'), 'the SKU in the path is not valid');
     const body = await jsonBody(c, ProductBody);
-    const existed = engine.catalog.has(sku);
-    return reply(c, existed ? 200 : 201, upsertProduct(engine, { sku, name: body.name, attributes: body.attributes }));
+    const existed = fulcrum.stock.catalog.has(sku);
+    return reply(c, existed ? 200 : 201, upsertProduct(fulcrum, { sku, name: body.name, attributes: body.attributes }));
   });
   app.get('/:sku', allow('network:read'), (c) => {
-    const product = engine.catalog.get(c.req.param('sku'));
+    const product = fulcrum.stock.catalog.get(c.req.param('sku'));
     if (!product) throw new DomainError('not_found', `no product '${c.req.param('sku')}'`);
     return c.json(product);
   });

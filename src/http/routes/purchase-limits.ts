@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors.js';
-import { upsertPurchaseLimit } from '../../engine/index.js';
+import { upsertPurchaseLimit } from '../../holds/index.js';
 import { allow } from '../auth.js';
 import { jsonBody, validate } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
@@ -21,17 +21,17 @@ const LimitBody = z
   .refine((b) => b.perCustomer !== undefined || b.startsAt !== undefined || b.endsAt !== undefined, { error: 'give perCustomer, a sale window (startsAt/endsAt), or both' });
 
 /** `PUT /purchase-limits/:id`, `GET /purchase-limits`, `GET /purchase-limits/:id`: flash-sale limits and sale windows. */
-export function purchaseLimitRoutes({ engine }: AppDeps): Hono<AppEnv> {
+export function purchaseLimitRoutes({ fulcrum }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.put('/:id', allow('config'), async (c) => {
     const id = validate(Id, c.req.param('id'), 'the limit id in the path is not valid');
     const body = await jsonBody(c, LimitBody);
-    const existed = engine.limits.get(id) !== undefined;
-    return reply(c, existed ? 200 : 201, upsertPurchaseLimit(engine, { id, ...body, createdAt: new Date(engine.clock.now()).toISOString() }));
+    const existed = fulcrum.holds.limits.get(id) !== undefined;
+    return reply(c, existed ? 200 : 201, upsertPurchaseLimit(fulcrum, { id, ...body, createdAt: new Date(fulcrum.engine.clock.now()).toISOString() }));
   });
-  app.get('/', allow('network:read'), (c) => c.json({ items: engine.limits.list() }));
+  app.get('/', allow('network:read'), (c) => c.json({ items: fulcrum.holds.limits.list() }));
   app.get('/:id', allow('network:read'), (c) => {
-    const limit = engine.limits.get(c.req.param('id'));
+    const limit = fulcrum.holds.limits.get(c.req.param('id'));
     if (!limit) throw new DomainError('not_found', `no purchase limit '${c.req.param('id')}'`);
     return c.json(limit);
   });

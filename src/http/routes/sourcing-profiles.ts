@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors.js';
-import type { StoredSourcingProfile } from '../../engine/index.js';
+import type { StoredSourcingProfile } from '../../sourcing/index.js';
 import { allow } from '../auth.js';
 import { jsonDocument, validate } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
@@ -13,10 +13,10 @@ const Version = z.coerce.number().int().min(1);
  * `PUT /sourcing-profiles/:id` (a new draft version), `POST /sourcing-profiles/:id/versions/:v/activate`,
  * `GET /sourcing-profiles`, `GET /sourcing-profiles/:id`.
  */
-export function sourcingProfileRoutes({ engine, sourcing }: AppDeps): Hono<AppEnv> {
+export function sourcingProfileRoutes({ fulcrum, sourcing }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { profiles } = sourcing;
-  const now = () => new Date(engine.clock.now()).toISOString();
+  const now = () => new Date(fulcrum.engine.clock.now()).toISOString();
 
   app.get('/', allow('network:read'), (c) => c.json({ active: profiles.active() ?? null, items: profiles.list().map(summary) }));
   app.get('/:id', allow('network:read'), (c) => {

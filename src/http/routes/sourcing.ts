@@ -1,8 +1,9 @@
 import { Hono } from 'hono';
 import { DomainError } from '../../domain/errors.js';
-import { previewSourcing } from '../../engine/index.js';
+import { previewSourcing } from '../../orders/index.js';
 import type { SourcingProfile } from '../../sourcing/index.js';
-import { allow, can } from '../auth.js';
+import { can } from '../../auth/index.js';
+import { allow } from '../auth.js';
 import { jsonDocument, validate } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
 import { OrderBody } from '../schemas.js';
@@ -11,7 +12,7 @@ import { OrderBody } from '../schemas.js';
  * `POST /sourcing/preview`: an order body (as for `POST /orders`) and optionally `profile`, a draft
  * sourcing profile to try; answers the plan, its cost and explanation, and reserves nothing.
  */
-export function sourcingRoutes({ engine, sourcing }: AppDeps): Hono<AppEnv> {
+export function sourcingRoutes({ fulcrum, sourcing }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.post('/preview', allow('orders:create'), async (c) => {
     const body = await jsonDocument(c);
@@ -26,7 +27,7 @@ export function sourcingRoutes({ engine, sourcing }: AppDeps): Hono<AppEnv> {
       if (!can(principal, 'config')) throw new DomainError('forbidden', `a ${principal.role} key may not try a draft profile (needs config)`);
       profile = parseDraft(draft, (doc) => sourcing.profiles.parse(doc));
     }
-    const preview = await previewSourcing(engine, (problem) => sourcing.pool.solve(problem), cmd, {
+    const preview = await previewSourcing(fulcrum, (problem) => sourcing.pool.solve(problem), cmd, {
       createdBy: principal.keyId,
       anyHold: can(principal, 'orders:read-any'),
       ...(profile ? { profile } : {}),

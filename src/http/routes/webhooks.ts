@@ -12,7 +12,7 @@ import { DeadLettersQuery, Id, WebhookBody } from '../schemas.js';
  * `POST /webhooks/dead/:id/replay`, `DELETE /webhooks/dead/:id`. All need the `config` permission: endpoints
  * hold secrets, and a replay sends data out.
  */
-export function webhookRoutes({ engine, idempotency, webhooks }: AppDeps): Hono<AppEnv> {
+export function webhookRoutes({ fulcrum, idempotency, webhooks }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(allow('config'));
 
@@ -21,7 +21,7 @@ export function webhookRoutes({ engine, idempotency, webhooks }: AppDeps): Hono<
     const q = validate(DeadLettersQuery, c.req.query(), 'the query is not valid');
     return c.json(webhooks.deadLetters(q));
   });
-  app.post('/dead/:id/replay', idempotent(idempotency, () => engine.clock.now()), (c) => reply(c, 202, webhooks.replay(c.req.param('id'))));
+  app.post('/dead/:id/replay', idempotent(idempotency, () => fulcrum.engine.clock.now()), (c) => reply(c, 202, webhooks.replay(c.req.param('id'))));
   app.delete('/dead/:id', (c) => reply(c, 200, webhooks.discard(c.req.param('id'))));
 
   app.put('/:id', async (c) => {

@@ -13,7 +13,7 @@ const Version = z.coerce.number().int().min(1);
  * `PUT /workflows/:entity/:name` (a new draft version), `POST /workflows/:entity/:name/versions/:v/activate`,
  * `GET /workflows`, `GET /workflows/:entity/:name`, `GET /workflows/bricks`.
  */
-export function workflowRoutes({ engine }: AppDeps, catalog: WorkflowCatalog, rules: RuleRegistry): Hono<AppEnv> {
+export function workflowRoutes({ fulcrum }: AppDeps, catalog: WorkflowCatalog, rules: RuleRegistry): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get('/', allow('network:read'), (c) => c.json({ items: catalog.list().map(summary) }));
   app.get('/bricks', allow('network:read'), (c) => c.json({ items: rules.list() }));
@@ -24,12 +24,12 @@ export function workflowRoutes({ engine }: AppDeps, catalog: WorkflowCatalog, ru
   });
   app.put('/:entity/:name', allow('config'), async (c) => {
     const doc = await jsonDocument(c);
-    const committed = catalog.put(c.req.param('entity'), c.req.param('name'), doc, new Date(engine.clock.now()).toISOString());
+    const committed = catalog.put(c.req.param('entity'), c.req.param('name'), doc, new Date(fulcrum.engine.clock.now()).toISOString());
     return reply(c, 201, { ...committed, value: { entity: c.req.param('entity'), name: c.req.param('name'), version: committed.value.version, status: committed.value.status } });
   });
   app.post('/:entity/:name/versions/:version/activate', allow('config'), (c) => {
     const version = validate(Version, c.req.param('version'), 'the version in the path is not valid');
-    const committed = catalog.activate(c.req.param('entity'), c.req.param('name'), version, new Date(engine.clock.now()).toISOString());
+    const committed = catalog.activate(c.req.param('entity'), c.req.param('name'), version, new Date(fulcrum.engine.clock.now()).toISOString());
     return reply(c, 200, { ...committed, value: summary(committed.value) });
   });
   return app;

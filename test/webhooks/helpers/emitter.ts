@@ -1,5 +1,6 @@
 import { assign, emit, setup } from 'xstate';
-import type { Committed, Engine } from '../../../src/engine/index.js';
+import type { Committed } from '../../../src/engine/index.js';
+import type { Fulcrum } from '../../../src/fulcrum/index.js';
 
 /** The catalog key of the test-only machine that emits webhook effects. */
 export const EMITTER_MACHINE = 'test/webhook-emitter@1';
@@ -35,15 +36,15 @@ export const emitterMachine = setup({
 });
 
 /** Registers the emitter machine; pass as `openEngine({prepare})` so recovery can rehydrate its entities. */
-export function registerEmitter(engine: Engine): void {
-  engine.machines.register(EMITTER_MACHINE, emitterMachine);
+export function registerEmitter(fulcrum: Fulcrum): void {
+  fulcrum.engine.machines.register(EMITTER_MACHINE, emitterMachine);
 }
 
 /** Runs one step in which entity `id` emits the given events (created on first use); subject `transfer/<id>`. */
-export function emitEvents(engine: Engine, id: string, events: Array<{ event: string; data?: unknown }>): Committed<void> {
-  return engine.run((step) => {
+export function emitEvents(fulcrum: Fulcrum, id: string, events: Array<{ event: string; data?: unknown }>): Committed<void> {
+  return fulcrum.engine.run((step) => {
     const initial: EmitterContext = { id, sent: 0 };
-    const entry = engine.registry.entities('transfer').get(id) ?? engine.createEntity(step, 'transfer', EMITTER_MACHINE, 'open', initial);
-    for (const e of events) engine.send(step, entry, { type: 'notify', event: e.event, data: e.data ?? null });
+    const entry = fulcrum.engine.registry.entities('transfer').get(id) ?? fulcrum.engine.createEntity(step, 'transfer', EMITTER_MACHINE, 'open', initial);
+    for (const e of events) fulcrum.engine.send(step, entry, { type: 'notify', event: e.event, data: e.data ?? null });
   });
 }

@@ -1,4 +1,4 @@
-import { openEngine, type Engine, type RunningEngine } from '../../../src/engine/index.js';
+import { openFulcrum, type Fulcrum, type RunningFulcrum } from '../../../src/fulcrum/index.js';
 import { Webhooks, type DeliverySettings } from '../../../src/integrations/webhooks/index.js';
 import { registerEmitter } from './emitter.js';
 
@@ -9,8 +9,8 @@ export const FAST: DeliverySettings = { baseDelayMs: 5, maxDelayMs: 20, timeoutM
 
 /** An engine on `dir` with the emitter machine and outbound webhooks wired as the server wires them. */
 export interface WebhookWorld {
-  engine: Engine;
-  running: RunningEngine;
+  fulcrum: Fulcrum;
+  running: RunningFulcrum;
   webhooks: Webhooks;
   /** Stops delivery, then closes the engine and its store. */
   close(): Promise<void>;
@@ -18,12 +18,12 @@ export interface WebhookWorld {
 
 /** Opens (recovering) the engine on `dir` and starts delivery, like `startServer` does. */
 export function openWebhookWorld(dir: string, settings: DeliverySettings = {}): WebhookWorld {
-  const running = openEngine({ dataDir: dir, prepare: registerEmitter, onFatal: (e) => { throw e; } });
-  const webhooks = new Webhooks(running.engine, { ...FAST, ...settings });
-  running.engine.outbox = webhooks.outbox;
+  const running = openFulcrum({ dataDir: dir, prepare: registerEmitter, onFatal: (e) => { throw e; } });
+  const webhooks = new Webhooks(running.fulcrum.engine, { ...FAST, ...settings });
+  running.fulcrum.engine.outbox = webhooks.outbox;
   webhooks.start();
   return {
-    engine: running.engine,
+    fulcrum: running.fulcrum,
     running,
     webhooks,
     async close() {

@@ -1,0 +1,43 @@
+/** The roles API keys have, and what each may do; routes name the permission they need. */
+export type Role = 'admin' | 'ops' | 'storefront';
+
+/** What a request may do; each route names the one it needs. */
+export type Permission =
+  | 'config'
+  | 'network:read'
+  | 'inventory:read'
+  | 'inventory:write'
+  | 'availability:read'
+  | 'orders:create'
+  | 'orders:read'
+  | 'orders:read-any'
+  | 'orders:write'
+  | 'metrics'
+  | 'holds'
+  | 'feed';
+
+const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
+  admin: new Set<Permission>([
+    'config', 'network:read', 'inventory:read', 'inventory:write', 'availability:read',
+    'orders:create', 'orders:read', 'orders:read-any', 'orders:write', 'metrics', 'holds', 'feed',
+  ]),
+  ops: new Set<Permission>([
+    'network:read', 'inventory:read', 'inventory:write', 'availability:read',
+    'orders:create', 'orders:read', 'orders:read-any', 'orders:write', 'metrics', 'holds', 'feed',
+  ]),
+  // A storefront creates orders and holds and reads its own, reads availability and subscribes to the feed.
+  storefront: new Set<Permission>(['network:read', 'availability:read', 'orders:create', 'orders:read', 'holds', 'feed']),
+};
+
+export const ROLES = Object.keys(ROLE_PERMISSIONS) as Role[];
+
+/** An authenticated caller: the key's id (a hash prefix, safe to store and show) and its role. */
+export interface Principal {
+  keyId: string;
+  role: Role;
+}
+
+/** Whether a role grants a permission. */
+export function can(principal: Principal, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[principal.role].has(permission);
+}

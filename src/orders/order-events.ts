@@ -1,0 +1,38 @@
+import type { OrderContext } from '../../actors/index.js';
+import { DomainError } from '../domain/errors.js';
+import { checkExternalEvent, deliverEvent, openEntity, type Committed, type Engine, type EntityKind } from '../engine/index.js';
+import type { OrderView } from './order-view.js';
+import type { Orders } from './orders.js';
+
+/** Delivers an event from another system to an order (`POST /orders/:id/events`). */
+export function sendOrderEvent({ engine, orders }: { engine: Engine; orders: Orders }, id: string, event: { type: string; [k: string]: unknown }): Committed<OrderView> {
+  checkExternalEvent(event.type);
+  return engine.run((step) => {
+    const entry = openEntity(engine, 'order', id);
+    const ctx = entry.snapshot.context as OrderContext;
+    if (typeof event.fulfilmentId === 'string' && !ctx.fulfilments.some((f) => f.id === event.fulfilmentId)) {
+      throw new DomainError('invalid_request', `order ${id} has no fulfilment '${event.fulfilmentId}'`, [
+        { path: 'fulfilmentId', message: `not one of: ${ctx.fulfilments.map((f) => f.id).join(', ')}` },
+      ]);
+    }
+    deliverEvent(engine, step, entry, event);
+    return orders.get(id)!;
+  });
+}
+
+/** Cancels an order, releasing what it holds. */
+export function cancelOrder({ engine, orders }: { engine: Engine; orders: Orders }, id: string, reason: string): Committed<OrderView> {
+  return engine.run((step) => {
+    deliverEvent(engine, step, openEntity(engine, 'order', id), { type: 'order.cancelled', reason }, 'cancel');
+    return orders.get(id)!;
+  });
+}
+
+/** Delivers an event from another system to a fulfilment, return or transfer. */
+export function sendEntityEvent({ engine }: { engine: Engine }, kind: Exclude<EntityKind, 'order' | 'alert' | 'hold'>, id: string, event: { type: string; [k: string]: unknown }): Committed<{ kind: string; id: string }> {
+  checkExternalEvent(event.type);
+  return engine.run((step) => {
+    deliverEvent(engine, step, openEntity(engine, kind, id), event);
+    return { kind, id };
+  });
+}

@@ -1,0 +1,182 @@
+import type { HoldContext, OrderContext } from '../../actors/index.js';
+import { DomainError, type ErrorDetail } from '../domain/errors.js';
+import { DEFAULT_SPLIT_POLICY, type Destination, type Fulfilment, type OrderLine, type SplitPolicy } from '../domain/order.js';
+import { ENTITY_NEW_STATE, type Committed } from '../engine/index.js';
+import { activeHold } from '../holds/index.js';
+import {
+  mayNeedPool,
+  planSourcing,
+  proposeSourcing,
+  recordDecision,
+  shortLineDetail,
+  type SolveProblem,
+  type SourcingAsk,
+  type SourcingDecision,
+  type SourcingOutcome,
+} from '../sourcing/index.js';
+import type { Stock } from '../stock/index.js';
+import type { OrderView } from './order-view.js';
+import type { OrderPorts } from './orders.js';
+
+/** An order as intake receives it, already validated for shape at the edge. */
+export interface PlaceOrder {
+  ref?: string;
+  channel?: string;
+  pool?: string;
+  customer: { id: string; [k: string]: unknown };
+  deliverTo: Destination;
+  deliveryType?: string;
+  collectAt?: string;
+  lines: OrderLine[];
+  split?: { allowed: boolean; maxShipments?: number; splitLines?: boolean };
+  attributes?: Record<string, unknown>;
+  /** A cart hold to consume: its units count as free for this order, and it ends as consumed. */
+  holdId?: string;
+}
+
+export interface PlaceOrderOptions {
+  /** The caller may consume any key's hold (not only its own). */
+  anyHold?: boolean;
+  /** A plan made before the step, off the engine's thread (`placeOrderPooled`): re-checked, not trusted. */
+  proposal?: SourcingDecision | null;
+}
+
+/**
+ * Sources and reserves an order in one synchronous step: either every line is reserved and the order exists,
+ * or nothing changed and a DomainError says why (`insufficient_stock` names the short lines). The plan and
+ * its explanation are stored with the order (`GET /orders/:id/sourcing`).
+ */
+export function placeOrder(ports: OrderPorts, cmd: PlaceOrder, createdBy: string, options: PlaceOrderOptions = {}): Committed<OrderView> {
+  const { engine, stock, holds, orders } = ports;
+  return engine.run((step) => {
+    const pool = cmd.pool ?? 'default';
+    checkReferences(ports, cmd, pool);
+    const hold = cmd.holdId === undefined ? undefined : activeHold(ports, cmd.holdId, { keyId: createdBy, anyOwner: options.anyHold ?? false });
+    const held = hold ? (hold.snapshot.context as HoldContext).lines : [];
+    const holder = hold ? (hold.snapshot.context as HoldContext).customer : undefined;
+    if (holder !== undefined && holder !== cmd.customer.id) {
+      throw new DomainError('conflict', `hold ${cmd.holdId} was placed for another customer`, [{ path: 'holdId', message: 'the hold and the order must name the same customer' }]);
+    }
+    // Purchase limits and sale windows, checked in the same step as the reservation: two concurrent orders
+    // of one customer cannot both pass. A consumed hold's units were counted when it was placed.
+    holds.limits.check(cmd.customer.id, cmd.lines, step.at, held);
+    const ask = intakeAsk(stock, cmd, pool, hold ? (hold.snapshot.context as HoldContext).allocations : []);
+    const planned = planSourcing(ports, ask, step.iso, options.proposal);
+    if (!planned.ok) {
+      orders.counters.ordersRejected++;
+      throw insufficientStock(planned, pool);
+    }
+    const id = engine.ids.next('order', step.at);
+    // Consuming the hold gives its units back in this same step, just before the order reserves: nothing
+    // else can take them in between, and the plan above already counted them as free.
+    if (hold && !engine.send(step, hold, { type: 'hold.consumed', orderId: id, at: step.iso })) {
+      throw new DomainError('invalid_state', `hold ${cmd.holdId} can no longer be consumed`);
+    }
+    const fulfilments: Fulfilment[] = planned.shipments.map((s, i) => ({ id: `${id}-${i + 1}`, location: s.location, lines: s.lines, status: 'created' }));
+    // Reserve first: a location refusing now would mean the index and the actors disagree, which is fatal.
+    for (const f of fulfilments) stock.reserve(step, f.location, id, f.lines, pool);
+    const { decision } = planned;
+    const input: OrderContext = {
+      id,
+      channel: cmd.channel ?? 'default',
+      pool,
+      customer: cmd.customer,
+      deliverTo: cmd.deliverTo,
+      deliveryType: cmd.deliveryType ?? 'home',
+      lines: cmd.lines,
+      split: splitPolicy(cmd.split),
+      attributes: cmd.attributes ?? {},
+      createdAt: step.iso,
+      createdBy,
+      updatedAt: step.iso,
+      fulfilments,
+      sourcing: { profile: decision.profileId, version: decision.profileVersion, strategy: decision.strategyId! },
+    };
+    if (cmd.ref !== undefined) input.ref = cmd.ref;
+    if (cmd.collectAt !== undefined) input.collectAt = cmd.collectAt;
+    if (cmd.holdId !== undefined) input.holdId = cmd.holdId;
+    input.value = ask.orderValue!;
+    const machine = engine.workflows?.select('order', { channel: input.channel, deliveryType: input.deliveryType, attributes: input.attributes }) ?? engine.machines.defaultOrderMachine;
+    if (engine.machines.startsNew(machine)) {
+      const context: OrderContext = { ...input, timers: {}, short: [] };
+      const entry = engine.createEntity(step, 'order', machine, ENTITY_NEW_STATE, context);
+      engine.send(step, entry, { type: 'entity.created', at: step.iso });
+    } else {
+      engine.createEntity(step, 'order', machine, 'reserved', input);
+    }
+    recordDecision(engine, step, id, 'intake', ask, planned, fulfilments.map((f) => f.id));
+    holds.limits.count(cmd.customer.id, cmd.lines, 1, held);
+    orders.counters.ordersPlaced++;
+    return orders.get(id)!;
+  });
+}
+
+/**
+ * Places an order, first solving its sourcing off the engine's thread when the problem may be large: the
+ * plan comes back as a proposal that the step re-checks against current stock (and plans again inline if
+ * stock moved meanwhile). Smaller orders go straight to one synchronous step. A full worker queue throws
+ * DomainError('unavailable') before anything changed.
+ */
+export async function placeOrderPooled(ports: OrderPorts, solve: SolveProblem, cmd: PlaceOrder, createdBy: string, options: PlaceOrderOptions = {}): Promise<Committed<OrderView>> {
+  const onlyAt = cmd.deliveryType === 'collect' ? cmd.collectAt : undefined;
+  if (!mayNeedPool(ports, cmd.lines, onlyAt)) return placeOrder(ports, cmd, createdBy, options);
+  const pool = cmd.pool ?? 'default';
+  checkReferences(ports, cmd, pool);
+  const hold = cmd.holdId === undefined ? undefined : activeHold(ports, cmd.holdId, { keyId: createdBy, anyOwner: options.anyHold ?? false });
+  const proposed = await proposeSourcing(ports, intakeAsk(ports.stock, cmd, pool, hold ? (hold.snapshot.context as HoldContext).allocations : []), solve);
+  return placeOrder(ports, cmd, createdBy, { ...options, proposal: proposed.decision });
+}
+
+/** What sourcing needs to know of an order. */
+export function intakeAsk(stock: Stock, cmd: PlaceOrder, pool: string, releasing: HoldContext['allocations']): SourcingAsk {
+  return {
+    lines: cmd.lines,
+    pool,
+    deliverTo: cmd.deliverTo,
+    deliveryType: cmd.deliveryType ?? 'home',
+    channel: cmd.channel ?? 'default',
+    orderValue: orderValue(stock, cmd.lines),
+    ...(cmd.split === undefined ? {} : { split: cmd.split }),
+    ...(cmd.deliveryType === 'collect' && cmd.collectAt !== undefined ? { onlyAt: cmd.collectAt } : {}),
+    ...(releasing.length > 0 ? { releasing } : {}),
+  };
+}
+
+/** The refusal of an order that cannot be sourced: each short line by its path. */
+function insufficientStock(refused: Extract<SourcingOutcome, { ok: false }>, pool: string): DomainError {
+  return new DomainError('insufficient_stock', `order cannot be sourced: ${refused.reason}`, refused.short.map((s) => shortLineDetail(s, pool)));
+}
+
+/** The order's value from catalog prices (products without a price count 0). */
+function orderValue(stock: Stock, lines: OrderLine[]): number {
+  let cents = 0;
+  for (const l of lines) cents += Math.round(Number(stock.catalog.get(l.sku)?.attributes.price ?? 0) * 100) * l.qty;
+  return cents / 100;
+}
+
+/**
+ * The split policy the order records: what it asked for, else the foundation's default. Sourcing itself
+ * gets the order's own request (or none), so a profile's strategy narrows it or, when absent, decides.
+ */
+export function splitPolicy(asked: PlaceOrder['split']): SplitPolicy {
+  if (!asked) return DEFAULT_SPLIT_POLICY;
+  if (!asked.allowed) return { allowed: false, maxShipments: 1, splitLines: false };
+  return {
+    allowed: true,
+    maxShipments: asked.maxShipments ?? DEFAULT_SPLIT_POLICY.maxShipments,
+    splitLines: asked.splitLines ?? DEFAULT_SPLIT_POLICY.splitLines,
+  };
+}
+
+/** Rejects an order naming a pool, SKU or collect location Fulcrum does not know (400, every problem). */
+export function checkReferences({ engine, stock }: Pick<OrderPorts, 'engine' | 'stock'>, cmd: PlaceOrder, pool: string): void {
+  const details: ErrorDetail[] = [];
+  if (!stock.index.pool(pool)) details.push({ path: 'pool', message: `unknown pool '${pool}'` });
+  cmd.lines.forEach((l, i) => {
+    if (!stock.catalog.has(l.sku)) details.push({ path: `lines[${i}].sku`, message: `unknown SKU '${l.sku}'` });
+  });
+  if (cmd.collectAt !== undefined && !engine.location(cmd.collectAt)) {
+    details.push({ path: 'collectAt', message: `unknown location '${cmd.collectAt}'` });
+  }
+  if (details.length > 0) throw new DomainError('invalid_request', 'the order names things Fulcrum does not know', details);
+}

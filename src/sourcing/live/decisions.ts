@@ -1,0 +1,138 @@
+import { checkVersion, SCHEMA_VERSION } from '../../../snapshots/index.js';
+import type { OrderLine } from '../../domain/order.js';
+import { explain, type SourcingExplanation } from '../explain.js';
+import { optimize } from '../optimize.js';
+import type { SourcingProblem } from '../problem.js';
+import type { SourcingResult } from '../result.js';
+import type { StrategyAttempt } from '../source-order.js';
+import type { Engine, Step } from '../../engine/index.js';
+import type { Recheck, SourcingAsk, SourcingOutcome } from './plan-sourcing.js';
+
+/** One sourcing decision about an order, as `GET /orders/:id/sourcing` shows it. */
+export interface SourcingDecisionView {
+  at: string;
+  /** `intake` when the order was placed; `resourcing` after a location rejected a fulfilment. */
+  kind: 'intake' | 'resourcing';
+  lines: OrderLine[];
+  excludeLocations?: string[];
+  profile: { id: string; version: number } | null;
+  /** The strategy that planned; null when none did. */
+  strategy: string | null;
+  outcome: 'planned' | 'no_plan';
+  /** Fulfilments the plan created. */
+  fulfilments?: string[];
+  /** For a plan made off the engine's thread: it still fitted stock in the step, or was planned again. */
+  recheck?: Recheck;
+  /** Null when the pool lacked the units before any strategy ran. */
+  explanation: SourcingExplanation | null;
+}
+
+/**
+ * A decision as stored. A proven decision keeps its problem and derives the explanation when read: the
+ * optimizer is deterministic and the problem is plain data, so solving it again (with runner-ups) gives the
+ * same plan. That keeps explaining off the intake step. A decision that is not proven (a time budget ran
+ * out, a worker fell back to greedy) stores its explanation as made, since solving again could differ.
+ */
+interface StoredDecision extends Omit<SourcingDecisionView, 'explanation'> {
+  explanation: SourcingExplanation | null;
+  problem?: SourcingProblem;
+  attempts?: readonly StrategyAttempt[];
+}
+
+/** Per engine: the step seen last and the decisions recorded in it per order, so two in one step get distinct keys. */
+const recorded = new WeakMap<Engine, { seq: number; byOrder: Map<string, number> }>();
+
+/**
+ * Stores a decision with the explanation it had. The put is issued inside the step, so it joins the event
+ * turn's LMDB transaction and is durable exactly when the step's facts are; a failed write is fatal, as
+ * for the journal.
+ */
+export function recordDecision(
+  engine: Engine,
+  step: Step,
+  orderId: string,
+  kind: SourcingDecisionView['kind'],
+  ask: SourcingAsk,
+  outcome: SourcingOutcome,
+  fulfilments?: string[],
+): void {
+  const { decision } = outcome;
+  const lazy = decision?.result?.proven === true && decision.problem !== null;
+  const view: StoredDecision = {
+    at: step.iso,
+    kind,
+    lines: ask.lines,
+    ...(ask.exclude?.size ? { excludeLocations: [...ask.exclude].sort() } : {}),
+    profile: decision && { id: decision.profileId, version: decision.profileVersion },
+    strategy: decision?.strategyId ?? null,
+    outcome: outcome.ok ? 'planned' : 'no_plan',
+    ...(fulfilments ? { fulfilments } : {}),
+    ...(outcome.ok && outcome.recheck ? { recheck: outcome.recheck } : {}),
+    explanation: lazy || !decision?.result || !decision.problem ? null : explain(decision.result, decision.problem, { attempts: decision.attempts }),
+    ...(lazy ? { problem: storable(decision!.problem!), attempts: decision!.attempts } : {}),
+  };
+  let inStep = recorded.get(engine);
+  if (!inStep) recorded.set(engine, (inStep = { seq: step.seq, byOrder: new Map() }));
+  if (inStep.seq !== step.seq) {
+    inStep.seq = step.seq;
+    inStep.byOrder.clear();
+  }
+  const n = inStep.byOrder.get(orderId) ?? 0;
+  inStep.byOrder.set(orderId, n + 1);
+  engine.store.decisions
+    .put(decisionKey(orderId, step.seq, n), { v: SCHEMA_VERSION, doc: view })
+    .catch((e: unknown) => engine.fail(e instanceof Error ? e : new Error(String(e))));
+}
+
+/** The sourcing decisions about an order, oldest first (empty for an order placed before they were kept). */
+export function sourcingDecisions({ engine }: { engine: Engine }, orderId: string): SourcingDecisionView[] {
+  const out: SourcingDecisionView[] = [];
+  // `/` sorts right after the id and `0` right after `/`, so this range is exactly this order's keys.
+  for (const { value } of engine.store.decisions.getRange({ start: `${orderId}/`, end: `${orderId}0` })) {
+    checkVersion('sourcing decision', value);
+    const { problem, attempts, ...stored } = value.doc as StoredDecision;
+    const solved = problem && revived(problem);
+    const explanation = solved ? explain(solveToExplain(solved), solved, attempts ? { attempts } : {}) : stored.explanation;
+    out.push({ ...stored, explanation });
+  }
+  return out;
+}
+
+/**
+ * Solves a stored problem again to explain it. Dominance pruning keeps the best plan exact but drops the
+ * dominated locations' plans, and those are the runner-ups a reader wants to see ("why not the store next
+ * door?"). So the explanation searches without it, within a budget; it is used only when it finishes and
+ * chooses the same shipments as the pruned search, which is the one the decision was made with.
+ */
+function solveToExplain(problem: SourcingProblem): SourcingResult {
+  const decided = optimize(problem);
+  const full = optimize(problem, { dominance: false, budgetMs: EXPLAIN_BUDGET_MS });
+  const same = full.proven && JSON.stringify(full.plan) === JSON.stringify(decided.plan);
+  return same ? full : decided;
+}
+
+/** How long reading an explanation may search for runner-ups among dominated locations. */
+const EXPLAIN_BUDGET_MS = 50;
+
+/**
+ * The problem with its Float64Arrays as plain arrays: MessagePack (as lmdb-js stores it) brings a typed array
+ * back as raw bytes of its whole buffer, not as the numbers.
+ */
+function storable(problem: SourcingProblem): SourcingProblem {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(problem)) out[k] = v instanceof Float64Array ? { f64: Array.from(v) } : v;
+  return out as unknown as SourcingProblem;
+}
+
+function revived(problem: SourcingProblem): SourcingProblem {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(problem)) {
+    out[k] = v !== null && typeof v === 'object' && Array.isArray((v as { f64?: unknown }).f64) ? Float64Array.from((v as { f64: number[] }).f64) : v;
+  }
+  return out as unknown as SourcingProblem;
+}
+
+/** `<order>/<step seq, zero-padded so keys sort by it>/<n>`. */
+function decisionKey(orderId: string, seq: number, n: number): string {
+  return `${orderId}/${String(seq).padStart(16, '0')}/${n}`;
+}

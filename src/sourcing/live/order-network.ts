@@ -1,0 +1,84 @@
+import { availableToSell } from '../../domain/availability.js';
+import type { Shipment } from '../../domain/order.js';
+import type { NetworkLocation, SourcingNetwork } from '../types.js';
+import type { SourcingPorts } from './sourcing.js';
+
+const NO_LIMITS = Object.freeze({});
+
+/** The network for one order, plus the pool's available-to-sell as that order sees it. */
+export interface OrderNetwork extends SourcingNetwork {
+  /**
+   * The pool's ATS for a SKU, hold included. Per-location `available` does not know the pool buffer, so
+   * an order may take at most this many units of a SKU in all.
+   */
+  ats(sku: string): number;
+}
+
+/**
+ * The live network as the sourcing optimizer reads it for one order drawing on `pool`: the pool's members
+ * that hold any of the order's SKUs, with their configuration and load, and what each may give (its
+ * contribution to the pool: free units less the location buffer). Read synchronously while problems are
+ * built; nothing is kept.
+ *
+ * With `releasing` (a cart hold the order is about to consume), those units count as already back on the
+ * shelf, so the order can be planned against them before anything changes.
+ */
+export function sourcingNetwork(ports: SourcingPorts, pool: string, releasing: ReadonlyArray<Shipment> = []): OrderNetwork {
+  const { index } = ports.stock;
+  const held = new Map<string, Map<string, number>>();
+  for (const s of releasing) {
+    for (const l of s.lines) {
+      let bySku = held.get(l.sku);
+      if (!bySku) held.set(l.sku, (bySku = new Map()));
+      bySku.set(s.location, (bySku.get(s.location) ?? 0) + l.qty);
+    }
+  }
+  const definition = index.pool(pool);
+  // Released units go back to sellable, so statuses the pool excludes do not grow: the index's own
+  // contribution with the hold's units added to the free ones.
+  const available = (location: string, sku: string): number => index.atsAt(pool, location, sku, held.get(sku)?.get(location) ?? 0);
+  return {
+    locations(skus) {
+      // The common case (one SKU, no hold) lists the index's holders without building a set: intake hot path.
+      if (skus.length === 1 && held.size === 0) return members(ports, pool, index.freeBySku(skus[0]!)?.keys() ?? []);
+      const ids = new Set<string>();
+      for (const sku of skus) {
+        for (const id of index.freeBySku(sku)?.keys() ?? []) ids.add(id);
+        for (const id of held.get(sku)?.keys() ?? []) ids.add(id);
+      }
+      return members(ports, pool, ids);
+    },
+    product: (sku) => ports.stock.catalog.get(sku)?.attributes,
+    available,
+    ats(sku) {
+      const more = held.get(sku);
+      if (!more || !definition) return index.ats(pool, sku);
+      let sum = index.contributed(pool, sku);
+      for (const location of more.keys()) sum += available(location, sku) - index.atsAt(pool, location, sku);
+      return availableToSell(definition, sku, sum);
+    },
+  };
+}
+
+/** The pool's members among `ids`, as sourcing sees a location. */
+function* members({ engine, stock, sourcing }: SourcingPorts, pool: string, ids: Iterable<string>): Generator<NetworkLocation> {
+  for (const id of ids) {
+    if (!stock.index.isMember(pool, id)) continue;
+    const entry = engine.location(id);
+    if (!entry) continue;
+    const info = engine.locationInfo(entry);
+    yield {
+      id,
+      geo: info.geo,
+      country: info.country,
+      status: info.status,
+      capabilities: info.capabilities,
+      capacity: info.capacity ?? NO_LIMITS,
+      openOrders: sourcing.load.openOrders(id),
+      ordersToday: sourcing.load.ordersToday(id),
+      tags: info.tags,
+      ...(info.carrierCutoff === undefined ? {} : { carrierCutoff: info.carrierCutoff }),
+      ...(info.timezone === undefined ? {} : { timezone: info.timezone }),
+    };
+  }
+}

@@ -1,0 +1,30 @@
+import type { Engine } from '../../engine/index.js';
+import type { Stock } from '../../stock/index.js';
+import { defaultSourcingProfile } from '../default-profile.js';
+import type { SourcingProfile } from '../profile.js';
+import { LocationLoad } from './location-load.js';
+
+/** What live sourcing reads: the engine, stock, and the sourcing module's own state. */
+export interface SourcingPorts {
+  readonly engine: Engine;
+  readonly stock: Stock;
+  readonly sourcing: Sourcing;
+}
+
+/**
+ * Sourcing against live stock: the active profile new orders and re-sourcing use, and how busy each
+ * location is (for the capacity filter and the load cost), kept current from every order change.
+ */
+export class Sourcing {
+  /** The active sourcing profile; `SourcingProfiles` sets it when a version is activated. */
+  profile: SourcingProfile = defaultSourcingProfile;
+  /** Open and today's fulfilments per location. */
+  readonly load: LocationLoad;
+
+  constructor(engine: Engine) {
+    this.load = new LocationLoad(engine);
+    engine.onEntityChanged((entry, before, at) => {
+      if (entry.kind === 'order') this.load.orderChanged(before, entry.snapshot, at);
+    });
+  }
+}

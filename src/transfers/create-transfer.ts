@@ -1,0 +1,41 @@
+import { DomainError, type ErrorDetail } from '../domain/errors.js';
+import { quantitiesBySku, type OrderLine } from '../domain/order.js';
+import { ENTITY_NEW_STATE, type Committed, type Engine } from '../engine/index.js';
+import type { Stock } from '../stock/index.js';
+
+/** A stock transfer between locations (`POST /transfers`), e.g. to avoid splitting an order. */
+export interface CreateTransfer {
+  from: string;
+  to: string;
+  lines: OrderLine[];
+  reason?: string;
+}
+
+/** Reserves the units at the source and starts the active transfer workflow (ship, receive). */
+export function createTransfer({ engine, stock }: { engine: Engine; stock: Stock }, cmd: CreateTransfer, createdBy: string): Committed<{ id: string }> {
+  return engine.run((step) => {
+    const problems: ErrorDetail[] = [];
+    if (!engine.location(cmd.from)) problems.push({ path: 'from', message: `unknown location '${cmd.from}'` });
+    if (!engine.location(cmd.to)) problems.push({ path: 'to', message: `unknown location '${cmd.to}'` });
+    if (cmd.from === cmd.to) problems.push({ path: 'to', message: 'must differ from from' });
+    cmd.lines.forEach((l, i) => {
+      if (!stock.catalog.has(l.sku)) problems.push({ path: `lines[${i}].sku`, message: `unknown SKU '${l.sku}'` });
+    });
+    if (problems.length > 0) throw new DomainError('invalid_request', 'the transfer is not valid', problems);
+    const short: ErrorDetail[] = [];
+    const need = quantitiesBySku(cmd.lines);
+    cmd.lines.forEach((l, i) => {
+      const free = stock.index.freeAt(cmd.from, l.sku);
+      if ((need.get(l.sku) ?? 0) > free) short.push({ path: `lines[${i}]`, message: `${l.sku}: ${need.get(l.sku)} to move, ${free} free at ${cmd.from}` });
+    });
+    if (short.length > 0) throw new DomainError('insufficient_stock', `not enough free stock at ${cmd.from}`, short);
+    const machine = engine.workflows?.select('transfer', {});
+    if (!machine) throw new DomainError('unavailable', 'no transfer workflow is active');
+    const id = engine.ids.next('transfer', step.at);
+    stock.reserve(step, cmd.from, id, [...need].map(([sku, qty]) => ({ sku, qty })));
+    const context = { id, from: cmd.from, to: cmd.to, lines: cmd.lines, reason: cmd.reason ?? '', createdAt: step.iso, createdBy, updatedAt: step.iso, timers: {}, attributes: {} };
+    const entry = engine.createEntity(step, 'transfer', machine, ENTITY_NEW_STATE, context);
+    engine.send(step, entry, { type: 'entity.created', at: step.iso });
+    return { id };
+  });
+}
