@@ -14,7 +14,7 @@ import {
   type SourcingDecision,
   type SourcingOutcome,
 } from '../sourcing/index.js';
-import type { Stock } from '../stock/index.js';
+import { salePool, type Stock } from '../stock/index.js';
 import type { OrderView } from './order-view.js';
 import type { OrderPorts } from './orders.js';
 
@@ -39,6 +39,8 @@ export interface PlaceOrderOptions {
   anyHold?: boolean;
   /** A plan made before the step, off the engine's thread (`placeOrderPooled`): re-checked, not trusted. */
   proposal?: SourcingDecision | null;
+  /** The channels the caller's key is bound to; undefined when it may sell on any. */
+  sellsOn?: readonly string[];
 }
 
 /**
@@ -49,7 +51,7 @@ export interface PlaceOrderOptions {
 export function placeOrder(ports: OrderPorts, cmd: PlaceOrder, createdBy: string, options: PlaceOrderOptions = {}): Committed<OrderView> {
   const { engine, stock, holds, orders } = ports;
   return engine.run((step) => {
-    const pool = cmd.pool ?? 'default';
+    const { channel, pool } = salePool(stock.index, { ...cmd, ...(options.sellsOn ? { sellsOn: options.sellsOn } : {}) });
     checkReferences(ports, cmd, pool);
     const hold = cmd.holdId === undefined ? undefined : activeHold(ports, cmd.holdId, { keyId: createdBy, anyOwner: options.anyHold ?? false });
     const held = hold ? (hold.snapshot.context as HoldContext).lines : [];
@@ -60,7 +62,7 @@ export function placeOrder(ports: OrderPorts, cmd: PlaceOrder, createdBy: string
     // Purchase limits and sale windows, checked in the same step as the reservation: two concurrent orders
     // of one customer cannot both pass. A consumed hold's units were counted when it was placed.
     holds.limits.check(cmd.customer.id, cmd.lines, step.at, held);
-    const ask = intakeAsk(stock, cmd, pool, hold ? (hold.snapshot.context as HoldContext).allocations : []);
+    const ask = intakeAsk(stock, { ...cmd, channel }, pool, hold ? (hold.snapshot.context as HoldContext).allocations : []);
     const planned = planSourcing(ports, ask, step.iso, options.proposal);
     if (!planned.ok) {
       orders.counters.ordersRejected++;
@@ -78,7 +80,7 @@ export function placeOrder(ports: OrderPorts, cmd: PlaceOrder, createdBy: string
     const { decision } = planned;
     const input: OrderContext = {
       id,
-      channel: cmd.channel ?? 'default',
+      channel,
       pool,
       customer: cmd.customer,
       deliverTo: cmd.deliverTo,
@@ -120,10 +122,10 @@ export function placeOrder(ports: OrderPorts, cmd: PlaceOrder, createdBy: string
 export async function placeOrderPooled(ports: OrderPorts, solve: SolveProblem, cmd: PlaceOrder, createdBy: string, options: PlaceOrderOptions = {}): Promise<Committed<OrderView>> {
   const onlyAt = cmd.deliveryType === 'collect' ? cmd.collectAt : undefined;
   if (!mayNeedPool(ports, cmd.lines, onlyAt)) return placeOrder(ports, cmd, createdBy, options);
-  const pool = cmd.pool ?? 'default';
+  const { channel, pool } = salePool(ports.stock.index, { ...cmd, ...(options.sellsOn ? { sellsOn: options.sellsOn } : {}) });
   checkReferences(ports, cmd, pool);
   const hold = cmd.holdId === undefined ? undefined : activeHold(ports, cmd.holdId, { keyId: createdBy, anyOwner: options.anyHold ?? false });
-  const proposed = await proposeSourcing(ports, intakeAsk(ports.stock, cmd, pool, hold ? (hold.snapshot.context as HoldContext).allocations : []), solve);
+  const proposed = await proposeSourcing(ports, intakeAsk(ports.stock, { ...cmd, channel }, pool, hold ? (hold.snapshot.context as HoldContext).allocations : []), solve);
   return placeOrder(ports, cmd, createdBy, { ...options, proposal: proposed.decision });
 }
 

@@ -3,6 +3,7 @@ import type { ErrorDetail } from '../domain/errors.js';
 import type { Shipment } from '../domain/order.js';
 import { activeHold } from '../holds/index.js';
 import { explain, proposeSourcing, shortLineDetail, type SolveProblem, type SourcingExplanation, type SourcingPorts, type SourcingProfile } from '../sourcing/index.js';
+import { salePool } from '../stock/index.js';
 import { checkReferences, intakeAsk, type PlaceOrder } from './place-order.js';
 
 /** What sourcing would decide for an order now (`POST /sourcing/preview`). */
@@ -25,6 +26,8 @@ export interface PreviewOptions {
   /** Who asks: a hold named in the order must be theirs unless `anyHold`. */
   createdBy: string;
   anyHold?: boolean;
+  /** The channels the caller's key is bound to; undefined when it may sell on any. */
+  sellsOn?: readonly string[];
 }
 
 /**
@@ -33,10 +36,10 @@ export interface PreviewOptions {
  * stock it saw may be gone by the time an order is placed.
  */
 export async function previewSourcing(ports: SourcingPorts, solve: SolveProblem, cmd: PlaceOrder, options: PreviewOptions): Promise<SourcingPreview> {
-  const pool = cmd.pool ?? 'default';
+  const { channel, pool } = salePool(ports.stock.index, { ...cmd, ...(options.sellsOn ? { sellsOn: options.sellsOn } : {}) });
   checkReferences(ports, cmd, pool);
   const hold = cmd.holdId === undefined ? undefined : activeHold(ports, cmd.holdId, { keyId: options.createdBy, anyOwner: options.anyHold ?? false });
-  const ask = intakeAsk(ports.stock, cmd, pool, hold ? (hold.snapshot.context as HoldContext).allocations : []);
+  const ask = intakeAsk(ports.stock, { ...cmd, channel }, pool, hold ? (hold.snapshot.context as HoldContext).allocations : []);
   const outcome = await proposeSourcing(ports, ask, solve, options.profile);
   const { decision } = outcome;
   const base = {

@@ -80,7 +80,11 @@ export class AvailabilityIndex {
     return locationContribution(def, location, n);
   }
 
-  /** The per-location breakdown of a pool's ATS for a SKU, largest first. */
+  /**
+   * The per-location breakdown of a pool's ATS for a SKU, largest first, adding up to `ats(pool, sku)`: the
+   * pool buffer is kept back at the locations holding the most (taken from the largest first), so a page
+   * that lists where to buy never promises the units the pool holds back. Locations left with 0 are omitted.
+   */
   breakdown(pool: string, sku: string): Array<{ id: string; ats: number }> {
     const out: Array<{ id: string; ats: number }> = [];
     const p = this.pools.get(pool);
@@ -91,7 +95,21 @@ export class AvailabilityIndex {
       const ats = this.contribution(p.def, loc, free, this.inStatuses.get(sku)?.get(loc));
       if (ats > 0) out.push({ id: loc, ats });
     }
-    return out.sort((a, b) => b.ats - a.ats || (a.id < b.id ? -1 : 1));
+    out.sort(largestFirst);
+    let keptBack = (p.contributed.get(sku) ?? 0) - this.ats(pool, sku);
+    for (const item of out) {
+      if (keptBack === 0) break;
+      const taken = Math.min(keptBack, item.ats);
+      item.ats -= taken;
+      keptBack -= taken;
+    }
+    return out.filter((item) => item.ats > 0).sort(largestFirst);
+  }
+
+  /** The pool that serves a channel (the one whose `channel` names it), or undefined when none does. */
+  poolOfChannel(channel: string): PoolDefinition | undefined {
+    for (const p of this.pools.values()) if (p.def.channel === channel) return p.def;
+    return undefined;
   }
 
   /**
@@ -190,4 +208,8 @@ export class AvailabilityIndex {
     const after = availableToSell(p.def, sku, sum);
     if (after !== before) changes.push({ pool: p.def.id, sku, ats: after });
   }
+}
+
+function largestFirst(a: { id: string; ats: number }, b: { id: string; ats: number }): number {
+  return b.ats - a.ats || (a.id < b.id ? -1 : 1);
 }

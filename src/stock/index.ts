@@ -7,6 +7,7 @@ export { AvailabilityIndex, type AvailabilityChange } from './availability-index
 export { Catalog, type Product, type ProductAttributes } from './catalog.js';
 export { upsertLocation, upsertPool, upsertProduct, upsertStatus } from './network.js';
 export { DEFAULT_POOL, isMember, type MemberCandidate, type PoolDefinition, type PoolSelector } from './pool.js';
+export { holdPool, poolForChannel, salePool, type SaleAsk, type SalePool } from './sale-pool.js';
 export { BUILT_IN_STATUSES, StatusCatalog, type StatusDefinition } from './statuses.js';
 export { Stock, type StockPorts } from './stock.js';
 export { applyStockBatch, type RowNote, type ShortRow, type StockBatchOutcome, type StockBatchRow } from './stock-batch.js';

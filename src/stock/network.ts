@@ -49,6 +49,11 @@ export function upsertPool({ engine, stock }: StockPorts, def: PoolDefinition): 
       ]);
     }
   }
+  const rival = def.channel === undefined ? undefined : stock.index.poolOfChannel(def.channel);
+  // One pool per channel: an order's pool follows from its channel, which must not be a coin toss.
+  if (rival && rival.id !== def.id) {
+    throw new DomainError('conflict', `channel '${def.channel}' is already served by pool '${rival.id}'`, [{ path: 'channel', message: `pool '${rival.id}' serves channel '${def.channel}'; one pool per channel` }]);
+  }
   const changes: AvailabilityChange[] = [];
   stock.index.setPool(def, changes);
   const written = engine.store.pools.put(def.id, { v: SCHEMA_VERSION, doc: def });

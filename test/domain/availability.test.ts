@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import fc from 'fast-check';
 import { availableToSell, locationContribution, poolBuffer } from '../../src/domain/availability.js';
 import { AvailabilityIndex, type AvailabilityChange } from '../../src/stock/index.js';
 import { DEFAULT_POOL } from '../../src/stock/pool.js';
@@ -58,6 +59,51 @@ test('redefining a pool recomputes what it affects', () => {
   index.setPool({ id: 'p', name: 'p', locations: { ids: ['L1', 'L2'] }, locationBuffers: { L2: 4 } }, changes);
   assert.is(index.ats('p', 'A'), 16);
   assert.equal(changes, [{ pool: 'p', sku: 'A', ats: 16 }]);
+});
+
+test('the per-location breakdown keeps the pool buffer back at the deepest locations and adds up to the ATS', () => {
+  const index = new AvailabilityIndex();
+  const changes: AvailabilityChange[] = [];
+  index.setPool({ id: 'web', name: 'web', channel: 'web', locations: { all: true }, buffer: { units: 3 } }, changes);
+  index.setLocation({ id: 'BER', active: true, tags: [] }, changes);
+  index.setLocation({ id: 'HAM', active: true, tags: [] }, changes);
+  index.update('BER', 'A', 5, changes);
+  index.update('HAM', 'A', 4, changes);
+  assert.is(index.ats('web', 'A'), 6);
+  assert.equal(index.breakdown('web', 'A'), [{ id: 'HAM', ats: 4 }, { id: 'BER', ats: 2 }]);
+  index.update('HAM', 'A', 1, changes);
+  assert.is(index.ats('web', 'A'), 3);
+  assert.equal(index.breakdown('web', 'A'), [{ id: 'BER', ats: 2 }, { id: 'HAM', ats: 1 }]);
+  index.update('BER', 'A', 2, changes);
+  assert.equal(index.breakdown('web', 'A'), [], 'nothing to sell: no location is listed');
+});
+
+test('for any stock and buffers, the breakdown sums to the pool ATS with no location at 0 or below', () => {
+  const location = fc.record({ free: fc.nat(40), buffer: fc.nat(6), member: fc.boolean() });
+  const poolBuffer = fc.oneof(fc.constant(undefined), fc.record({ units: fc.nat(30) }), fc.record({ percent: fc.integer({ min: 0, max: 100 }) }));
+  fc.assert(
+    fc.property(fc.array(location, { minLength: 1, maxLength: 6 }), poolBuffer, fc.option(fc.nat(30), { nil: undefined }), (locations, buffer, skuBuffer) => {
+      const index = new AvailabilityIndex();
+      const changes: AvailabilityChange[] = [];
+      const ids = locations.map((_, i) => `L${i}`);
+      index.setPool(
+        {
+          id: 'p', name: 'p', locations: { ids: ids.filter((_, i) => locations[i]!.member) },
+          locationBuffers: Object.fromEntries(ids.map((id, i) => [id, locations[i]!.buffer])),
+          ...(buffer ? { buffer } : {}), ...(skuBuffer === undefined ? {} : { skuBuffers: { A: skuBuffer } }),
+        },
+        changes,
+      );
+      locations.forEach((l, i) => {
+        index.setLocation({ id: ids[i]!, active: true, tags: [] }, changes);
+        index.update(ids[i]!, 'A', l.free, changes);
+      });
+      const rows = index.breakdown('p', 'A');
+      assert.is(rows.reduce((n, r) => n + r.ats, 0), index.ats('p', 'A'));
+      for (const r of rows) assert.ok(r.ats > 0 && index.isMember('p', r.id));
+    }),
+    { numRuns: 500 },
+  );
 });
 
 test.run();
