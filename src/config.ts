@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_FEED_OPTIONS } from './feed/index.js';
-import { ROLES, type Role } from './auth/index.js';
+import { BINDABLE_ROLES, ROLES, type ConfiguredKey, type Role } from './auth/index.js';
 import { parseRateLimits, type RateLimits } from './http/index.js';
 import { DEFAULT_DELIVERY, DEFAULT_RETRY } from './integrations/index.js';
 
@@ -12,8 +12,10 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
-  apiKeys: Array<{ key: string; role: Role }>;
+  apiKeys: ConfiguredKey[];
   demo: boolean;
+  /** Origins whose pages may call the API and open the feed from a browser; empty: no CORS, any WebSocket Origin. */
+  corsOrigins: string[];
   maxBodyBytes: number;
   /** Largest body of a bulk load (`POST /inventory/batch`), which streams and so is not held in memory. */
   maxBatchBytes: number;
@@ -57,10 +59,11 @@ const SETTINGS = {
   port: { flag: 'port', env: 'FULCRUM_PORT', help: 'TCP port to listen on (default 8080; 0 picks a free one)' },
   host: { flag: 'host', env: 'FULCRUM_HOST', help: 'address to bind (default 127.0.0.1; 0.0.0.0 for all interfaces)' },
   dataDir: { flag: 'data-dir', env: 'FULCRUM_DATA_DIR', help: 'where the LMDB store lives (default ./data, created on first start)' },
-  apiKeys: { flag: 'api-keys', env: 'FULCRUM_API_KEYS', help: 'key:role,key:role with roles admin, ops, storefront' },
+  apiKeys: { flag: 'api-keys', env: 'FULCRUM_API_KEYS', help: 'key:role[:channel|channel],... with roles admin, ops, storefront, publishable; a storefront or publishable key may be bound to channels (key:storefront:web|b2c)' },
+  corsOrigins: { flag: 'cors-origins', env: 'FULCRUM_CORS_ORIGINS', help: 'origins whose pages may call the API from a browser, e.g. https://shop.example.com,https://www.example.com; WebSocket upgrades from other origins get 403' },
   maxBodyBytes: { flag: 'max-body-bytes', env: 'FULCRUM_MAX_BODY_BYTES', help: 'largest request body (default 1048576)' },
   maxBatchBytes: { flag: 'max-batch-bytes', env: 'FULCRUM_MAX_BATCH_BYTES', help: 'largest bulk load body, streamed (default 1073741824)' },
-  rateLimits: { flag: 'rate-limits', env: 'FULCRUM_RATE_LIMITS', help: 'role:perSecond[:burst],... per API key (default ops and storefront 10000/s, admin unlimited; 0 = unlimited)' },
+  rateLimits: { flag: 'rate-limits', env: 'FULCRUM_RATE_LIMITS', help: 'role:perSecond[:burst],... per API key (default ops, storefront and publishable 10000/s, admin unlimited; 0 = unlimited)' },
   maxInFlight: { flag: 'max-in-flight', env: 'FULCRUM_MAX_IN_FLIGHT', help: 'requests processed at once before new ones get 503 (default 4096)' },
   plugins: { flag: 'plugins', env: 'FULCRUM_PLUGINS', help: 'a directory of plugin modules (workflow bricks, sourcing terms) to load' },
   snapshotIntervalMs: { flag: 'snapshot-interval-ms', env: 'FULCRUM_SNAPSHOT_INTERVAL_MS', help: 'how often changed actors are snapshotted (default 1000)' },
@@ -104,6 +107,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config & { h
     host: text(pick(SETTINGS.host), '127.0.0.1'),
     dataDir: resolve(text(pick(SETTINGS.dataDir), './data')),
     apiKeys: apiKeys(pick(SETTINGS.apiKeys)),
+    corsOrigins: origins(pick(SETTINGS.corsOrigins)),
     maxBodyBytes: integer(pick(SETTINGS.maxBodyBytes), 1024 * 1024, 1024, 1024 * 1024 * 1024),
     maxBatchBytes: integer(pick(SETTINGS.maxBatchBytes), 1024 ** 3, 1024, 1024 ** 4),
     snapshotIntervalMs: integer(pick(SETTINGS.snapshotIntervalMs), 1000, 10, 3_600_000),
@@ -172,20 +176,50 @@ function text(s: { value: string | undefined; name: string }, fallback: string):
   return s.value;
 }
 
-function apiKeys(s: { value: string | undefined; name: string }): Array<{ key: string; role: Role }> {
+/**
+ * Parses `key:role[:channel|channel...]` entries. The role is the last part that names one, so a key may
+ * itself contain ':'; what follows the role binds a storefront or publishable key to channels.
+ */
+function apiKeys(s: { value: string | undefined; name: string }): ConfiguredKey[] {
   if (s.value === undefined || s.value.trim() === '') return [];
-  return s.value.split(',').map((pair, i) => {
-    const at = pair.lastIndexOf(':');
-    const key = pair.slice(0, at).trim();
-    const role = pair.slice(at + 1).trim();
-    if (at < 0 || key === '') throw new ConfigError(`${s.name}: entry ${i + 1} must be key:role, got '${redact(pair)}'`);
+  return s.value.split(',').map((entry, i) => {
+    const parts = entry.trim().split(':');
+    const bound = parts.length >= 3 && ROLES.includes(parts.at(-2) as Role) && !ROLES.includes(parts.at(-1) as Role);
+    const channels = bound ? parts.pop()!.split('|') : undefined;
+    const role = parts.pop() ?? '';
+    const key = parts.join(':');
+    if (parts.length === 0 || key === '') throw new ConfigError(`${s.name}: entry ${i + 1} must be key:role or key:role:channel|channel, got '${redact(entry)}'`);
     if (!ROLES.includes(role as Role)) throw new ConfigError(`${s.name}: entry ${i + 1} has role '${role}'; roles are ${ROLES.join(', ')}`);
     if (key.length < 12 || /\s/.test(key)) throw new ConfigError(`${s.name}: entry ${i + 1} has a key shorter than 12 characters or with spaces; use a long random key`);
-    return { key, role: role as Role };
+    if (channels === undefined) return { key, role: role as Role };
+    if (!BINDABLE_ROLES.includes(role as Role)) {
+      throw new ConfigError(`${s.name}: entry ${i + 1} binds a ${role} key to channels; only ${BINDABLE_ROLES.join(' and ')} keys can be bound (admin and ops keys sell on every channel)`);
+    }
+    const bad = channels.find((c) => !/^[^\s|,:]{1,100}$/.test(c));
+    if (bad !== undefined) throw new ConfigError(`${s.name}: entry ${i + 1} has channel '${bad}'; channels are 1 to 100 characters without spaces, separated by '|'`);
+    return { key, role: role as Role, channels: [...new Set(channels)] };
   });
 }
 
-function redact(pair: string): string {
-  const at = pair.lastIndexOf(':');
-  return at < 0 ? '***' : `***${pair.slice(at)}`;
+/** Parses comma-separated origins, each exactly `scheme://host[:port]` as a browser sends it in `Origin`. */
+function origins(s: { value: string | undefined; name: string }): string[] {
+  if (s.value === undefined || s.value.trim() === '') return [];
+  return s.value.split(',').map((entry, i) => {
+    const origin = entry.trim();
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      throw new ConfigError(`${s.name}: entry ${i + 1} must be an origin such as https://shop.example.com (scheme, host and port only, no path or trailing slash), got '${origin}'`);
+    }
+    return origin;
+  });
+}
+
+function redact(entry: string): string {
+  const parts = entry.trim().split(':');
+  return parts.length < 2 ? '***' : `***:${parts.at(-1)}`;
 }

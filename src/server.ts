@@ -106,7 +106,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   metrics.gauge('fulcrum_sourcing_fallbacks_total', 'Pooled problems answered with the greedy plan (worker crash or timeout) since start.', () => pooled().fallbacks);
   metrics.gauge('fulcrum_sourcing_shed_total', 'Orders refused with 503 because the sourcing queue was full, since start.', () => pooled().shed);
   const sourcing = { profiles: sourcingProfiles, pool: sourcingPool };
-  const app = createApp({ fulcrum, idempotency, metrics, bulk, keys, webhooks, sourcing, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, workflows: { catalog: workflows!, rules }, rateLimits: options.rateLimits ?? DEFAULT_RATE_LIMITS, maxInFlight: options.maxInFlight ?? 4096, inFlight });
+  const app = createApp({ fulcrum, idempotency, metrics, bulk, keys, webhooks, sourcing, corsOrigins: options.corsOrigins ?? [], maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, workflows: { catalog: workflows!, rules }, rateLimits: options.rateLimits ?? DEFAULT_RATE_LIMITS, maxInFlight: options.maxInFlight ?? 4096, inFlight });
 
   // What `serve` builds, plus what it cannot pass on: an answer in the envelope for requests the adapter
   // cannot read, and those without a Host header (Node's own check would answer them with a bare 400).
@@ -120,7 +120,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   server.keepAliveTimeout = 65_000;
   answerMalformedRequests(server);
-  const feed = await attachFeed({ server, fulcrum, keys, metrics, options: { windowMs: options.feedWindowMs, processes: options.feedProcesses, ...options.feed } });
+  const feed = await attachFeed({ server, fulcrum, keys, metrics, origins: options.corsOrigins ?? [], options: { windowMs: options.feedWindowMs, processes: options.feedProcesses, ...options.feed } });
   const sweep = setInterval(() => idempotency.sweep(engine.clock.now()), 3_600_000).unref();
   const port = (server.address() as AddressInfo).port;
   let closing: Promise<void> | undefined;

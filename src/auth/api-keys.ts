@@ -1,6 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Principal, Role } from './roles.js';
 
+/** A key as configured: its secret, its role, and the channels it is bound to (storefront and publishable only). */
+export interface ConfiguredKey {
+  key: string;
+  role: Role;
+  channels?: readonly string[];
+}
+
 /**
  * The configured API keys. A key's public id is a prefix of its SHA-256, so stored orders and logs never
  * carry the secret. Lookup is a map hit on the secret itself (the config holds the secrets anyway); hashing
@@ -9,8 +16,10 @@ import type { Principal, Role } from './roles.js';
 export class ApiKeys {
   private readonly bySecret = new Map<string, Principal>();
 
-  constructor(keys: ReadonlyArray<{ key: string; role: Role }>) {
-    for (const { key, role } of keys) this.bySecret.set(key, { keyId: `key_${sha256(key).slice(0, 12)}`, role });
+  constructor(keys: ReadonlyArray<ConfiguredKey>) {
+    for (const { key, role, channels } of keys) {
+      this.bySecret.set(key, { keyId: `key_${sha256(key).slice(0, 12)}`, role, ...(channels ? { channels: Object.freeze([...channels]) } : {}) });
+    }
   }
 
   /** The principal for a secret, or undefined. */

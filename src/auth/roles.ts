@@ -1,5 +1,5 @@
 /** The roles API keys have, and what each may do; routes name the permission they need. */
-export type Role = 'admin' | 'ops' | 'storefront';
+export type Role = 'admin' | 'ops' | 'storefront' | 'publishable';
 
 /** What a request may do; each route names the one it needs. */
 export type Permission =
@@ -27,7 +27,13 @@ const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   ]),
   // A storefront creates orders and holds and reads its own, reads availability and subscribes to the feed.
   storefront: new Set<Permission>(['network:read', 'availability:read', 'orders:create', 'orders:read', 'holds', 'feed']),
+  // A publishable key sits in a web page's source, where anyone can read it: like a payment provider's
+  // publishable key it may only read availability and watch the feed, never place or read an order.
+  publishable: new Set<Permission>(['availability:read', 'feed']),
 };
+
+/** Roles whose keys may be bound to channels; admin and ops keys stay unrestricted. */
+export const BINDABLE_ROLES: ReadonlyArray<Role> = ['storefront', 'publishable'];
 
 export const ROLES = Object.keys(ROLE_PERMISSIONS) as Role[];
 
@@ -35,6 +41,8 @@ export const ROLES = Object.keys(ROLE_PERMISSIONS) as Role[];
 export interface Principal {
   keyId: string;
   role: Role;
+  /** The channels a bound key may sell on (orders, holds, previews); absent when it may sell on any. */
+  channels?: readonly string[];
 }
 
 /** Whether a role grants a permission. */

@@ -28,12 +28,14 @@ export interface AttachFeedOptions {
   server: Server;
   fulcrum: FeedPorts;
   keys: ApiKeys;
+  /** Origins whose pages may open the feed; when any are set, an upgrade from another Origin gets 403. */
+  origins?: readonly string[];
   metrics?: Metrics;
   options?: Partial<FeedOptions>;
 }
 
 /** Serves the WebSocket feed at `GET /ws` on the server's own port. */
-export async function attachFeed({ server, fulcrum, keys, metrics, options: given }: AttachFeedOptions): Promise<Feed> {
+export async function attachFeed({ server, fulcrum, keys, origins = [], metrics, options: given }: AttachFeedOptions): Promise<Feed> {
   const options = feedOptions(given);
   const source = new FeedSource(fulcrum, options.windowMs);
   let owner: SocketOwner;
@@ -44,7 +46,7 @@ export async function attachFeed({ server, fulcrum, keys, metrics, options: give
     throw e;
   }
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const verdict = checkUpgrade(req, keys);
+    const verdict = checkUpgrade(req, keys, origins);
     if (verdict.ok) {
       req.headers[ROLE_HEADER] = verdict.role;
       owner.adopt(req, socket, head);

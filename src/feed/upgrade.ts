@@ -10,12 +10,18 @@ export const FEED_PATH = '/ws';
 export type UpgradeVerdict = { ok: true; role: string } | { ok: false; status: 401 | 403 | 404; error: DomainError };
 
 /**
- * Checks the path and the key of an upgrade request before any WebSocket exists: `Authorization: Bearer`,
- * or `?token=` for browsers, whose WebSocket API cannot set headers.
+ * Checks the path, the origin and the key of an upgrade request before any WebSocket exists: the key from
+ * `Authorization: Bearer`, or `?token=` for browsers, whose WebSocket API cannot set headers. WebSockets are
+ * not bound by CORS, so with `origins` configured a browser page from any other origin is refused (403);
+ * clients that send no Origin (servers, not browsers) are not affected.
  */
-export function checkUpgrade(req: IncomingMessage, keys: ApiKeys): UpgradeVerdict {
+export function checkUpgrade(req: IncomingMessage, keys: ApiKeys, origins: readonly string[] = []): UpgradeVerdict {
   const url = new URL(req.url ?? '/', 'http://feed.invalid');
   if (url.pathname !== FEED_PATH) return { ok: false, status: 404, error: new DomainError('not_found', `no WebSocket endpoint at ${url.pathname}; the feed is at ${FEED_PATH}`) };
+  const origin = req.headers.origin;
+  if (origins.length > 0 && origin !== undefined && !origins.includes(origin)) {
+    return { ok: false, status: 403, error: new DomainError('forbidden', `pages from ${origin} may not open the feed; allowed origins are set by FULCRUM_CORS_ORIGINS`, [{ path: 'origin', message: 'not an allowed origin' }]) };
+  }
   const header = req.headers.authorization;
   const secret = bearer(header) ?? url.searchParams.get('token') ?? undefined;
   if (!secret) {

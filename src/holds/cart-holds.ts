@@ -2,6 +2,7 @@ import type { HoldContext } from '../../actors/index.js';
 import { DomainError, type ErrorDetail } from '../domain/errors.js';
 import { quantitiesBySku, type OrderLine, type Shipment } from '../domain/order.js';
 import { HOLD_MACHINE, type Committed, type Engine, type EntityEntry } from '../engine/index.js';
+import { holdPool } from '../stock/index.js';
 import type { HoldPorts } from './purchase-limits.js';
 
 /** A cart hold as a storefront asks for it (`POST /holds`). */
@@ -28,11 +29,14 @@ export interface HoldView {
   orderId?: string;
 }
 
-/** Reserves a cart's lines in a pool for `ttlSeconds`, at the locations with the most free units. */
-export function placeHold(ports: HoldPorts, cmd: PlaceHold, createdBy: string): Committed<HoldView> {
+/**
+ * Reserves a cart's lines in a pool for `ttlSeconds`, at the locations with the most free units. A key bound
+ * to channels (`sellsOn`) holds only in their pools, by default its first channel's.
+ */
+export function placeHold(ports: HoldPorts, cmd: PlaceHold, createdBy: string, sellsOn?: readonly string[]): Committed<HoldView> {
   const { engine, stock, holds } = ports;
   return engine.run((step) => {
-    const pool = cmd.pool ?? 'default';
+    const pool = holdPool(stock.index, { ...(cmd.pool === undefined ? {} : { pool: cmd.pool }), ...(sellsOn ? { sellsOn } : {}) });
     checkReferences(ports, pool, cmd.lines);
     holds.limits.check(cmd.customer, cmd.lines, step.at);
     const need = quantitiesBySku(cmd.lines);

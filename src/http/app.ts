@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { ApiKeys } from '../auth/index.js';
 import { authenticate } from './auth.js';
 import { limitBody } from './body-limit.js';
+import { allowOrigins } from './cors.js';
 import { shedLoad } from './load-shedding.js';
 import { DEFAULT_RATE_LIMITS, rateLimit } from './rate-limit.js';
 import type { AppDeps, AppEnv } from './env.js';
@@ -43,6 +44,7 @@ export function createApp(deps: AppDeps & { keys: ApiKeys }): Hono<AppEnv> {
       failure ? 503 : 200,
     );
   });
+  if (deps.corsOrigins?.length) app.use(allowOrigins(deps.corsOrigins));
   // A bulk load streams its body and enforces its own, larger limit (a plain path test: hono's `except`
   // composes two more middleware layers on every request).
   const limit = limitBody(deps.maxBodyBytes);

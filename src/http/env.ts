@@ -14,6 +14,8 @@ export interface AppDeps {
   fulcrum: Fulcrum;
   idempotency: IdempotencyKeys;
   metrics: Metrics;
+  /** Origins whose pages may call the API from a browser (CORS); none by default. */
+  corsOrigins?: readonly string[];
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
   /** Per-key request rates (token buckets), by role. */

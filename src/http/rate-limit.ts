@@ -10,6 +10,8 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   admin: { perSecond: 0, burst: 0 },
   ops: { perSecond: 10_000, burst: 20_000 },
   storefront: { perSecond: 10_000, burst: 20_000 },
+  // Every visitor of a page shares its publishable key, so its bucket is the whole page's traffic.
+  publishable: { perSecond: 10_000, burst: 20_000 },
 };
 
 interface Bucket {
@@ -48,8 +50,8 @@ export function parseRateLimits(text: string | undefined, name: string): RateLim
   const limits: RateLimits = structuredClone(DEFAULT_RATE_LIMITS);
   if (!text) return limits;
   for (const [i, part] of text.split(',').entries()) {
-    const m = /^\s*(admin|ops|storefront):(\d+)(?::(\d+))?\s*$/.exec(part);
-    if (!m) throw new Error(`${name}: entry ${i + 1} must be role:perSecond[:burst] with role admin, ops or storefront, got '${part}'`);
+    const m = /^\s*(admin|ops|storefront|publishable):(\d+)(?::(\d+))?\s*$/.exec(part);
+    if (!m) throw new Error(`${name}: entry ${i + 1} must be role:perSecond[:burst] with role admin, ops, storefront or publishable, got '${part}'`);
     const perSecond = Number(m[2]);
     limits[m[1] as Role] = { perSecond, burst: m[3] !== undefined ? Number(m[3]) : perSecond * 2 };
   }

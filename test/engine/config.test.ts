@@ -37,4 +37,23 @@ test('API keys parse into roles and the secret never appears in errors', () => {
   }
 });
 
+test('a storefront or publishable key may be bound to channels with key:role:channel|channel', () => {
+  const c = loadConfig([], { FULCRUM_API_KEYS: 'secret-shop-key-1:storefront:web|b2c,secret-page-key-1:publishable:web,secret:with:colon:ops' });
+  assert.equal(c.apiKeys, [
+    { key: 'secret-shop-key-1', role: 'storefront', channels: ['web', 'b2c'] },
+    { key: 'secret-page-key-1', role: 'publishable', channels: ['web'] },
+    { key: 'secret:with:colon', role: 'ops' },
+  ]);
+  fails([], { FULCRUM_API_KEYS: 'secret-admin-key-1:admin:web' }, /binds a admin key to channels; only storefront and publishable keys can be bound/);
+  fails([], { FULCRUM_API_KEYS: 'secret-shop-key-1:storefront:web||b2c' }, /entry 1 has channel ''/);
+});
+
+test('CORS origins are exact origins; anything else names the setting', () => {
+  assert.equal(loadConfig([], { FULCRUM_CORS_ORIGINS: 'https://shop.example.com, http://127.0.0.1:3000' }).corsOrigins, ['https://shop.example.com', 'http://127.0.0.1:3000']);
+  assert.equal(loadConfig([], {}).corsOrigins, []);
+  fails([], { FULCRUM_CORS_ORIGINS: 'https://shop.example.com/' }, /FULCRUM_CORS_ORIGINS: entry 1 must be an origin/);
+  fails(['--cors-origins', 'shop.example.com'], {}, /--cors-origins: entry 1 must be an origin/);
+  fails([], { FULCRUM_CORS_ORIGINS: '*' }, /entry 1 must be an origin/);
+});
+
 test.run();

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { KEYS, orderBody, seedHttp, startTestServer } from '../helpers/server.js';
 
 test('a key over its rate gets 429 with Retry-After; other keys are not affected', async () => {
-  const s = await startTestServer({ server: { rateLimits: { admin: { perSecond: 0, burst: 0 }, ops: { perSecond: 1000, burst: 1000 }, storefront: { perSecond: 2, burst: 5 } } } });
+  const s = await startTestServer({ server: { rateLimits: { admin: { perSecond: 0, burst: 0 }, ops: { perSecond: 1000, burst: 1000 }, storefront: { perSecond: 2, burst: 5 }, publishable: { perSecond: 0, burst: 0 } } } });
   try {
     const replies = [];
     for (let i = 0; i < 8; i++) replies.push(await s.call('GET', '/availability?sku=A', undefined, { key: KEYS.storefront }));

@@ -14,7 +14,7 @@ export function holdRoutes({ fulcrum, idempotency }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.post('/', allow('holds'), idempotent(idempotency, () => fulcrum.engine.clock.now()), async (c) => {
     const body = await jsonBody(c, HoldBody);
-    return reply(c, 201, placeHold(fulcrum, body, c.get('principal').keyId));
+    return reply(c, 201, placeHold(fulcrum, body, c.get('principal').keyId, c.get('principal').channels));
   });
   app.get('/:id', allow('holds'), (c) => {
     const view = holdView(fulcrum, c.req.param('id'));

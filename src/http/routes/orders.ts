@@ -22,7 +22,7 @@ export function orderRoutes({ fulcrum, idempotency, sourcing }: AppDeps): Hono<A
   app.post('/', allow('orders:create'), once, async (c) => {
     const body = await jsonBody(c, OrderBody);
     const p = c.get('principal');
-    return reply(c, 201, await placeOrderPooled(fulcrum, solve, body, p.keyId, { anyHold: can(p, 'orders:read-any') }));
+    return reply(c, 201, await placeOrderPooled(fulcrum, solve, body, p.keyId, { anyHold: can(p, 'orders:read-any'), ...(p.channels ? { sellsOn: p.channels } : {}) }));
   });
   app.get('/', allow('orders:read'), (c) => {
     const q = validate(ListOrdersQuery, c.req.query(), 'the query is not valid');

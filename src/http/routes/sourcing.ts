@@ -30,6 +30,7 @@ export function sourcingRoutes({ fulcrum, sourcing }: AppDeps): Hono<AppEnv> {
     const preview = await previewSourcing(fulcrum, (problem) => sourcing.pool.solve(problem), cmd, {
       createdBy: principal.keyId,
       anyHold: can(principal, 'orders:read-any'),
+      ...(principal.channels ? { sellsOn: principal.channels } : {}),
       ...(profile ? { profile } : {}),
     });
     return c.json(preview);
