@@ -9,6 +9,7 @@ export type ErrorType =
   | 'insufficient_stock'
   | 'idempotency_mismatch'
   | 'payload_too_large'
+  | 'unsupported_media_type'
   | 'rate_limited'
   | 'unavailable'
   | 'internal';

@@ -4,15 +4,34 @@ import type { z } from 'zod';
 import { DomainError, formatPath } from '../domain/errors.js';
 import type { AppEnv } from './env.js';
 
-/** The request body as text, read once and cached; invalid UTF-8 is a 400, not a silent replacement. */
+/**
+ * The request body as text, read once and cached; invalid UTF-8 is a 400, not a silent replacement. A body
+ * that is not empty must say it is JSON: anything else (`text/plain`, a form) is a 415, never parsed.
+ */
 export async function rawBody(c: Context<AppEnv>): Promise<string> {
   const cached = c.get('rawBody');
   if (cached !== undefined) return cached;
   const bytes = Buffer.from(await c.req.arrayBuffer());
+  if (bytes.length > 0) requireJson(c.req.header('content-type'));
   if (!isUtf8(bytes)) throw new DomainError('invalid_request', 'the request body is not valid UTF-8');
   const text = bytes.toString('utf8');
   c.set('rawBody', text);
   return text;
+}
+
+/**
+ * Refuses (415) a body declared as anything but `application/json` (parameters aside; a charset, if given,
+ * must be UTF-8). Browsers send text/plain and form bodies to other origins without a preflight, so taking
+ * them as JSON would also let any page post to Fulcrum.
+ */
+export function requireJson(contentType: string | undefined): void {
+  const [type = '', ...params] = (contentType ?? '').split(';').map((p) => p.trim().toLowerCase());
+  const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/^"|"$/g, '');
+  if (type === 'application/json' && (charset === undefined || charset === 'utf-8' || charset === 'utf8')) return;
+  const given = contentType === undefined ? 'no Content-Type' : `Content-Type '${contentType}'`;
+  throw new DomainError('unsupported_media_type', `send JSON with Content-Type: application/json, not ${given}`, [
+    { path: 'content-type', message: 'must be application/json (UTF-8)' },
+  ]);
 }
 
 /** Parses a JSON body without validating it (documents validated by their own module: workflows, profiles). */

@@ -12,6 +12,7 @@ const STATUS: Record<ErrorType, ContentfulStatusCode> = {
   insufficient_stock: 409,
   idempotency_mismatch: 422,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   rate_limited: 429,
   unavailable: 503,
   internal: 500,

@@ -17,6 +17,7 @@ export const ERROR_STATUS: Record<string, number> = {
   insufficient_stock: 409,
   idempotency_mismatch: 422,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   rate_limited: 429,
   unavailable: 503,
 };

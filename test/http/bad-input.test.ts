@@ -102,7 +102,7 @@ t('a body over the limit is a 413, chunked too', async ({ s }) => {
 t('invalid UTF-8 is refused', async ({ s }) => {
   const res = await fetch(s.url + '/orders', {
     method: 'POST',
-    headers: { authorization: `Bearer ${KEYS.admin}` },
+    headers: { authorization: `Bearer ${KEYS.admin}`, 'content-type': 'application/json' },
     body: new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]),
   });
   assert.is(res.status, 400);

@@ -9,7 +9,7 @@ const KEY = 'webhook-crash-admin-key';
 const ENV = { FULCRUM_API_KEYS: `${KEY}:admin`, FULCRUM_WEBHOOK_RETRY_BASE_MS: '5', FULCRUM_WEBHOOK_RETRY_MAX_MS: '20' };
 
 async function call(server: ChildServer, method: string, path: string, body: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(server.url + path, { method, headers: { authorization: `Bearer ${KEY}` }, body: JSON.stringify(body) });
+  const res = await fetch(server.url + path, { method, headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: res.status, body: await res.json() };
 }
 

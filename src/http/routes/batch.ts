@@ -43,7 +43,7 @@ function formatOf(contentType: string | undefined): BatchFormat {
   const type = contentType?.split(';')[0]!.trim().toLowerCase() ?? '';
   const format = FORMATS[type];
   if (format) return format;
-  throw new DomainError('invalid_request', `send Content-Type application/x-ndjson (one row per line) or application/json (an array of rows), not '${type || 'none'}'`, [
+  throw new DomainError('unsupported_media_type', `send Content-Type application/x-ndjson (one row per line) or application/json (an array of rows), not '${type || 'none'}'`, [
     { path: 'content-type', message: 'must be application/x-ndjson or application/json' },
   ]);
 }

@@ -115,9 +115,10 @@ t('a JSON body whose array is broken is refused whole: a 400 that changed nothin
   assert.is(await onHand(s, 'BER', 'A'), before);
 });
 
-t('a body that is neither JSON nor NDJSON is refused by its content type', async ({ s }) => {
+t('a body that is neither JSON nor NDJSON is refused by its content type (415)', async ({ s }) => {
   const r = await s.call('POST', '/inventory/batch', 'location,sku,onHand', { headers: { 'content-type': 'text/csv' } });
-  assert.is(r.status, 400);
+  assert.is(r.status, 415);
+  assert.is(r.body.error.type, 'unsupported_media_type');
   assert.is(r.body.error.details[0].path, 'content-type');
 });
 
