@@ -2,20 +2,31 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { findPostgresBin } from '../../bench/intake/postgres-cluster.js';
 
 const RUN = fileURLToPath(new URL('../../bench/intake/run.js', import.meta.url));
+// The PostgreSQL peer runs wherever Debian's postgresql is installed; .ci/run installs it, so CI always runs it.
+const PEER = findPostgresBin() !== undefined || process.env.CI ? 'postgres' : 'none';
 
-test('the intake benchmark runs end to end (smoke: 2 s per target, nothing written)', async () => {
+test(`the intake benchmark runs end to end, hot and spread (smoke: 2 s per target, peer: ${PEER}, nothing written)`, async () => {
   const out = await new Promise<string>((resolve, reject) => {
-    execFile(process.execPath, [RUN, '--smoke'], { timeout: 120_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [RUN, '--smoke', '--peer', PEER], { timeout: 180_000 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`${err.message}\n${stdout}\n${stderr}`));
       else resolve(stdout);
     });
   });
-  assert.match(out, /\| bare \| \d+/);
-  assert.match(out, /\| fulcrum \| \d+/);
-  assert.match(out, /Throughput ratio Fulcrum \/ bare Hono: \*\*\d+\.\d+\*\*/);
-  assert.match(out, /commits \(fsyncs\) per order/);
+  for (const mode of ['hot', 'spread']) {
+    const section = out.slice(out.indexOf(`(${mode})\n`));
+    assert.match(section, /\| bare \| \d+ \| [\d.]+ \| [\d.]+ \| \d+ \| 0 \|/, `${mode}: bare Hono answered every request`);
+    assert.match(section, /\| fulcrum \| \d+ \| [\d.]+ \| [\d.]+ \| \d+ \| 0 \|/, `${mode}: Fulcrum answered every request`);
+    assert.match(section, /\| throughput Fulcrum \/ bare Hono \| \*\*\d+\.\d+\*\* \| >= 0\.3 \|/);
+    assert.match(section, /commits \(fsyncs\) per order/);
+    if (PEER === 'postgres') {
+      assert.match(section, /\| postgres \| \d+ \| [\d.]+ \| [\d.]+ \| \d+ \| 0 \|/, `${mode}: the peer answered every request`);
+      assert.match(section, new RegExp(`\\| throughput Fulcrum / PostgreSQL \\| \\*\\*\\d+\\.\\d+\\*\\* \\| >= ${mode === 'hot' ? 10 : 3} \\|`));
+    }
+  }
+  if (PEER === 'postgres') assert.match(out, /PostgreSQL peer check: (\d+) orders in its table, \1 units reserved, \d+ orders acknowledged with 201 .*: consistent\./);
 });
 
 test.run();

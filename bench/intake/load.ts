@@ -1,0 +1,65 @@
+import autocannon from 'autocannon';
+import type { Mode } from './workload.js';
+
+/**
+ * One timed load against one intake server: autocannon over `connections` keep-alive connections, the
+ * server's CPU read from /proc around it.
+ */
+export type TargetName = 'bare' | 'fulcrum' | 'postgres';
+
+export interface Target {
+  name: TargetName;
+  url: string;
+  /** CPU microseconds used so far by everything serving this target (for the peer: Node and PostgreSQL). */
+  cpuMicros(): number;
+}
+
+export interface Run {
+  mode: Mode;
+  target: TargetName;
+  rps: number;
+  p50: number;
+  p99: number;
+  /** 2xx answers: acknowledged orders. */
+  ok: number;
+  non2xx: number;
+  errors: number;
+  cpuUsPerReq: number;
+  requests: number;
+}
+
+export interface LoadOptions {
+  connections: number;
+  seconds: number;
+  headers: Record<string, string>;
+}
+
+/**
+ * `POST /orders` for `seconds`. One body is sent as is (autocannon builds the request once); several are
+ * handed out round robin over all connections, so that the requests in flight at any moment are for
+ * different SKUs (per-connection cycling would start every connection on the same SKU in lock step).
+ */
+export async function load(target: Target, mode: Mode, bodies: readonly string[], options: LoadOptions): Promise<Run> {
+  const headers = { 'content-type': 'application/json', ...options.headers };
+  let next = 0;
+  const request =
+    bodies.length === 1
+      ? { body: bodies[0]! }
+      : { requests: [{ method: 'POST' as const, setupRequest: (req: autocannon.Request) => ({ ...req, body: bodies[next++ % bodies.length]! }) }] };
+  const cpu0 = target.cpuMicros();
+  const result = await autocannon({ url: `${target.url}/orders`, method: 'POST', connections: options.connections, duration: options.seconds, headers, ...request });
+  const cpu = target.cpuMicros() - cpu0;
+  const requests = result.requests.total;
+  return {
+    mode,
+    target: target.name,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    ok: result['2xx'],
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    cpuUsPerReq: cpu / Math.max(1, requests),
+    requests,
+  };
+}
