@@ -14,8 +14,8 @@ export interface PostgresCluster {
   /** `postgres://postgres@127.0.0.1:<port>/postgres` (trust authentication on loopback only). */
   url: string;
   dataDir: string;
-  /** The postmaster's pid; the backends serving connections are its children. */
-  postmasterPid(): number;
+  /** CPU microseconds used so far by the postmaster and every process it started, live or gone. */
+  cpuMicros(): number;
   stop(): void;
 }
 
@@ -95,12 +95,14 @@ export async function startPostgres(settings: PostgresSettings): Promise<Postgre
         '',
       ].join('\n'),
     );
-    run('pg_ctl', ['start', '-D', dataDir, '-w', '-t', '60', '-l', join(dataDir, 'server.log')]);
+    // Marked started first: a start that times out may still leave a server running, which stop() must end.
     started = true;
+    run('pg_ctl', ['start', '-D', dataDir, '-w', '-t', '60', '-l', join(dataDir, 'server.log')]);
+    const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
     return {
       url: `postgres://postgres@127.0.0.1:${port}/postgres`,
       dataDir,
-      postmasterPid: () => Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]),
+      cpuMicros: () => clusterCpuMicros(postmaster),
       stop,
     };
   } catch (e) {
@@ -109,6 +111,33 @@ export async function startPostgres(settings: PostgresSettings): Promise<Postgre
     stop();
     throw e;
   }
+}
+
+/**
+ * The postmaster's CPU with that of its children: the live ones (backends, WAL writer, checkpointer) from
+ * their own /proc entries, the exited ones (autovacuum workers come and go) from the postmaster's cutime and
+ * cstime, which the kernel adds to when it reaps them. A child may exit between listing and reading it.
+ */
+function clusterCpuMicros(postmaster: number): number {
+  const ticks = (pid: number, withReaped: boolean): number => {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      return 0;
+    }
+    // Fields after the command name: state is [0], utime [11], stime [12], cutime [13], cstime [14].
+    const f = stat.slice(stat.lastIndexOf(') ') + 2).split(' ').map(Number);
+    return f[11]! + f[12]! + (withReaped ? f[13]! + f[14]! : 0);
+  };
+  let children: string[] = [];
+  try {
+    children = readFileSync(`/proc/${postmaster}/task/${postmaster}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  } catch {
+    /* no children list on this kernel: the postmaster alone */
+  }
+  const total = ticks(postmaster, true) + children.reduce((sum, pid) => sum + ticks(Number(pid), false), 0);
+  return (total * 1e6) / 100; // USER_HZ = 100 on Linux
 }
 
 function isRoot(): boolean {

@@ -20,7 +20,8 @@ interface Line {
   qty: number;
 }
 
-const pool = new pg.Pool({ connectionString: args.database, max: POOL });
+// Idle connections stay open (pg closes them after 10 s by default): the peer stays warm between its runs, as Fulcrum does.
+const pool = new pg.Pool({ connectionString: args.database, max: POOL, idleTimeoutMillis: 0 });
 const app = new Hono();
 
 app.post('/orders', async (c) => {
