@@ -51,7 +51,10 @@ function stateName(value: unknown): string {
 
 function creation(event: { type: string }, context: Record<string, unknown>): { type: string; [k: string]: unknown } {
   const out: { type: string; [k: string]: unknown } = { type: event.type };
-  for (const f of CREATION_FIELDS) if (context[f] !== undefined) out[f] = context[f];
+  for (let i = 0; i < CREATION_FIELDS.length; i++) {
+    const value = context[CREATION_FIELDS[i]!];
+    if (value !== undefined) out[CREATION_FIELDS[i]!] = value;
+  }
   return out;
 }
 
