@@ -1,5 +1,6 @@
 import { assign, emit, enqueueActions, setup } from 'xstate';
 import type { Destination, Fulfilment, FulfilmentStatus, OrderLine, SplitPolicy } from '../src/domain/order.js';
+import { applyEdit, cancelLines, CANCELLABLE_STATUSES, type FulfilmentCut, type OrderEdit } from '../src/domain/order-changes.js';
 
 /** The facts of an order that never change after intake. */
 export interface OrderInput {
@@ -35,6 +36,8 @@ export interface OrderContext extends OrderInput {
   timers?: Record<string, string>;
   /** Lines a re-sourcing could not place (workflow orders). */
   short?: unknown[];
+  /** Units cancelled before they shipped (`POST /orders/:id/cancel` with lines), per SKU. */
+  cancelledLines?: OrderLine[];
 }
 
 /**
@@ -45,6 +48,10 @@ export interface OrderContext extends OrderInput {
 export type OrderEvent =
   | { type: 'order.sourced'; fulfilments: Fulfilment[]; at: string }
   | { type: 'order.cancelled'; reason: string; at: string }
+  /** Some units cancelled before shipping: `cuts` says which fulfilments gave them up (decided by the command). */
+  | { type: 'order.lines_cancelled'; lines: OrderLine[]; cuts: FulfilmentCut[]; reason: string; at: string }
+  /** A new destination or delivery type, with the fulfilments of a new plan when the order was sourced again. */
+  | ({ type: 'order.edited'; reason: string; at: string } & OrderEdit)
   | { type: 'picked'; fulfilmentId: string; at: string }
   | { type: 'packed'; fulfilmentId: string; at: string }
   | { type: 'shipped'; fulfilmentId: string; at: string }
@@ -78,6 +85,7 @@ function afterStep(context: OrderContext, event: StepEvent): Fulfilment[] {
 export const orderMachine = setup({
   types: {} as { context: OrderContext; events: OrderEvent; input: OrderInput; emitted: OrderEffect },
   guards: {
+    nothingOpen: ({ context }) => !context.fulfilments.some((f) => CANCELLABLE_STATUSES.includes(f.status)),
     stepAllowed: ({ context, event }) => stepAllowed(context, event),
     isLastShipment: ({ context, event }) =>
       event.type === 'shipped' &&
@@ -110,11 +118,24 @@ export const orderMachine = setup({
       return { fulfilments, cancelReason: event.reason, updatedAt: event.at };
     }),
     recordDelivery: assign(({ event }) => ('at' in event ? { updatedAt: event.at } : {})),
+    recordLinesCancelled: assign(({ context, event }) => {
+      if (event.type !== 'order.lines_cancelled') return {};
+      return { ...cancelLines(context, event.cuts), updatedAt: event.at };
+    }),
+    recordEdit: assign(({ context, event }) => {
+      if (event.type !== 'order.edited') return {};
+      return { ...applyEdit(context, event), updatedAt: event.at };
+    }),
   },
 }).createMachine({
   id: 'order',
   context: ({ input }) => ({ ...input, updatedAt: input.createdAt, fulfilments: [] }),
   initial: 'created',
+  // Partial cancellations and edits are checked by their commands (units still unshipped, nothing started).
+  on: {
+    'order.lines_cancelled': { actions: 'recordLinesCancelled' },
+    'order.edited': { actions: 'recordEdit' },
+  },
   states: {
     created: {
       on: {
@@ -135,6 +156,8 @@ export const orderMachine = setup({
       },
     },
     partially_shipped: {
+      // The units that had not shipped were cancelled: what is left has all gone.
+      always: { guard: 'nothingOpen', target: 'shipped' },
       on: {
         picked: { guard: 'stepAllowed', actions: 'recordStep' },
         packed: { guard: 'stepAllowed', actions: 'recordStep' },

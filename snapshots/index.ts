@@ -3,6 +3,7 @@ export {
   checkVersion,
   SCHEMA_VERSION,
   type ActorRecord,
+  type AuditRecord,
   type DeadLetterRecord,
   type DocumentRecord,
   type Fact,
@@ -12,6 +13,9 @@ export {
   type PositionRecord,
   type StoredOutboundEvent,
   type StoredState,
+  type StoredTimelineEntry,
+  type TimelineEntry,
+  type TimelineRecord,
   type WebhookEndpointRecord,
 } from './records.js';
 export { canBeKey, closeStore, openStore, type Store } from './store.js';

@@ -113,6 +113,52 @@ export interface DeadLetterRecord {
   deadAt: string;
 }
 
+/**
+ * What happened to one entity in one step, oldest first, keyed `<kind>:<id>/<step seq, zero-padded>`. The
+ * step's time and cause are stored once for all its entries (this is written on every step: fewer bytes to
+ * encode on the engine's thread).
+ */
+export interface TimelineRecord {
+  v: number;
+  /** When the step ran (ms since epoch) and who caused it: an API key's id, `timer`, or `system`. */
+  at: number;
+  by: string;
+  entries: StoredTimelineEntry[];
+}
+
+/** One event an entity accepted (or its creation), as stored: the event as applied (with its `at`). */
+export type StoredTimelineEntry = Omit<TimelineEntry, 'at' | 'by'>;
+
+/** One event an entity accepted (or its creation), with what it changed and asked for, as a history shows it. */
+export interface TimelineEntry {
+  /** When the step ran (ISO) and who caused it. */
+  at: string;
+  by: string;
+  /** The event as applied (its time left out), or `{type: 'entity.create', ...}` with the facts it started from. */
+  event: { type: string; [k: string]: unknown };
+  /** The status after the event, and the one before when it changed. */
+  status: string;
+  from?: string;
+  /** What the entity asked for in the same step: stock moves, webhooks, notifications, sourcing. */
+  effects?: Array<{ type: string; [k: string]: unknown }>;
+}
+
+/** A configuration or manual stock change, keyed by a gap-free sequence. Never holds a secret. */
+export interface AuditRecord {
+  v: number;
+  seq: number;
+  at: string;
+  /** The API key's id (never the key), or `config` for a change of the key configuration at start. */
+  by: string;
+  /** e.g. `pool.put`, `inventory.adjust`, `webhook.delete`. */
+  action: string;
+  target: { type: string; id: string };
+  before: unknown;
+  after: unknown;
+  /** The reason a stock change gave, when it gave one. */
+  reason?: string;
+}
+
 /** Throws when a record was written by a newer build, so that nothing is misread. */
 export function checkVersion(kind: string, record: { v?: unknown } | undefined): void {
   if (record === undefined) return;

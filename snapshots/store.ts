@@ -4,12 +4,14 @@ import { open, type Database, type RootDatabase } from 'lmdb';
 import {
   SCHEMA_VERSION,
   type ActorRecord,
+  type AuditRecord,
   type DeadLetterRecord,
   type DocumentRecord,
   type IdempotencyRecord,
   type JournalEntry,
   type OutboxRecord,
   type PositionRecord,
+  type TimelineRecord,
   type WebhookEndpointRecord,
 } from './records.js';
 
@@ -51,6 +53,13 @@ export interface Store {
   sourcingProfiles: Database<DocumentRecord<unknown>, string>;
   /** Sourcing decisions with their explanations, keyed `<order>/<step seq>/<n>`; written in the step that decided. */
   decisions: Database<DocumentRecord<unknown>, string>;
+  /**
+   * Each workflow entity's history, keyed `<kind>:<id>/<step seq>`; written in the step, so it is durable with
+   * its facts, and never truncated with the journal: it is kept as long as the entity is.
+   */
+  timeline: Database<TimelineRecord, string>;
+  /** Configuration and manual stock changes, by a gap-free sequence; written in the event turn of the change. */
+  audit: Database<AuditRecord, number>;
   path: string;
 }
 
@@ -88,6 +97,9 @@ export function openStore(dataDir: string): Store {
     sourcingProfiles: root.openDB<DocumentRecord<unknown>, string>({ name: 'sourcing-profiles', ...PLAIN }),
     // One record per order placed, on the engine's thread: shared structures, as for snapshots.
     decisions: root.openDB<DocumentRecord<unknown>, string>({ name: 'decisions', sharedStructuresKey: STRUCTURES }),
+    // Written on every step that moves an entity: shared structures, as for decisions.
+    timeline: root.openDB<TimelineRecord, string>({ name: 'timeline', ...PLAIN }),
+    audit: root.openDB<AuditRecord, number>({ name: 'audit', ...PLAIN }),
     path,
   };
   const version = store.meta.get('schemaVersion');

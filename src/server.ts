@@ -6,7 +6,8 @@ import { getRequestListener } from '@hono/node-server';
 import type { Config } from './config.js';
 import { IdempotencyKeys } from './engine/index.js';
 import { attachFeed, type Feed, type FeedOptions } from './feed/index.js';
-import { ApiKeys, generateKey } from './auth/index.js';
+import { AuditLog } from './audit/index.js';
+import { ApiKeys, generateKey, type ConfiguredKey } from './auth/index.js';
 import { answerMalformedRequests, createApp, DEFAULT_RATE_LIMITS, Metrics, unreadableRequest, type InFlight } from './http/index.js';
 import { Webhooks, type DeliverySettings } from './integrations/index.js';
 import { openFulcrum, type Fulcrum, type RunningFulcrum } from './fulcrum/index.js';
@@ -99,6 +100,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   metrics.gauge('fulcrum_webhook_dead_letters_total', 'Webhook deliveries that ran out of attempts since start.', () => delivery.deadLettered);
   const bulk = new BulkJobs(fulcrum, { maxBatchBytes: options.maxBatchBytes ?? 1024 ** 3 });
   const keys = new ApiKeys(configured);
+  const audit = new AuditLog(engine);
+  await recordKeyConfiguration(audit, engine, keys, configured);
   const sourcingPool = new SourcingPool({ ...options.sourcing, ...(options.sourcingWorkers !== undefined ? { workers: options.sourcingWorkers } : {}) });
   const pooled = () => sourcingPool.stats;
   metrics.gauge('fulcrum_sourcing_inline_total', 'Problems of large orders that turned out small enough to solve on the engine thread, since start.', () => pooled().inline);
@@ -106,7 +109,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   metrics.gauge('fulcrum_sourcing_fallbacks_total', 'Pooled problems answered with the greedy plan (worker crash or timeout) since start.', () => pooled().fallbacks);
   metrics.gauge('fulcrum_sourcing_shed_total', 'Orders refused with 503 because the sourcing queue was full, since start.', () => pooled().shed);
   const sourcing = { profiles: sourcingProfiles, pool: sourcingPool };
-  const app = createApp({ fulcrum, idempotency, metrics, bulk, keys, webhooks, sourcing, corsOrigins: options.corsOrigins ?? [], maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, workflows: { catalog: workflows!, rules }, rateLimits: options.rateLimits ?? DEFAULT_RATE_LIMITS, maxInFlight: options.maxInFlight ?? 4096, inFlight });
+  const app = createApp({ fulcrum, audit, idempotency, metrics, bulk, keys, webhooks, sourcing, corsOrigins: options.corsOrigins ?? [], maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, workflows: { catalog: workflows!, rules }, rateLimits: options.rateLimits ?? DEFAULT_RATE_LIMITS, maxInFlight: options.maxInFlight ?? 4096, inFlight });
 
   // What `serve` builds, plus what it cannot pass on: an answer in the envelope for requests the adapter
   // cannot read, and those without a Host header (Node's own check would answer them with a bare 400).
@@ -151,6 +154,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         await running.close();
       })()),
   };
+}
+
+/**
+ * Records the key configuration (ids, roles, channel bindings; never the keys) in the audit log when it
+ * differs from the one the last start recorded: keys are configured at start, so that is when they change.
+ */
+async function recordKeyConfiguration(audit: AuditLog, engine: Fulcrum['engine'], keys: ApiKeys, configured: ReadonlyArray<ConfiguredKey>): Promise<void> {
+  const after = configured
+    .map((k) => ({ id: keys.lookup(k.key)!.keyId, role: k.role, ...(k.channels ? { channels: [...k.channels] } : {}) }))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const before = (engine.store.meta.get('audit.keys') as unknown) ?? null;
+  if (JSON.stringify(before) === JSON.stringify(after)) return;
+  const recorded = audit.record({ by: 'config', action: 'keys.configure', target: { type: 'keys', id: 'api-keys' }, before, after });
+  await Promise.all([recorded, engine.journal.whenFlushed(engine.store.meta.put('audit.keys', after))]);
 }
 
 /** The admin key stored in the data dir, generated on first start when no keys are configured. */

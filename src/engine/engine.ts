@@ -65,7 +65,23 @@ export type LocationListener = (step: Step, entry: LocationEntry, event: Locatio
  */
 export type EntityListener = (entry: EntityEntry, before: AnyMachineSnapshot | undefined, at: number) => void;
 
+/**
+ * An entity was created (`event` is `{type: 'entity.create'}`, `before` undefined) or accepted `event` inside
+ * `step`, asking for `effects`. Called in steps only, never on replay: what listeners write joins the step's
+ * transaction, so it is durable exactly when the step's facts are, and replay must not write it again.
+ */
+export type TransitionListener = (
+  step: Step,
+  entry: EntityEntry,
+  event: { type: string; [k: string]: unknown },
+  before: AnyMachineSnapshot | undefined,
+  effects: readonly Effect[],
+) => void;
+
 const RESOLVED = Promise.resolve();
+
+/** The event transition listeners see for an entity's creation. */
+const CREATED = Object.freeze({ type: 'entity.create' });
 
 /**
  * The engine: the one writer. It holds every live actor, runs each command synchronously as a `Step`,
@@ -95,6 +111,8 @@ export class Engine {
   private readonly locationListeners: LocationListener[] = [];
   private readonly entityListeners: EntityListener[] = [];
   private readonly stepEndListeners: Array<(step: Step) => void> = [];
+  private readonly transitionListeners: TransitionListener[] = [];
+  private readonly committingListeners: Array<(step: Step) => void> = [];
   private readonly recoveredListeners: Array<() => void> = [];
   private timerHandle: NodeJS.Timeout | undefined;
   private timerAt: number | undefined;
@@ -146,6 +164,19 @@ export class Engine {
     this.stepEndListeners.push(listener);
   }
 
+  /** Listens for entity transitions inside steps (not on replay), with the effects each asked for. */
+  onEntityTransition(listener: TransitionListener): void {
+    this.transitionListeners.push(listener);
+  }
+
+  /**
+   * Runs after a step that changed something, once every step-end listener ran, just before its facts are
+   * appended: writes issued here share the step's LMDB transaction. It must not change actors.
+   */
+  onStepCommitting(listener: (step: Step) => void): void {
+    this.committingListeners.push(listener);
+  }
+
   /** Runs once recovery restored the actors and replayed the journal: load configuration, rebuild derived state. */
   onRecovered(listener: () => void): void {
     this.recoveredListeners.push(listener);
@@ -165,10 +196,10 @@ export class Engine {
    * Runs one command. `fn` must validate before it changes anything: an error thrown after the first fact
    * means memory is ahead of the journal, which is fatal (a restart recovers the last durable state).
    */
-  run<T>(fn: (step: Step) => T): Committed<T> {
+  run<T>(fn: (step: Step) => T, by = 'system'): Committed<T> {
     if (this.failed) throw new DomainError('unavailable', `the engine stopped after a fatal error (${this.failed.message}); restart the server`);
     if (this.current) throw new Error('engine steps do not nest');
-    const step = new Step(this.journal.nextSeq, this.clock.now());
+    const step = new Step(this.journal.nextSeq, this.clock.now(), by);
     this.current = step;
     let value: T;
     try {
@@ -187,6 +218,7 @@ export class Engine {
     }
     if (this.timers.next() !== this.timerAt) this.armTimers();
     if (step.facts.length === 0) return { value, durable: RESOLVED };
+    for (const l of this.committingListeners) l(step);
     this.counters.steps++;
     this.counters.facts += step.facts.length;
     this.counters.stockShortSignals += step.signals.length;
@@ -217,8 +249,14 @@ export class Engine {
       const before = entry.actor.getSnapshot();
       entry.actor.send(event as never);
       if (entry.actor.getSnapshot() === before) return false;
-    } else if (!this.deliver(entry, event, step.at)) {
-      return false;
+    } else {
+      const before = entry.snapshot;
+      const mark = this.effects.length;
+      if (!this.deliver(entry, event, step.at)) return false;
+      if (this.transitionListeners.length > 0) {
+        const effects = this.effects.slice(mark).map((e) => e.effect);
+        for (const l of this.transitionListeners) l(step, entry, event, before, effects);
+      }
     }
     step.facts.push({ actor: actorKey(entry), event });
     this.registry.touch(entry, step.seq);
@@ -248,6 +286,7 @@ export class Engine {
   createEntity(step: Step, kind: EntityKind, machine: string, value: string, context: { id: string }): EntityEntry {
     const entry = this.registerEntity(kind, context.id, machine, this.machines.get(machine).resolveState({ value, context }));
     for (const l of this.entityListeners) l(entry, undefined, step.at);
+    for (const l of this.transitionListeners) l(step, entry, CREATED, undefined, []);
     step.facts.push({ actor: `${ENTITY_PREFIX[kind]}:${context.id}`, create: { machine, state: { value, context } } });
     this.registry.touch(entry, step.seq);
     this.trackTimers(entry);
@@ -346,7 +385,7 @@ export class Engine {
         if (!entry || timers?.[t.name] !== t.deadline) continue;
         if (this.send(step, entry, { type: 'timer.fired', name: t.name, at: step.iso })) fired++;
       }
-    });
+    }, 'timer');
     this.armTimers();
     return fired;
   }

@@ -7,6 +7,7 @@ export {
   type EngineOptions,
   type EntityListener,
   type LocationListener,
+  type TransitionListener,
   type SelectionFacts,
   type WorkflowSelector,
 } from './engine.js';

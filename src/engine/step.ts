@@ -20,6 +20,8 @@ export class Step {
   constructor(
     readonly seq: number,
     readonly at: number,
+    /** Who caused the step: an API key's id, `timer`, or `system` (start-up, tests); timelines record it. */
+    readonly by: string = 'system',
   ) {}
 
   private isoTime: string | undefined;

@@ -4,6 +4,7 @@ import { Holds } from '../holds/index.js';
 import { Orders } from '../orders/index.js';
 import { Sourcing } from '../sourcing/index.js';
 import { Stock } from '../stock/index.js';
+import { Timeline } from '../timeline/index.js';
 
 /**
  * One Fulcrum: the engine and the domain modules registered with it. Each module's commands take the
@@ -17,6 +18,8 @@ export interface Fulcrum {
   readonly alerts: Alerts;
   readonly sourcing: Sourcing;
   readonly orders: Orders;
+  /** Every order's, fulfilment's, return's and transfer's history. */
+  readonly timeline: Timeline;
 }
 
 /** Builds the modules around an engine; they register before recovery, in the order their state depends on. */
@@ -26,7 +29,8 @@ export function installModules(engine: Engine): Fulcrum {
   const alerts = new Alerts(engine);
   const sourcing = new Sourcing(engine);
   const orders = new Orders({ engine, stock, holds, sourcing });
-  return { engine, stock, holds, alerts, sourcing, orders };
+  const timeline = new Timeline(engine);
+  return { engine, stock, holds, alerts, sourcing, orders, timeline };
 }
 
 export interface RunningFulcrum extends Omit<RunningEngine, 'engine'> {

@@ -15,11 +15,20 @@ export class Holds {
   constructor(engine: Engine) {
     engine.onEntityChanged((entry, before) => {
       if (entry.snapshot.status === 'done' && before?.status !== 'done') this.#giveBackAllowance(entry);
+      else if (entry.kind === 'order' && before) this.#recountLines(entry, before.context as OrderContext);
     });
     engine.onRecovered(() => {
       loadPurchaseLimits({ engine, holds: this });
       rebuildPurchaseCounts({ engine, holds: this });
     });
+  }
+
+  /** Units cancelled from an order that stays open go back to the customer's allowance at once. */
+  #recountLines(entry: EntityEntry, before: OrderContext): void {
+    const o = entry.snapshot.context as OrderContext;
+    if (o.lines === before.lines) return;
+    this.limits.count(o.customer.id, before.lines, -1);
+    this.limits.count(o.customer.id, o.lines, 1);
   }
 
   #giveBackAllowance(entry: EntityEntry): void {

@@ -8,6 +8,7 @@ import { DEFAULT_RATE_LIMITS, rateLimit } from './rate-limit.js';
 import type { AppDeps, AppEnv } from './env.js';
 import { errorResponse } from './errors.js';
 import { alertRoutes } from './routes/alerts.js';
+import { auditRoutes } from './routes/audit.js';
 import { availabilityRoutes } from './routes/availability.js';
 import { batchRoutes } from './routes/batch.js';
 import { entityRoutes } from './routes/entities.js';
@@ -67,6 +68,7 @@ export function createApp(deps: AppDeps & { keys: ApiKeys }): Hono<AppEnv> {
   app.route('/sourcing', sourcingRoutes(deps));
   app.route('/workflows', workflowRoutes(deps, deps.workflows.catalog, deps.workflows.rules));
   app.route('/alerts', alertRoutes(deps));
+  app.route('/audit', auditRoutes(deps));
   app.route('/', entityRoutes(deps));
   app.route('/webhooks', webhookRoutes(deps));
   app.route('/', opsRoutes(deps));

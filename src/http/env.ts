@@ -1,3 +1,4 @@
+import type { AuditLog } from '../audit/index.js';
 import type { IdempotencyKeys } from '../engine/index.js';
 import type { Fulcrum } from '../fulcrum/index.js';
 import type { SourcingProfiles } from '../sourcing/index.js';
@@ -12,6 +13,8 @@ import type { Metrics } from './metrics.js';
 /** What every handler can reach: Fulcrum (the engine and its modules) and the shared services of the edge. */
 export interface AppDeps {
   fulcrum: Fulcrum;
+  /** Configuration and manual stock changes, recorded by the routes that make them. */
+  audit: AuditLog;
   idempotency: IdempotencyKeys;
   metrics: Metrics;
   /** Origins whose pages may call the API from a browser (CORS); none by default. */

@@ -110,7 +110,43 @@ export const OrderEventBody = z.looseObject({
   fulfilmentId: z.string().min(1).max(200).optional(),
 }).refine((v) => withinBounds(v, 6, 200), { error: 'must be at most 6 levels deep with at most 200 values' });
 
-export const CancelBody = z.strictObject({ reason: z.string().min(1).max(500).optional() });
+/** Without `lines` the whole order is cancelled; with them, those units only (a SKU at most once). */
+export const CancelBody = z
+  .strictObject({ reason: z.string().min(1).max(500).optional(), lines: z.array(Line).min(1).max(500).optional() })
+  .superRefine((b, ctx) => {
+    const seen = new Set<string>();
+    b.lines?.forEach((l, i) => {
+      if (seen.has(l.sku)) ctx.addIssue({ code: 'custom', path: ['lines', i, 'sku'], message: `'${l.sku}' is named twice: give its total once` });
+      seen.add(l.sku);
+    });
+  });
+
+/** `PATCH /orders/:id`: a new destination or delivery type (collect is chosen at intake, not by an edit). */
+export const OrderEditBody = z
+  .strictObject({
+    deliverTo: z.strictObject({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180), country: Country }).optional(),
+    deliveryType: z.enum(['home', 'express']).optional(),
+    reason: z.string().min(1).max(500).optional(),
+  })
+  .refine((b) => b.deliverTo !== undefined || b.deliveryType !== undefined, { error: 'give deliverTo, deliveryType, or both' });
+
+/** A page of an entity's history (`GET /orders/:id/history`, ...). */
+export const HistoryQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: z.string().min(1).max(40).optional(),
+});
+
+/** `GET /audit`: filters and paging, newest first. */
+export const AuditQuery = z.strictObject({
+  by: z.string().min(1).max(100).optional(),
+  type: z.string().min(1).max(50).optional(),
+  id: z.string().min(1).max(200).optional(),
+  action: z.string().min(1).max(100).optional(),
+  since: Time.optional(),
+  until: Time.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: z.coerce.number().int().min(1).optional(),
+});
 
 export const PoolBody = z.strictObject({
   name: Name,

@@ -1,4 +1,6 @@
-/** Orders: intake, events from other systems, cancellation, views, listing, and sourcing previews. */
+/** Orders: intake, events from other systems, cancellation (whole or some lines), edits, views, listing, and sourcing previews. */
+export { cancelOrderLines } from './cancel-lines.js';
+export { editOrder, type OrderEditRequest } from './edit-order.js';
 export { cancelOrder, sendEntityEvent, sendOrderEvent } from './order-events.js';
 export { listOrders, type ListOrdersQuery, type OrderPage } from './order-listing.js';
 export { orderView, statusOf, type OrderView } from './order-view.js';

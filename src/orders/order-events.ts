@@ -5,7 +5,7 @@ import type { OrderView } from './order-view.js';
 import type { Orders } from './orders.js';
 
 /** Delivers an event from another system to an order (`POST /orders/:id/events`). */
-export function sendOrderEvent({ engine, orders }: { engine: Engine; orders: Orders }, id: string, event: { type: string; [k: string]: unknown }): Committed<OrderView> {
+export function sendOrderEvent({ engine, orders }: { engine: Engine; orders: Orders }, id: string, event: { type: string; [k: string]: unknown }, by = 'system'): Committed<OrderView> {
   checkExternalEvent(event.type);
   return engine.run((step) => {
     const entry = openEntity(engine, 'order', id);
@@ -17,22 +17,22 @@ export function sendOrderEvent({ engine, orders }: { engine: Engine; orders: Ord
     }
     deliverEvent(engine, step, entry, event);
     return orders.get(id)!;
-  });
+  }, by);
 }
 
 /** Cancels an order, releasing what it holds. */
-export function cancelOrder({ engine, orders }: { engine: Engine; orders: Orders }, id: string, reason: string): Committed<OrderView> {
+export function cancelOrder({ engine, orders }: { engine: Engine; orders: Orders }, id: string, reason: string, by = 'system'): Committed<OrderView> {
   return engine.run((step) => {
     deliverEvent(engine, step, openEntity(engine, 'order', id), { type: 'order.cancelled', reason }, 'cancel');
     return orders.get(id)!;
-  });
+  }, by);
 }
 
 /** Delivers an event from another system to a fulfilment, return or transfer. */
-export function sendEntityEvent({ engine }: { engine: Engine }, kind: Exclude<EntityKind, 'order' | 'alert' | 'hold'>, id: string, event: { type: string; [k: string]: unknown }): Committed<{ kind: string; id: string }> {
+export function sendEntityEvent({ engine }: { engine: Engine }, kind: Exclude<EntityKind, 'order' | 'alert' | 'hold'>, id: string, event: { type: string; [k: string]: unknown }, by = 'system'): Committed<{ kind: string; id: string }> {
   checkExternalEvent(event.type);
   return engine.run((step) => {
     deliverEvent(engine, step, openEntity(engine, kind, id), event);
     return { kind, id };
-  });
+  }, by);
 }

@@ -19,6 +19,8 @@ export interface OrderView {
   createdAt: string;
   updatedAt: string;
   cancelReason?: string;
+  /** Units cancelled before they shipped, per SKU (`lines` holds what is left). */
+  cancelledLines?: OrderContext['cancelledLines'];
   /** Which machine (workflow and version) runs the order. */
   workflow: string;
   /** The id of the API key that created it (never the key itself). */
@@ -64,6 +66,7 @@ export function orderView(context: OrderContext, value: unknown, machine: string
   if (context.ref !== undefined) view.ref = context.ref;
   if (context.collectAt !== undefined) view.collectAt = context.collectAt;
   if (context.cancelReason !== undefined) view.cancelReason = context.cancelReason;
+  if (context.cancelledLines !== undefined) view.cancelledLines = context.cancelledLines;
   if (context.holdId !== undefined) view.holdId = context.holdId;
   if (context.value !== undefined) view.value = context.value;
   if (context.sourcing !== undefined) view.sourcing = context.sourcing;

@@ -110,7 +110,7 @@ export function placeOrder(ports: OrderPorts, cmd: PlaceOrder, createdBy: string
     holds.limits.count(cmd.customer.id, cmd.lines, 1, held);
     orders.counters.ordersPlaced++;
     return orders.get(id)!;
-  });
+  }, createdBy);
 }
 
 /**

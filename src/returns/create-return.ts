@@ -31,5 +31,5 @@ export function createReturn({ engine }: { engine: Engine }, cmd: CreateReturn, 
     const entry = engine.createEntity(step, 'return', machine, ENTITY_NEW_STATE, context);
     engine.send(step, entry, { type: 'entity.created', at: step.iso });
     return { id };
-  });
+  }, createdBy);
 }

@@ -61,6 +61,17 @@ export class Stock {
     }
   }
 
+  /**
+   * Gives reserved units back to a location's shelf (part of an order cancelled, an order sourced again after
+   * an edit). A refusal means the caller's books and the location's disagree, which its step turns fatal.
+   */
+  release(step: Step, location: string, ref: string, lines: ReadonlyArray<{ sku: string; qty: number }>): void {
+    const entry = this.#engine.location(location);
+    if (!entry || !this.#engine.send(step, entry, { type: 'stock.released', ref, lines: lines.map((l) => ({ sku: l.sku, qty: l.qty })) })) {
+      throw new Error(`location ${location} refused to release units reserved for ${ref}`);
+    }
+  }
+
   /** Re-indexes one position from the location actor's current state. */
   reindex(location: string, sku: string, changes: AvailabilityChange[]): void {
     const p = this.#engine.position(location, sku);

@@ -37,5 +37,5 @@ export function createTransfer({ engine, stock }: { engine: Engine; stock: Stock
     const entry = engine.createEntity(step, 'transfer', machine, ENTITY_NEW_STATE, context);
     engine.send(step, entry, { type: 'entity.created', at: step.iso });
     return { id };
-  });
+  }, createdBy);
 }

@@ -1,5 +1,7 @@
 import { enqueueActions, setup, type AnyStateMachine } from 'xstate';
 import type { Effect } from '../domain/effects.js';
+import type { Fulfilment, OrderLine } from '../domain/order.js';
+import { applyEdit, cancelLines, subtractLines, type FulfilmentCut, type OrderEdit } from '../domain/order-changes.js';
 import { ENTITY_NEW_STATE } from '../engine/index.js';
 import { actionsOf, brickOf, transitionsOf, type BrickRef, type StateDefinition, type WorkflowDefinition } from './definition.js';
 import type { SlaTable } from './bricks/index.js';
@@ -13,11 +15,26 @@ export const NEW_STATE = ENTITY_NEW_STATE;
  * Turns a validated definition into an XState machine with `setup({actions, guards})`: each brick becomes a
  * named, parameterised implementation, so snapshots stay persistable. Two things are added: a `__new` start
  * state (so a dormant entity can be created cheaply and then enter the initial state with its entry
- * actions), and root handling of `timer.fired` that clears the fired timer and raises SLA alerts.
+ * actions), and root handling of `timer.fired` that clears the fired timer and raises SLA alerts. Order and
+ * fulfilment machines also keep their books on a partial cancellation or an edit whatever state they are in
+ * (the commands decide when one is allowed); a state that handles one of those events itself gets the same
+ * bookkeeping first, as `timer.fired` gets its timer cleared.
  */
 export function compileWorkflow(key: string, def: WorkflowDefinition, rules: RuleRegistry): AnyStateMachine {
   const actions: Record<string, unknown> = {
     __timerFired: timerFired,
+    __cancelLines: enqueueActions(({ context, event, enqueue }) => {
+      const e = event as BrickEvent & { cuts: FulfilmentCut[] };
+      enqueue.assign({ ...cancelLines(context as unknown as OrderBooks, e.cuts), updatedAt: e.at });
+    }),
+    __applyEdit: enqueueActions(({ context, event, enqueue }) => {
+      const e = event as BrickEvent & OrderEdit;
+      enqueue.assign({ ...applyEdit(context as unknown as OrderBooks, e), updatedAt: e.at });
+    }),
+    __shrinkFulfilment: enqueueActions(({ context, event, enqueue }) => {
+      const e = event as BrickEvent & { lines: OrderLine[] };
+      enqueue.assign({ lines: subtractLines((context as { lines: OrderLine[] }).lines, e.lines), updatedAt: e.at });
+    }),
     __clearTimer: enqueueActions(({ context, event, enqueue }) => enqueue.assign({ timers: without((context as Ctx).timers, String((event as BrickEvent).name)) })),
   };
   const guards: Record<string, unknown> = {};
@@ -33,11 +50,16 @@ export function compileWorkflow(key: string, def: WorkflowDefinition, rules: Rul
     guards[type] ??= (args: { context: Ctx; event: BrickEvent }, p: unknown) => rule.test({ context: args.context, event: args.event, params: p });
     return { type, params: rule.params.parse(params) };
   };
-  const transitions = (list: ReturnType<typeof transitionsOf>, clearTimer: boolean) =>
+  const bookkeeping: Record<string, string> = key.startsWith('order/')
+    ? { 'order.lines_cancelled': '__cancelLines', 'order.edited': '__applyEdit', 'timer.fired': '__clearTimer' }
+    : key.startsWith('fulfilment/')
+      ? { 'fulfilment.lines_cancelled': '__shrinkFulfilment', 'timer.fired': '__clearTimer' }
+      : { 'timer.fired': '__clearTimer' };
+  const transitions = (list: ReturnType<typeof transitionsOf>, event: string | undefined) =>
     list.map((t) => ({
       ...(t.target !== undefined ? { target: t.target } : {}),
       ...(t.guard !== undefined ? { guard: guard(t.guard) } : {}),
-      actions: [...(clearTimer ? ['__clearTimer'] : []), ...actionsOf(t.actions).map(action)],
+      actions: [...(event && bookkeeping[event] ? [bookkeeping[event]] : []), ...actionsOf(t.actions).map(action)],
     }));
   const states: Record<string, unknown> = { [NEW_STATE]: { on: { 'entity.created': def.initial } } };
   for (const [name, s] of Object.entries(def.states) as Array<[string, StateDefinition]>) {
@@ -46,18 +68,24 @@ export function compileWorkflow(key: string, def: WorkflowDefinition, rules: Rul
       ...(s.tags ? { tags: s.tags } : {}),
       ...(s.entry ? { entry: actionsOf(s.entry).map(action) } : {}),
       ...(s.exit ? { exit: actionsOf(s.exit).map(action) } : {}),
-      ...(s.always ? { always: transitions(transitionsOf(s.always), false) } : {}),
-      ...(s.on ? { on: Object.fromEntries(Object.entries(s.on).map(([event, t]) => [event, transitions(transitionsOf(t), event === 'timer.fired')])) } : {}),
+      ...(s.always ? { always: transitions(transitionsOf(s.always), undefined) } : {}),
+      ...(s.on ? { on: Object.fromEntries(Object.entries(s.on).map(([event, t]) => [event, transitions(transitionsOf(t), event)])) } : {}),
     };
   }
   return (setup({ actions: actions as never, guards: guards as never }) as unknown as { createMachine(config: unknown): AnyStateMachine }).createMachine({
     id: key,
     context: ({ input }: { input: unknown }) => input as never,
     initial: NEW_STATE,
-    on: { 'timer.fired': { actions: '__timerFired' } },
+    on: {
+      'timer.fired': { actions: '__timerFired' },
+      ...Object.fromEntries(Object.entries(bookkeeping).filter(([event]) => event !== 'timer.fired').map(([event, act]) => [event, { actions: act }])),
+    },
     states,
   });
 }
+
+/** What an order's context holds that partial cancellations and edits change. */
+type OrderBooks = { lines: OrderLine[]; fulfilments: Fulfilment[]; cancelledLines?: OrderLine[]; deliverTo: OrderEdit['deliverTo'] & object; deliveryType: string };
 
 type Ctx = Record<string, unknown> & { timers?: Record<string, string>; attributes?: Record<string, unknown>; sla?: SlaTable };
 

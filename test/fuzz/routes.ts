@@ -92,7 +92,13 @@ export const ROUTES: Record<string, RouteSpec> = {
     params: { id: 'order' },
     bodies: (w) => [{ type: 'payment.authorized' }, { type: 'fraud.passed' }, { type: 'delivered' }, { type: 'gift_wrap.completed', fulfilmentId: last(w, 'fulfilment') }],
   },
-  'POST /orders/:id/cancel': { params: { id: 'order' }, bodies: () => [{ reason: 'fuzz' }, {}] },
+  'POST /orders/:id/cancel': { params: { id: 'order' }, bodies: () => [{ reason: 'fuzz' }, {}, { lines: [{ sku: 'A', qty: 1 }], reason: 'fuzz' }] },
+  'PATCH /orders/:id': { params: { id: 'order' }, bodies: () => [{ deliverTo: { lat: 48.14, lon: 11.58, country: 'DE' }, reason: 'fuzz' }, { deliveryType: 'express' }] },
+  'GET /orders/:id/history': { params: { id: 'order' }, query: { limit: () => '5' } },
+  'GET /fulfilments/:id/history': { params: { id: 'fulfilment' }, query: { limit: () => '5' } },
+  'GET /returns/:id/history': { params: { id: 'return' }, query: { limit: () => '5' } },
+  'GET /transfers/:id/history': { params: { id: 'transfer' }, query: { limit: () => '5' } },
+  'GET /audit': { query: { type: () => 'pool', limit: () => '5', since: () => '2020-01-01T00:00:00Z' } },
   'POST /holds': {
     bodies: () => [{ pool: 'default', lines: [{ sku: 'A', qty: 1 }, { sku: 'B', qty: 2 }], ttlSeconds: 600, customer: 'c-fuzz' }],
     cleanup: async (w, body) => {

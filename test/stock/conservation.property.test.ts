@@ -5,7 +5,7 @@ import { DomainError } from '../../src/domain/errors.js';
 import { freeUnits, isConserved } from '../../src/domain/position.js';
 import { openFulcrum, type Fulcrum } from '../../src/fulcrum/index.js';
 import { holdView, placeHold, releaseHold } from '../../src/holds/index.js';
-import { cancelOrder, placeOrder, sendOrderEvent } from '../../src/orders/index.js';
+import { cancelOrder, cancelOrderLines, editOrder, placeOrder, sendOrderEvent } from '../../src/orders/index.js';
 import { adjustStock, countStock, moveStock, upsertPool, upsertStatus } from '../../src/stock/index.js';
 import { seed } from '../helpers/network.js';
 import { tempDataDir } from '../helpers/tmp.js';
@@ -14,6 +14,8 @@ const LOCS = ['BER', 'MUC'];
 const SKUS = ['A', 'B'];
 const STATUSES = ['sellable', 'damaged', 'open_box'];
 const DEST = { lat: 50, lon: 10, country: 'DE' };
+/** Destinations an edit moves an order to: next to each location, so the best plan changes with them. */
+const NEAR: Record<string, { lat: number; lon: number; country: string }> = { BER: { lat: 52.5, lon: 13.4, country: 'DE' }, MUC: { lat: 48.1, lon: 11.6, country: 'DE' } };
 
 const loc = fc.constantFrom(...LOCS);
 const sku = fc.constantFrom(...SKUS);
@@ -27,6 +29,8 @@ type Op =
   | { op: 'order'; lines: Array<{ sku: string; qty: number }>; hold: number | null; split: boolean }
   | { op: 'hold'; lines: Array<{ sku: string; qty: number }> }
   | { op: 'cancel'; i: number }
+  | { op: 'cancelLines'; i: number; sku: string; qty: number }
+  | { op: 'edit'; i: number; near: string }
   | { op: 'ship'; i: number }
   | { op: 'release'; i: number }
   | { op: 'time'; seconds: number };
@@ -38,6 +42,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ op: fc.constant('order' as const), lines, hold: fc.option(fc.nat(5)), split: fc.boolean() }),
   fc.record({ op: fc.constant('hold' as const), lines }),
   fc.record({ op: fc.constant('cancel' as const), i: fc.nat(20) }),
+  fc.record({ op: fc.constant('cancelLines' as const), i: fc.nat(20), sku, qty: fc.integer({ min: 1, max: 3 }) }),
+  fc.record({ op: fc.constant('edit' as const), i: fc.nat(20), near: loc }),
   fc.record({ op: fc.constant('ship' as const), i: fc.nat(20) }),
   fc.record({ op: fc.constant('release' as const), i: fc.nat(5) }),
   fc.record({ op: fc.constant('time' as const), seconds: fc.integer({ min: 1, max: 120 }) }),
@@ -68,6 +74,12 @@ function apply(fulcrum: Fulcrum, o: Op, orders: string[], holds: string[], clock
         break;
       case 'cancel':
         if (orders[o.i]) cancelOrder(fulcrum, orders[o.i]!, 'property test');
+        break;
+      case 'cancelLines':
+        if (orders[o.i]) cancelOrderLines(fulcrum, orders[o.i]!, [{ sku: o.sku, qty: o.qty }], 'property test', 'k');
+        break;
+      case 'edit':
+        if (orders[o.i]) editOrder(fulcrum, orders[o.i]!, { deliverTo: NEAR[o.near]! }, 'k');
         break;
       case 'ship': {
         const order = orders[o.i] ? fulcrum.orders.get(orders[o.i]!) : undefined;
@@ -162,7 +174,7 @@ async function runOps(ops: Op[]): Promise<void> {
   }
 }
 
-test('stock is conserved over random sequences of counts, deltas, moves, holds, orders, cancels, shipments and expiries', async () => {
+test('stock is conserved over random sequences of counts, deltas, moves, holds, orders, cancels (whole and partial), edits, shipments and expiries', async () => {
   await fc.assert(fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 40 }), runOps), { numRuns: 60 });
 });
 
@@ -173,6 +185,18 @@ test('an order consuming a hold on a pool that excludes a status plans only the 
     { op: 'hold', lines: [{ sku: 'B', qty: 1 }] },
     { op: 'count', loc: 'MUC', sku: 'B', status: 'open_box', n: 1 },
     { op: 'order', lines: [{ sku: 'B', qty: 1 }, { sku: 'B', qty: 4 }], hold: 0, split: false },
+  ]);
+});
+
+test('a partial cancellation and an edit that sources the order elsewhere keep every reservation with its owner', async () => {
+  await runOps([
+    { op: 'order', lines: [{ sku: 'A', qty: 4 }, { sku: 'B', qty: 1 }], hold: null, split: true },
+    { op: 'edit', i: 0, near: 'BER' },
+    { op: 'cancelLines', i: 0, sku: 'A', qty: 3 },
+    { op: 'ship', i: 0 },
+    { op: 'cancelLines', i: 0, sku: 'B', qty: 1 },
+    { op: 'edit', i: 0, near: 'MUC' },
+    { op: 'ship', i: 0 },
   ]);
 });
 

@@ -6,11 +6,11 @@ import { sendEntityEvent } from '../../orders/index.js';
 import { createReturn } from '../../returns/index.js';
 import { createTransfer } from '../../transfers/index.js';
 import { allow } from '../auth.js';
-import { jsonBody } from '../body.js';
+import { jsonBody, validate } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
 import { idempotent } from '../idempotency.js';
 import { reply } from '../reply.js';
-import { Id, OrderEventBody } from '../schemas.js';
+import { HistoryQuery, Id, OrderEventBody } from '../schemas.js';
 
 const Lines = z.array(z.strictObject({ sku: Id, qty: z.number().int().min(1).max(1_000_000) })).min(1).max(500);
 const ReturnBody = z.strictObject({ orderId: z.string().min(1).max(100), lines: Lines, reason: z.string().min(1).max(500) });
@@ -18,15 +18,22 @@ const TransferBody = z.strictObject({ from: Id, to: Id, lines: Lines, reason: z.
 
 type WorkflowKind = 'fulfilment' | 'return' | 'transfer';
 
-/** `GET /:kind/:id` and `POST /:kind/:id/events` for fulfilments, returns and transfers; `POST /returns`, `POST /transfers`. */
+/**
+ * `GET /:kind/:id`, `GET /:kind/:id/history` and `POST /:kind/:id/events` for fulfilments, returns and
+ * transfers; `POST /returns`, `POST /transfers`.
+ */
 export function entityRoutes({ fulcrum, idempotency }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const once = idempotent(idempotency, () => fulcrum.engine.clock.now());
   for (const [path, kind] of [['fulfilments', 'fulfilment'], ['returns', 'return'], ['transfers', 'transfer']] as Array<[string, WorkflowKind]>) {
     app.get(`/${path}/:id`, allow('orders:read-any'), (c) => c.json(entityView(fulcrum.engine, kind, c.req.param('id'))));
+    app.get(`/${path}/:id/history`, allow('orders:read-any'), (c) => {
+      const q = validate(HistoryQuery, c.req.query(), 'the query is not valid');
+      return c.json(fulcrum.timeline.page(kind, c.req.param('id'), { limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : {}) }));
+    });
     app.post(`/${path}/:id/events`, allow('orders:write'), once, async (c) => {
       const event = await jsonBody(c, OrderEventBody);
-      const committed = sendEntityEvent(fulcrum, kind, c.req.param('id'), event);
+      const committed = sendEntityEvent(fulcrum, kind, c.req.param('id'), event, c.get('principal').keyId);
       return reply(c, 200, { ...committed, value: entityView(fulcrum.engine, kind, c.req.param('id')) });
     });
   }

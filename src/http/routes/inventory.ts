@@ -1,28 +1,44 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { DomainError } from '../../domain/errors.js';
 import { emptyPosition, onHandSellable, type Position } from '../../domain/position.js';
 import type { Committed, Engine } from '../../engine/index.js';
 import { adjustStock, countStock, moveStock, type StockUpdateResult } from '../../stock/index.js';
+import { recordChange } from '../audit-trail.js';
 import { allow } from '../auth.js';
 import { jsonBody } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
 import { reply } from '../reply.js';
 import { StockAdjustBody, StockCountBody, StockMoveBody } from '../schemas.js';
 
-/** `PUT/GET /inventory/:location/:sku`, `POST /inventory/:location/:sku/adjust` and `/move`. */
-export function inventoryRoutes({ fulcrum }: AppDeps): Hono<AppEnv> {
+/**
+ * `PUT/GET /inventory/:location/:sku`, `POST /inventory/:location/:sku/adjust` and `/move`. Every change is
+ * recorded in the audit log with the position before and after (a stale count that changed nothing is not).
+ */
+export function inventoryRoutes({ fulcrum, audit }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  /** Runs a stock command and records what it changed, in the event turn of the change. */
+  const audited = (c: Context<AppEnv>, action: string, reason: string | undefined, change: () => Committed<StockUpdateResult>) => {
+    const { location, sku } = c.req.param() as { location: string; sku: string };
+    const p = fulcrum.engine.position(location, sku);
+    const before = p ? positionView(fulcrum.engine, location, sku, p) : null;
+    const committed = view(change());
+    if (committed.value.applied) {
+      const { applied: _a, ignored: _i, ...after } = committed.value as typeof committed.value & { ignored?: string };
+      recordChange(c, audit, { action, target: { type: 'inventory', id: `${location}/${sku}` }, before, after, ...(reason !== undefined ? { reason } : {}) });
+    }
+    return committed;
+  };
   app.put('/:location/:sku', allow('inventory:write'), async (c) => {
     const body = await jsonBody(c, StockCountBody);
-    return reply(c, 200, view(countStock(fulcrum, c.req.param('location'), c.req.param('sku'), body)));
+    return reply(c, 200, audited(c, 'inventory.count', undefined, () => countStock(fulcrum, c.req.param('location'), c.req.param('sku'), body)));
   });
   app.post('/:location/:sku/adjust', allow('inventory:write'), async (c) => {
     const body = await jsonBody(c, StockAdjustBody);
-    return reply(c, 200, view(adjustStock(fulcrum, c.req.param('location'), c.req.param('sku'), body)));
+    return reply(c, 200, audited(c, 'inventory.adjust', body.reason, () => adjustStock(fulcrum, c.req.param('location'), c.req.param('sku'), body)));
   });
   app.post('/:location/:sku/move', allow('inventory:write'), async (c) => {
     const body = await jsonBody(c, StockMoveBody);
-    return reply(c, 200, view(moveStock(fulcrum, c.req.param('location'), c.req.param('sku'), body)));
+    return reply(c, 200, audited(c, 'inventory.move', body.reason, () => moveStock(fulcrum, c.req.param('location'), c.req.param('sku'), body)));
   });
   app.get('/:location/:sku', allow('inventory:read'), (c) => {
     const { location, sku } = c.req.param();

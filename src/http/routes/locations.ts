@@ -3,6 +3,7 @@ import type { LocationInfo } from '../../../actors/index.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Engine } from '../../engine/index.js';
 import { upsertLocation } from '../../stock/index.js';
+import { recordChange } from '../audit-trail.js';
 import { allow } from '../auth.js';
 import { jsonBody, validate } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
@@ -10,13 +11,16 @@ import { reply } from '../reply.js';
 import { Id, LocationBody } from '../schemas.js';
 
 /** `PUT/GET /locations/:id`, `GET /locations`. */
-export function locationRoutes({ fulcrum }: AppDeps): Hono<AppEnv> {
+export function locationRoutes({ fulcrum, audit }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.put('/:id', allow('config'), async (c) => {
     const id = validate(Id, c.req.param('id'), 'the location id in the path is not valid');
     const body = await jsonBody(c, LocationBody);
+    const before = fulcrum.engine.location(id) ? locationView(fulcrum.engine, id) : null;
     const committed = upsertLocation(fulcrum, id, body as LocationInfo);
-    return reply(c, committed.value.created ? 201 : 200, { ...committed, value: locationView(fulcrum.engine, id) });
+    const after = locationView(fulcrum.engine, id);
+    recordChange(c, audit, { action: 'location.put', target: { type: 'location', id }, before, after });
+    return reply(c, committed.value.created ? 201 : 200, { ...committed, value: after });
   });
   app.get('/', allow('network:read'), (c) => {
     const items = [...fulcrum.engine.registry.locations.keys()].sort().map((id) => locationView(fulcrum.engine, id));

@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { DomainError } from '../../domain/errors.js';
-import { cancelOrder, listOrders, placeOrderPooled, sendOrderEvent, type OrderView } from '../../orders/index.js';
+import { cancelOrder, cancelOrderLines, editOrder, listOrders, placeOrderPooled, sendOrderEvent, type OrderView } from '../../orders/index.js';
 import { sourcingDecisions } from '../../sourcing/index.js';
 import { can } from '../../auth/index.js';
 import { allow } from '../auth.js';
@@ -8,11 +8,11 @@ import { jsonBody, validate } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
 import { idempotent } from '../idempotency.js';
 import { reply } from '../reply.js';
-import { CancelBody, ListOrdersQuery, OrderBody, OrderEventBody } from '../schemas.js';
+import { CancelBody, HistoryQuery, ListOrdersQuery, OrderBody, OrderEditBody, OrderEventBody } from '../schemas.js';
 
 /**
- * `POST/GET /orders`, `GET /orders/:id`, `GET /orders/:id/sourcing`, `POST /orders/:id/events`,
- * `POST /orders/:id/cancel`.
+ * `POST/GET /orders`, `GET/PATCH /orders/:id`, `GET /orders/:id/sourcing`, `GET /orders/:id/history`,
+ * `POST /orders/:id/events`, `POST /orders/:id/cancel` (whole, or some lines).
  */
 export function orderRoutes({ fulcrum, idempotency, sourcing }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -34,13 +34,24 @@ export function orderRoutes({ fulcrum, idempotency, sourcing }: AppDeps): Hono<A
     const order = readable(c, fulcrum.orders.get(c.req.param('id')));
     return c.json({ order: order.id, sourcing: order.sourcing ?? null, decisions: sourcingDecisions(fulcrum, order.id) });
   });
+  app.get('/:id/history', allow('orders:read'), (c) => {
+    const order = readable(c, fulcrum.orders.get(c.req.param('id')));
+    const q = validate(HistoryQuery, c.req.query(), 'the query is not valid');
+    return c.json(fulcrum.timeline.page('order', order.id, { limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : {}) }));
+  });
   app.post('/:id/events', allow('orders:write'), once, async (c) => {
     const event = await jsonBody(c, OrderEventBody);
-    return reply(c, 200, sendOrderEvent(fulcrum, c.req.param('id'), event));
+    return reply(c, 200, sendOrderEvent(fulcrum, c.req.param('id'), event, c.get('principal').keyId));
   });
   app.post('/:id/cancel', allow('orders:write'), once, async (c) => {
     const body = await jsonBody(c, CancelBody, { optional: true });
-    return reply(c, 200, cancelOrder(fulcrum, c.req.param('id'), body.reason ?? 'cancelled'));
+    const by = c.get('principal').keyId;
+    const reason = body.reason ?? 'cancelled';
+    return reply(c, 200, body.lines ? cancelOrderLines(fulcrum, c.req.param('id'), body.lines, reason, by) : cancelOrder(fulcrum, c.req.param('id'), reason, by));
+  });
+  app.patch('/:id', allow('orders:write'), once, async (c) => {
+    const body = await jsonBody(c, OrderEditBody);
+    return reply(c, 200, editOrder(fulcrum, c.req.param('id'), body, c.get('principal').keyId));
   });
   return app;
 }

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { DomainError } from '../../domain/errors.js';
 import { upsertPool } from '../../stock/index.js';
 import type { PoolDefinition } from '../../stock/index.js';
+import { recordChange } from '../audit-trail.js';
 import { allow } from '../auth.js';
 import { jsonBody, validate } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
@@ -9,14 +10,16 @@ import { reply } from '../reply.js';
 import { Id, PoolBody } from '../schemas.js';
 
 /** `PUT/GET /pools/:id`, `GET /pools`. */
-export function poolRoutes({ fulcrum }: AppDeps): Hono<AppEnv> {
+export function poolRoutes({ fulcrum, audit }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.put('/:id', allow('config'), async (c) => {
     const id = validate(Id, c.req.param('id'), 'the pool id in the path is not valid');
     const body = await jsonBody(c, PoolBody);
-    const existed = fulcrum.stock.index.pool(id) !== undefined;
+    const before = fulcrum.stock.index.pool(id) ?? null;
     const def: PoolDefinition = { id, ...body } as PoolDefinition;
-    return reply(c, existed ? 200 : 201, upsertPool(fulcrum, def));
+    const committed = upsertPool(fulcrum, def);
+    recordChange(c, audit, { action: 'pool.put', target: { type: 'pool', id }, before, after: committed.value });
+    return reply(c, before ? 200 : 201, committed);
   });
   app.get('/', allow('network:read'), (c) => c.json({ items: fulcrum.stock.index.poolIds().sort().map((id) => fulcrum.stock.index.pool(id)) }));
   app.get('/:id', allow('network:read'), (c) => {

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors.js';
 import { upsertPurchaseLimit } from '../../holds/index.js';
+import { recordChange } from '../audit-trail.js';
 import { allow } from '../auth.js';
 import { jsonBody, validate } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
@@ -21,13 +22,15 @@ const LimitBody = z
   .refine((b) => b.perCustomer !== undefined || b.startsAt !== undefined || b.endsAt !== undefined, { error: 'give perCustomer, a sale window (startsAt/endsAt), or both' });
 
 /** `PUT /purchase-limits/:id`, `GET /purchase-limits`, `GET /purchase-limits/:id`: flash-sale limits and sale windows. */
-export function purchaseLimitRoutes({ fulcrum }: AppDeps): Hono<AppEnv> {
+export function purchaseLimitRoutes({ fulcrum, audit }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.put('/:id', allow('config'), async (c) => {
     const id = validate(Id, c.req.param('id'), 'the limit id in the path is not valid');
     const body = await jsonBody(c, LimitBody);
-    const existed = fulcrum.holds.limits.get(id) !== undefined;
-    return reply(c, existed ? 200 : 201, upsertPurchaseLimit(fulcrum, { id, ...body, createdAt: new Date(fulcrum.engine.clock.now()).toISOString() }));
+    const before = fulcrum.holds.limits.get(id) ?? null;
+    const committed = upsertPurchaseLimit(fulcrum, { id, ...body, createdAt: new Date(fulcrum.engine.clock.now()).toISOString() });
+    recordChange(c, audit, { action: 'purchase-limit.put', target: { type: 'purchase-limit', id }, before, after: committed.value });
+    return reply(c, before ? 200 : 201, committed);
   });
   app.get('/', allow('network:read'), (c) => c.json({ items: fulcrum.holds.limits.list() }));
   app.get('/:id', allow('network:read'), (c) => {

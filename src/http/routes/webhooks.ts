@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { DomainError } from '../../domain/errors.js';
+import { recordChange } from '../audit-trail.js';
 import { allow } from '../auth.js';
 import { jsonBody, validate } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
@@ -12,7 +13,7 @@ import { DeadLettersQuery, Id, WebhookBody } from '../schemas.js';
  * `POST /webhooks/dead/:id/replay`, `DELETE /webhooks/dead/:id`. All need the `config` permission: endpoints
  * hold secrets, and a replay sends data out.
  */
-export function webhookRoutes({ fulcrum, idempotency, webhooks }: AppDeps): Hono<AppEnv> {
+export function webhookRoutes({ fulcrum, audit, idempotency, webhooks }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(allow('config'));
 
@@ -27,12 +28,23 @@ export function webhookRoutes({ fulcrum, idempotency, webhooks }: AppDeps): Hono
   app.put('/:id', async (c) => {
     const id = endpointId(c.req.param('id'));
     const body = await jsonBody(c, WebhookBody);
-    const existed = webhooks.endpoints.get(id) !== undefined;
-    return reply(c, existed ? 200 : 201, webhooks.putEndpoint(id, body));
+    const old = webhooks.endpoints.get(id);
+    const before = old ? webhooks.endpoint(id) : null;
+    const committed = webhooks.putEndpoint(id, body);
+    // The secret itself is never recorded, only whether this change replaced it.
+    const after = { ...committed.value, secretChanged: old === undefined || old.secret !== body.secret };
+    recordChange(c, audit, { action: 'webhook.put', target: { type: 'webhook', id }, before, after });
+    return reply(c, old ? 200 : 201, committed);
   });
   app.get('/', (c) => c.json({ items: webhooks.listEndpoints() }));
   app.get('/:id', (c) => c.json(webhooks.endpoint(c.req.param('id'))));
-  app.delete('/:id', async (c) => c.json(await webhooks.deleteEndpoint(c.req.param('id'))));
+  app.delete('/:id', async (c) => {
+    const before = webhooks.endpoint(c.req.param('id'));
+    const deleted = await webhooks.deleteEndpoint(c.req.param('id'));
+    // Recorded once the delete is durable (it spans two writes: pending deliveries, then the endpoint).
+    await recordChange(c, audit, { action: 'webhook.delete', target: { type: 'webhook', id: deleted.id }, before, after: null });
+    return c.json(deleted);
+  });
   return app;
 }
 

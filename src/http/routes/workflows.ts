@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors.js';
 import type { WorkflowCatalog, RuleRegistry } from '../../workflows/index.js';
+import { recordChange } from '../audit-trail.js';
 import { allow } from '../auth.js';
 import { jsonDocument, validate } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
@@ -13,7 +14,7 @@ const Version = z.coerce.number().int().min(1);
  * `PUT /workflows/:entity/:name` (a new draft version), `POST /workflows/:entity/:name/versions/:v/activate`,
  * `GET /workflows`, `GET /workflows/:entity/:name`, `GET /workflows/bricks`.
  */
-export function workflowRoutes({ fulcrum }: AppDeps, catalog: WorkflowCatalog, rules: RuleRegistry): Hono<AppEnv> {
+export function workflowRoutes({ fulcrum, audit }: AppDeps, catalog: WorkflowCatalog, rules: RuleRegistry): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get('/', allow('network:read'), (c) => c.json({ items: catalog.list().map(summary) }));
   app.get('/bricks', allow('network:read'), (c) => c.json({ items: rules.list() }));
@@ -24,15 +25,30 @@ export function workflowRoutes({ fulcrum }: AppDeps, catalog: WorkflowCatalog, r
   });
   app.put('/:entity/:name', allow('config'), async (c) => {
     const doc = await jsonDocument(c);
-    const committed = catalog.put(c.req.param('entity'), c.req.param('name'), doc, new Date(fulcrum.engine.clock.now()).toISOString());
+    const { entity, name } = c.req.param();
+    const latest = catalog.get(entity, name)?.versions.at(-1);
+    const committed = catalog.put(entity, name, doc, new Date(fulcrum.engine.clock.now()).toISOString());
+    recordChange(c, audit, {
+      action: 'workflow.put',
+      target: { type: 'workflow', id: `${entity}/${name}` },
+      before: latest ? { version: latest.version, definition: latest.definition } : null,
+      after: { version: committed.value.version, definition: committed.value.definition },
+    });
     return reply(c, 201, { ...committed, value: { entity: c.req.param('entity'), name: c.req.param('name'), version: committed.value.version, status: committed.value.status } });
   });
   app.post('/:entity/:name/versions/:version/activate', allow('config'), (c) => {
     const version = validate(Version, c.req.param('version'), 'the version in the path is not valid');
-    const committed = catalog.activate(c.req.param('entity'), c.req.param('name'), version, new Date(fulcrum.engine.clock.now()).toISOString());
+    const { entity, name } = c.req.param();
+    const before = activeVersion(catalog.get(entity, name)?.versions);
+    const committed = catalog.activate(entity, name, version, new Date(fulcrum.engine.clock.now()).toISOString());
+    recordChange(c, audit, { action: 'workflow.activate', target: { type: 'workflow', id: `${entity}/${name}` }, before: { active: before }, after: { active: version } });
     return reply(c, 200, { ...committed, value: summary(committed.value) });
   });
   return app;
+}
+
+function activeVersion(versions: ReadonlyArray<{ version: number; status: string }> | undefined): number | null {
+  return versions?.find((v) => v.status === 'active')?.version ?? null;
 }
 
 function summary(wf: ReturnType<WorkflowCatalog['list']>[number]) {

@@ -11,8 +11,8 @@ import type { Recheck, SourcingAsk, SourcingOutcome } from './plan-sourcing.js';
 /** One sourcing decision about an order, as `GET /orders/:id/sourcing` shows it. */
 export interface SourcingDecisionView {
   at: string;
-  /** `intake` when the order was placed; `resourcing` after a location rejected a fulfilment. */
-  kind: 'intake' | 'resourcing';
+  /** `intake` when the order was placed; `resourcing` after a location rejected a fulfilment; `edit` after its destination or delivery type changed. */
+  kind: 'intake' | 'resourcing' | 'edit';
   lines: OrderLine[];
   excludeLocations?: string[];
   profile: { id: string; version: number } | null;

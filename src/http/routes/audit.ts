@@ -1,0 +1,18 @@
+import { Hono } from 'hono';
+import { allow } from '../auth.js';
+import { validate } from '../body.js';
+import type { AppDeps, AppEnv } from '../env.js';
+import { AuditQuery } from '../schemas.js';
+
+/** `GET /audit`: configuration and manual stock changes, newest first, filtered and paged (admin keys). */
+export function auditRoutes({ audit }: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.get('/', allow('config'), (c) => {
+    const q = validate(AuditQuery, c.req.query(), 'the query is not valid');
+    // Stored times are UTC (`...Z`); a bound given with an offset is compared as the same instant.
+    const since = q.since === undefined ? {} : { since: new Date(q.since).toISOString() };
+    const until = q.until === undefined ? {} : { until: new Date(q.until).toISOString() };
+    return c.json(audit.page({ ...q, ...since, ...until }));
+  });
+  return app;
+}
