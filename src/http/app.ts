@@ -11,6 +11,7 @@ import { alertRoutes } from './routes/alerts.js';
 import { availabilityRoutes } from './routes/availability.js';
 import { batchRoutes } from './routes/batch.js';
 import { entityRoutes } from './routes/entities.js';
+import { healthRoutes, type Lifecycle } from './routes/health.js';
 import { holdRoutes } from './routes/holds.js';
 import { inventoryRoutes } from './routes/inventory.js';
 import { jobRoutes } from './routes/jobs.js';
@@ -27,23 +28,16 @@ import { workflowRoutes } from './routes/workflows.js';
 import { webhookRoutes } from './routes/webhooks.js';
 
 /** The HTTP API: thin routes over the engine, one error envelope, auth on everything but `/health`. */
-export function createApp(deps: AppDeps & { keys: ApiKeys }): Hono<AppEnv> {
+export function createApp(deps: AppDeps & { keys: ApiKeys }, lifecycle: Lifecycle = { draining: false }): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const { fulcrum, metrics } = deps;
-  const { engine } = fulcrum;
+  const { metrics } = deps;
 
   app.use(async function measure(c, next) {
     const started = performance.now();
     await next();
     metrics.observe(c.req.method, c.req.routePath, c.res.status, (performance.now() - started) / 1000);
   });
-  app.get('/health', (c) => {
-    const failure = fulcrum.engine.failure;
-    return c.json(
-      failure ? { status: 'failed', error: failure.message } : { status: 'ok', journalSeq: fulcrum.engine.journal.nextSeq - 1, orders: fulcrum.engine.registry.orders.size },
-      failure ? 503 : 200,
-    );
-  });
+  app.route('/health', healthRoutes(deps, lifecycle));
   if (deps.corsOrigins?.length) app.use(allowOrigins(deps.corsOrigins));
   // A bulk load streams its body and enforces its own, larger limit (a plain path test: hono's `except`
   // composes two more middleware layers on every request).
