@@ -1,9 +1,10 @@
 import { Hono } from 'hono';
 import type { ApiKeys } from '../auth/index.js';
 import { authenticate } from './auth.js';
-import { limitBody } from './body-limit.js';
+import { capConnectionsPerKey } from './connection-caps.js';
 import { allowOrigins } from './cors.js';
 import { shedLoad } from './load-shedding.js';
+import { receiveBody } from './receive-body.js';
 import { DEFAULT_RATE_LIMITS, rateLimit } from './rate-limit.js';
 import type { AppDeps, AppEnv } from './env.js';
 import { errorResponse } from './errors.js';
@@ -39,13 +40,16 @@ export function createApp(deps: AppDeps & { keys: ApiKeys }, lifecycle: Lifecycl
   });
   app.route('/health', healthRoutes(deps, lifecycle));
   if (deps.corsOrigins?.length) app.use(allowOrigins(deps.corsOrigins));
-  // A bulk load streams its body and enforces its own, larger limit (a plain path test: hono's `except`
-  // composes two more middleware layers on every request).
-  const limit = limitBody(deps.maxBodyBytes);
-  app.use((c, next) => (c.req.path === '/inventory/batch' ? next() : limit(c, next)));
-  app.use(shedLoad(deps.maxInFlight ?? 4096, deps.inFlight ?? { current: 0, shed: 0 }));
+  // Cheap refusals first (who is asking, how often, on how many connections), then the body, then a slot:
+  // a request holds an in-flight slot only once its body is complete, so slow bodies cannot take them all.
   app.use(authenticate(deps.keys));
   app.use(rateLimit(deps.rateLimits ?? DEFAULT_RATE_LIMITS));
+  app.use(capConnectionsPerKey(deps.connections.maxPerKey, deps.connections.refused));
+  // A bulk load streams its body and enforces its own, larger limit (a plain path test: hono's `except`
+  // composes two more middleware layers on every request).
+  const receive = receiveBody({ maxBytes: deps.maxBodyBytes, deadlineMs: deps.body.timeoutMs, counter: deps.body.receiving });
+  app.use((c, next) => (c.req.path === '/inventory/batch' ? next() : receive(c, next)));
+  app.use(shedLoad(deps.maxInFlight ?? 4096, deps.inFlight ?? { current: 0, shed: 0 }));
   app.route('/locations', locationRoutes(deps));
   app.route('/products', productRoutes(deps));
   app.route('/inventory/batch', batchRoutes(deps));
