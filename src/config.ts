@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_FEED_OPTIONS } from './feed/index.js';
 import { BINDABLE_ROLES, ROLES, type ConfiguredKey, type Role } from './auth/index.js';
-import { parseRateLimits, type RateLimits } from './http/index.js';
+import { DEFAULT_BODY_TIMEOUT_MS, DEFAULT_CONNECTION_CAPS, parseRateLimits, type RateLimits } from './http/index.js';
 import { DEFAULT_DELIVERY, DEFAULT_RETRY } from './integrations/index.js';
 
 /** Every setting of the server, validated at start. */
@@ -22,8 +22,14 @@ export interface Config {
   snapshotIntervalMs: number;
   /** Requests per second per API key, by role (token buckets). */
   rateLimits: RateLimits;
-  /** Requests processed at once before new ones are shed with 503. */
+  /** Requests processed at once before new ones are shed with 503 (a request counts once its body has arrived). */
   maxInFlight: number;
+  /** A request body must arrive whole within this time after the headers, or the request gets 408. */
+  bodyTimeoutMs: number;
+  /** Connections one API key may have open at once; past it a new connection gets 429. */
+  maxConnectionsPerKey: number;
+  /** Connections one client address may have open at once; past it a new connection gets 429 and is closed. */
+  maxConnectionsPerAddress: number;
   /** A directory of plugin modules (`*.js`, each `export default definePlugin({...})`) loaded at start. */
   plugins: string | undefined;
   /** Live stock feed: changes to one (pool, SKU) within this window go out as one update. */
@@ -65,6 +71,9 @@ const SETTINGS = {
   maxBatchBytes: { flag: 'max-batch-bytes', env: 'FULCRUM_MAX_BATCH_BYTES', help: 'largest bulk load body, streamed (default 1073741824)' },
   rateLimits: { flag: 'rate-limits', env: 'FULCRUM_RATE_LIMITS', help: 'role:perSecond[:burst],... per API key (default ops, storefront and publishable 10000/s, admin unlimited; 0 = unlimited)' },
   maxInFlight: { flag: 'max-in-flight', env: 'FULCRUM_MAX_IN_FLIGHT', help: 'requests processed at once before new ones get 503 (default 4096)' },
+  bodyTimeoutMs: { flag: 'body-timeout-ms', env: 'FULCRUM_BODY_TIMEOUT_MS', help: 'time a request body has to arrive whole after its headers before 408 (default 5000)' },
+  maxConnectionsPerKey: { flag: 'max-connections-per-key', env: 'FULCRUM_MAX_CONNECTIONS_PER_KEY', help: 'connections one API key may have open at once; past it 429 (default 4096)' },
+  maxConnectionsPerAddress: { flag: 'max-connections-per-address', env: 'FULCRUM_MAX_CONNECTIONS_PER_ADDRESS', help: 'connections one client address may have open at once, feed included; past it 429 (default 16384)' },
   plugins: { flag: 'plugins', env: 'FULCRUM_PLUGINS', help: 'a directory of plugin modules (workflow bricks, sourcing terms) to load' },
   snapshotIntervalMs: { flag: 'snapshot-interval-ms', env: 'FULCRUM_SNAPSHOT_INTERVAL_MS', help: 'how often changed actors are snapshotted (default 1000)' },
   feedWindowMs: { flag: 'feed-window-ms', env: 'FULCRUM_FEED_WINDOW_MS', help: 'live feed: coalescing window per (pool, SKU) (default 50)' },
@@ -114,6 +123,9 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config & { h
     plugins: optionalDir(pick(SETTINGS.plugins)),
     rateLimits: rates(pick(SETTINGS.rateLimits)),
     maxInFlight: integer(pick(SETTINGS.maxInFlight), 4096, 1, 1_000_000),
+    bodyTimeoutMs: integer(pick(SETTINGS.bodyTimeoutMs), DEFAULT_BODY_TIMEOUT_MS, 100, 600_000),
+    maxConnectionsPerKey: integer(pick(SETTINGS.maxConnectionsPerKey), DEFAULT_CONNECTION_CAPS.perKey, 1, 1_000_000),
+    maxConnectionsPerAddress: integer(pick(SETTINGS.maxConnectionsPerAddress), DEFAULT_CONNECTION_CAPS.perAddress, 1, 1_000_000),
     feedWindowMs: integer(pick(SETTINGS.feedWindowMs), DEFAULT_FEED_OPTIONS.windowMs, 1, 60_000),
     feedProcesses: integer(pick(SETTINGS.feedProcesses), DEFAULT_FEED_OPTIONS.processes, 0, 64),
     webhookTimeoutMs: integer(pick(SETTINGS.webhookTimeoutMs), DEFAULT_DELIVERY.timeoutMs, 1, 600_000),

@@ -8,7 +8,20 @@ import { IdempotencyKeys } from './engine/index.js';
 import { attachFeed, type Feed, type FeedOptions } from './feed/index.js';
 import { AuditLog } from './audit/index.js';
 import { ApiKeys, generateKey, type ConfiguredKey } from './auth/index.js';
-import { answerMalformedRequests, createApp, DEFAULT_RATE_LIMITS, Metrics, unreadableRequest, type InFlight } from './http/index.js';
+import {
+  answerMalformedRequests,
+  capConnectionsPerAddress,
+  createApp,
+  DEFAULT_BODY_TIMEOUT_MS,
+  DEFAULT_CONNECTION_CAPS,
+  DEFAULT_RATE_LIMITS,
+  Metrics,
+  unreadableRequest,
+  type InFlight,
+  type Lifecycle,
+  type Receiving,
+  type RefusedConnections,
+} from './http/index.js';
 import { Webhooks, type DeliverySettings } from './integrations/index.js';
 import { openFulcrum, type Fulcrum, type RunningFulcrum } from './fulcrum/index.js';
 import { loadPlugins } from './sdk/index.js';
@@ -82,6 +95,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const inFlight: InFlight = { current: 0, shed: 0 };
   metrics.gauge('fulcrum_http_in_flight', 'Requests being processed now.', () => inFlight.current);
   metrics.gauge('fulcrum_http_shed_total', 'Requests refused with 503 because too many were in flight.', () => inFlight.shed);
+  const receiving: Receiving = { current: 0, timedOut: 0 };
+  metrics.gauge('fulcrum_http_bodies_receiving', 'Request bodies still arriving (they hold no in-flight slot).', () => receiving.current);
+  metrics.gauge('fulcrum_http_body_timeouts_total', 'Requests answered 408 because their body did not arrive in time, since start.', () => receiving.timedOut);
+  const refused: RefusedConnections = { perKey: 0, perAddress: 0 };
+  metrics.gauge('fulcrum_http_connections_refused_per_key_total', 'Connections refused with 429: their API key had its cap of connections open, since start.', () => refused.perKey);
+  metrics.gauge('fulcrum_http_connections_refused_per_address_total', 'Connections refused with 429: their address had its cap of connections open, since start.', () => refused.perAddress);
   const idempotency = new IdempotencyKeys(engine);
   registerGauges(metrics, running);
   const webhooks = new Webhooks(engine, {
@@ -109,21 +128,33 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   metrics.gauge('fulcrum_sourcing_fallbacks_total', 'Pooled problems answered with the greedy plan (worker crash or timeout) since start.', () => pooled().fallbacks);
   metrics.gauge('fulcrum_sourcing_shed_total', 'Orders refused with 503 because the sourcing queue was full, since start.', () => pooled().shed);
   const sourcing = { profiles: sourcingProfiles, pool: sourcingPool };
-  const app = createApp({ fulcrum, audit, idempotency, metrics, bulk, keys, webhooks, sourcing, corsOrigins: options.corsOrigins ?? [], maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, workflows: { catalog: workflows!, rules }, rateLimits: options.rateLimits ?? DEFAULT_RATE_LIMITS, maxInFlight: options.maxInFlight ?? 4096, inFlight });
+  const lifecycle: Lifecycle = { draining: false };
+  const app = createApp({ fulcrum, audit, idempotency, metrics, bulk, keys, webhooks, sourcing, corsOrigins: options.corsOrigins ?? [], maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, workflows: { catalog: workflows!, rules }, rateLimits: options.rateLimits ?? DEFAULT_RATE_LIMITS, maxInFlight: options.maxInFlight ?? 4096, inFlight,
+    body: { timeoutMs: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS, receiving },
+    connections: { maxPerKey: options.maxConnectionsPerKey ?? DEFAULT_CONNECTION_CAPS.perKey, refused },
+  }, lifecycle);
 
   // What `serve` builds, plus what it cannot pass on: an answer in the envelope for requests the adapter
   // cannot read, and those without a Host header (Node's own check would answer them with a bare 400).
   const host = options.host ?? '127.0.0.1';
   const server = createServer({ requireHostHeader: false }, getRequestListener(app.fetch, { hostname: host, errorHandler: unreadableRequest }));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    // A flash sale opens thousands of connections at once: past the listen backlog (Node's default 511)
-    // the kernel drops the handshakes and clients wait 1 s, then 3 s, for their retransmits.
-    server.listen({ port: options.port ?? 8080, host, backlog: LISTEN_BACKLOG }, () => resolve());
-  });
   server.keepAliveTimeout = 65_000;
   answerMalformedRequests(server);
+  capConnectionsPerAddress(server, options.maxConnectionsPerAddress ?? DEFAULT_CONNECTION_CAPS.perAddress, refused);
+  // Everything is in place before the port opens: a client that connects at all (a `/health` check, then
+  // a feed connection) finds the feed attached, never the plain HTTP app answering its upgrade with 401.
   const feed = await attachFeed({ server, fulcrum, keys, metrics, origins: options.corsOrigins ?? [], options: { windowMs: options.feedWindowMs, processes: options.feedProcesses, ...options.feed } });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      // A flash sale opens thousands of connections at once: past the listen backlog (Node's default 511)
+      // the kernel drops the handshakes and clients wait 1 s, then 3 s, for their retransmits.
+      server.listen({ port: options.port ?? 8080, host, backlog: LISTEN_BACKLOG }, () => resolve());
+    });
+  } catch (e) {
+    await feed.close();
+    throw e;
+  }
   const sweep = setInterval(() => idempotency.sweep(engine.clock.now()), 3_600_000).unref();
   const port = (server.address() as AddressInfo).port;
   let closing: Promise<void> | undefined;
@@ -137,6 +168,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(generatedAdminKey ? { generatedAdminKey } : {}),
     close: () =>
       (closing ??= (async () => {
+        lifecycle.draining = true;
         clearInterval(sweep);
         await feed.close();
         // Running bulk loads stop first (they end `interrupted`), so no chunk is applied while the store closes.

@@ -9,6 +9,7 @@ export type ErrorType =
   | 'insufficient_stock'
   | 'idempotency_mismatch'
   | 'payload_too_large'
+  | 'request_timeout'
   | 'unsupported_media_type'
   | 'rate_limited'
   | 'unavailable'

@@ -1,9 +1,10 @@
 import { Hono } from 'hono';
 import type { ApiKeys } from '../auth/index.js';
 import { authenticate } from './auth.js';
-import { limitBody } from './body-limit.js';
+import { capConnectionsPerKey } from './connection-caps.js';
 import { allowOrigins } from './cors.js';
 import { shedLoad } from './load-shedding.js';
+import { receiveBody } from './receive-body.js';
 import { DEFAULT_RATE_LIMITS, rateLimit } from './rate-limit.js';
 import type { AppDeps, AppEnv } from './env.js';
 import { errorResponse } from './errors.js';
@@ -12,6 +13,7 @@ import { auditRoutes } from './routes/audit.js';
 import { availabilityRoutes } from './routes/availability.js';
 import { batchRoutes } from './routes/batch.js';
 import { entityRoutes } from './routes/entities.js';
+import { healthRoutes, type Lifecycle } from './routes/health.js';
 import { holdRoutes } from './routes/holds.js';
 import { inventoryRoutes } from './routes/inventory.js';
 import { jobRoutes } from './routes/jobs.js';
@@ -28,31 +30,27 @@ import { workflowRoutes } from './routes/workflows.js';
 import { webhookRoutes } from './routes/webhooks.js';
 
 /** The HTTP API: thin routes over the engine, one error envelope, auth on everything but `/health`. */
-export function createApp(deps: AppDeps & { keys: ApiKeys }): Hono<AppEnv> {
+export function createApp(deps: AppDeps & { keys: ApiKeys }, lifecycle: Lifecycle = { draining: false }): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const { fulcrum, metrics } = deps;
-  const { engine } = fulcrum;
+  const { metrics } = deps;
 
   app.use(async function measure(c, next) {
     const started = performance.now();
     await next();
     metrics.observe(c.req.method, c.req.routePath, c.res.status, (performance.now() - started) / 1000);
   });
-  app.get('/health', (c) => {
-    const failure = fulcrum.engine.failure;
-    return c.json(
-      failure ? { status: 'failed', error: failure.message } : { status: 'ok', journalSeq: fulcrum.engine.journal.nextSeq - 1, orders: fulcrum.engine.registry.orders.size },
-      failure ? 503 : 200,
-    );
-  });
+  app.route('/health', healthRoutes(deps, lifecycle));
   if (deps.corsOrigins?.length) app.use(allowOrigins(deps.corsOrigins));
-  // A bulk load streams its body and enforces its own, larger limit (a plain path test: hono's `except`
-  // composes two more middleware layers on every request).
-  const limit = limitBody(deps.maxBodyBytes);
-  app.use((c, next) => (c.req.path === '/inventory/batch' ? next() : limit(c, next)));
-  app.use(shedLoad(deps.maxInFlight ?? 4096, deps.inFlight ?? { current: 0, shed: 0 }));
+  // Cheap refusals first (who is asking, how often, on how many connections), then the body, then a slot:
+  // a request holds an in-flight slot only once its body is complete, so slow bodies cannot take them all.
   app.use(authenticate(deps.keys));
   app.use(rateLimit(deps.rateLimits ?? DEFAULT_RATE_LIMITS));
+  app.use(capConnectionsPerKey(deps.connections.maxPerKey, deps.connections.refused));
+  // A bulk load streams its body and enforces its own, larger limit (a plain path test: hono's `except`
+  // composes two more middleware layers on every request).
+  const receive = receiveBody({ maxBytes: deps.maxBodyBytes, deadlineMs: deps.body.timeoutMs, counter: deps.body.receiving });
+  app.use((c, next) => (c.req.path === '/inventory/batch' ? next() : receive(c, next)));
+  app.use(shedLoad(deps.maxInFlight ?? 4096, deps.inFlight ?? { current: 0, shed: 0 }));
   app.route('/locations', locationRoutes(deps));
   app.route('/products', productRoutes(deps));
   app.route('/inventory/batch', batchRoutes(deps));

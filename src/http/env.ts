@@ -6,7 +6,9 @@ import type { SourcingPool } from '../sourcing/index.js';
 import type { RuleRegistry, WorkflowCatalog } from '../workflows/index.js';
 import type { Webhooks } from '../integrations/index.js';
 import type { BulkJobs } from '../stock/index.js';
+import type { RefusedConnections } from './connection-caps.js';
 import type { InFlight } from './load-shedding.js';
+import type { Receiving } from './receive-body.js';
 import type { RateLimits } from './rate-limit.js';
 import type { Metrics } from './metrics.js';
 
@@ -23,7 +25,11 @@ export interface AppDeps {
   maxBodyBytes: number;
   /** Per-key request rates (token buckets), by role. */
   rateLimits?: RateLimits;
-  /** Requests processed at once before new ones are shed with 503, and the live count. */
+  /** Request bodies: the time they have to arrive whole (408 past it), and those arriving now. */
+  body: { timeoutMs: number; receiving: Receiving };
+  /** Connections one API key may hold open, and how many were refused by the caps. */
+  connections: { maxPerKey: number; refused: RefusedConnections };
+  /** Requests processed at once (bodies complete) before new ones are shed with 503, and the live count. */
   maxInFlight?: number;
   inFlight?: InFlight;
   /** Workflow definitions and the bricks they may use. */

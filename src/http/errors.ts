@@ -12,6 +12,7 @@ const STATUS: Record<ErrorType, ContentfulStatusCode> = {
   insufficient_stock: 409,
   idempotency_mismatch: 422,
   payload_too_large: 413,
+  request_timeout: 408,
   unsupported_media_type: 415,
   rate_limited: 429,
   unavailable: 503,
@@ -28,8 +29,9 @@ export function errorResponse(c: Context, err: unknown): Response {
   if (err instanceof DomainError) {
     const res = c.json({ error: { type: err.type, message: err.message, details: err.details } }, statusOf(err.type));
     if (err.type === 'unauthorized') res.headers.set('WWW-Authenticate', 'Bearer');
-    // The rest of an oversized body is still on the socket: close it rather than let the client reuse it.
-    if (err.type === 'payload_too_large') res.headers.set('Connection', 'close');
+    // The rest of an oversized or late body is still on its way: close the connection rather than let the
+    // client reuse it.
+    if (err.type === 'payload_too_large' || err.type === 'request_timeout') res.headers.set('Connection', 'close');
     return res;
   }
   if (bodyCutShort(err)) {

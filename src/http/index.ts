@@ -3,5 +3,8 @@ export { authenticate, allow } from './auth.js';
 export type { AppDeps, AppEnv } from './env.js';
 export { answerMalformedRequests, unreadableRequest } from './malformed-requests.js';
 export { Metrics } from './metrics.js';
+export type { Lifecycle } from './routes/health.js';
 export { shedLoad, type InFlight } from './load-shedding.js';
 export { DEFAULT_RATE_LIMITS, parseRateLimits, rateLimit, type RateLimits } from './rate-limit.js';
+export { DEFAULT_BODY_TIMEOUT_MS, type Receiving } from './receive-body.js';
+export { capConnectionsPerAddress, DEFAULT_CONNECTION_CAPS, type RefusedConnections } from './connection-caps.js';

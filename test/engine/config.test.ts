@@ -56,4 +56,18 @@ test('CORS origins are exact origins; anything else names the setting', () => {
   fails([], { FULCRUM_CORS_ORIGINS: '*' }, /entry 1 must be an origin/);
 });
 
+test('slow clients: the body deadline and the connection caps have defaults, flags, variables and bounds', () => {
+  const c = loadConfig([], {});
+  assert.is(c.bodyTimeoutMs, 5000);
+  assert.is(c.maxConnectionsPerKey, 4096);
+  assert.is(c.maxConnectionsPerAddress, 16384);
+  const set = loadConfig(['--body-timeout-ms', '2500', '--max-connections-per-key', '100'], { FULCRUM_MAX_CONNECTIONS_PER_ADDRESS: '200' });
+  assert.is(set.bodyTimeoutMs, 2500);
+  assert.is(set.maxConnectionsPerKey, 100);
+  assert.is(set.maxConnectionsPerAddress, 200);
+  fails([], { FULCRUM_BODY_TIMEOUT_MS: '50' }, /FULCRUM_BODY_TIMEOUT_MS must be from 100 to 600000/);
+  fails(['--max-connections-per-key', '0'], {}, /--max-connections-per-key must be from 1/);
+  fails([], { FULCRUM_MAX_CONNECTIONS_PER_ADDRESS: 'many' }, /FULCRUM_MAX_CONNECTIONS_PER_ADDRESS must be a whole number/);
+});
+
 test.run();

@@ -23,7 +23,7 @@ export interface RouteSpec {
  */
 export function discoverRoutes(): string[] {
   const standIn: any = new Proxy(function standIn() {}, { get: (_t, k) => (k === 'then' ? undefined : standIn), apply: () => standIn });
-  const deps = { fulcrum: standIn, idempotency: standIn, metrics: standIn, bulk: standIn, webhooks: standIn, maxBodyBytes: 1, workflows: { catalog: standIn, rules: standIn }, sourcing: { profiles: standIn, pool: standIn } } as AppDeps;
+  const deps = { fulcrum: standIn, idempotency: standIn, metrics: standIn, bulk: standIn, webhooks: standIn, maxBodyBytes: 1, body: { timeoutMs: 1, receiving: standIn }, connections: { maxPerKey: 1, refused: standIn }, workflows: { catalog: standIn, rules: standIn }, sourcing: { profiles: standIn, pool: standIn } } as AppDeps;
   const app = createApp({ ...deps, keys: new ApiKeys([]) });
   return [...new Set(app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path}`))];
 }
@@ -46,6 +46,8 @@ const ids = (kind: IdKind) => (w: World) => last(w, kind);
 /** The fuzzer's knowledge of each route; a route missing here fails the suite, so the fuzzer cannot fall behind. */
 export const ROUTES: Record<string, RouteSpec> = {
   'GET /health': {},
+  'GET /health/live': {},
+  'GET /health/ready': {},
   'GET /metrics': {},
   'PUT /locations/:id': {
     params: { id: 'location' },

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { allow } from '../auth.js';
 import type { AppDeps, AppEnv } from '../env.js';
 
-/** `GET /metrics` (authenticated). `/health` is served before authentication, in app.ts. */
+/** `GET /metrics` (authenticated). The health endpoints are served before authentication: routes/health.ts. */
 export function opsRoutes({ metrics }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get('/metrics', allow('metrics'), (c) => c.body(metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4' }));
