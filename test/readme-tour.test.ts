@@ -44,7 +44,7 @@ test('the README tour works as written against a demo server', async () => {
       /"path": "lines\[0\]\.qty"/,
       /"path": "deliverTo"/,
       /"type": "invalid_state"/,
-      /"accepted": \[\s*"cancel",\s*"payment.authorized"/,
+      /"accepted": \[\s*"payment.authorized",\s*"payment.failed"\s*\],\s*"endpoints": \[\s*"POST \/orders\/ord_\w+\/cancel"/,
       /\{"status":"fulfilling","fulfilments":\[\{"id":"ord_\w+-1","location":"WH-BER","status":"released"\}\]\}/,
       /\{"id":"ord_\w+-1","status":"shipped"\}/,
       /\{"status":"delivered"\}/,

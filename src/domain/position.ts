@@ -42,6 +42,21 @@ export function onHandSellable(p: Position): number {
   return p.sellable + p.reserved;
 }
 
+/** Statuses whose units are on their way to the location, not in it: a count there would not find them. */
+export const ARRIVING_STATUSES: ReadonlyArray<string> = ['in_transit'];
+
+/**
+ * On hand: every unit physically at the location, whatever its status. That is sellable units, reserved ones
+ * (promised, still on the shelf), and every other status (damaged, quality_check, refurbished, custom ones),
+ * but not units `in_transit` to it (not there yet) nor shipped ones (gone). The one definition every view
+ * of a position uses; it equals the sum of the position's statuses other than `in_transit`.
+ */
+export function onHand(p: Position): number {
+  let n = p.sellable + p.reserved;
+  if (p.other) for (const [status, units] of Object.entries(p.other)) if (!ARRIVING_STATUSES.includes(status)) n += units;
+  return n;
+}
+
 /** Units at the location in a status (sellable counts reserved units, which are physically there). */
 export function quantityIn(p: Position, status: string): number {
   return status === 'sellable' ? onHandSellable(p) : otherUnits(p, status);

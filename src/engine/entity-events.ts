@@ -23,37 +23,78 @@ export function openEntity(engine: Engine, kind: EntityKind, id: string): Entity
   if (entry && entry.snapshot.status === 'active') return entry;
   const stored = engine.entityState(kind, id);
   if (!stored) throw new DomainError('not_found', `no ${kind} '${id}'`);
-  throw new DomainError('invalid_state', `${kind} ${id} is ${String(stored.state.value)} and takes no more events`, [{ message: 'accepted now: none', accepted: [] }]);
+  throw new DomainError('invalid_state', `${kind} ${id} is ${String(stored.state.value)} and takes no more events`, [{ message: 'events accepted now: none', accepted: [], endpoints: [] }]);
+}
+
+/**
+ * A command that reaches an entity through an endpoint of its own rather than as an event from another
+ * system: cancelling an order is `POST /orders/:id/cancel`, which delivers `order.cancelled`. The domain
+ * module that owns the endpoint names it, so refusals can say which endpoint applies.
+ */
+export interface EventEndpoint {
+  /** The event the endpoint delivers (`order.cancelled`). */
+  readonly event: string;
+  /** What clients call the command (`cancel`). */
+  readonly command: string;
+  /** The endpoint itself (`POST /orders/ord_1/cancel`). */
+  readonly endpoint: string;
+}
+
+/** How a refusal names what was sent and what else applies. */
+export interface Delivery {
+  /** The name the client used, when it is not the event's type (`cancel` for `order.cancelled`). */
+  readonly shownAs?: string;
+  /** The entity's commands with endpoints of their own. */
+  readonly endpoints?: readonly EventEndpoint[];
 }
 
 /**
  * Delivers an event to an entity inside a step; refuses with 409 `invalid_state` listing the events the
- * entity accepts in its state. Fields naming a location must name a known one (they drive stock facts).
+ * entity accepts in its state and the endpoints that apply. Fields naming a location must name a known one
+ * (they drive stock facts).
  */
-export function deliverEvent(engine: Engine, step: Step, entry: EntityEntry, event: { type: string; [k: string]: unknown }, shownAs = event.type): void {
+export function deliverEvent(engine: Engine, step: Step, entry: EntityEntry, event: { type: string; [k: string]: unknown }, delivery: Delivery = {}): void {
   if (typeof event.location === 'string' && !engine.location(event.location)) {
     throw new DomainError('invalid_request', `unknown location '${event.location}'`, [{ path: 'location', message: 'not a known location' }]);
   }
   const full = { ...event, at: step.iso };
-  const snap = entry.snapshot as AnyMachineSnapshot & { _nodes: Array<{ ownEvents: string[] }> };
-  if (!snap.can(full as never) || !engine.send(step, entry, full)) throw notAccepted(entry, snap, shownAs);
+  const snap = entry.snapshot as AnyMachineSnapshot;
+  if (!snap.can(full as never) || !engine.send(step, entry, full)) throw notAccepted(entry, snap, event.type, delivery);
 }
 
-/** The events an entity accepts in its current state, as clients name them. */
+/** The events other systems may send to an entity in its current state (commands with endpoints excluded). */
 export function acceptedEvents(snap: AnyMachineSnapshot): string[] {
+  return [...ownEvents(snap)].filter((t) => t !== '*' && !RESERVED_PREFIXES.some((p) => t.startsWith(p))).sort();
+}
+
+function ownEvents(snap: AnyMachineSnapshot): Set<string> {
   const nodes = (snap as AnyMachineSnapshot & { _nodes: Array<{ ownEvents: string[] }> })._nodes;
   const events = new Set<string>();
   for (const n of nodes) for (const e of n.ownEvents) events.add(e);
-  return [...events]
-    .map((t) => (t === 'order.cancelled' ? 'cancel' : t))
-    .filter((t) => t !== '*' && !RESERVED_PREFIXES.some((p) => t.startsWith(p)))
-    .sort();
+  return events;
 }
 
-function notAccepted(entry: EntityEntry, snap: AnyMachineSnapshot, what: string): DomainError {
+/**
+ * The refusal says apart the two ways in: events (`POST .../events`) and commands with their own endpoint.
+ * Listing `cancel` among the accepted events, as this once did, told a client that sent `{"type": "cancel"}`
+ * that `cancel` was both refused and accepted.
+ */
+function notAccepted(entry: EntityEntry, snap: AnyMachineSnapshot, sent: string, { shownAs, endpoints = [] }: Delivery): DomainError {
   const accepted = acceptedEvents(snap);
+  const own = ownEvents(snap);
+  const applicable = endpoints.filter((e) => own.has(e.event));
   const status = typeof snap.value === 'string' ? snap.value : JSON.stringify(snap.value);
-  return new DomainError('invalid_state', `${entry.kind} ${entry.id} is ${status} and cannot take '${what}' now`, [
-    { message: `accepted now: ${accepted.join(', ') || 'none'}`, accepted },
+  const what = shownAs ?? sent;
+  const misdirected = shownAs === undefined ? endpoints.find((e) => e.command === sent) : undefined;
+  let message = `${entry.kind} ${entry.id} is ${status} and cannot take '${what}' now`;
+  if (misdirected) {
+    message = applicable.includes(misdirected)
+      ? `'${sent}' is not an event ${entry.kind} ${entry.id} takes: to ${misdirected.command}, use ${misdirected.endpoint}`
+      : `'${sent}' is not an event ${entry.kind} ${entry.id} takes, and ${misdirected.endpoint} does not apply while it is ${status}`;
+  }
+  const listed = [`events accepted now: ${accepted.join(', ') || 'none'}`];
+  if (endpoints.length > 0) listed.push(`endpoints that apply now: ${applicable.map((e) => e.endpoint).join(', ') || 'none'}`);
+  return new DomainError('invalid_state', message, [
+    { ...(misdirected ? { path: 'type' } : {}), message: listed.join('; '), accepted, endpoints: applicable.map((e) => e.endpoint) },
   ]);
 }

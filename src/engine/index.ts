@@ -11,7 +11,7 @@ export {
   type SelectionFacts,
   type WorkflowSelector,
 } from './engine.js';
-export { acceptedEvents, checkExternalEvent, deliverEvent, openEntity } from './entity-events.js';
+export { acceptedEvents, checkExternalEvent, deliverEvent, openEntity, type Delivery, type EventEndpoint } from './entity-events.js';
 export { EntityIds, SortableIds } from './entity-ids.js';
 export { IDEMPOTENCY_TTL_MS, IdempotencyKeys, type StoredReply } from './idempotency.js';
 export { ALERT_MACHINE, DEFAULT_ORDER_MACHINE, ENTITY_NEW_STATE, HOLD_MACHINE, LOCATION_MACHINE, MachineCatalog } from './machines.js';

@@ -29,7 +29,7 @@ export function cancelOrderLines(ports: Pick<OrderPorts, 'engine' | 'stock' | 'o
       );
     }
     if (cancelsEverything(ctx, lines)) {
-      deliverEvent(engine, step, order, { type: 'order.cancelled', reason }, 'cancel');
+      deliverEvent(engine, step, order, { type: 'order.cancelled', reason }, { shownAs: 'cancel' });
       return orders.get(id)!;
     }
     const notices = plan.cuts.map((cut) => fulfilmentNotice(ports, ctx, cut));
@@ -40,7 +40,7 @@ export function cancelOrderLines(ports: Pick<OrderPorts, 'engine' | 'stock' | 'o
     // Validated: from here every change must be accepted (a refusal would be fatal, and is a bug).
     for (const cut of plan.cuts) stock.release(step, cut.location, id, cut.lines);
     for (const n of notices) if (n && !engine.send(step, n.entry, { ...n.event, at: step.iso })) throw new Error(`fulfilment ${n.entry.id} refused ${n.event.type} it could take`);
-    deliverEvent(engine, step, order, event, 'cancel');
+    deliverEvent(engine, step, order, event, { shownAs: 'cancel' });
     return orders.get(id)!;
   }, by);
 }

@@ -82,7 +82,7 @@ export function editOrder(ports: OrderPorts, id: string, edit: OrderEditRequest,
       for (const s of holding) stock.release(step, s.location, id, s.lines);
       for (const f of fulfilments) stock.reserve(step, f.location, id, f.lines, ctx.pool);
     }
-    deliverEvent(engine, step, order, event, 'edit');
+    deliverEvent(engine, step, order, event, { shownAs: 'edit' });
     recordDecision(engine, step, id, 'edit', ask, planned, (fulfilments ?? live).map((f) => f.id));
     return orders.get(id)!;
   }, by);

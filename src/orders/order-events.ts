@@ -1,8 +1,16 @@
 import type { OrderContext } from '../../actors/index.js';
 import { DomainError } from '../domain/errors.js';
-import { checkExternalEvent, deliverEvent, openEntity, type Committed, type Engine, type EntityKind } from '../engine/index.js';
+import { checkExternalEvent, deliverEvent, openEntity, type Committed, type Engine, type EntityKind, type EventEndpoint } from '../engine/index.js';
 import type { OrderView } from './order-view.js';
 import type { Orders } from './orders.js';
+
+/** An order's commands with endpoints of their own, which refusals name beside the events it accepts. */
+function orderEndpoints(id: string): EventEndpoint[] {
+  return [
+    { event: 'order.cancelled', command: 'cancel', endpoint: `POST /orders/${id}/cancel` },
+    { event: 'order.edited', command: 'edit', endpoint: `PATCH /orders/${id}` },
+  ];
+}
 
 /** Delivers an event from another system to an order (`POST /orders/:id/events`). */
 export function sendOrderEvent({ engine, orders }: { engine: Engine; orders: Orders }, id: string, event: { type: string; [k: string]: unknown }, by = 'system'): Committed<OrderView> {
@@ -15,7 +23,7 @@ export function sendOrderEvent({ engine, orders }: { engine: Engine; orders: Ord
         { path: 'fulfilmentId', message: `not one of: ${ctx.fulfilments.map((f) => f.id).join(', ')}` },
       ]);
     }
-    deliverEvent(engine, step, entry, event);
+    deliverEvent(engine, step, entry, event, { endpoints: orderEndpoints(id) });
     return orders.get(id)!;
   }, by);
 }
@@ -23,7 +31,7 @@ export function sendOrderEvent({ engine, orders }: { engine: Engine; orders: Ord
 /** Cancels an order, releasing what it holds. */
 export function cancelOrder({ engine, orders }: { engine: Engine; orders: Orders }, id: string, reason: string, by = 'system'): Committed<OrderView> {
   return engine.run((step) => {
-    deliverEvent(engine, step, openEntity(engine, 'order', id), { type: 'order.cancelled', reason }, 'cancel');
+    deliverEvent(engine, step, openEntity(engine, 'order', id), { type: 'order.cancelled', reason }, { shownAs: 'cancel', endpoints: orderEndpoints(id) });
     return orders.get(id)!;
   }, by);
 }

@@ -28,10 +28,13 @@ export class RuleRegistry {
     return this.guards.get(name);
   }
 
-  /** Every brick, for listing (`GET /workflows/bricks`). */
+  /**
+   * Every brick under the name a workflow must use (`GET /workflows/bricks`): the registered name, so a
+   * plugin's brick is listed as `<plugin>/<name>`, never under the bare name its `defineRule` gave it.
+   */
   list(): Array<{ kind: string; name: string; description: string }> {
-    return [...this.actions.values(), ...this.guards.values()]
-      .map((r) => ({ kind: r.kind, name: r.name, description: r.description }))
+    return [...this.actions.entries(), ...this.guards.entries()]
+      .map(([name, r]) => ({ kind: r.kind, name, description: r.description }))
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 

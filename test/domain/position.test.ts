@@ -8,10 +8,27 @@ import {
   checkMove,
   emptyPosition,
   isConserved,
+  onHand,
   releaseUnits,
   reserveUnits,
   shipUnits,
 } from '../../src/domain/position.js';
+
+test('on hand is every unit physically there, whatever its status, but not units in transit to it nor shipped ones', () => {
+  const p = emptyPosition();
+  applyCount(p, 'sellable', 10, undefined);
+  reserveUnits(p, 2);
+  applyMove(p, 'sellable', 'display', 3);
+  applyMove(p, 'sellable', 'damaged', 1);
+  assert.is(onHand(p), 10, 'a move between statuses changes nothing on hand');
+  shipUnits(p, 1);
+  assert.is(onHand(p), 9, 'a shipped unit has left');
+  applyDelta(p, 'in_transit', 4);
+  assert.is(onHand(p), 9, 'units in transit are not there yet');
+  applyMove(p, 'in_transit', 'sellable', 4);
+  assert.is(onHand(p), 13, 'received, they are');
+  assert.ok(isConserved(p));
+});
 
 test('an absolute count sets physical stock; reserved units stay reserved', () => {
   const p = emptyPosition();

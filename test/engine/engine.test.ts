@@ -75,7 +75,8 @@ test('an event the order cannot take is refused with the events it accepts', asy
       assert.unreachable();
     } catch (e) {
       assert.is((e as DomainError).type, 'invalid_state');
-      assert.equal((e as DomainError).details[0]!.accepted, ['cancel', 'packed', 'picked', 'shipped']);
+      assert.equal((e as DomainError).details[0]!.accepted, ['packed', 'picked', 'shipped']);
+      assert.equal((e as DomainError).details[0]!.endpoints, [`POST /orders/${a.id}/cancel`]);
     }
   });
 });

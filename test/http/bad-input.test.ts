@@ -129,7 +129,8 @@ t('an event the order cannot take is a 409 listing the accepted ones', async ({ 
   const r = await s.call('POST', `/orders/${placed.body.id}/events`, { type: 'delivered' });
   assert.is(r.status, 409);
   envelope(r.body, 'invalid_state');
-  assert.equal(r.body.error.details[0].accepted, ['cancel', 'payment.authorized', 'payment.failed']);
+  assert.equal(r.body.error.details[0].accepted, ['payment.authorized', 'payment.failed']);
+  assert.equal(r.body.error.details[0].endpoints, [`POST /orders/${placed.body.id}/cancel`]);
   for (const type of ['order.sourced', 'fulfilment.shipped', 'timer.fired', 'entity.created']) {
     const internal = await s.call('POST', `/orders/${placed.body.id}/events`, { type });
     assert.is(internal.status, 400, `${type} is only sent by Fulcrum itself`);

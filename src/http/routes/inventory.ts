@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { DomainError } from '../../domain/errors.js';
-import { emptyPosition, onHandSellable, type Position } from '../../domain/position.js';
+import { emptyPosition, onHand, onHandSellable, type Position } from '../../domain/position.js';
 import type { Committed, Engine } from '../../engine/index.js';
 import { adjustStock, countStock, moveStock, type StockUpdateResult } from '../../stock/index.js';
 import { recordChange } from '../audit-trail.js';
@@ -49,12 +49,16 @@ export function inventoryRoutes({ fulcrum, audit }: AppDeps): Hono<AppEnv> {
   return app;
 }
 
-/** A position as clients see it: physical on hand, what is free, what is promised, and each status. */
+/**
+ * A position as clients see it: on hand (every unit physically there, whatever its status: `onHand` in
+ * src/domain/position.ts), what is free, what is promised, and each status (`sellable` counts its reserved
+ * units, which are on the shelf). Every reply showing a position is this view, so they all agree.
+ */
 export function positionView(_engine: Engine, location: string, sku: string, p: Position) {
   return {
     location,
     sku,
-    onHand: onHandSellable(p),
+    onHand: onHand(p),
     available: p.sellable,
     reserved: p.reserved,
     shipped: p.shipped,
