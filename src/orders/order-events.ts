@@ -6,10 +6,7 @@ import type { Orders } from './orders.js';
 
 /** An order's commands with endpoints of their own, which refusals name beside the events it accepts. */
 function orderEndpoints(id: string): EventEndpoint[] {
-  return [
-    { event: 'order.cancelled', command: 'cancel', endpoint: `POST /orders/${id}/cancel` },
-    { event: 'order.edited', command: 'edit', endpoint: `PATCH /orders/${id}` },
-  ];
+  return [{ event: 'order.cancelled', command: 'cancel', endpoint: `POST /orders/${id}/cancel` }];
 }
 
 /** Delivers an event from another system to an order (`POST /orders/:id/events`). */
