@@ -2,6 +2,7 @@ import { Alerts } from '../alerts/index.js';
 import { openEngine, type Engine, type OpenEngineOptions, type RunningEngine } from '../engine/index.js';
 import { Holds } from '../holds/index.js';
 import { Orders } from '../orders/index.js';
+import { Returns } from '../returns/index.js';
 import { Sourcing } from '../sourcing/index.js';
 import { Stock } from '../stock/index.js';
 import { Timeline } from '../timeline/index.js';
@@ -18,6 +19,8 @@ export interface Fulcrum {
   readonly alerts: Alerts;
   readonly sourcing: Sourcing;
   readonly orders: Orders;
+  /** What each order's returns claim of its shipped units. */
+  readonly returns: Returns;
   /** Every order's, fulfilment's, return's and transfer's history. */
   readonly timeline: Timeline;
 }
@@ -29,8 +32,9 @@ export function installModules(engine: Engine): Fulcrum {
   const alerts = new Alerts(engine);
   const sourcing = new Sourcing(engine);
   const orders = new Orders({ engine, stock, holds, sourcing });
+  const returns = new Returns(engine);
   const timeline = new Timeline(engine);
-  return { engine, stock, holds, alerts, sourcing, orders, timeline };
+  return { engine, stock, holds, alerts, sourcing, orders, returns, timeline };
 }
 
 export interface RunningFulcrum extends Omit<RunningEngine, 'engine'> {

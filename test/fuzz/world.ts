@@ -1,4 +1,4 @@
-import { KEYS, orderBody, seedHttp, startTestServer, type TestServer } from '../helpers/server.js';
+import { KEYS, orderBody, seedHttp, shipOrderHttp, startTestServer, type TestServer } from '../helpers/server.js';
 import { send } from './http-request.js';
 import type { Fuzzed } from './json-text.js';
 
@@ -115,7 +115,9 @@ export async function refresh(w: World): Promise<void> {
   const waiting = await must(t.call('POST', '/orders', orderBody('A', 1)));
   const fulfilling = await must(t.call('POST', '/orders', orderBody('B', 2)));
   const paid = await must(t.call('POST', `/orders/${fulfilling.body.id}/events`, { type: 'payment.authorized' }));
-  const ret = await must(t.call('POST', '/returns', { orderId: fulfilling.body.id, lines: [{ sku: 'B', qty: 1 }], reason: 'fuzz fixture' }));
+  const delivered = await must(t.call('POST', '/orders', orderBody('B', 1)));
+  await shipOrderHttp(t.call.bind(t), delivered.body.id);
+  const ret = await must(t.call('POST', '/returns', { orderId: delivered.body.id, lines: [{ sku: 'B', qty: 1 }], reason: 'fuzz fixture' }));
   const transfer = await must(t.call('POST', '/transfers', { from: 'BER', to: 'MUC', lines: [{ sku: 'A', qty: 1 }] }));
   const hold = await must(t.call('POST', '/holds', { lines: [{ sku: 'A', qty: 1 }], ttlSeconds: 86_400 }));
   w.known.order.push(waiting.body.id, fulfilling.body.id);

@@ -89,3 +89,19 @@ export const BERLIN = { lat: 52.52, lon: 13.405, country: 'DE' };
 export function orderBody(sku: string, qty = 1, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { customer: { id: 'c-1' }, deliverTo: BERLIN, lines: [{ sku, qty }], ...extra };
 }
+
+type Call = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;
+
+/** Pays for an order (home delivery workflow) and ships each of its fulfilments over HTTP; returns the fulfilment ids. */
+export async function shipOrderHttp(call: Call, orderId: string): Promise<string[]> {
+  const paid = await call('POST', `/orders/${orderId}/events`, { type: 'payment.authorized' });
+  if (paid.status !== 200) throw new Error(`payment.authorized: ${paid.status} ${JSON.stringify(paid.body)}`);
+  const ids = (paid.body.fulfilments as Array<{ id: string }>).map((f) => f.id);
+  for (const id of ids) {
+    for (const type of ['accepted', 'picked', 'packed', 'shipped']) {
+      const r = await call('POST', `/fulfilments/${id}/events`, { type });
+      if (r.status !== 200) throw new Error(`fulfilment ${type}: ${r.status} ${JSON.stringify(r.body)}`);
+    }
+  }
+  return ids;
+}

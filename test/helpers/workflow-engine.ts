@@ -1,4 +1,5 @@
 import type { OutboundEvent } from '../../src/engine/index.js';
+import { placeOrder, sendEntityEvent, sendOrderEvent } from '../../src/orders/index.js';
 import { openFulcrum, type RunningFulcrum } from '../../src/fulcrum/index.js';
 import { BUILT_IN_RULES, RuleRegistry, WorkflowCatalog, type WorkflowRule } from '../../src/workflows/index.js';
 import { seed } from './network.js';
@@ -79,4 +80,15 @@ export async function withWorld(fn: (w: WorkflowWorld) => Promise<void>, seedWit
     await w.run.close();
     cleanup();
   }
+}
+
+/** Places a home-delivery order, pays for it and ships every fulfilment, so that it can be returned. */
+export function shippedOrder(w: WorkflowWorld, lines: Array<{ sku: string; qty: number }>): { id: string } {
+  const { fulcrum } = w.run;
+  const order = placeOrder(fulcrum, { customer: { id: 'c' }, deliverTo: { lat: 52.5, lon: 13.4, country: 'DE' }, lines }, 'k').value;
+  sendOrderEvent(fulcrum, order.id, { type: 'payment.authorized' });
+  for (const f of fulcrum.orders.get(order.id)!.fulfilments) {
+    for (const type of ['accepted', 'picked', 'packed', 'shipped']) sendEntityEvent(fulcrum, 'fulfilment', f.id, { type });
+  }
+  return { id: order.id };
 }

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { KEYS, orderBody, seedHttp, startTestServer, type TestServer } from '../helpers/server.js';
+import { KEYS, orderBody, seedHttp, shipOrderHttp, startTestServer, type TestServer } from '../helpers/server.js';
 
 const t = suite<{ s: TestServer }>('workflows, fulfilments, alerts, returns and transfers over HTTP');
 
@@ -83,6 +83,9 @@ t('alerts can be listed, acknowledged and resolved', async ({ s }) => {
 
 t('returns and transfers are created and driven over HTTP', async ({ s }) => {
   const order = (await s.call('POST', '/orders', orderBody('A', 1))).body;
+  const early = await s.call('POST', '/returns', { orderId: order.id, lines: [{ sku: 'A', qty: 1 }], reason: 'wrong size' });
+  assert.is(early.status, 409, 'nothing shipped yet');
+  await shipOrderHttp(s.call.bind(s), order.id);
   const ret = await s.call('POST', '/returns', { orderId: order.id, lines: [{ sku: 'A', qty: 1 }], reason: 'wrong size' });
   assert.is(ret.status, 201);
   assert.is(ret.body.status, 'requested');

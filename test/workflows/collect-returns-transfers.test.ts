@@ -5,7 +5,7 @@ import { createReturn } from '../../src/returns/index.js';
 import { createTransfer } from '../../src/transfers/index.js';
 import { DomainError } from '../../src/domain/errors.js';
 import { isConserved } from '../../src/domain/position.js';
-import { withWorld, type WorkflowWorld } from '../helpers/workflow-engine.js';
+import { shippedOrder, withWorld, type WorkflowWorld } from '../helpers/workflow-engine.js';
 
 const HOUR = 3_600_000;
 
@@ -49,7 +49,7 @@ test('click & collect: not collected within 3 days expires and returns the stock
 test('a return is received, inspected and restocked, then refunded', async () => {
   await withWorld(async (w) => {
     const { fulcrum } = w.run;
-    const order = placeOrder(fulcrum, { customer: { id: 'c' }, deliverTo: { lat: 52.5, lon: 13.4, country: 'DE' }, lines: [{ sku: 'A', qty: 2 }] }, 'k').value;
+    const order = shippedOrder(w, [{ sku: 'A', qty: 2 }]);
     assert.throws(() => createReturn(fulcrum, { orderId: order.id, lines: [{ sku: 'A', qty: 3 }], reason: 'too big' }, 'k'), (e: DomainError) => e.type === 'invalid_request');
     const ret = createReturn(fulcrum, { orderId: order.id, lines: [{ sku: 'A', qty: 1 }], reason: 'too big' }, 'k').value;
     assert.ok(w.webhooks.some((e) => e.type === 'return.requested'));
@@ -69,7 +69,7 @@ test('a return is received, inspected and restocked, then refunded', async () =>
 test('a refurbished return goes into the refurbished status, not on sale', async () => {
   await withWorld(async (w) => {
     const { fulcrum } = w.run;
-    const order = placeOrder(fulcrum, { customer: { id: 'c' }, deliverTo: { lat: 52.5, lon: 13.4, country: 'DE' }, lines: [{ sku: 'A', qty: 1 }] }, 'k').value;
+    const order = shippedOrder(w, [{ sku: 'A', qty: 1 }]);
     const ret = createReturn(fulcrum, { orderId: order.id, lines: [{ sku: 'A', qty: 1 }], reason: 'broken' }, 'k').value;
     sendEntityEvent(fulcrum, 'return', ret.id, { type: 'received', location: 'MUC' });
     const ats = fulcrum.stock.index.ats('default', 'A');
