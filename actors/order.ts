@@ -38,6 +38,8 @@ export interface OrderContext extends OrderInput {
   short?: unknown[];
   /** Units cancelled before they shipped (`POST /orders/:id/cancel` with lines), per SKU. */
   cancelledLines?: OrderLine[];
+  /** When the carrier reported the order delivered (`delivered`); return windows may count from it. */
+  deliveredAt?: string;
 }
 
 /**
@@ -78,7 +80,7 @@ function stepAllowed(context: OrderContext, event: OrderEvent): event is StepEve
 
 function afterStep(context: OrderContext, event: StepEvent): Fulfilment[] {
   const to = NEXT[event.type].to;
-  return context.fulfilments.map((f) => (f.id === event.fulfilmentId ? { ...f, status: to } : f));
+  return context.fulfilments.map((f) => (f.id === event.fulfilmentId ? { ...f, status: to, ...(to === 'shipped' ? { shippedAt: event.at } : {}) } : f));
 }
 
 /** The default order lifecycle: created -> reserved -> (partially_)shipped -> delivered, or cancelled. */
@@ -117,7 +119,7 @@ export const orderMachine = setup({
       const fulfilments = context.fulfilments.map((f) => ({ ...f, status: 'cancelled' as const }));
       return { fulfilments, cancelReason: event.reason, updatedAt: event.at };
     }),
-    recordDelivery: assign(({ event }) => ('at' in event ? { updatedAt: event.at } : {})),
+    recordDelivery: assign(({ event }) => ('at' in event ? { deliveredAt: event.at, updatedAt: event.at } : {})),
     recordLinesCancelled: assign(({ context, event }) => {
       if (event.type !== 'order.lines_cancelled') return {};
       return { ...cancelLines(context, event.cuts), updatedAt: event.at };

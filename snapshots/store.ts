@@ -38,6 +38,8 @@ export interface Store {
   statuses: Database<DocumentRecord<unknown>, string>;
   /** Purchase limits and sale windows, by id. */
   limits: Database<DocumentRecord<unknown>, string>;
+  /** Return policies (windows, reasons, non-returnable products), by id. */
+  returnPolicies: Database<DocumentRecord<unknown>, string>;
   /** Workflow definitions with all their versions, by `<entity>/<name>`. */
   workflows: Database<DocumentRecord<unknown>, string>;
   idempotency: Database<IdempotencyRecord, string>;
@@ -89,6 +91,7 @@ export function openStore(dataDir: string): Store {
     statuses: root.openDB<DocumentRecord<unknown>, string>({ name: 'statuses', ...PLAIN }),
     workflows: root.openDB<DocumentRecord<unknown>, string>({ name: 'workflows', ...PLAIN }),
     limits: root.openDB<DocumentRecord<unknown>, string>({ name: 'limits', ...PLAIN }),
+    returnPolicies: root.openDB<DocumentRecord<unknown>, string>({ name: 'return-policies', ...PLAIN }),
     idempotency: root.openDB<IdempotencyRecord, string>({ name: 'idempotency', ...PLAIN }),
     webhooks: root.openDB<WebhookEndpointRecord, string>({ name: 'webhooks', ...PLAIN }),
     outbox: root.openDB<OutboxRecord, [string, number, string]>({ name: 'outbox', ...PLAIN }),

@@ -34,7 +34,12 @@ export interface Fulfilment {
   location: string;
   lines: OrderLine[];
   status: FulfilmentStatus;
+  /** When its units left for the customer (shipped or collected); return windows count from it. */
+  shippedAt?: string;
 }
+
+/** Fulfilment statuses whose units have left the location for the customer. */
+export const SHIPPED_STATUSES: ReadonlySet<string> = new Set(['shipped', 'collected', 'delivered']);
 
 /** One location's share of a sourcing plan. */
 export interface Shipment {

@@ -23,6 +23,7 @@ import { orderRoutes } from './routes/orders.js';
 import { poolRoutes } from './routes/pools.js';
 import { productRoutes } from './routes/products.js';
 import { purchaseLimitRoutes } from './routes/purchase-limits.js';
+import { returnPolicyRoutes } from './routes/return-policies.js';
 import { sourcingProfileRoutes } from './routes/sourcing-profiles.js';
 import { sourcingRoutes } from './routes/sourcing.js';
 import { statusRoutes } from './routes/statuses.js';
@@ -62,6 +63,7 @@ export function createApp(deps: AppDeps & { keys: ApiKeys }, lifecycle: Lifecycl
   app.route('/orders', orderRoutes(deps));
   app.route('/holds', holdRoutes(deps));
   app.route('/purchase-limits', purchaseLimitRoutes(deps));
+  app.route('/return-policies', returnPolicyRoutes(deps));
   app.route('/sourcing-profiles', sourcingProfileRoutes(deps));
   app.route('/sourcing', sourcingRoutes(deps));
   app.route('/workflows', workflowRoutes(deps, deps.workflows.catalog, deps.workflows.rules));

@@ -1,67 +1,136 @@
 import type { OrderContext } from '../../actors/index.js';
 import { DomainError, type ErrorDetail } from '../domain/errors.js';
-import { quantitiesBySku, type Fulfilment, type OrderLine } from '../domain/order.js';
+import { quantitiesBySku, SHIPPED_STATUSES, type Fulfilment } from '../domain/order.js';
 import { ENTITY_NEW_STATE, type Committed, type Engine } from '../engine/index.js';
+import type { Stock } from '../stock/index.js';
+import type { ReturnPolicy } from './policies.js';
 import type { Returns } from './returns.js';
 
 /** What returns need of a Fulcrum. */
 export interface ReturnPorts {
   engine: Engine;
+  stock: Stock;
   returns: Returns;
+}
+
+/** One line of a return: units of a SKU and why they come back. */
+export interface ReturnLine {
+  sku: string;
+  qty: number;
+  /** The reason code; the return's own `reason` applies to lines without one. */
+  reason?: string;
 }
 
 /** A return request (`POST /returns`). */
 export interface CreateReturn {
   orderId: string;
-  lines: OrderLine[];
-  reason: string;
+  lines: ReturnLine[];
+  /** A reason for every line that gives none. */
+  reason?: string;
+  /** Brought to a store, or sent by courier. */
+  method?: 'store' | 'courier';
+  /** The location the customer brings it to (store returns). */
+  dropOffLocation?: string;
 }
 
-/** Fulfilment statuses whose units have left the location for the customer, and so can come back. */
-export const SHIPPED_STATUSES: ReadonlySet<string> = new Set(['shipped', 'collected', 'delivered']);
+const DAY = 86_400_000;
 
 /** The units of an order that left for the customer, per SKU. */
 export function shippedUnits(fulfilments: readonly Fulfilment[]): Map<string, number> {
   return quantitiesBySku(fulfilments.filter((f) => SHIPPED_STATUSES.has(f.status)).flatMap((f) => f.lines));
 }
 
+/** When the last units of a SKU left for the customer (undefined for fulfilments recorded before times were kept). */
+function lastShippedAt(fulfilments: readonly Fulfilment[], sku: string): number | undefined {
+  let last: number | undefined;
+  for (const f of fulfilments) {
+    if (!SHIPPED_STATUSES.has(f.status) || f.shippedAt === undefined || !f.lines.some((l) => l.sku === sku)) continue;
+    const t = Date.parse(f.shippedAt);
+    if (last === undefined || t > last) last = t;
+  }
+  return last;
+}
+
 /**
  * Opens a return for lines of an order; it runs the active return workflow (receive, inspect, restock, refund).
  * Each SKU may ask back at most what shipped minus what the order's other returns (open or finished, not
- * cancelled) already claim. The check and the new claim happen in one step, so concurrent returns of one
- * order cannot both pass it.
+ * cancelled) already claim, within its policy's window, with a reason the policy accepts, and never a
+ * product the policy excludes. The checks and the new claim happen in one step, so concurrent returns of one
+ * order cannot both pass them. Refusals name every line at fault and change nothing.
  */
-export function createReturn({ engine, returns }: ReturnPorts, cmd: CreateReturn, createdBy: string): Committed<{ id: string }> {
+export function createReturn({ engine, stock, returns }: ReturnPorts, cmd: CreateReturn, createdBy: string): Committed<{ id: string }> {
   return engine.run((step) => {
     const order = engine.entityState('order', cmd.orderId);
     if (!order) throw new DomainError('not_found', `no order '${cmd.orderId}'`, [{ path: 'orderId', message: 'unknown order' }]);
     const ctx = order.state.context as OrderContext;
-    const shipped = shippedUnits(ctx.fulfilments ?? []);
+    const fulfilments = ctx.fulfilments ?? [];
+    const shipped = shippedUnits(fulfilments);
     if (shipped.size === 0) {
       throw new DomainError('invalid_state', `order '${cmd.orderId}' has shipped nothing yet: only shipped or collected units can be returned`, [
         { path: 'orderId', message: 'nothing shipped' },
       ]);
     }
+    if (cmd.dropOffLocation !== undefined && !engine.location(cmd.dropOffLocation)) {
+      throw new DomainError('invalid_request', `no location '${cmd.dropOffLocation}'`, [{ path: 'dropOffLocation', message: 'unknown location' }]);
+    }
     const claimed = returns.claimed(cmd.orderId);
     const asked = quantitiesBySku(cmd.lines);
-    const problems: ErrorDetail[] = [];
+    const invalid: ErrorDetail[] = [];
+    const late: ErrorDetail[] = [];
     const reported = new Set<string>();
-    cmd.lines.forEach((l, i) => {
+    const lines = cmd.lines.map((l, i) => {
+      const path = `lines[${i}]`;
+      const reason = l.reason ?? cmd.reason;
+      const category = stock.catalog.get(l.sku)?.attributes.category;
+      const policy = returns.policies.select({ channel: ctx.channel, category });
+      if (reason === undefined) invalid.push({ path: `${path}.reason`, message: 'give a reason for the line, or one for the whole return' });
+      else if (policy?.reasons && !policy.reasons.includes(reason)) {
+        invalid.push({ path: `${path}.reason`, message: `unknown reason '${reason}'; policy '${policy.id}' accepts ${policy.reasons.join(', ')}` });
+      }
+      if (policy && excludes(policy, l.sku, category)) invalid.push({ path, message: `${l.sku} cannot be returned (policy '${policy.id}')` });
       const returnable = (shipped.get(l.sku) ?? 0) - (claimed.get(l.sku) ?? 0);
       const want = asked.get(l.sku) ?? 0;
       if (want > returnable && !reported.has(l.sku)) {
         reported.add(l.sku);
         const why = `${shipped.get(l.sku) ?? 0} shipped, ${claimed.get(l.sku) ?? 0} already in other returns`;
-        problems.push({ path: `lines[${i}]`, message: `${l.sku}: ${want} to return, ${Math.max(0, returnable)} returnable (${why})` });
+        invalid.push({ path, message: `${l.sku}: ${want} to return, ${Math.max(0, returnable)} returnable (${why})` });
       }
+      if (policy) {
+        const from = policy.windowFrom === 'delivery' ? (ctx.deliveredAt !== undefined ? Date.parse(ctx.deliveredAt) : undefined) : lastShippedAt(fulfilments, l.sku);
+        // A window counting from a delivery not yet reported has not started, so it cannot have closed.
+        const closes = from === undefined ? undefined : from + policy.windowDays * DAY;
+        if (closes !== undefined && step.at > closes) {
+          late.push({ path, message: `${l.sku}: the return window closed ${new Date(closes).toISOString()} (policy '${policy.id}': ${policy.windowDays} days after ${policy.windowFrom})` });
+        }
+      }
+      return { sku: l.sku, qty: l.qty, reason: reason ?? '', ...(policy ? { policy: policy.id } : {}) };
     });
-    if (problems.length > 0) throw new DomainError('invalid_request', 'the return asks for more than was shipped and not yet returned', problems);
+    if (invalid.length > 0) throw new DomainError('invalid_request', 'the return cannot be accepted as asked', [...invalid, ...late]);
+    if (late.length > 0) throw new DomainError('invalid_state', 'the return window has closed', late);
     const machine = engine.workflows?.select('return', { channel: ctx.channel, deliveryType: ctx.deliveryType, attributes: ctx.attributes });
     if (!machine) throw new DomainError('unavailable', 'no return workflow is active');
     const id = engine.ids.next('return', step.at);
-    const context = { id, orderId: cmd.orderId, lines: cmd.lines, reason: cmd.reason, customer: ctx.customer, createdAt: step.iso, createdBy, updatedAt: step.iso, timers: {}, attributes: {} };
+    const context = {
+      id,
+      orderId: cmd.orderId,
+      lines,
+      reason: cmd.reason ?? lines[0]!.reason,
+      method: cmd.method ?? 'store',
+      ...(cmd.dropOffLocation !== undefined ? { dropOffLocation: cmd.dropOffLocation } : {}),
+      customer: ctx.customer,
+      createdAt: step.iso,
+      createdBy,
+      updatedAt: step.iso,
+      timers: {},
+      attributes: {},
+    };
     const entry = engine.createEntity(step, 'return', machine, ENTITY_NEW_STATE, context);
     engine.send(step, entry, { type: 'entity.created', at: step.iso });
     return { id };
   }, createdBy);
+}
+
+function excludes(policy: ReturnPolicy, sku: string, category: string | undefined): boolean {
+  const never = policy.nonReturnable;
+  return !!never && (never.skus?.includes(sku) === true || (category !== undefined && never.categories?.includes(category) === true));
 }

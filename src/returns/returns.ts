@@ -2,6 +2,7 @@ import type { AnyMachineSnapshot } from 'xstate';
 import type { StoredState } from '../../snapshots/index.js';
 import type { OrderLine } from '../domain/order.js';
 import type { Engine } from '../engine/index.js';
+import { ReturnPolicies } from './policies.js';
 
 /** What a return's context holds that the claims need. */
 interface ReturnFacts {
@@ -21,6 +22,8 @@ export const RETURN_CANCELLED = 'cancelled';
  * returns of one order cannot both pass the check), and rebuilt from the stored returns on recovery.
  */
 export class Returns {
+  /** Windows, reasons and non-returnable products. */
+  readonly policies = new ReturnPolicies();
   /** orderId -> returnId -> the units that return claims. */
   readonly #claims = new Map<string, Map<string, OrderLine[]>>();
 
@@ -28,7 +31,10 @@ export class Returns {
     engine.onEntityChanged((entry, before) => {
       if (entry.kind === 'return') this.#track(entry.snapshot, before);
     });
-    engine.onRecovered(() => this.#rebuild(engine));
+    engine.onRecovered(() => {
+      this.policies.load(engine);
+      this.#rebuild(engine);
+    });
   }
 
   /** The units per SKU that the order's returns claim (open, received or closed; cancelled ones not). */

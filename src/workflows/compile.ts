@@ -35,6 +35,10 @@ export function compileWorkflow(key: string, def: WorkflowDefinition, rules: Rul
       const e = event as BrickEvent & { lines: OrderLine[] };
       enqueue.assign({ lines: subtractLines((context as { lines: OrderLine[] }).lines, e.lines), updatedAt: e.at });
     }),
+    __recordDelivery: enqueueActions(({ event, enqueue }) => {
+      const at = (event as BrickEvent).at;
+      if (typeof at === 'string') enqueue.assign({ deliveredAt: at });
+    }),
     __clearTimer: enqueueActions(({ context, event, enqueue }) => enqueue.assign({ timers: without((context as Ctx).timers, String((event as BrickEvent).name)) })),
   };
   const guards: Record<string, unknown> = {};
@@ -55,11 +59,18 @@ export function compileWorkflow(key: string, def: WorkflowDefinition, rules: Rul
     : key.startsWith('fulfilment/')
       ? { 'fulfilment.lines_cancelled': '__shrinkFulfilment', 'timer.fired': '__clearTimer' }
       : { 'timer.fired': '__clearTimer' };
+  // Only where the workflow takes the event: an order records when it was delivered (return windows count
+  // from it), without making `delivered` acceptable in states that do not take it.
+  const onTaken: Record<string, string> = key.startsWith('order/') ? { delivered: '__recordDelivery' } : {};
   const transitions = (list: ReturnType<typeof transitionsOf>, event: string | undefined) =>
     list.map((t) => ({
       ...(t.target !== undefined ? { target: t.target } : {}),
       ...(t.guard !== undefined ? { guard: guard(t.guard) } : {}),
-      actions: [...(event && bookkeeping[event] ? [bookkeeping[event]] : []), ...actionsOf(t.actions).map(action)],
+      actions: [
+        ...(event && bookkeeping[event] ? [bookkeeping[event]] : []),
+        ...(event && onTaken[event] ? [onTaken[event]] : []),
+        ...actionsOf(t.actions).map(action),
+      ],
     }));
   const states: Record<string, unknown> = { [NEW_STATE]: { on: { 'entity.created': def.initial } } };
   for (const [name, s] of Object.entries(def.states) as Array<[string, StateDefinition]>) {

@@ -115,6 +115,12 @@ export const ROUTES: Record<string, RouteSpec> = {
   },
   'GET /purchase-limits': {},
   'GET /purchase-limits/:id': { params: { id: 'limit' } },
+  'PUT /return-policies/:id': {
+    params: { id: 'returnPolicy' },
+    bodies: () => [{ windowDays: 30, windowFrom: 'delivery', reasons: ['fuzz', 'damaged'], nonReturnable: { categories: ['food'] }, description: 'fuzz' }],
+  },
+  'GET /return-policies': {},
+  'GET /return-policies/:id': { params: { id: 'returnPolicy' } },
   'GET /sourcing-profiles': {},
   'GET /sourcing-profiles/:id': { params: { id: 'profile' } },
   'PUT /sourcing-profiles/:id': { params: { id: 'profile' }, bodies: (w) => [w.profileDoc] },
@@ -135,7 +141,12 @@ export const ROUTES: Record<string, RouteSpec> = {
   'POST /returns/:id/events': { params: { id: 'return' }, bodies: () => [{ type: 'received', location: 'BER' }, { type: 'inspected', outcome: 'restock' }, { type: 'refund.completed' }] },
   'GET /transfers/:id': { params: { id: 'transfer' } },
   'POST /transfers/:id/events': { params: { id: 'transfer' }, bodies: () => [{ type: 'shipped' }, { type: 'received' }] },
-  'POST /returns': { bodies: (w) => [{ orderId: w.known.order[w.known.order.length - 1] ?? 'none', lines: [{ sku: 'B', qty: 1 }], reason: 'fuzz' }] },
+  'POST /returns': {
+    bodies: (w) => [
+      { orderId: w.known.order[w.known.order.length - 1] ?? 'none', lines: [{ sku: 'B', qty: 1 }], reason: 'fuzz' },
+      { orderId: w.known.order[w.known.order.length - 1] ?? 'none', lines: [{ sku: 'B', qty: 1, reason: 'damaged' }], method: 'courier', dropOffLocation: 'BER' },
+    ],
+  },
   'POST /transfers': { bodies: () => [{ from: 'BER', to: 'MUC', lines: [{ sku: 'A', qty: 1 }], reason: 'fuzz' }] },
   'GET /webhooks/dead': { query: { endpoint: () => 'wh-1', after: () => 'x', limit: () => '10' } },
   'POST /webhooks/dead/:id/replay': { params: { id: 'dead' } },

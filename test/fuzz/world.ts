@@ -5,7 +5,10 @@ import type { Fuzzed } from './json-text.js';
 /** What a path parameter names; the fuzzer picks real ids of the kind, new valid ones, or garbage. */
 export type IdKind =
   | 'location' | 'sku' | 'pool' | 'status' | 'order' | 'fulfilment' | 'return' | 'transfer' | 'hold' | 'alert' | 'job'
-  | 'webhook' | 'dead' | 'limit' | 'profile' | 'wfEntity' | 'wfName' | 'version';
+  | 'webhook' | 'dead' | 'limit' | 'returnPolicy' | 'profile' | 'wfEntity' | 'wfName' | 'version';
+
+/** The fixture return policy: every channel and product, 30 days, two reasons. */
+const RETURN_POLICY = { windowDays: 30, reasons: ['fuzz', 'damaged'], description: 'fuzz fixture' };
 
 /** The server under fuzzing, the fixtures it holds, and the documents valid bodies are made from. */
 export interface World {
@@ -67,13 +70,13 @@ export async function createWorld(): Promise<World> {
     known: {
       location: Object.keys(LOCATIONS), sku: ['A', 'B', 'LIM'], pool: Object.keys(POOLS), status: ['sellable', 'damaged', 'fz_held'],
       order: [], fulfilment: [], return: [], transfer: [], hold: [], alert: [], job: [], webhook: ['wh-1'], dead: [],
-      limit: ['pl-1'], profile: ['default'], wfEntity: ['order', 'fulfilment', 'return', 'transfer'],
+      limit: ['pl-1'], returnPolicy: ['rp-1'], profile: ['default'], wfEntity: ['order', 'fulfilment', 'return', 'transfer'],
       wfName: ['home-delivery', 'click-collect', 'standard'], version: ['1', '2'],
     },
     fresh: {
       location: ['FZ-LOC'], sku: ['FZ-SKU'], pool: ['fz-pool'], status: ['fz_new'], order: ['ord_0000000000000'], fulfilment: ['ord_0000000000000-1'],
       return: ['ret_0000000000000'], transfer: ['trf_0000000000000'], hold: ['hld_0000000000000'], alert: ['alr_0000000000000'], job: ['job_0000000000000'],
-      webhook: ['fz-hook'], dead: ['dl_0000000000000'], limit: ['fz-limit'], profile: ['fz-profile'], wfEntity: ['order'], wfName: ['fz-flow'], version: ['3', '99'],
+      webhook: ['fz-hook'], dead: ['dl_0000000000000'], limit: ['fz-limit'], returnPolicy: ['fz-policy'], profile: ['fz-profile'], wfEntity: ['order'], wfName: ['fz-flow'], version: ['3', '99'],
     },
     profileDoc: null,
     workflowDocs: [],
@@ -82,6 +85,7 @@ export async function createWorld(): Promise<World> {
   };
   await must(t.call('PUT', '/statuses/fz_held', { countsTowardAvailability: false, description: 'set aside by the fuzzer' }));
   await must(t.call('PUT', '/purchase-limits/pl-1', { skus: ['LIM'], perCustomer: 2, description: 'fuzz fixture' }));
+  await must(t.call('PUT', '/return-policies/rp-1', RETURN_POLICY));
   const profile = await must(t.call('GET', '/sourcing-profiles/default'));
   world.profileDoc = profile.body.versions[profile.body.versions.length - 1].document;
   for (const wf of (await must(t.call('GET', '/workflows'))).body.items as Array<{ entity: string; name: string }>) {
@@ -110,6 +114,7 @@ export async function refresh(w: World): Promise<void> {
   for (const [loc, sku] of POSITIONS) await must(t.call('PUT', `/inventory/${loc}/${sku}`, { onHand: STOCK }));
   for (const wf of w.workflowDocs) await t.call('POST', `/workflows/${wf.entity}/${wf.name}/versions/1/activate`);
   await t.call('POST', '/sourcing-profiles/default/versions/1/activate');
+  await must(t.call('PUT', '/return-policies/rp-1', RETURN_POLICY));
   await must(t.call('PUT', '/webhooks/wh-1', { url: 'http://127.0.0.1:9/fuzz', events: ['fuzz.never'], secret: 'fuzz-secret-0123456789', enabled: false }));
 
   const waiting = await must(t.call('POST', '/orders', orderBody('A', 1)));
@@ -117,10 +122,10 @@ export async function refresh(w: World): Promise<void> {
   const paid = await must(t.call('POST', `/orders/${fulfilling.body.id}/events`, { type: 'payment.authorized' }));
   const delivered = await must(t.call('POST', '/orders', orderBody('B', 1)));
   await shipOrderHttp(t.call.bind(t), delivered.body.id);
-  const ret = await must(t.call('POST', '/returns', { orderId: delivered.body.id, lines: [{ sku: 'B', qty: 1 }], reason: 'fuzz fixture' }));
+  const ret = await must(t.call('POST', '/returns', { orderId: delivered.body.id, lines: [{ sku: 'B', qty: 1 }], reason: 'fuzz' }));
   const transfer = await must(t.call('POST', '/transfers', { from: 'BER', to: 'MUC', lines: [{ sku: 'A', qty: 1 }] }));
   const hold = await must(t.call('POST', '/holds', { lines: [{ sku: 'A', qty: 1 }], ttlSeconds: 86_400 }));
-  w.known.order.push(waiting.body.id, fulfilling.body.id);
+  w.known.order.push(waiting.body.id, fulfilling.body.id, delivered.body.id);
   w.known.fulfilment.push(...(paid.body.fulfilments as Array<{ id: string }>).map((f) => f.id));
   w.known.return.push(ret.body.id);
   w.known.transfer.push(transfer.body.id);
@@ -136,7 +141,7 @@ export type Digest = Map<string, string>;
 function digestReads(w: World): string[] {
   const recent = (kind: IdKind, prefix: string) => w.known[kind].slice(-DIGEST_PER_KIND).map((id) => `${prefix}/${id}`);
   return [
-    '/metrics', '/locations', '/pools', '/statuses', '/workflows', '/sourcing-profiles', '/purchase-limits', '/webhooks', '/webhooks/dead',
+    '/metrics', '/locations', '/pools', '/statuses', '/workflows', '/sourcing-profiles', '/purchase-limits', '/return-policies', '/webhooks', '/webhooks/dead',
     '/alerts?limit=500', '/jobs?limit=100', '/orders?limit=20',
     '/availability?pool=default&sku=A&sku=B&sku=LIM&locations=true', '/availability?pool=web&sku=A&sku=B&locations=true',
     ...[...w.known.sku, ...w.fresh.sku].map((s) => `/products/${s}`),

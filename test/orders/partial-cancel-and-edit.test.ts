@@ -1,23 +1,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DomainError } from '../../src/domain/errors.js';
 import { upsertPurchaseLimit } from '../../src/holds/index.js';
 import { cancelOrderLines, editOrder, placeOrder, sendEntityEvent, sendOrderEvent } from '../../src/orders/index.js';
 import { sourcingDecisions } from '../../src/sourcing/index.js';
 import { withWorld } from '../helpers/workflow-engine.js';
+import { refusal } from '../helpers/refusal.js';
 
 const BERLIN = { lat: 52.52, lon: 13.4, country: 'DE' };
 const MUNICH = { lat: 48.14, lon: 11.58, country: 'DE' };
-
-function refusal(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
 
 test('cancelling part of a line before payment gives the units back at once and shrinks the order and its allocation', async () => {
   await withWorld(async (w) => {

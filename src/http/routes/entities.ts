@@ -13,7 +13,14 @@ import { reply } from '../reply.js';
 import { HistoryQuery, Id, OrderEventBody } from '../schemas.js';
 
 const Lines = z.array(z.strictObject({ sku: Id, qty: z.number().int().min(1).max(1_000_000) })).min(1).max(500);
-const ReturnBody = z.strictObject({ orderId: z.string().min(1).max(100), lines: Lines, reason: z.string().min(1).max(500) });
+const ReturnLines = z.array(z.strictObject({ sku: Id, qty: z.number().int().min(1).max(1_000_000), reason: z.string().min(1).max(500).optional() })).min(1).max(500);
+const ReturnBody = z.strictObject({
+  orderId: z.string().min(1).max(100),
+  lines: ReturnLines,
+  reason: z.string().min(1).max(500).optional(),
+  method: z.enum(['store', 'courier']).optional(),
+  dropOffLocation: Id.optional(),
+});
 const TransferBody = z.strictObject({ from: Id, to: Id, lines: Lines, reason: z.string().min(1).max(500).optional() });
 
 type WorkflowKind = 'fulfilment' | 'return' | 'transfer';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Fulfilment, OrderLine } from '../../domain/order.js';
+import { SHIPPED_STATUSES, type Fulfilment, type OrderLine } from '../../domain/order.js';
 import { defineRule } from '../rule.js';
 import { fulfilmentsOf, OPEN_FULFILMENT, str, unallocated } from './shape.js';
 
@@ -67,7 +67,9 @@ export const recordFulfilment = defineRule({
   params: z.strictObject({}),
   run: ({ context, event }, api) => {
     if (typeof event.fulfilmentId !== 'string' || typeof event.status !== 'string') return;
-    api.set('fulfilments', fulfilmentsOf(context).map((f) => (f.id === event.fulfilmentId ? { ...f, status: event.status as string } : f)));
+    const status = event.status as string;
+    const shippedAt = SHIPPED_STATUSES.has(status) && typeof event.at === 'string' ? { shippedAt: event.at } : {};
+    api.set('fulfilments', fulfilmentsOf(context).map((f) => (f.id === event.fulfilmentId ? { ...f, status, ...shippedAt } : f)));
   },
 });
 

@@ -1,0 +1,49 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { KEYS, orderBody, seedHttp, shipOrderHttp, startTestServer, type TestServer } from '../helpers/server.js';
+
+const t = suite<{ s: TestServer }>('return policies and returns over HTTP');
+
+t.before(async (ctx) => {
+  ctx.s = await startTestServer();
+  await seedHttp(ctx.s, { locations: { BER: [52.5, 13.4], MUC: [48.1, 11.6] }, skus: ['A'], stock: [['BER', 'A', 10], ['MUC', 'A', 10]] });
+});
+t.after(async (ctx) => ctx.s.stop());
+
+t('a policy is created, replaced, listed and audited; bad ones are refused with every problem', async ({ s }) => {
+  const body = { windowDays: 30, reasons: ['too_big', 'damaged'], nonReturnable: { categories: ['food'] } };
+  const created = await s.call('PUT', '/return-policies/standard', body);
+  assert.is(created.status, 201);
+  assert.equal([created.body.windowFrom, created.body.windowDays], ['shipment', 30], 'the window counts from shipment by default');
+  assert.is((await s.call('PUT', '/return-policies/standard', { ...body, windowDays: 14 })).status, 200);
+  assert.is((await s.call('GET', '/return-policies/standard')).body.windowDays, 14);
+  assert.equal((await s.call('GET', '/return-policies')).body.items.map((p: { id: string }) => p.id), ['standard']);
+  const bad = await s.call('PUT', '/return-policies/x', { windowDays: -1, windowFrom: 'never', reasons: ['Too Big'] });
+  assert.is(bad.status, 400);
+  assert.equal(bad.body.error.details.map((d: { path: string }) => d.path).sort(), ['reasons[0]', 'windowDays', 'windowFrom']);
+  assert.is((await s.call('GET', '/return-policies/x')).status, 404);
+  const same = await s.call('PUT', '/return-policies/y', { windowDays: 5 });
+  assert.is(same.status, 409, 'a second policy for every channel and category');
+  assert.is((await s.call('PUT', '/return-policies/z', { windowDays: 5 }, { key: KEYS.ops })).status, 403);
+  const audit = await s.call('GET', '/audit?type=return-policy');
+  assert.equal(audit.body.items.map((r: { action: string }) => r.action), ['return-policy.put', 'return-policy.put']);
+});
+
+t('POST /returns: per-line reasons, courier method and drop-off; refusals change nothing', async ({ s }) => {
+  const order = (await s.call('POST', '/orders', orderBody('A', 2))).body;
+  await shipOrderHttp(s.call.bind(s), order.id);
+  const unknown = await s.call('POST', '/returns', { orderId: order.id, lines: [{ sku: 'A', qty: 1, reason: 'meh' }] });
+  assert.is(unknown.status, 400);
+  assert.match(unknown.body.error.details[0].message, /unknown reason 'meh'/);
+  assert.is((await s.call('POST', '/returns', { orderId: order.id, lines: [{ sku: 'A', qty: 1, reason: 'damaged' }], dropOffLocation: 'NOWHERE' })).status, 400);
+  assert.is((await s.call('POST', '/returns', { orderId: order.id, lines: [{ sku: 'A', qty: 1 }] })).status, 400, 'no reason at all');
+  const ok = await s.call('POST', '/returns', { orderId: order.id, lines: [{ sku: 'A', qty: 1, reason: 'damaged' }, { sku: 'A', qty: 1 }], reason: 'too_big', method: 'store', dropOffLocation: 'MUC' });
+  assert.is(ok.status, 201);
+  assert.equal(ok.body.lines, [{ sku: 'A', qty: 1, reason: 'damaged', policy: 'standard' }, { sku: 'A', qty: 1, reason: 'too_big', policy: 'standard' }]);
+  assert.equal([ok.body.method, ok.body.dropOffLocation], ['store', 'MUC']);
+  const more = await s.call('POST', '/returns', { orderId: order.id, lines: [{ sku: 'A', qty: 1 }], reason: 'damaged' });
+  assert.is(more.status, 400);
+  assert.match(more.body.error.details[0].message, /0 returnable \(2 shipped, 2 already in other returns\)/);
+});
+
+t.run();
