@@ -25,7 +25,7 @@ export interface Position {
 }
 
 /** The statuses Fulcrum knows from the start; users add their own in configuration. */
-export const BUILT_IN_STATUSES = ['sellable', 'damaged', 'quality_check', 'in_transit', 'refurbished'] as const;
+export const BUILT_IN_STATUSES = ['sellable', 'damaged', 'quality_check', 'in_transit', 'refurbished', 'returns_received', 'refurbishing'] as const;
 
 /** A position with nothing in it. */
 export function emptyPosition(): Position {

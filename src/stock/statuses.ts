@@ -14,6 +14,8 @@ export const BUILT_IN_STATUSES: ReadonlyArray<StatusDefinition> = [
   { name: 'quality_check', countsTowardAvailability: false, description: 'waiting for inspection' },
   { name: 'in_transit', countsTowardAvailability: false, description: 'moving between locations' },
   { name: 'refurbished', countsTowardAvailability: false, description: 'repaired, not yet released to sale' },
+  { name: 'returns_received', countsTowardAvailability: false, description: 'returned by a customer, waiting for inspection' },
+  { name: 'refurbishing', countsTowardAvailability: false, description: 'a returned unit being refurbished' },
 ];
 
 /** The statuses stock may be in, with the ones that count toward availability in a stable order. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { DomainError } from '../../domain/errors.js';
 import type { Engine, EntityKind } from '../../engine/index.js';
 import { sendEntityEvent } from '../../orders/index.js';
-import { createReturn } from '../../returns/index.js';
+import { createReturn, sendReturnEvent } from '../../returns/index.js';
 import { createTransfer } from '../../transfers/index.js';
 import { allow } from '../auth.js';
 import { jsonBody, validate } from '../body.js';
@@ -40,8 +40,10 @@ export function entityRoutes({ fulcrum, idempotency }: AppDeps): Hono<AppEnv> {
     });
     app.post(`/${path}/:id/events`, allow('orders:write'), once, async (c) => {
       const event = await jsonBody(c, OrderEventBody);
-      const committed = sendEntityEvent(fulcrum, kind, c.req.param('id'), event, c.get('principal').keyId);
-      return reply(c, 200, { ...committed, value: entityView(fulcrum.engine, kind, c.req.param('id')) });
+      const id = c.req.param('id');
+      const by = c.get('principal').keyId;
+      const committed = kind === 'return' ? sendReturnEvent(fulcrum, id, event, by) : sendEntityEvent(fulcrum, kind, id, event, by);
+      return reply(c, 200, { ...committed, value: entityView(fulcrum.engine, kind, id) });
     });
   }
   app.post('/returns', allow('orders:write'), once, async (c) => {

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import type { OrderLine } from '../../domain/order.js';
-import { defineRule } from '../rule.js';
+import { inRefurbishment, inspectionOf, OUTCOME_STATUS, refurbishmentOf, RETURN_STATUS, type DispositionLine, type ReturnBooks } from '../../domain/return-lines.js';
+import { defineGuard, defineRule } from '../rule.js';
 import { str } from './shape.js';
+
+const books = (context: Readonly<Record<string, unknown>>) => context as unknown as ReturnBooks;
 
 export const recordReceipt = defineRule({
   name: 'recordReceipt',
@@ -18,6 +21,73 @@ export const restock = defineRule({
   params: z.strictObject({ status: z.string().min(1).max(50) }),
   run: ({ context, params }, api) =>
     api.emit({ type: 'stock.adjust', location: str(context, 'location'), lines: context.lines as OrderLine[], status: params.status, sign: 1, reason: `return ${str(context, 'id')}` }),
+});
+
+export const receiveReturn = defineRule({
+  name: 'receiveReturn',
+  description: "Takes the return's units in at the receiving location (event field `location`), into returns_received: physically there, not for sale until inspected.",
+  params: z.strictObject({}),
+  run: ({ context, event }, api) => {
+    const location = typeof event.location === 'string' ? event.location : str(context, 'location');
+    const lines = context.lines as OrderLine[];
+    api.set('received', lines.map(({ sku, qty }) => ({ sku, qty })));
+    api.emit({ type: 'stock.adjust', location, lines, status: RETURN_STATUS.received, sign: 1, reason: `return ${str(context, 'id')} received` });
+  },
+});
+
+export const inspectLines = defineRule({
+  name: 'inspectLines',
+  description:
+    'Gives received units their outcomes (event `{lines: [{sku, qty, outcome}]}`, or `{outcome}` for every unit waiting): restock to sellable, ' +
+    'refurbish into refurbishing, scrap into damaged, vendor (the units leave). Units not named wait for a later inspection.',
+  params: z.strictObject({}),
+  run: ({ context, event }, api) => {
+    const planned = inspectionOf(books(context), event);
+    // The returns module checked the event before delivering it; a plan that no longer fits changes nothing.
+    if (!('ok' in planned)) return;
+    const location = str(context, 'location');
+    const reason = `return ${str(context, 'id')} inspected`;
+    for (const d of planned.ok) {
+      const to = OUTCOME_STATUS[d.outcome];
+      const lines = [{ sku: d.sku, qty: d.qty }];
+      if (to) api.emit({ type: 'stock.move', location, lines, from: RETURN_STATUS.received, to, reason });
+      else api.emit({ type: 'stock.adjust', location, lines, status: RETURN_STATUS.received, sign: -1, reason: `${reason}: returned to vendor` });
+    }
+    const at = event.at;
+    api.set('dispositions', [...(books(context).dispositions ?? []), ...planned.ok.map((d): DispositionLine & { at: string } => ({ ...d, at }))]);
+  },
+});
+
+export const completeRefurbishment = defineRule({
+  name: 'completeRefurbishment',
+  description: 'Finishes refurbishment (event `{lines}` for some units, or all): the units move from refurbishing to refurbished.',
+  params: z.strictObject({}),
+  run: ({ context, event }, api) => {
+    const done = refurbishmentOf(books(context), event);
+    if (!('ok' in done)) return;
+    api.emit({ type: 'stock.move', location: str(context, 'location'), lines: done.ok, from: RETURN_STATUS.refurbishing, to: RETURN_STATUS.refurbished, reason: `return ${str(context, 'id')} refurbished` });
+    api.set('refurbished', [...(books(context).refurbished ?? []), ...done.ok]);
+  },
+});
+
+export const returnInspected = defineGuard({
+  name: 'returnInspected',
+  description: 'True when the return was received and every received unit has an outcome.',
+  params: z.strictObject({}),
+  test: ({ context }) => {
+    const b = books(context);
+    if (!b.received) return false;
+    const given = new Map<string, number>();
+    for (const d of b.dispositions ?? []) given.set(d.sku, (given.get(d.sku) ?? 0) + d.qty);
+    return b.received.every((l) => (given.get(l.sku) ?? 0) >= l.qty);
+  },
+});
+
+export const refurbishmentDone = defineGuard({
+  name: 'refurbishmentDone',
+  description: 'True when no unit of the return is still in refurbishment.',
+  params: z.strictObject({}),
+  test: ({ context }) => inRefurbishment(books(context)).size === 0,
 });
 
 export const shipTransfer = defineRule({

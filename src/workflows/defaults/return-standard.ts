@@ -1,26 +1,39 @@
-/** A return: requested, received at a location, inspected (restock, refurbish or scrap), refunded. */
+/**
+ * A return: requested, received at a location into returns_received, inspected line by line (restock,
+ * refurbish, scrap, back to the vendor), refunded; refurbishment finishes on its own SLA.
+ */
 export const returnStandard = {
-  description: 'The customer asks to return lines; a location receives them; inspection decides restock (sellable), refurbish or scrap; then the refund is requested.',
+  description:
+    'The customer asks to return lines; a location receives them into returns_received (not for sale); inspection gives each line, or part of one, ' +
+    'its outcome: restock (sellable), refurbish (refurbishing, then refurbished), scrap (damaged) or vendor (the units leave). Once every unit has an ' +
+    'outcome the refund is requested; the return closes when the refund is completed and refurbishment is done.',
   priority: 0,
   initial: 'requested',
   states: {
     requested: {
-      entry: [{ type: 'sendWebhook', params: { event: 'return.requested', include: ['orderId', 'lines', 'reason'] } }],
-      on: { received: { target: 'inspecting', actions: ['recordReceipt'] }, cancelled: 'cancelled' },
+      entry: [{ type: 'sendWebhook', params: { event: 'return.requested', include: ['orderId', 'lines', 'reason', 'method', 'dropOffLocation'] } }],
+      on: { received: { target: 'inspecting', actions: ['recordReceipt', 'receiveReturn'] }, cancelled: 'cancelled' },
     },
     inspecting: {
       entry: [{ type: 'startTimer', params: { name: 'inspection', warnAfter: 'P1D', escalateAfter: 'P3D', alert: 'return-inspection-late' } }],
       exit: [{ type: 'cancelTimer', params: { name: 'inspection' } }, { type: 'resolveAlerts', params: { alert: 'return-inspection-late' } }],
+      on: { inspected: { actions: ['inspectLines'] } },
+      always: [{ guard: 'returnInspected', target: 'refunding' }],
+    },
+    refunding: {
+      entry: ['requestRefund'],
       on: {
-        inspected: [
-          { guard: { type: 'eventIs', params: { field: 'outcome', equals: 'restock' } }, target: 'refunding', actions: [{ type: 'restock', params: { status: 'sellable' } }, { type: 'setAttribute', params: { key: 'outcome', value: 'restock' } }] },
-          { guard: { type: 'eventIs', params: { field: 'outcome', equals: 'refurbish' } }, target: 'refunding', actions: [{ type: 'restock', params: { status: 'refurbished' } }, { type: 'setAttribute', params: { key: 'outcome', value: 'refurbish' } }] },
-          { guard: { type: 'eventIs', params: { field: 'outcome', equals: 'scrap' } }, target: 'refunding', actions: [{ type: 'restock', params: { status: 'damaged' } }, { type: 'setAttribute', params: { key: 'outcome', value: 'scrap' } }] },
-        ],
+        'refund.completed': [{ guard: 'refurbishmentDone', target: 'closed' }, { target: 'refurbishing' }],
+        'refurbishment.completed': { actions: ['completeRefurbishment'] },
       },
     },
-    refunding: { entry: ['requestRefund'], on: { 'refund.completed': 'closed' } },
-    closed: { type: 'final', entry: [{ type: 'sendWebhook', params: { event: 'return.closed', include: ['attributes'] } }] },
+    refurbishing: {
+      entry: [{ type: 'startTimer', params: { name: 'refurbishment', warnAfter: 'P3D', escalateAfter: 'P7D', alert: 'return-refurbishment-late' } }],
+      exit: [{ type: 'cancelTimer', params: { name: 'refurbishment' } }, { type: 'resolveAlerts', params: { alert: 'return-refurbishment-late' } }],
+      on: { 'refurbishment.completed': { actions: ['completeRefurbishment'] } },
+      always: [{ guard: 'refurbishmentDone', target: 'closed' }],
+    },
+    closed: { type: 'final', entry: [{ type: 'sendWebhook', params: { event: 'return.closed', include: ['dispositions', 'refurbished'] } }] },
     cancelled: { type: 'final' },
   },
 };
