@@ -20,6 +20,10 @@ export interface OrderInput {
   createdBy: string;
   /** The cart hold the order consumed, if any. */
   holdId?: string;
+  /** The currency of the lines' `unitPrice` and of `shippingAmount`, when the order carries prices. */
+  currency?: string;
+  /** What the customer paid for shipping. */
+  shippingAmount?: number;
   /** The order's value from catalog prices at intake (workflow guards such as orderValueAbove read it). */
   value?: number;
   /** The sourcing profile version and strategy that planned the order at intake. */

@@ -24,7 +24,9 @@ export type Effect =
   /** Raise an alert about the emitting entity (deduplicated per entity and alert type while open). */
   | { type: 'alert.raise'; alert: string; severity: 'info' | 'warning' | 'critical'; message: string; data?: unknown }
   /** Resolve the emitting entity's open alerts (of one type, or all). */
-  | { type: 'alert.resolve'; alert?: string };
+  | { type: 'alert.resolve'; alert?: string }
+  /** Compute the emitting return's refund and request it (the engine answers `return.refund_planned`). */
+  | { type: 'refund.request' };
 
 /** The effect of one type. */
 export type EffectOf<T extends Effect['type']> = Extract<Effect, { type: T }>;

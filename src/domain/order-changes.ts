@@ -98,7 +98,8 @@ export function subtractLines(a: readonly OrderLine[], b: readonly OrderLine[]):
   for (const l of a) {
     const take = Math.min(l.qty, minus.get(l.sku) ?? 0);
     if (take > 0) minus.set(l.sku, minus.get(l.sku)! - take);
-    if (l.qty - take > 0) out.push({ sku: l.sku, qty: l.qty - take });
+    // Other fields of the line (its unitPrice) stay with the units that remain.
+    if (l.qty - take > 0) out.push({ ...l, qty: l.qty - take });
   }
   return out;
 }

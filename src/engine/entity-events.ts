@@ -5,7 +5,7 @@ import type { EntityEntry, EntityKind } from './registry.js';
 import type { Step } from './step.js';
 
 /** Event names other systems may not send: the engine sends these itself (intake, notifications, timers). */
-const RESERVED_PREFIXES = ['order.', 'sourcing.', 'fulfilment.', 'entity.', 'timer.', 'alert.', 'hold.', 'xstate.'];
+const RESERVED_PREFIXES = ['order.', 'sourcing.', 'fulfilment.', 'return.', 'entity.', 'timer.', 'alert.', 'hold.', 'xstate.'];
 
 /** Refuses an event name that only Fulcrum itself may send. */
 export function checkExternalEvent(type: string): void {

@@ -73,6 +73,9 @@ export const StatusBody = z.strictObject({
 });
 
 const Line = z.strictObject({ sku: Id, qty: z.number().int().min(1).max(1_000_000) });
+const Money = z.number().min(0).max(1_000_000_000);
+/** An order line may carry what the customer paid per unit (refunds are computed from it). */
+const PricedLine = z.strictObject({ sku: Id, qty: z.number().int().min(1).max(1_000_000), unitPrice: Money.optional() });
 
 export const OrderBody = z
   .strictObject({
@@ -85,7 +88,9 @@ export const OrderBody = z
     deliverTo: z.strictObject({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180), country: Country }),
     deliveryType: z.enum(['home', 'collect', 'express']).optional(),
     collectAt: Id.optional(),
-    lines: z.array(Line).min(1).max(500),
+    lines: z.array(PricedLine).min(1).max(500),
+    currency: z.string().regex(/^[A-Z]{3}$/, { error: 'an ISO 4217 code such as EUR' }).optional(),
+    shippingAmount: Money.optional(),
     split: z
       .strictObject({ allowed: z.boolean(), maxShipments: z.number().int().min(1).max(20).optional(), splitLines: z.boolean().optional() })
       .optional(),
@@ -96,6 +101,13 @@ export const OrderBody = z
     if (o.deliveryType === 'collect' && o.collectAt === undefined) {
       ctx.addIssue({ code: 'custom', path: ['collectAt'], message: 'is required when deliveryType is collect' });
     }
+    const priced = o.shippingAmount !== undefined || o.lines.some((l) => l.unitPrice !== undefined);
+    if (priced && o.currency === undefined) ctx.addIssue({ code: 'custom', path: ['currency'], message: 'is required with unitPrice or shippingAmount' });
+    const prices = new Map<string, number | undefined>();
+    o.lines.forEach((l, i) => {
+      if (prices.has(l.sku) && prices.get(l.sku) !== l.unitPrice) ctx.addIssue({ code: 'custom', path: ['lines', i, 'unitPrice'], message: `differs from another line of ${l.sku}` });
+      prices.set(l.sku, l.unitPrice);
+    });
   });
 
 export const HoldBody = z.strictObject({

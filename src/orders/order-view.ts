@@ -27,6 +27,11 @@ export interface OrderView {
   createdBy: string;
   holdId?: string;
   value?: number;
+  /** The currency of the lines' unitPrice and shippingAmount, when the order carries prices. */
+  currency?: string;
+  shippingAmount?: number;
+  /** When the carrier reported it delivered. */
+  deliveredAt?: string;
   /** The sourcing profile version and strategy that planned it (`GET /orders/:id/sourcing` explains why). */
   sourcing?: OrderContext['sourcing'];
   /** The workflow state (status may be a label a workflow set). */
@@ -69,6 +74,9 @@ export function orderView(context: OrderContext, value: unknown, machine: string
   if (context.cancelledLines !== undefined) view.cancelledLines = context.cancelledLines;
   if (context.holdId !== undefined) view.holdId = context.holdId;
   if (context.value !== undefined) view.value = context.value;
+  if (context.currency !== undefined) view.currency = context.currency;
+  if (context.shippingAmount !== undefined) view.shippingAmount = context.shippingAmount;
+  if (context.deliveredAt !== undefined) view.deliveredAt = context.deliveredAt;
   if (context.sourcing !== undefined) view.sourcing = context.sourcing;
   return view;
 }

@@ -27,7 +27,12 @@ export interface PlaceOrder {
   deliverTo: Destination;
   deliveryType?: string;
   collectAt?: string;
-  lines: OrderLine[];
+  /** Lines, each optionally with the price paid per unit. */
+  lines: Array<OrderLine & { unitPrice?: number }>;
+  /** The currency of the prices (required with them). */
+  currency?: string;
+  /** What the customer paid for shipping. */
+  shippingAmount?: number;
   split?: { allowed: boolean; maxShipments?: number; splitLines?: boolean };
   attributes?: Record<string, unknown>;
   /** A cart hold to consume: its units count as free for this order, and it ends as consumed. */
@@ -97,6 +102,8 @@ export function placeOrder(ports: OrderPorts, cmd: PlaceOrder, createdBy: string
     if (cmd.ref !== undefined) input.ref = cmd.ref;
     if (cmd.collectAt !== undefined) input.collectAt = cmd.collectAt;
     if (cmd.holdId !== undefined) input.holdId = cmd.holdId;
+    if (cmd.currency !== undefined) input.currency = cmd.currency;
+    if (cmd.shippingAmount !== undefined) input.shippingAmount = cmd.shippingAmount;
     input.value = ask.orderValue!;
     const machine = engine.workflows?.select('order', { channel: input.channel, deliveryType: input.deliveryType, attributes: input.attributes }) ?? engine.machines.defaultOrderMachine;
     if (engine.machines.startsNew(machine)) {

@@ -5,6 +5,7 @@ import { ENTITY_NEW_STATE, type Committed, type Engine } from '../engine/index.j
 import type { Stock } from '../stock/index.js';
 import type { ReturnPolicy } from './policies.js';
 import type { Returns } from './returns.js';
+import { shippedUnits } from './shipped.js';
 
 /** What returns need of a Fulcrum. */
 export interface ReturnPorts {
@@ -34,11 +35,6 @@ export interface CreateReturn {
 }
 
 const DAY = 86_400_000;
-
-/** The units of an order that left for the customer, per SKU. */
-export function shippedUnits(fulfilments: readonly Fulfilment[]): Map<string, number> {
-  return quantitiesBySku(fulfilments.filter((f) => SHIPPED_STATUSES.has(f.status)).flatMap((f) => f.lines));
-}
 
 /** When the last units of a SKU left for the customer (undefined for fulfilments recorded before times were kept). */
 function lastShippedAt(fulfilments: readonly Fulfilment[], sku: string): number | undefined {

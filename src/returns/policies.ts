@@ -1,5 +1,6 @@
 import { checkVersion, SCHEMA_VERSION } from '../../snapshots/index.js';
 import { DomainError } from '../domain/errors.js';
+import type { RefundRule } from '../domain/refunds.js';
 import type { Engine } from '../engine/index.js';
 
 /**
@@ -18,6 +19,8 @@ export interface ReturnPolicy {
   nonReturnable?: { skus?: string[]; categories?: string[] };
   /** Reason codes a return line must give; absent: any reason. */
   reasons?: string[];
+  /** How refunds are computed for lines under this policy: deductions and the shipping rule. */
+  refund?: RefundRule;
   description?: string;
   updatedAt: string;
 }

@@ -2,6 +2,7 @@ import { enqueueActions, setup, type AnyStateMachine } from 'xstate';
 import type { Effect } from '../domain/effects.js';
 import type { Fulfilment, OrderLine } from '../domain/order.js';
 import { applyEdit, cancelLines, subtractLines, type FulfilmentCut, type OrderEdit } from '../domain/order-changes.js';
+import { answerRefund, type Refund } from '../domain/refunds.js';
 import { ENTITY_NEW_STATE } from '../engine/index.js';
 import { actionsOf, brickOf, transitionsOf, type BrickRef, type StateDefinition, type WorkflowDefinition } from './definition.js';
 import type { SlaTable } from './bricks/index.js';
@@ -35,6 +36,16 @@ export function compileWorkflow(key: string, def: WorkflowDefinition, rules: Rul
       const e = event as BrickEvent & { lines: OrderLine[] };
       enqueue.assign({ lines: subtractLines((context as { lines: OrderLine[] }).lines, e.lines), updatedAt: e.at });
     }),
+    __recordRefund: enqueueActions(({ context, event, enqueue }) => {
+      const ctx = context as Ctx & { orderId?: string; refunds?: Refund[] };
+      const refund = (event as BrickEvent & { refund: Refund }).refund;
+      enqueue.assign({ refunds: [...(ctx.refunds ?? []), refund], updatedAt: (event as BrickEvent).at });
+      enqueue.emit({ type: 'webhook', event: 'refund.requested', data: { returnId: ctx.id, orderId: ctx.orderId, refund } } as never);
+    }),
+    __refundAnswered: enqueueActions(({ context, event, enqueue }) => {
+      const e = event as BrickEvent & { refundId?: string; reason?: string };
+      enqueue.assign({ refunds: answerRefund(((context as { refunds?: Refund[] }).refunds ?? []), e), updatedAt: e.at });
+    }),
     __recordDelivery: enqueueActions(({ event, enqueue }) => {
       const at = (event as BrickEvent).at;
       if (typeof at === 'string') enqueue.assign({ deliveredAt: at });
@@ -58,10 +69,16 @@ export function compileWorkflow(key: string, def: WorkflowDefinition, rules: Rul
     ? { 'order.lines_cancelled': '__cancelLines', 'order.edited': '__applyEdit', 'timer.fired': '__clearTimer' }
     : key.startsWith('fulfilment/')
       ? { 'fulfilment.lines_cancelled': '__shrinkFulfilment', 'timer.fired': '__clearTimer' }
-      : { 'timer.fired': '__clearTimer' };
+      : key.startsWith('return/')
+        ? { 'return.refund_planned': '__recordRefund', 'timer.fired': '__clearTimer' }
+        : { 'timer.fired': '__clearTimer' };
   // Only where the workflow takes the event: an order records when it was delivered (return windows count
   // from it), without making `delivered` acceptable in states that do not take it.
-  const onTaken: Record<string, string> = key.startsWith('order/') ? { delivered: '__recordDelivery' } : {};
+  const onTaken: Record<string, string> = key.startsWith('order/')
+    ? { delivered: '__recordDelivery' }
+    : key.startsWith('return/')
+      ? { 'refund.completed': '__refundAnswered', 'refund.failed': '__refundAnswered' }
+      : {};
   const transitions = (list: ReturnType<typeof transitionsOf>, event: string | undefined) =>
     list.map((t) => ({
       ...(t.target !== undefined ? { target: t.target } : {}),

@@ -46,4 +46,27 @@ t('POST /returns: per-line reasons, courier method and drop-off; refusals change
   assert.match(more.body.error.details[0].message, /0 returnable \(2 shipped, 2 already in other returns\)/);
 });
 
+t('prices at intake: currency required, one price per SKU; the order shows its returns and their refunds', async ({ s }) => {
+  const noCurrency = await s.call('POST', '/orders', { ...orderBody('A', 1), lines: [{ sku: 'A', qty: 1, unitPrice: 20 }] });
+  assert.is(noCurrency.status, 400);
+  assert.equal(noCurrency.body.error.details.map((d: { path: string }) => d.path), ['currency']);
+  const twoPrices = await s.call('POST', '/orders', { ...orderBody('A', 1), currency: 'EUR', lines: [{ sku: 'A', qty: 1, unitPrice: 20 }, { sku: 'A', qty: 1, unitPrice: 21 }] });
+  assert.is(twoPrices.status, 400);
+  assert.equal(twoPrices.body.error.details.map((d: { path: string }) => d.path), ['lines[1].unitPrice']);
+  const order = (await s.call('POST', '/orders', { ...orderBody('A', 2), currency: 'EUR', shippingAmount: 4.5, lines: [{ sku: 'A', qty: 2, unitPrice: 19.99 }] })).body;
+  assert.equal([order.currency, order.shippingAmount, order.lines[0].unitPrice], ['EUR', 4.5, 19.99]);
+  await shipOrderHttp(s.call.bind(s), order.id);
+  const ret = (await s.call('POST', '/returns', { orderId: order.id, lines: [{ sku: 'A', qty: 2 }], reason: 'damaged' })).body;
+  await s.call('POST', `/returns/${ret.id}/events`, { type: 'received', location: 'BER' });
+  const inspected = await s.call('POST', `/returns/${ret.id}/events`, { type: 'inspected', outcome: 'restock' });
+  assert.is(inspected.body.status, 'refunding');
+  const shown = (await s.call('GET', `/orders/${order.id}`)).body;
+  assert.equal(shown.returns.map((r: { id: string; state: string }) => [r.id, r.state]), [[ret.id, 'refunding']]);
+  assert.equal([shown.returns[0].refunds[0].total, shown.returns[0].refunds[0].status], [44.48, 'requested']);
+  const unknown = await s.call('POST', `/returns/${ret.id}/events`, { type: 'refund.completed', refundId: 'R9' });
+  assert.is(unknown.status, 404);
+  assert.is((await s.call('POST', `/returns/${ret.id}/events`, { type: 'refund.completed', refundId: `${ret.id}-R1` })).body.status, 'closed');
+  assert.is((await s.call('POST', `/returns/${ret.id}/events`, { type: 'refund.completed', refundId: `${ret.id}-R1` })).status, 200, 'repeated: accepted, nothing changes');
+});
+
 t.run();

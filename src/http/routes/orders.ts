@@ -29,7 +29,11 @@ export function orderRoutes({ fulcrum, idempotency, sourcing }: AppDeps): Hono<A
     const mine = can(c.get('principal'), 'orders:read-any') ? {} : { createdBy: c.get('principal').keyId };
     return c.json(listOrders(fulcrum, { limit: q.limit, ...(q.status ? { status: q.status } : {}), ...(q.cursor ? { cursor: q.cursor } : {}), ...mine }));
   });
-  app.get('/:id', allow('orders:read'), (c) => c.json(readable(c, fulcrum.orders.get(c.req.param('id')))));
+  app.get('/:id', allow('orders:read'), (c) => {
+    const order = readable(c, fulcrum.orders.get(c.req.param('id')));
+    const returns = fulcrum.returns.returnsOf(order.id).map((id) => returnSummary(fulcrum.engine.entityState('return', id)));
+    return c.json(returns.length > 0 ? { ...order, returns } : order);
+  });
   app.get('/:id/sourcing', allow('orders:read'), (c) => {
     const order = readable(c, fulcrum.orders.get(c.req.param('id')));
     return c.json({ order: order.id, sourcing: order.sourcing ?? null, decisions: sourcingDecisions(fulcrum, order.id) });
@@ -63,4 +67,10 @@ function readable(c: Context<AppEnv>, order: OrderView | undefined): OrderView {
     throw new DomainError('not_found', `no order '${c.req.param('id')}'`);
   }
   return order;
+}
+
+/** A return as its order shows it: its state, lines and refunds. */
+function returnSummary(found: { state: { value: unknown; context: unknown } } | undefined): Record<string, unknown> {
+  const ctx = (found?.state.context ?? {}) as { id?: string; lines?: unknown; refunds?: unknown };
+  return { id: ctx.id, state: found?.state.value, lines: ctx.lines, refunds: ctx.refunds ?? [] };
 }

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors.js';
+import { DISPOSITIONS } from '../../domain/return-lines.js';
 import type { ReturnPolicy } from '../../returns/index.js';
 import { recordChange } from '../audit-trail.js';
 import { allow } from '../auth.js';
@@ -9,6 +10,7 @@ import type { AppDeps, AppEnv } from '../env.js';
 import { reply } from '../reply.js';
 import { Id } from '../schemas.js';
 
+const Percent = z.number().min(0).max(100);
 const Code = z.string().regex(/^[a-z0-9_.-]{1,60}$/, { error: 'a reason code: lowercase letters, digits, _ . -, up to 60' });
 
 const PolicyBody = z.strictObject({
@@ -18,6 +20,17 @@ const PolicyBody = z.strictObject({
   windowFrom: z.enum(['shipment', 'delivery']).default('shipment'),
   nonReturnable: z.strictObject({ skus: z.array(Id).max(10_000).optional(), categories: z.array(z.string().min(1).max(200)).max(1_000).optional() }).optional(),
   reasons: z.array(Code).min(1).max(100).optional(),
+  refund: z
+    .strictObject({
+      deductions: z
+        .strictObject({
+          outcomes: z.partialRecord(z.enum(DISPOSITIONS), Percent).optional(),
+          reasons: z.record(Code, Percent).optional(),
+        })
+        .optional(),
+      shipping: z.enum(['never', 'always', 'full_return']).optional(),
+    })
+    .optional(),
   description: z.string().max(500).optional(),
 });
 

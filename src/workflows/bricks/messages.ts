@@ -36,10 +36,13 @@ export const capturePayment = defineRule({
 
 export const requestRefund = defineRule({
   name: 'requestRefund',
-  description: 'Asks the payment system to refund a return (webhook refund.requested); the answer comes as refund.completed.',
+  description:
+    "Return workflows: computes the return's refund (prices paid, the policy's deductions for reasons and inspection outcomes, shipping, " +
+    'never more than the order has left to refund) and asks the payment system for it (webhook refund.requested with the amounts); ' +
+    'the answer comes as refund.completed or refund.failed with the refundId.',
   params: z.strictObject({}),
   awaits: () => ['refund.completed'],
-  run: ({ context }, api) => api.emit({ type: 'webhook', event: 'refund.requested', data: { returnId: context.id, orderId: context.orderId, lines: context.lines } }),
+  run: (_input, api) => api.emit({ type: 'refund.request' }),
 });
 
 export const notifyCustomer = defineRule({

@@ -22,8 +22,11 @@ export const returnStandard = {
     },
     refunding: {
       entry: ['requestRefund'],
+      exit: [{ type: 'resolveAlerts', params: { alert: 'refund-failed' } }],
       on: {
         'refund.completed': [{ guard: 'refurbishmentDone', target: 'closed' }, { target: 'refurbishing' }],
+        'refund.failed': { actions: [{ type: 'raiseAlert', params: { alert: 'refund-failed', severity: 'critical', message: 'The payment system could not refund this return: retry with refund.retry' } }] },
+        'refund.retry': { actions: ['requestRefund'] },
         'refurbishment.completed': { actions: ['completeRefurbishment'] },
       },
     },
@@ -33,7 +36,7 @@ export const returnStandard = {
       on: { 'refurbishment.completed': { actions: ['completeRefurbishment'] } },
       always: [{ guard: 'refurbishmentDone', target: 'closed' }],
     },
-    closed: { type: 'final', entry: [{ type: 'sendWebhook', params: { event: 'return.closed', include: ['dispositions', 'refurbished'] } }] },
+    closed: { type: 'final', entry: [{ type: 'sendWebhook', params: { event: 'return.closed', include: ['dispositions', 'refurbished', 'refunds'] } }] },
     cancelled: { type: 'final' },
   },
 };
