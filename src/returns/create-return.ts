@@ -99,7 +99,15 @@ export function createReturn({ engine, stock, returns }: ReturnPorts, cmd: Creat
           late.push({ path, message: `${l.sku}: the return window closed ${new Date(closes).toISOString()} (policy '${policy.id}': ${policy.windowDays} days after ${policy.windowFrom})` });
         }
       }
-      return { sku: l.sku, qty: l.qty, reason: reason ?? '', ...(policy ? { policy: policy.id } : {}) };
+      return {
+        sku: l.sku,
+        qty: l.qty,
+        reason: reason ?? '',
+        ...(policy ? { policy: policy.id } : {}),
+        ...(category !== undefined ? { category } : {}),
+        ...(policy?.authenticate ? { authenticate: true } : {}),
+        ...(lastShippedFrom(fulfilments, l.sku) !== undefined ? { shippedFrom: lastShippedFrom(fulfilments, l.sku) } : {}),
+      };
     });
     if (invalid.length > 0) throw new DomainError('invalid_request', 'the return cannot be accepted as asked', [...invalid, ...late]);
     if (late.length > 0) throw new DomainError('invalid_state', 'the return window has closed', late);
@@ -112,6 +120,7 @@ export function createReturn({ engine, stock, returns }: ReturnPorts, cmd: Creat
       lines,
       reason: cmd.reason ?? lines[0]!.reason,
       method: cmd.method ?? 'store',
+      ...(ctx.currency !== undefined ? { value: returnValue(ctx, lines), currency: ctx.currency } : {}),
       ...(cmd.dropOffLocation !== undefined ? { dropOffLocation: cmd.dropOffLocation } : {}),
       customer: ctx.customer,
       createdAt: step.iso,
@@ -124,6 +133,23 @@ export function createReturn({ engine, stock, returns }: ReturnPorts, cmd: Creat
     engine.send(step, entry, { type: 'entity.created', at: step.iso });
     return { id };
   }, createdBy);
+}
+
+/** The location that last shipped units of a SKU to the customer. */
+function lastShippedFrom(fulfilments: readonly Fulfilment[], sku: string): string | undefined {
+  let found: Fulfilment | undefined;
+  for (const f of fulfilments) {
+    if (!SHIPPED_STATUSES.has(f.status) || !f.lines.some((l) => l.sku === sku)) continue;
+    if (!found || (f.shippedAt ?? '') >= (found.shippedAt ?? '')) found = f;
+  }
+  return found?.location;
+}
+
+/** What the returned units were paid (routing rules may send valuable returns elsewhere). */
+function returnValue(order: OrderContext, lines: readonly { sku: string; qty: number }[]): number {
+  let cents = 0;
+  for (const l of lines) cents += Math.round(((order.lines as Array<{ sku: string; unitPrice?: number }>).find((o) => o.sku === l.sku)?.unitPrice ?? 0) * 100) * l.qty;
+  return cents / 100;
 }
 
 function excludes(policy: ReturnPolicy, sku: string, category: string | undefined): boolean {

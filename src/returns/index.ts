@@ -3,4 +3,4 @@ export { shippedUnits } from './shipped.js';
 export { createReturn, type CreateReturn, type ReturnLine, type ReturnPorts } from './create-return.js';
 export { ReturnPolicies, type ReturnPolicy } from './policies.js';
 export { sendReturnEvent } from './return-events.js';
-export { Returns, RETURN_CANCELLED } from './returns.js';
+export { Returns, RETURN_RELEASED } from './returns.js';

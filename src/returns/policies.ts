@@ -19,6 +19,8 @@ export interface ReturnPolicy {
   nonReturnable?: { skus?: string[]; categories?: string[] };
   /** Reason codes a return line must give; absent: any reason. */
   reasons?: string[];
+  /** Units under this policy are checked for authenticity after receipt, before inspection (luxury goods). */
+  authenticate?: boolean;
   /** How refunds are computed for lines under this policy: deductions and the shipping rule. */
   refund?: RefundRule;
   description?: string;

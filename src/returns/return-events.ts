@@ -50,6 +50,12 @@ export function sendReturnEvent({ engine }: { engine: Engine }, id: string, even
       }
     }
     const entry = openEntity(engine, 'return', id);
+    // A return is received where routing sent it unless the event names another location.
+    const routedTo = (entry.snapshot.context as { routedTo?: string }).routedTo;
+    if (event.type === 'received' && event.location === undefined && routedTo !== undefined) event = { ...event, location: routedTo };
+    if (event.type === 'received' && event.location === undefined && acceptedEvents(entry.snapshot).includes('received')) {
+      throw new DomainError('invalid_request', `return ${id} was not routed to a location: say where it was received`, [{ path: 'location', message: 'required' }]);
+    }
     const check = CHECKS[event.type];
     if (check && acceptedEvents(entry.snapshot).includes(event.type)) {
       const planned = check(entry.snapshot.context as ReturnBooks, event);

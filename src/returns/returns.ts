@@ -17,8 +17,11 @@ export interface ReturnFacts {
   refunds?: Refund[];
 }
 
-/** The state a return workflow ends in when the customer's request was withdrawn: its units are no longer claimed. */
-export const RETURN_CANCELLED = 'cancelled';
+/**
+ * The states a return workflow ends in when its units did not come back to stay: withdrawn by the customer,
+ * or rejected (a failed authenticity check sends them back). Their units are no longer claimed.
+ */
+export const RETURN_RELEASED: ReadonlySet<unknown> = new Set(['cancelled', 'rejected']);
 
 const cents = (x: number | undefined) => Math.round((x ?? 0) * 100);
 
@@ -113,7 +116,7 @@ export class Returns {
   #track(snapshot: AnyMachineSnapshot | StoredState): void {
     const r = snapshot.context as ReturnFacts;
     let byReturn = this.#byOrder.get(r.orderId);
-    if (snapshot.value === RETURN_CANCELLED) {
+    if (RETURN_RELEASED.has(snapshot.value)) {
       byReturn?.delete(r.id);
       if (byReturn?.size === 0) this.#byOrder.delete(r.orderId);
       return;

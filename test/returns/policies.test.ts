@@ -57,7 +57,7 @@ test('reasons, non-returnable SKUs and categories; the most specific policy wins
     assert.match(bad.details[0]!.message, /unknown reason 'damaged'; policy 'shoes' accepts too_big, too_small/);
     const ok = createReturn(fulcrum, { orderId: order.id, lines: [{ sku: 'A', qty: 1, reason: 'too_small' }], reason: 'too_big' }, 'k').value;
     const lines = (fulcrum.engine.entityState('return', ok.id)!.state.context as { lines: unknown }).lines as Array<{ reason: string; policy: string }>;
-    assert.equal(lines, [{ sku: 'A', qty: 1, reason: 'too_small', policy: 'shoes' }]);
+    assert.equal(lines, [{ sku: 'A', qty: 1, reason: 'too_small', policy: 'shoes', category: 'shoes', shippedFrom: 'BER' }]);
     assert.is(refusal(() => policy(w, { id: 'other', category: 'shoes', windowDays: 1 })).type, 'conflict');
     // Food never comes back.
     const food = shippedOrder(w, [{ sku: 'B', qty: 1 }]);

@@ -75,8 +75,10 @@ test("refund timing is the workflow's choice: on receipt, after inspection (defa
     const { fulcrum } = w.run;
     const std = structuredClone(w.catalog.get('return', 'standard')!.versions[0]!.definition) as any;
     // On receipt: the refund is requested as the units arrive, before any inspection.
-    std.states.requested.on.received.actions.push('requestRefund');
-    std.states.requested.on.received.target = 'inspecting';
+    for (const t of std.states.requested.on.received) t.actions.push('requestRefund');
+    std.states.requested.on.received = std.states.requested.on.received.filter((t: { target: string }) => t.target === 'inspecting');
+    delete std.states.authenticating;
+    delete std.states.rejected;
     std.states.inspecting.always = [{ guard: 'returnInspected', target: 'awaiting_refund' }];
     std.states.awaiting_refund = { on: { 'refund.completed': 'closed', 'refund.failed': {} } };
     delete std.states.refunding;

@@ -39,8 +39,11 @@ t('POST /returns: per-line reasons, courier method and drop-off; refusals change
   assert.is((await s.call('POST', '/returns', { orderId: order.id, lines: [{ sku: 'A', qty: 1 }] })).status, 400, 'no reason at all');
   const ok = await s.call('POST', '/returns', { orderId: order.id, lines: [{ sku: 'A', qty: 1, reason: 'damaged' }, { sku: 'A', qty: 1 }], reason: 'too_big', method: 'store', dropOffLocation: 'MUC' });
   assert.is(ok.status, 201);
-  assert.equal(ok.body.lines, [{ sku: 'A', qty: 1, reason: 'damaged', policy: 'standard' }, { sku: 'A', qty: 1, reason: 'too_big', policy: 'standard' }]);
-  assert.equal([ok.body.method, ok.body.dropOffLocation], ['store', 'MUC']);
+  assert.equal(ok.body.lines, [
+    { sku: 'A', qty: 1, reason: 'damaged', policy: 'standard', shippedFrom: 'BER' },
+    { sku: 'A', qty: 1, reason: 'too_big', policy: 'standard', shippedFrom: 'BER' },
+  ]);
+  assert.equal([ok.body.method, ok.body.dropOffLocation, ok.body.routedTo, ok.body.routing.because], ['store', 'MUC', 'MUC', 'brought to a store: received there']);
   const more = await s.call('POST', '/returns', { orderId: order.id, lines: [{ sku: 'A', qty: 1 }], reason: 'damaged' });
   assert.is(more.status, 400);
   assert.match(more.body.error.details[0].message, /0 returnable \(2 shipped, 2 already in other returns\)/);

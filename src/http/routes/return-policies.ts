@@ -20,6 +20,7 @@ const PolicyBody = z.strictObject({
   windowFrom: z.enum(['shipment', 'delivery']).default('shipment'),
   nonReturnable: z.strictObject({ skus: z.array(Id).max(10_000).optional(), categories: z.array(z.string().min(1).max(200)).max(1_000).optional() }).optional(),
   reasons: z.array(Code).min(1).max(100).optional(),
+  authenticate: z.boolean().optional(),
   refund: z
     .strictObject({
       deductions: z

@@ -5,7 +5,10 @@ import { notifyOrder, releaseStock, shipStock } from './fulfilments.js';
 import { allFulfilmentsAre, allLinesShipped, countryIn, deliveryTypeIs, eventIs, hasAttribute, nothingShipped, orderValueAbove } from './guards.js';
 import { capturePayment, notifyCustomer, requestPayment, requestRefund, sendWebhook } from './messages.js';
 import { createFulfilments, recordFulfilment, recordSourcing, release, reserve, sourceOrder } from './orders.js';
-import { cancelTransfer, completeRefurbishment, inspectLines, receiveReturn, receiveTransfer, recordReceipt, refurbishmentDone, restock, returnInspected, shipTransfer } from './returns.js';
+import {
+  cancelTransfer, completeRefurbishment, inspectLines, needsAuthentication, receiveReturn, receiveTransfer, recordReceipt, refurbishmentDone, rejectReturn,
+  requestReturnLabel, restock, returnInspected, routeReturn, shipTransfer,
+} from './returns.js';
 import { recordReason } from './reasons.js';
 import { cancelTimer, startTimer, timerIs } from './timers.js';
 
@@ -17,9 +20,9 @@ export const BUILT_IN_RULES: ReadonlyArray<WorkflowRule> = [
   sendWebhook, requestPayment, capturePayment, requestRefund, notifyCustomer,
   sourceOrder, reserve, release, createFulfilments, recordFulfilment, recordSourcing,
   notifyOrder, shipStock, releaseStock,
-  recordReceipt, restock, receiveReturn, inspectLines, completeRefurbishment, shipTransfer, receiveTransfer, cancelTransfer,
+  recordReceipt, restock, routeReturn, requestReturnLabel, receiveReturn, inspectLines, completeRefurbishment, rejectReturn, shipTransfer, receiveTransfer, cancelTransfer,
   orderValueAbove, hasAttribute, deliveryTypeIs, countryIn, allLinesShipped, allFulfilmentsAre, nothingShipped, eventIs,
-  returnInspected, refurbishmentDone,
+  returnInspected, refurbishmentDone, needsAuthentication,
 ];
 
 export type { SlaTable } from './timers.js';

@@ -23,6 +23,98 @@ export const restock = defineRule({
     api.emit({ type: 'stock.adjust', location: str(context, 'location'), lines: context.lines as OrderLine[], status: params.status, sign: 1, reason: `return ${str(context, 'id')}` }),
 });
 
+const Target = z.union([z.enum(['dropOff', 'origin']), z.strictObject({ location: z.string().min(1).max(100) })]);
+type Target = z.infer<typeof Target>;
+
+/** What routing reads of a return's context. */
+interface RoutingFacts {
+  method?: string;
+  dropOffLocation?: string;
+  value?: number;
+  lines: Array<{ sku: string; reason?: string; category?: string; shippedFrom?: string }>;
+}
+
+function resolveTarget(r: RoutingFacts, to: Target): string | undefined {
+  if (to === 'dropOff') return r.dropOffLocation;
+  if (to === 'origin') return r.lines.find((l) => l.shippedFrom !== undefined)?.shippedFrom;
+  return to.location;
+}
+
+export const routeReturn = defineRule({
+  name: 'routeReturn',
+  description:
+    'Decides which location receives the return: the first rule whose conditions all hold (method, a line category or reason among those given, ' +
+    "value above an amount) sends it to the drop-off store, the location that shipped it (origin), or a named location; else `otherwise`. " +
+    'Records routedTo and why; received then defaults to that location.',
+  params: z.strictObject({
+    rules: z
+      .array(
+        z.strictObject({
+          when: z.strictObject({
+            method: z.enum(['store', 'courier']).optional(),
+            categories: z.array(z.string().min(1).max(200)).min(1).optional(),
+            reasons: z.array(z.string().min(1).max(100)).min(1).optional(),
+            valueAbove: z.number().min(0).optional(),
+          }),
+          to: Target,
+          because: z.string().min(1).max(200).optional(),
+        }),
+      )
+      .max(50)
+      .default([]),
+    otherwise: Target.default('origin'),
+  }),
+  run: ({ context, params }, api) => {
+    const r = context as unknown as RoutingFacts;
+    for (const [i, rule] of params.rules.entries()) {
+      const w = rule.when;
+      if (w.method !== undefined && r.method !== w.method) continue;
+      if (w.categories && !r.lines.some((l) => l.category !== undefined && w.categories!.includes(l.category))) continue;
+      if (w.reasons && !r.lines.some((l) => l.reason !== undefined && w.reasons!.includes(l.reason))) continue;
+      if (w.valueAbove !== undefined && !((r.value ?? 0) > w.valueAbove)) continue;
+      const to = resolveTarget(r, rule.to);
+      if (to === undefined) continue;
+      api.set('routedTo', to);
+      api.set('routing', { rule: i, because: rule.because ?? `rule ${i + 1}: ${JSON.stringify(w)} -> ${typeof rule.to === 'string' ? rule.to : rule.to.location}` });
+      return;
+    }
+    const to = resolveTarget(r, params.otherwise);
+    if (to === undefined) return;
+    api.set('routedTo', to);
+    api.set('routing', { rule: 'otherwise', because: `no rule applied -> ${typeof params.otherwise === 'string' ? params.otherwise : params.otherwise.location}` });
+  },
+});
+
+export const requestReturnLabel = defineRule({
+  name: 'requestReturnLabel',
+  description: 'For a courier return, asks the carrier integration for a label to the routed location (webhook return.label.requested); store returns need none.',
+  params: z.strictObject({}),
+  run: ({ context }, api) => {
+    if (context.method !== 'courier') return;
+    api.emit({ type: 'webhook', event: 'return.label.requested', data: { returnId: context.id, orderId: context.orderId, to: context.routedTo, customer: context.customer, lines: context.lines } });
+  },
+});
+
+export const needsAuthentication = defineGuard({
+  name: 'needsAuthentication',
+  description: "True when a line's return policy asks for an authenticity check (luxury goods).",
+  params: z.strictObject({}),
+  test: ({ context }) => ((context.lines as Array<{ authenticate?: boolean }> | undefined) ?? []).some((l) => l.authenticate === true),
+});
+
+export const rejectReturn = defineRule({
+  name: 'rejectReturn',
+  description: 'Refuses received units (a failed authenticity check): they leave returns_received, sent back to the customer; nothing is refunded.',
+  params: z.strictObject({}),
+  run: ({ context, event }, api) => {
+    const received = books(context).received ?? [];
+    if (received.length > 0) {
+      api.emit({ type: 'stock.adjust', location: str(context, 'location'), lines: received, status: RETURN_STATUS.received, sign: -1, reason: `return ${str(context, 'id')} rejected: sent back to the customer` });
+    }
+    api.set('rejection', typeof event.reason === 'string' ? event.reason : 'rejected at inspection');
+  },
+});
+
 export const receiveReturn = defineRule({
   name: 'receiveReturn',
   description: "Takes the return's units in at the receiving location (event field `location`), into returns_received: physically there, not for sale until inspected.",

@@ -11,8 +11,24 @@ export const returnStandard = {
   initial: 'requested',
   states: {
     requested: {
-      entry: [{ type: 'sendWebhook', params: { event: 'return.requested', include: ['orderId', 'lines', 'reason', 'method', 'dropOffLocation'] } }],
-      on: { received: { target: 'inspecting', actions: ['recordReceipt', 'receiveReturn'] }, cancelled: 'cancelled' },
+      entry: [
+        { type: 'routeReturn', params: { rules: [{ when: { method: 'store' }, to: 'dropOff', because: 'brought to a store: received there' }], otherwise: 'origin' } },
+        'requestReturnLabel',
+        { type: 'sendWebhook', params: { event: 'return.requested', include: ['orderId', 'lines', 'reason', 'method', 'dropOffLocation', 'routedTo', 'routing'] } },
+      ],
+      on: {
+        received: [
+          { guard: 'needsAuthentication', target: 'authenticating', actions: ['recordReceipt', 'receiveReturn'] },
+          { target: 'inspecting', actions: ['recordReceipt', 'receiveReturn'] },
+        ],
+        cancelled: 'cancelled',
+      },
+    },
+    authenticating: {
+      description: 'Luxury goods: an expert checks authenticity before inspection.',
+      entry: [{ type: 'startTimer', params: { name: 'authentication', warnAfter: 'PT4H', escalateAfter: 'PT24H', alert: 'return-authentication-late' } }],
+      exit: [{ type: 'cancelTimer', params: { name: 'authentication' } }, { type: 'resolveAlerts', params: { alert: 'return-authentication-late' } }],
+      on: { 'authentication.passed': 'inspecting', 'authentication.failed': { target: 'rejected', actions: ['rejectReturn'] } },
     },
     inspecting: {
       entry: [{ type: 'startTimer', params: { name: 'inspection', warnAfter: 'P1D', escalateAfter: 'P3D', alert: 'return-inspection-late' } }],
@@ -37,6 +53,7 @@ export const returnStandard = {
       always: [{ guard: 'refurbishmentDone', target: 'closed' }],
     },
     closed: { type: 'final', entry: [{ type: 'sendWebhook', params: { event: 'return.closed', include: ['dispositions', 'refurbished', 'refunds'] } }] },
+    rejected: { type: 'final', entry: [{ type: 'sendWebhook', params: { event: 'return.rejected', include: ['orderId', 'rejection'] } }] },
     cancelled: { type: 'final' },
   },
 };
