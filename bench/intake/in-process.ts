@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import type { Fulcrum } from '../../src/fulcrum/index.js';
 import { OrderBody } from '../../src/http/schemas.js';
 import { placeOrderPooled } from '../../src/orders/index.js';
@@ -38,15 +39,23 @@ async function main(): Promise<void> {
     const bodies = orderBodies(MODE, SPREAD);
     await place(fulcrum, bodies, Math.min(2_000, ORDERS)); // warm-up: JIT, first snapshot pass
     const figures: number[] = [];
+    let gcMs = 0;
+    const gc = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) gcMs += e.duration;
+    });
+    gc.observe({ entryTypes: ['gc'] });
     for (let r = 0; r < ROUNDS; r++) {
+      gcMs = 0;
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       await place(fulcrum, bodies, ORDERS);
       const cpu = process.cpuUsage(cpu0);
+      await new Promise((resolve) => setImmediate(resolve)); // the observer's last entries
       const us = (cpu.user + cpu.system) / ORDERS;
       figures.push(us);
-      console.log(`${MODE} round ${r + 1}: ${ORDERS} orders, ${us.toFixed(1)} µs CPU per order (user ${(cpu.user / ORDERS).toFixed(1)}, system ${(cpu.system / ORDERS).toFixed(1)}), ${Math.round(ORDERS / ((performance.now() - t0) / 1000))} orders/s`);
+      console.log(`${MODE} round ${r + 1}: ${ORDERS} orders, ${us.toFixed(1)} µs CPU per order (user ${(cpu.user / ORDERS).toFixed(1)}, system ${(cpu.system / ORDERS).toFixed(1)}; GC pauses ${((gcMs * 1000) / ORDERS).toFixed(1)}), ${Math.round(ORDERS / ((performance.now() - t0) / 1000))} orders/s`);
     }
+    gc.disconnect();
     const sorted = [...figures].sort((a, b) => a - b);
     console.log(`${MODE}: median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(1)} µs CPU per order over ${ROUNDS} rounds (min ${sorted[0]!.toFixed(1)}, max ${sorted[sorted.length - 1]!.toFixed(1)})`);
   } finally {
