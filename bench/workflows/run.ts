@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createActor, setup } from 'xstate';
-import { openFulcrum, type Fulcrum } from '../../src/fulcrum/index.js';
+import type { Fulcrum } from '../../src/fulcrum/index.js';
 import { placeOrder, sendEntityEvent, sendOrderEvent } from '../../src/orders/index.js';
 import { countStock, upsertLocation, upsertProduct } from '../../src/stock/index.js';
-import { BUILT_IN_RULES, RuleRegistry, WorkflowCatalog } from '../../src/workflows/index.js';
+import { openWithWorkflows } from '../lib/open-with-workflows.js';
 import { fixed, writeResult } from '../lib/report.js';
 
 /**
@@ -29,18 +29,7 @@ if (typeof globalThis.gc !== 'function') {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'fulcrum-wf-bench-'));
-  const rules = new RuleRegistry(BUILT_IN_RULES);
-  let ready: Promise<void> = Promise.resolve();
-  const run = openFulcrum({
-    dataDir: dir,
-    snapshotIntervalMs: 1000,
-    prepare: (fulcrum) => {
-      const catalog = new WorkflowCatalog(fulcrum.engine, rules);
-      ready = catalog.load(new Date().toISOString());
-      fulcrum.engine.workflows = catalog;
-    },
-  });
-  await ready;
+  const run = await openWithWorkflows(dir, { snapshotIntervalMs: 1000 });
   const { fulcrum } = run;
   try {
     await seed(fulcrum);

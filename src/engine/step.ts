@@ -28,8 +28,23 @@ export class Step {
 
   /** The step's time as the ISO string actors receive in events. */
   get iso(): string {
-    return (this.isoTime ??= new Date(this.at).toISOString());
+    return (this.isoTime ??= isoOf(this.at));
   }
+}
+
+/**
+ * The last millisecond formatted, and its string: at intake rates several steps run within one millisecond,
+ * and `toISOString` (with its Date) was 3.5 µs of 422 µs per order in the intake profile.
+ */
+let lastMs = NaN;
+let lastIso = '';
+
+function isoOf(ms: number): string {
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
 }
 
 /** What a command returns: its value now, and a promise that resolves once its facts are on disk. */

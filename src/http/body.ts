@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import type { HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { DomainError, formatPath } from '../domain/errors.js';
@@ -11,7 +12,10 @@ import type { AppEnv } from './env.js';
 export async function rawBody(c: Context<AppEnv>): Promise<string> {
   const cached = c.get('rawBody');
   if (cached !== undefined) return cached;
-  const bytes = Buffer.from(await c.req.arrayBuffer());
+  // `receiveBody` left the bytes on the Node request: take them as they are. `c.req.arrayBuffer()` would copy
+  // them into a new ArrayBuffer first (4.4 µs of 422 µs per order in the intake profile, plus the garbage).
+  const received = (c.env as Partial<HttpBindings> | undefined)?.incoming as { rawBody?: unknown } | undefined;
+  const bytes = received?.rawBody instanceof Buffer ? received.rawBody : Buffer.from(await c.req.arrayBuffer());
   if (bytes.length > 0) requireJson(c.req.header('content-type'));
   if (!isUtf8(bytes)) throw new DomainError('invalid_request', 'the request body is not valid UTF-8');
   const text = bytes.toString('utf8');

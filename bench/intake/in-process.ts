@@ -1,0 +1,94 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
+import type { Fulcrum } from '../../src/fulcrum/index.js';
+import { OrderBody } from '../../src/http/schemas.js';
+import { placeOrderPooled } from '../../src/orders/index.js';
+import { PluginRegistry, SourcingProfiles } from '../../src/sourcing/index.js';
+import { countStock, upsertLocation, upsertProduct } from '../../src/stock/index.js';
+import { parseArgs } from '../lib/args.js';
+import { SITES } from '../lib/fulcrum-api.js';
+import { openWithWorkflows } from '../lib/open-with-workflows.js';
+import { orderBodies, skusOf, validSpread, type Mode } from './workload.js';
+
+/**
+ * Intake without sockets and without Hono: the order route's own work (JSON.parse, the zod schema,
+ * `placeOrderPooled`, the wait for the flush, the reply's JSON) for `--orders` orders kept `--connections`
+ * at a time in flight, as the HTTP bench's clients do, on the server's wiring (workflows, sourcing profiles).
+ * Prints the process's CPU µs per order (user + system, from `process.cpuUsage`), per round, for one mode;
+ * `node --cpu-prof` on it profiles the engine's path without the HTTP stack's samples.
+ * Usage: node dist/bench/intake/in-process.js [--mode hot|spread] [--orders 20000] [--rounds 3] [--connections 100] [--skus 100]
+ */
+const args = parseArgs(process.argv.slice(2));
+const MODE = (args.mode ?? 'hot') as Mode;
+if (MODE !== 'hot' && MODE !== 'spread') throw new Error(`--mode: hot or spread, not ${String(MODE)}`);
+const ORDERS = Number(args.orders ?? 20_000);
+const ROUNDS = Number(args.rounds ?? 3);
+const CONNECTIONS = Number(args.connections ?? 100);
+const SPREAD = validSpread(args.skus ?? 100);
+const solveNothing = () => Promise.reject(new Error('a one-line order over three locations is solved inline'));
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'fulcrum-in-process-'));
+  const run = await openWithWorkflows(dir);
+  const { fulcrum } = run;
+  try {
+    await new SourcingProfiles(fulcrum, new PluginRegistry([])).load(new Date().toISOString());
+    await seed(fulcrum, skusOf(MODE, SPREAD));
+    const bodies = orderBodies(MODE, SPREAD);
+    await place(fulcrum, bodies, Math.min(2_000, ORDERS)); // warm-up: JIT, first snapshot pass
+    const figures: number[] = [];
+    let gcMs = 0;
+    const gc = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) gcMs += e.duration;
+    });
+    gc.observe({ entryTypes: ['gc'] });
+    for (let r = 0; r < ROUNDS; r++) {
+      gcMs = 0;
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      await place(fulcrum, bodies, ORDERS);
+      const cpu = process.cpuUsage(cpu0);
+      await new Promise((resolve) => setImmediate(resolve)); // the observer's last entries
+      const us = (cpu.user + cpu.system) / ORDERS;
+      figures.push(us);
+      console.log(`${MODE} round ${r + 1}: ${ORDERS} orders, ${us.toFixed(1)} µs CPU per order (user ${(cpu.user / ORDERS).toFixed(1)}, system ${(cpu.system / ORDERS).toFixed(1)}; GC pauses ${((gcMs * 1000) / ORDERS).toFixed(1)}), ${Math.round(ORDERS / ((performance.now() - t0) / 1000))} orders/s`);
+    }
+    gc.disconnect();
+    const sorted = [...figures].sort((a, b) => a - b);
+    console.log(`${MODE}: median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(1)} µs CPU per order over ${ROUNDS} rounds (min ${sorted[0]!.toFixed(1)}, max ${sorted[sorted.length - 1]!.toFixed(1)})`);
+  } finally {
+    await run.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The three sites of `bench:intake`, each holding every SKU. */
+async function seed(fulcrum: Fulcrum, skus: string[]): Promise<void> {
+  const pending: Promise<void>[] = [];
+  for (const [id, lat, lon] of SITES) pending.push(upsertLocation(fulcrum, id, { name: id, type: 'warehouse', geo: { lat, lon }, country: 'DE', capabilities: [], tags: [], status: 'active' }).durable);
+  for (const sku of skus) pending.push(upsertProduct(fulcrum, { sku, name: sku, attributes: {} }).durable);
+  await Promise.all(pending);
+  for (const [id] of SITES) for (const sku of skus) pending.push(countStock(fulcrum, id, sku, { onHand: 100_000_000 }).durable);
+  await Promise.all(pending);
+}
+
+/** `count` orders, `CONNECTIONS` in flight, bodies handed out round robin; each as the route handles it. */
+async function place(fulcrum: Fulcrum, bodies: readonly string[], count: number): Promise<void> {
+  let next = 0;
+  const client = async () => {
+    while (next < count) {
+      const body = OrderBody.parse(JSON.parse(bodies[next++ % bodies.length]!));
+      const placed = await placeOrderPooled(fulcrum, solveNothing, body, 'bench');
+      await placed.durable;
+      JSON.stringify(placed.value);
+    }
+  };
+  await Promise.all(Array.from({ length: CONNECTIONS }, client));
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

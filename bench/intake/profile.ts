@@ -1,0 +1,50 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from '../lib/args.js';
+import { fulcrumApi, seedNetwork } from '../lib/fulcrum-api.js';
+import { startProcess, stop } from '../lib/processes.js';
+import { cpuMicros } from '../lib/report.js';
+import { load } from './load.js';
+import { fulcrumStock, orderBodies, skusOf, validSpread, type Mode } from './workload.js';
+
+/**
+ * One intake mode against one Fulcrum server started with `--cpu-prof`: seeds as `bench:intake` does, warms
+ * up, loads for `--seconds`, stops the server so that it writes its profile into `--out`, and prints the
+ * server's CPU per order. `cpu-breakdown.js` then sorts the profile into cost centres.
+ * Usage: node dist/bench/intake/profile.js --mode hot|spread [--seconds 10] [--connections 100] [--skus 100] [--out prof]
+ */
+const args = parseArgs(process.argv.slice(2));
+const MODE = (args.mode ?? 'hot') as Mode;
+if (MODE !== 'hot' && MODE !== 'spread') throw new Error(`--mode: hot or spread, not ${String(MODE)}`);
+const SECONDS = Number(args.seconds ?? 10);
+const CONNECTIONS = Number(args.connections ?? 100);
+const SPREAD = validSpread(args.skus ?? 100);
+const OUT = resolve(String(args.out ?? 'prof'));
+const KEY = 'bench-admin-key-000001';
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'fulcrum-profile-'));
+  const server = await startProcess(fileURLToPath(new URL('../../src/main.js', import.meta.url)), ['--data-dir', dataDir, '--port', '0'], {
+    env: { FULCRUM_API_KEYS: `${KEY}:admin` },
+    nodeArgs: ['--cpu-prof', '--cpu-prof-dir', OUT],
+  });
+  try {
+    const skus = skusOf(MODE, SPREAD);
+    await seedNetwork(fulcrumApi(server.url, KEY), skus, fulcrumStock(skus));
+    const target = { name: 'fulcrum' as const, url: server.url, cpuMicros: () => cpuMicros(server.child.pid!) };
+    const options = { connections: CONNECTIONS, headers: { authorization: `Bearer ${KEY}` } };
+    const warm = await load(target, MODE, orderBodies(MODE, SPREAD), { ...options, seconds: 2 });
+    const run = await load(target, MODE, orderBodies(MODE, SPREAD), { ...options, seconds: SECONDS });
+    console.log(`${MODE}: ${run.requests} orders, ${Math.round(run.rps)}/s, p99 ${run.p99} ms, server CPU ${Math.round(run.cpuUsPerReq)} µs/order, failed ${run.non2xx + run.errors}; the profile (in ${OUT}) covers ${warm.requests + run.requests} orders with the warm-up, and the seeding`);
+  } finally {
+    await stop(server);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
