@@ -85,9 +85,11 @@ test('endpoints get only the events their filters take; a disabled endpoint gets
     await addEndpoint(w, 'off', off.url, ['*'], false);
     const types = ['order.shipped', 'order.line.cancelled', 'orders.archived', 'payment.requested', 'payment.refunded'];
     await emitEvents(w.fulcrum, 'x', types.map((event) => ({ event }))).durable;
-    await everything.waitFor(() => everything.received.length === 5 && orders.received.length === 2 && payments.received.length === 1);
+    // Counted by distinct event id: at least once means an answer slower than the timeout on a loaded machine
+    // comes again (this test once saw 6 requests for 5 events); what must hold is which events each one got.
+    await everything.waitFor(() => everything.distinct().length === 5 && orders.distinct().length === 2 && payments.distinct().length === 1);
     await everything.waitFor(() => w.webhooks.dispatcher.inFlightCount === 0);
-    const typesOf = (r: Receiver) => r.received.map((x) => JSON.parse(x.body).type).sort();
+    const typesOf = (r: Receiver) => r.distinct().map((x) => JSON.parse(x.body).type).sort();
     assert.equal(typesOf(orders), ['order.line.cancelled', 'order.shipped']);
     assert.equal(typesOf(payments), ['payment.requested']);
     assert.equal(typesOf(everything), [...types].sort());

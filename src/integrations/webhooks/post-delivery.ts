@@ -27,12 +27,19 @@ export interface Attempt {
 export async function postDelivery(a: Attempt): Promise<AttemptOutcome> {
   const body = cloudEventBody(a.event);
   const timestamp = Math.floor(a.now / 1000);
+  // One controller aborted by a plain timer or by the stop signal, not `AbortSignal.any`: on Node 20 a signal
+  // made by `any` can be collected while the fetch still waits on it, so its timeout never fires.
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException(`no response within ${a.timeoutMs} ms`, 'TimeoutError')), a.timeoutMs);
+  const onStop = () => controller.abort(new DOMException('the server is stopping', 'AbortError'));
+  if (a.stop.aborted) onStop();
+  else a.stop.addEventListener('abort', onStop, { once: true });
   try {
     const res = await fetch(a.url, {
       method: 'POST',
       body,
       redirect: 'manual',
-      signal: AbortSignal.any([a.stop, AbortSignal.timeout(a.timeoutMs)]),
+      signal: controller.signal,
       headers: {
         'Content-Type': CLOUD_EVENT_CONTENT_TYPE,
         'User-Agent': 'Fulcrum-Webhooks/1',
@@ -48,6 +55,9 @@ export async function postDelivery(a: Attempt): Promise<AttemptOutcome> {
     return { ok: false, status: res.status, error: `HTTP ${res.status}` };
   } catch (e) {
     return { ok: false, error: describe(e, a.timeoutMs) };
+  } finally {
+    clearTimeout(timer);
+    a.stop.removeEventListener('abort', onStop);
   }
 }
 

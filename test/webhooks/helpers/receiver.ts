@@ -18,6 +18,12 @@ export interface Receiver {
   url: string;
   /** Every request, in arrival order (retries included). */
   received: Received[];
+  /**
+   * The first request of each event id, in arrival order. Delivery is at least once: an answer slower than the
+   * delivery timeout (a loaded machine) is retried, so a test that counts events counts these, as a receiver
+   * deduping by `Fulcrum-Event-Id` would.
+   */
+  distinct(): Received[];
   /** Decides the answer to each request; `n` counts earlier requests with the same event id. Replaceable. */
   answer: (r: Received, n: number) => Answer;
   /** Resolves once `done()` holds, polling; fails after `timeoutMs` with what was received. */
@@ -32,6 +38,7 @@ export async function startReceiver(answer: Receiver['answer'] = () => 200): Pro
     url: '',
     received: [],
     answer,
+    distinct: () => receiver.received.filter((r, i, all) => all.findIndex((x) => x.id === r.id) === i),
     async waitFor(done, timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs;
       while (!done()) {
