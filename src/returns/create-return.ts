@@ -99,6 +99,7 @@ export function createReturn({ engine, stock, returns }: ReturnPorts, cmd: Creat
           late.push({ path, message: `${l.sku}: the return window closed ${new Date(closes).toISOString()} (policy '${policy.id}': ${policy.windowDays} days after ${policy.windowFrom})` });
         }
       }
+      const shippedFrom = lastShippedFrom(fulfilments, l.sku);
       return {
         sku: l.sku,
         qty: l.qty,
@@ -106,7 +107,7 @@ export function createReturn({ engine, stock, returns }: ReturnPorts, cmd: Creat
         ...(policy ? { policy: policy.id } : {}),
         ...(category !== undefined ? { category } : {}),
         ...(policy?.authenticate ? { authenticate: true } : {}),
-        ...(lastShippedFrom(fulfilments, l.sku) !== undefined ? { shippedFrom: lastShippedFrom(fulfilments, l.sku) } : {}),
+        ...(shippedFrom !== undefined ? { shippedFrom } : {}),
       };
     });
     if (invalid.length > 0) throw new DomainError('invalid_request', 'the return cannot be accepted as asked', [...invalid, ...late]);
