@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Engine } from '../../engine/index.js';
 import { retryDelay } from './backoff.js';
 import type { Endpoint, WebhookEndpoints } from './endpoints.js';
@@ -30,7 +31,12 @@ export class WebhookDispatcher {
   readonly stats: DeliveryStats = { delivered: 0, failedAttempts: 0, deadLettered: 0 };
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly busy = new Map<string, number>();
-  private readonly stopping = new AbortController();
+  // Every attempt in flight listens on this one signal (hundreds at once under load): no listener cap.
+  private readonly stopping = (() => {
+    const c = new AbortController();
+    setMaxListeners(0, c.signal);
+    return c;
+  })();
   private stopped = false;
   private scheduled = false;
   private timer: NodeJS.Timeout | undefined;
