@@ -26,7 +26,9 @@ export type Effect =
   /** Resolve the emitting entity's open alerts (of one type, or all). */
   | { type: 'alert.resolve'; alert?: string }
   /** Compute the emitting return's refund and request it (the engine answers `return.refund_planned`). */
-  | { type: 'refund.request' };
+  | { type: 'refund.request' }
+  /** Place the emitting return's replacement order (its `exchange`); the engine answers `return.exchange_placed` / `_failed`. */
+  | { type: 'exchange.place' };
 
 /** The effect of one type. */
 export type EffectOf<T extends Effect['type']> = Extract<Effect, { type: T }>;

@@ -31,6 +31,8 @@ export interface Refund {
   /** Set when the order's remaining refundable amount was less than the lines add up to. */
   cappedFrom?: number;
   status: 'requested' | 'completed' | 'failed';
+  /** Nothing to pay: every returned unit was replaced by an exchange (no webhook; completed in the same step). */
+  settledBy?: 'exchange';
   requestedAt: string;
   completedAt?: string;
   failure?: string;

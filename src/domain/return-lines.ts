@@ -136,3 +136,10 @@ export function refurbishmentOf(b: ReturnBooks, event: { readonly [k: string]: u
   });
   return problems.length > 0 ? { problems } : { ok: lines };
 }
+
+/** One line of an exchange: units of `sku` sent in place of returned units of `replaces`. */
+export interface ExchangeLine {
+  sku: string;
+  qty: number;
+  replaces?: string;
+}

@@ -32,7 +32,7 @@ export function installModules(engine: Engine): Fulcrum {
   const alerts = new Alerts(engine);
   const sourcing = new Sourcing(engine);
   const orders = new Orders({ engine, stock, holds, sourcing });
-  const returns = new Returns(engine);
+  const returns = new Returns(engine, { engine, stock, holds, sourcing, orders });
   const timeline = new Timeline(engine);
   return { engine, stock, holds, alerts, sourcing, orders, returns, timeline };
 }

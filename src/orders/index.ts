@@ -5,5 +5,5 @@ export { cancelOrder, sendEntityEvent, sendOrderEvent } from './order-events.js'
 export { listOrders, type ListOrdersQuery, type OrderPage } from './order-listing.js';
 export { orderView, statusOf, type OrderView } from './order-view.js';
 export { Orders, type OrderCounters, type OrderPorts } from './orders.js';
-export { checkReferences, placeOrder, placeOrderPooled, splitPolicy, type PlaceOrder, type PlaceOrderOptions } from './place-order.js';
+export { checkReferences, placeOrder, placeOrderIn, placeOrderPooled, splitPolicy, type PlaceOrder, type PlaceOrderOptions } from './place-order.js';
 export { previewSourcing, type PreviewOptions, type SourcingPreview } from './preview-sourcing.js';

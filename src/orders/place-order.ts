@@ -1,7 +1,7 @@
 import type { HoldContext, OrderContext } from '../../actors/index.js';
 import { DomainError, type ErrorDetail } from '../domain/errors.js';
 import { DEFAULT_SPLIT_POLICY, type Destination, type Fulfilment, type OrderLine, type SplitPolicy } from '../domain/order.js';
-import { ENTITY_NEW_STATE, type Committed } from '../engine/index.js';
+import { ENTITY_NEW_STATE, type Committed, type Step } from '../engine/index.js';
 import { activeHold } from '../holds/index.js';
 import {
   mayNeedPool,
@@ -54,70 +54,76 @@ export interface PlaceOrderOptions {
  * its explanation are stored with the order (`GET /orders/:id/sourcing`).
  */
 export function placeOrder(ports: OrderPorts, cmd: PlaceOrder, createdBy: string, options: PlaceOrderOptions = {}): Committed<OrderView> {
+  return ports.engine.run((step) => ports.orders.get(placeOrderIn(ports, step, cmd, createdBy, options))!, createdBy);
+}
+
+/**
+ * `placeOrder` inside a step that is already running (an exchange placed by its return): returns the new
+ * order's id. Every check happens before the first change, so a DomainError leaves the step as it was.
+ */
+export function placeOrderIn(ports: OrderPorts, step: Step, cmd: PlaceOrder, createdBy: string, options: PlaceOrderOptions = {}): string {
   const { engine, stock, holds, orders } = ports;
-  return engine.run((step) => {
-    const { channel, pool } = salePool(stock.index, { ...cmd, ...(options.sellsOn ? { sellsOn: options.sellsOn } : {}) });
-    checkReferences(ports, cmd, pool);
-    const hold = cmd.holdId === undefined ? undefined : activeHold(ports, cmd.holdId, { keyId: createdBy, anyOwner: options.anyHold ?? false });
-    const held = hold ? (hold.snapshot.context as HoldContext).lines : [];
-    const holder = hold ? (hold.snapshot.context as HoldContext).customer : undefined;
-    if (holder !== undefined && holder !== cmd.customer.id) {
-      throw new DomainError('conflict', `hold ${cmd.holdId} was placed for another customer`, [{ path: 'holdId', message: 'the hold and the order must name the same customer' }]);
-    }
-    // Purchase limits and sale windows, checked in the same step as the reservation: two concurrent orders
-    // of one customer cannot both pass. A consumed hold's units were counted when it was placed.
-    holds.limits.check(cmd.customer.id, cmd.lines, step.at, held);
-    const ask = intakeAsk(stock, { ...cmd, channel }, pool, hold ? (hold.snapshot.context as HoldContext).allocations : []);
-    const planned = planSourcing(ports, ask, step.iso, options.proposal);
-    if (!planned.ok) {
-      orders.counters.ordersRejected++;
-      throw insufficientStock(planned, pool);
-    }
-    const id = engine.ids.next('order', step.at);
-    // Consuming the hold gives its units back in this same step, just before the order reserves: nothing
-    // else can take them in between, and the plan above already counted them as free.
-    if (hold && !engine.send(step, hold, { type: 'hold.consumed', orderId: id, at: step.iso })) {
-      throw new DomainError('invalid_state', `hold ${cmd.holdId} can no longer be consumed`);
-    }
-    const fulfilments: Fulfilment[] = planned.shipments.map((s, i) => ({ id: `${id}-${i + 1}`, location: s.location, lines: s.lines, status: 'created' }));
-    // Reserve first: a location refusing now would mean the index and the actors disagree, which is fatal.
-    for (const f of fulfilments) stock.reserve(step, f.location, id, f.lines, pool);
-    const { decision } = planned;
-    const input: OrderContext = {
-      id,
-      channel,
-      pool,
-      customer: cmd.customer,
-      deliverTo: cmd.deliverTo,
-      deliveryType: cmd.deliveryType ?? 'home',
-      lines: cmd.lines,
-      split: splitPolicy(cmd.split),
-      attributes: cmd.attributes ?? {},
-      createdAt: step.iso,
-      createdBy,
-      updatedAt: step.iso,
-      fulfilments,
-      sourcing: { profile: decision.profileId, version: decision.profileVersion, strategy: decision.strategyId! },
-    };
-    if (cmd.ref !== undefined) input.ref = cmd.ref;
-    if (cmd.collectAt !== undefined) input.collectAt = cmd.collectAt;
-    if (cmd.holdId !== undefined) input.holdId = cmd.holdId;
-    if (cmd.currency !== undefined) input.currency = cmd.currency;
-    if (cmd.shippingAmount !== undefined) input.shippingAmount = cmd.shippingAmount;
-    input.value = ask.orderValue!;
-    const machine = engine.workflows?.select('order', { channel: input.channel, deliveryType: input.deliveryType, attributes: input.attributes }) ?? engine.machines.defaultOrderMachine;
-    if (engine.machines.startsNew(machine)) {
-      const context: OrderContext = { ...input, timers: {}, short: [] };
-      const entry = engine.createEntity(step, 'order', machine, ENTITY_NEW_STATE, context);
-      engine.send(step, entry, { type: 'entity.created', at: step.iso });
-    } else {
-      engine.createEntity(step, 'order', machine, 'reserved', input);
-    }
-    recordDecision(engine, step, id, 'intake', ask, planned, fulfilments.map((f) => f.id));
-    holds.limits.count(cmd.customer.id, cmd.lines, 1, held);
-    orders.counters.ordersPlaced++;
-    return orders.get(id)!;
-  }, createdBy);
+  const { channel, pool } = salePool(stock.index, { ...cmd, ...(options.sellsOn ? { sellsOn: options.sellsOn } : {}) });
+  checkReferences(ports, cmd, pool);
+  const hold = cmd.holdId === undefined ? undefined : activeHold(ports, cmd.holdId, { keyId: createdBy, anyOwner: options.anyHold ?? false });
+  const held = hold ? (hold.snapshot.context as HoldContext).lines : [];
+  const holder = hold ? (hold.snapshot.context as HoldContext).customer : undefined;
+  if (holder !== undefined && holder !== cmd.customer.id) {
+    throw new DomainError('conflict', `hold ${cmd.holdId} was placed for another customer`, [{ path: 'holdId', message: 'the hold and the order must name the same customer' }]);
+  }
+  // Purchase limits and sale windows, checked in the same step as the reservation: two concurrent orders
+  // of one customer cannot both pass. A consumed hold's units were counted when it was placed.
+  holds.limits.check(cmd.customer.id, cmd.lines, step.at, held);
+  const ask = intakeAsk(stock, { ...cmd, channel }, pool, hold ? (hold.snapshot.context as HoldContext).allocations : []);
+  const planned = planSourcing(ports, ask, step.iso, options.proposal);
+  if (!planned.ok) {
+    orders.counters.ordersRejected++;
+    throw insufficientStock(planned, pool);
+  }
+  const id = engine.ids.next('order', step.at);
+  // Consuming the hold gives its units back in this same step, just before the order reserves: nothing
+  // else can take them in between, and the plan above already counted them as free.
+  if (hold && !engine.send(step, hold, { type: 'hold.consumed', orderId: id, at: step.iso })) {
+    throw new DomainError('invalid_state', `hold ${cmd.holdId} can no longer be consumed`);
+  }
+  const fulfilments: Fulfilment[] = planned.shipments.map((s, i) => ({ id: `${id}-${i + 1}`, location: s.location, lines: s.lines, status: 'created' }));
+  // Reserve first: a location refusing now would mean the index and the actors disagree, which is fatal.
+  for (const f of fulfilments) stock.reserve(step, f.location, id, f.lines, pool);
+  const { decision } = planned;
+  const input: OrderContext = {
+    id,
+    channel,
+    pool,
+    customer: cmd.customer,
+    deliverTo: cmd.deliverTo,
+    deliveryType: cmd.deliveryType ?? 'home',
+    lines: cmd.lines,
+    split: splitPolicy(cmd.split),
+    attributes: cmd.attributes ?? {},
+    createdAt: step.iso,
+    createdBy,
+    updatedAt: step.iso,
+    fulfilments,
+    sourcing: { profile: decision.profileId, version: decision.profileVersion, strategy: decision.strategyId! },
+  };
+  if (cmd.ref !== undefined) input.ref = cmd.ref;
+  if (cmd.collectAt !== undefined) input.collectAt = cmd.collectAt;
+  if (cmd.holdId !== undefined) input.holdId = cmd.holdId;
+  if (cmd.currency !== undefined) input.currency = cmd.currency;
+  if (cmd.shippingAmount !== undefined) input.shippingAmount = cmd.shippingAmount;
+  input.value = ask.orderValue!;
+  const machine = engine.workflows?.select('order', { channel: input.channel, deliveryType: input.deliveryType, attributes: input.attributes }) ?? engine.machines.defaultOrderMachine;
+  if (engine.machines.startsNew(machine)) {
+    const context: OrderContext = { ...input, timers: {}, short: [] };
+    const entry = engine.createEntity(step, 'order', machine, ENTITY_NEW_STATE, context);
+    engine.send(step, entry, { type: 'entity.created', at: step.iso });
+  } else {
+    engine.createEntity(step, 'order', machine, 'reserved', input);
+  }
+  recordDecision(engine, step, id, 'intake', ask, planned, fulfilments.map((f) => f.id));
+  holds.limits.count(cmd.customer.id, cmd.lines, 1, held);
+  orders.counters.ordersPlaced++;
+  return id;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { OrderContext } from '../../actors/index.js';
 import { DomainError, type ErrorDetail } from '../domain/errors.js';
 import { quantitiesBySku, SHIPPED_STATUSES, type Fulfilment } from '../domain/order.js';
+import type { ExchangeLine } from '../domain/return-lines.js';
 import { ENTITY_NEW_STATE, type Committed, type Engine } from '../engine/index.js';
 import type { Stock } from '../stock/index.js';
 import type { ReturnPolicy } from './policies.js';
@@ -32,7 +33,13 @@ export interface CreateReturn {
   method?: 'store' | 'courier';
   /** The location the customer brings it to (store returns). */
   dropOffLocation?: string;
+  /**
+   * Replacement units instead of money: each line replaces units of a returned SKU (`replaces`; the return's
+   * only SKU when it has one). The replacement order is placed on receipt, or at once for trusted customers.
+   */
+  exchangeFor?: ExchangeLine[];
 }
+
 
 const DAY = 86_400_000;
 
@@ -110,6 +117,7 @@ export function createReturn({ engine, stock, returns }: ReturnPorts, cmd: Creat
         ...(shippedFrom !== undefined ? { shippedFrom } : {}),
       };
     });
+    const exchange = cmd.exchangeFor === undefined ? undefined : exchangeLines(stock, cmd.exchangeFor, asked, invalid);
     if (invalid.length > 0) throw new DomainError('invalid_request', 'the return cannot be accepted as asked', [...invalid, ...late]);
     if (late.length > 0) throw new DomainError('invalid_state', 'the return window has closed', late);
     const machine = engine.workflows?.select('return', { channel: ctx.channel, deliveryType: ctx.deliveryType, attributes: ctx.attributes });
@@ -123,6 +131,7 @@ export function createReturn({ engine, stock, returns }: ReturnPorts, cmd: Creat
       method: cmd.method ?? 'store',
       ...(ctx.currency !== undefined ? { value: returnValue(ctx, lines), currency: ctx.currency } : {}),
       ...(cmd.dropOffLocation !== undefined ? { dropOffLocation: cmd.dropOffLocation } : {}),
+      ...(exchange ? { exchange: { lines: exchange, status: 'requested' } } : {}),
       customer: ctx.customer,
       createdAt: step.iso,
       createdBy,
@@ -134,6 +143,28 @@ export function createReturn({ engine, stock, returns }: ReturnPorts, cmd: Creat
     engine.send(step, entry, { type: 'entity.created', at: step.iso });
     return { id };
   }, createdBy);
+}
+
+/**
+ * An exchange's lines with what each replaces filled in: every SKU a known product, each replacing a returned
+ * SKU (named, or the return's only one), and no more units replacing a SKU than are returned of it.
+ */
+function exchangeLines(stock: Stock, asked: readonly ExchangeLine[], returned: ReadonlyMap<string, number>, invalid: ErrorDetail[]): Required<ExchangeLine>[] {
+  const only = returned.size === 1 ? [...returned.keys()][0] : undefined;
+  const replacing = new Map<string, number>();
+  const out = asked.map((l, i) => {
+    const path = `exchangeFor[${i}]`;
+    if (!stock.catalog.has(l.sku)) invalid.push({ path: `${path}.sku`, message: `no product '${l.sku}'` });
+    const replaces = l.replaces ?? only;
+    if (replaces === undefined) invalid.push({ path: `${path}.replaces`, message: `say which returned SKU it replaces (${[...returned.keys()].join(', ')})` });
+    else if (!returned.has(replaces)) invalid.push({ path: `${path}.replaces`, message: `${replaces} is not returned (${[...returned.keys()].join(', ')} are)` });
+    else replacing.set(replaces, (replacing.get(replaces) ?? 0) + l.qty);
+    return { sku: l.sku, qty: l.qty, replaces: replaces ?? '' };
+  });
+  for (const [sku, qty] of replacing) {
+    if (qty > returned.get(sku)!) invalid.push({ path: 'exchangeFor', message: `${qty} units replace ${sku}, of which ${returned.get(sku)} are returned` });
+  }
+  return out;
 }
 
 /** The location that last shipped units of a SKU to the customer. */

@@ -3,8 +3,10 @@ import type { OrderContext } from '../../actors/index.js';
 import type { StoredState } from '../../snapshots/index.js';
 import type { OrderLine } from '../domain/order.js';
 import { computeRefund, paidCents, type Refund } from '../domain/refunds.js';
-import type { DispositionLine } from '../domain/return-lines.js';
+import type { DispositionLine, ExchangeLine } from '../domain/return-lines.js';
+import { DomainError } from '../domain/errors.js';
 import type { Engine, EntityEntry, Step } from '../engine/index.js';
+import { placeOrderIn, type OrderPorts, type PlaceOrder } from '../orders/index.js';
 import { shippedUnits } from './shipped.js';
 import { ReturnPolicies } from './policies.js';
 
@@ -15,6 +17,59 @@ export interface ReturnFacts {
   lines: Array<OrderLine & { reason: string; policy?: string }>;
   dispositions?: DispositionLine[];
   refunds?: Refund[];
+  /** Replacement units asked instead of money, and what came of them. */
+  exchange?: { lines: Required<ExchangeLine>[]; status: 'requested' | 'placed' | 'failed'; orderId?: string };
+}
+
+/** A return's lines less the units its exchange replaces (lines left with nothing are dropped). */
+function lessExchanged<L extends { sku: string; qty: number }>(lines: readonly L[], exchange: readonly Required<ExchangeLine>[]): L[] {
+  const replaced = new Map<string, number>();
+  for (const x of exchange) replaced.set(x.replaces, (replaced.get(x.replaces) ?? 0) + x.qty);
+  const out: L[] = [];
+  for (const l of lines) {
+    const take = Math.min(l.qty, replaced.get(l.sku) ?? 0);
+    replaced.set(l.sku, (replaced.get(l.sku) ?? 0) - take);
+    if (l.qty > take) out.push({ ...l, qty: l.qty - take });
+  }
+  return out;
+}
+
+/**
+ * Places a return's replacement order in the step that asked for it: to the original order's customer and
+ * address, on its channel, each unit at the price paid for the unit it replaces (so a later return of the
+ * replacement refunds what was paid), marked `exchangeOf` (the order workflows skip payment for it). A refusal
+ * (no stock, a purchase limit) changes nothing of the order and is recorded on the return, which then refunds.
+ */
+function placeExchange(ports: OrderPorts, step: Step, entry: EntityEntry): void {
+  const r = entry.snapshot.context as ReturnFacts;
+  if (r.exchange?.status !== 'requested') return;
+  const order = ports.engine.entityState('order', r.orderId)?.state.context as OrderContext | undefined;
+  if (!order) return;
+  const priceOf = (sku: string) => (order.lines as Array<{ sku: string; unitPrice?: number }>).find((l) => l.sku === sku)?.unitPrice;
+  const lines = new Map<string, { sku: string; qty: number; unitPrice?: number }>();
+  for (const x of r.exchange.lines) {
+    const line = lines.get(x.sku) ?? { sku: x.sku, qty: 0, ...(order.currency !== undefined && priceOf(x.replaces) !== undefined ? { unitPrice: priceOf(x.replaces)! } : {}) };
+    line.qty += x.qty;
+    lines.set(x.sku, line);
+  }
+  const cmd: PlaceOrder = {
+    ref: `${r.id}-exchange`,
+    channel: order.channel,
+    pool: order.pool,
+    customer: order.customer,
+    deliverTo: order.deliverTo,
+    deliveryType: order.deliveryType === 'collect' ? 'home' : order.deliveryType,
+    lines: [...lines.values()],
+    ...(order.currency !== undefined ? { currency: order.currency } : {}),
+    attributes: { exchangeOf: r.id, originalOrder: r.orderId },
+  };
+  try {
+    const id = placeOrderIn(ports, step, cmd, `return:${r.id}`);
+    ports.engine.send(step, entry, { type: 'return.exchange_placed', orderId: id, at: step.iso });
+  } catch (e) {
+    if (!(e instanceof DomainError)) throw e;
+    ports.engine.send(step, entry, { type: 'return.exchange_failed', reason: e.message, at: step.iso });
+  }
 }
 
 /**
@@ -40,7 +95,7 @@ export class Returns {
   /** orderId -> returnId -> the return's context (cancelled returns left out). */
   readonly #byOrder = new Map<string, Map<string, ReturnFacts>>();
 
-  constructor(engine: Engine) {
+  constructor(engine: Engine, ports: OrderPorts) {
     engine.onEntityChanged((entry) => {
       if (entry.kind === 'return') this.#track(entry.snapshot);
     });
@@ -50,6 +105,9 @@ export class Returns {
     });
     engine.handleEffect('refund.request', (step, from) => {
       if (from.kind === 'return') this.#planRefund(engine, step, from as EntityEntry);
+    });
+    engine.handleEffect('exchange.place', (step, from) => {
+      if (from.kind === 'return') placeExchange(ports, step, from as EntityEntry);
     });
   }
 
@@ -84,7 +142,9 @@ export class Returns {
 
   /** Computes a return's refund and hands it to the return (`return.refund_planned`), which records it and sends the webhook. */
   #planRefund(engine: Engine, step: Step, entry: EntityEntry): void {
-    const r = entry.snapshot.context as ReturnFacts;
+    const asked = entry.snapshot.context as ReturnFacts;
+    // Units replaced by a placed exchange are settled by it, not refunded.
+    const r = asked.exchange?.status === 'placed' ? { ...asked, lines: lessExchanged(asked.lines, asked.exchange.lines) } : asked;
     const order = engine.entityState('order', r.orderId)?.state.context as OrderContext | undefined;
     const previous = r.refunds ?? [];
     const base = { id: `${r.id}-R${previous.length + 1}`, status: 'requested' as const, requestedAt: step.iso };
@@ -103,12 +163,22 @@ export class Returns {
       const paid = { currency: order.currency, lines: order.lines, ...(order.shippingAmount !== undefined ? { shippingAmount: order.shippingAmount } : {}) };
       refund = { ...base, ...computeRefund(paid, r, rule, remaining, shippingDue) };
     }
+    if (r.lines.length === 0 && !(refund.total! > 0)) {
+      // Every unit was exchanged: nothing goes to the payment system, and the refund is complete at once.
+      engine.send(step, entry, { type: 'return.refund_planned', refund: { ...refund, settledBy: 'exchange' }, at: step.iso });
+      engine.send(step, entry, { type: 'refund.completed', refundId: refund.id, at: step.iso });
+      return;
+    }
     engine.send(step, entry, { type: 'return.refund_planned', refund, at: step.iso });
   }
 
-  /** Every unit the order shipped is claimed by its returns. */
+  /** Every unit the order shipped is claimed by its returns and not replaced by an exchange (the customer keeps a replacement). */
   #allReturned(order: OrderContext, orderId: string): boolean {
     const claimed = this.claimed(orderId);
+    for (const r of this.#byOrder.get(orderId)?.values() ?? []) {
+      if (r.exchange?.status !== 'placed') continue;
+      for (const x of r.exchange.lines) claimed.set(x.replaces, (claimed.get(x.replaces) ?? 0) - x.qty);
+    }
     for (const [sku, qty] of shippedUnits(order.fulfilments ?? [])) if ((claimed.get(sku) ?? 0) < qty) return false;
     return true;
   }

@@ -40,7 +40,19 @@ export function compileWorkflow(key: string, def: WorkflowDefinition, rules: Rul
       const ctx = context as Ctx & { orderId?: string; refunds?: Refund[] };
       const refund = (event as BrickEvent & { refund: Refund }).refund;
       enqueue.assign({ refunds: [...(ctx.refunds ?? []), refund], updatedAt: (event as BrickEvent).at });
-      enqueue.emit({ type: 'webhook', event: 'refund.requested', data: { returnId: ctx.id, orderId: ctx.orderId, refund } } as never);
+      if (refund.settledBy === undefined) enqueue.emit({ type: 'webhook', event: 'refund.requested', data: { returnId: ctx.id, orderId: ctx.orderId, refund } } as never);
+    }),
+    __recordExchange: enqueueActions(({ context, event, enqueue }) => {
+      const ctx = context as Ctx & { orderId?: string; exchange?: Record<string, unknown> };
+      const e = event as BrickEvent & { orderId?: string; reason?: string };
+      const placed = e.type === 'return.exchange_placed';
+      const exchange = placed ? { ...ctx.exchange, status: 'placed', orderId: e.orderId, placedAt: e.at } : { ...ctx.exchange, status: 'failed', failure: e.reason };
+      enqueue.assign({ exchange, updatedAt: e.at });
+      enqueue.emit({ type: 'webhook', event: placed ? 'return.exchange.placed' : 'return.exchange.failed', data: { returnId: ctx.id, orderId: ctx.orderId, exchange } } as never);
+      if (!placed) {
+        const message = `The replacement order could not be placed (${e.reason ?? 'refused'}): the returned units will be refunded instead`;
+        enqueue.emit({ type: 'alert.raise', alert: 'exchange-failed', severity: 'warning', message } as never);
+      }
     }),
     __refundAnswered: enqueueActions(({ context, event, enqueue }) => {
       const e = event as BrickEvent & { refundId?: string; reason?: string };
@@ -70,7 +82,7 @@ export function compileWorkflow(key: string, def: WorkflowDefinition, rules: Rul
     : key.startsWith('fulfilment/')
       ? { 'fulfilment.lines_cancelled': '__shrinkFulfilment', 'timer.fired': '__clearTimer' }
       : key.startsWith('return/')
-        ? { 'return.refund_planned': '__recordRefund', 'timer.fired': '__clearTimer' }
+        ? { 'return.refund_planned': '__recordRefund', 'return.exchange_placed': '__recordExchange', 'return.exchange_failed': '__recordExchange', 'timer.fired': '__clearTimer' }
         : { 'timer.fired': '__clearTimer' };
   // Only where the workflow takes the event: an order records when it was delivered (return windows count
   // from it), without making `delivered` acceptable in states that do not take it.

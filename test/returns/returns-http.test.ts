@@ -37,6 +37,11 @@ t('POST /returns: per-line reasons, courier method and drop-off; refusals change
   assert.match(unknown.body.error.details[0].message, /unknown reason 'meh'/);
   assert.is((await s.call('POST', '/returns', { orderId: order.id, lines: [{ sku: 'A', qty: 1, reason: 'damaged' }], dropOffLocation: 'NOWHERE' })).status, 400);
   assert.is((await s.call('POST', '/returns', { orderId: order.id, lines: [{ sku: 'A', qty: 1 }] })).status, 400, 'no reason at all');
+  const bad = await s.call('POST', '/returns', { orderId: order.id, lines: [{ sku: 'A', qty: 1 }], reason: 'damaged', exchangeFor: [{ sku: 'A', qty: 0 }, { sku: 'Z', qty: 1 }] });
+  assert.is(bad.status, 400);
+  assert.equal(bad.body.error.details.map((d: { path: string }) => d.path), ['exchangeFor[0].qty'], 'the shape is checked at the edge');
+  const noSku = await s.call('POST', '/returns', { orderId: order.id, lines: [{ sku: 'A', qty: 1 }], reason: 'damaged', exchangeFor: [{ sku: 'Z', qty: 1 }] });
+  assert.equal([noSku.status, noSku.body.error.details[0].path], [400, 'exchangeFor[0].sku']);
   const ok = await s.call('POST', '/returns', { orderId: order.id, lines: [{ sku: 'A', qty: 1, reason: 'damaged' }, { sku: 'A', qty: 1 }], reason: 'too_big', method: 'store', dropOffLocation: 'MUC' });
   assert.is(ok.status, 201);
   assert.equal(ok.body.lines, [

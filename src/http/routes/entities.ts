@@ -20,6 +20,7 @@ const ReturnBody = z.strictObject({
   reason: z.string().min(1).max(500).optional(),
   method: z.enum(['store', 'courier']).optional(),
   dropOffLocation: Id.optional(),
+  exchangeFor: z.array(z.strictObject({ sku: Id, qty: z.number().int().min(1).max(1_000_000), replaces: Id.optional() })).min(1).max(100).optional(),
 });
 const TransferBody = z.strictObject({ from: Id, to: Id, lines: Lines, reason: z.string().min(1).max(500).optional() });
 

@@ -6,7 +6,7 @@ import { allFulfilmentsAre, allLinesShipped, countryIn, deliveryTypeIs, eventIs,
 import { capturePayment, notifyCustomer, requestPayment, requestRefund, sendWebhook } from './messages.js';
 import { createFulfilments, recordFulfilment, recordSourcing, release, reserve, sourceOrder } from './orders.js';
 import {
-  cancelTransfer, completeRefurbishment, inspectLines, needsAuthentication, receiveReturn, receiveTransfer, recordReceipt, refurbishmentDone, rejectReturn,
+  cancelTransfer, completeRefurbishment, inspectLines, needsAuthentication, placeExchange, receiveReturn, receiveTransfer, recordReceipt, refurbishmentDone, rejectReturn,
   requestReturnLabel, restock, returnInspected, routeReturn, shipTransfer,
 } from './returns.js';
 import { recordReason } from './reasons.js';
@@ -20,7 +20,7 @@ export const BUILT_IN_RULES: ReadonlyArray<WorkflowRule> = [
   sendWebhook, requestPayment, capturePayment, requestRefund, notifyCustomer,
   sourceOrder, reserve, release, createFulfilments, recordFulfilment, recordSourcing,
   notifyOrder, shipStock, releaseStock,
-  recordReceipt, restock, routeReturn, requestReturnLabel, receiveReturn, inspectLines, completeRefurbishment, rejectReturn, shipTransfer, receiveTransfer, cancelTransfer,
+  recordReceipt, restock, routeReturn, requestReturnLabel, placeExchange, receiveReturn, inspectLines, completeRefurbishment, rejectReturn, shipTransfer, receiveTransfer, cancelTransfer,
   orderValueAbove, hasAttribute, deliveryTypeIs, countryIn, allLinesShipped, allFulfilmentsAre, nothingShipped, eventIs,
   returnInspected, refurbishmentDone, needsAuthentication,
 ];

@@ -29,9 +29,12 @@ export const requestPayment = defineRule({
 
 export const capturePayment = defineRule({
   name: 'capturePayment',
-  description: 'Asks the payment system to capture the authorised payment (webhook payment.capture.requested).',
+  description: 'Asks the payment system to capture the authorised payment (webhook payment.capture.requested); an exchange order (settled by its return) has none.',
   params: z.strictObject({}),
-  run: ({ context }, api) => api.emit({ type: 'webhook', event: 'payment.capture.requested', data: { orderId: context.id, amount: context.value ?? 0 } }),
+  run: ({ context }, api) => {
+    if ((context.attributes as Record<string, unknown> | undefined)?.exchangeOf !== undefined) return;
+    api.emit({ type: 'webhook', event: 'payment.capture.requested', data: { orderId: context.id, amount: context.value ?? 0 } });
+  },
 });
 
 export const requestRefund = defineRule({

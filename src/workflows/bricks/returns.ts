@@ -95,6 +95,27 @@ export const requestReturnLabel = defineRule({
   },
 });
 
+const Trust = z.strictObject({ attribute: z.string().min(1).max(100), values: z.array(z.union([z.string(), z.number(), z.boolean()])).max(100).optional() });
+
+export const placeExchange = defineRule({
+  name: 'placeExchange',
+  description:
+    'Places the replacement order a return asks for (`exchangeFor`), sourced by the optimizer like any order and settled by the return (no payment); ' +
+    'the replaced units are then not refunded. With `onlyTrusted` it does so only for customers whose attribute (on the order\'s customer) is true or ' +
+    'among `values` (place at once for them, on receipt for everyone else). Does nothing once placed or when no exchange was asked.',
+  params: z.strictObject({ onlyTrusted: Trust.optional() }),
+  run: ({ context, params }, api) => {
+    const exchange = context.exchange as { status?: string } | undefined;
+    if (exchange?.status !== 'requested') return;
+    if (params.onlyTrusted) {
+      const value = (context.customer as Record<string, unknown> | undefined)?.[params.onlyTrusted.attribute];
+      const trusted = params.onlyTrusted.values ? params.onlyTrusted.values.includes(value as never) : value === true;
+      if (!trusted) return;
+    }
+    api.emit({ type: 'exchange.place' });
+  },
+});
+
 export const needsAuthentication = defineGuard({
   name: 'needsAuthentication',
   description: "True when a line's return policy asks for an authenticity check (luxury goods).",

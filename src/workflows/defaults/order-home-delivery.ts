@@ -8,8 +8,13 @@ export const orderHomeDelivery = {
   initial: 'placed',
   states: {
     placed: {
-      description: 'Reserved at intake; high-value orders need a fraud check first.',
-      always: [{ guard: { type: 'orderValueAbove', params: { amount: 1000 } }, target: 'fraud_check' }, { target: 'awaiting_payment' }],
+      description: 'Reserved at intake; high-value orders need a fraud check first; an exchange (settled by its return) goes straight to fulfilment.',
+      always: [
+        // An exchange is settled by its return: no fraud check, no payment.
+        { guard: { type: 'hasAttribute', params: { key: 'exchangeOf' } }, target: 'fulfilling' },
+        { guard: { type: 'orderValueAbove', params: { amount: 1000 } }, target: 'fraud_check' },
+        { target: 'awaiting_payment' },
+      ],
     },
     fraud_check: {
       entry: [

@@ -14,12 +14,14 @@ export const returnStandard = {
       entry: [
         { type: 'routeReturn', params: { rules: [{ when: { method: 'store' }, to: 'dropOff', because: 'brought to a store: received there' }], otherwise: 'origin' } },
         'requestReturnLabel',
+        // Customers the retailer trusts (`"trusted": true` on the order's customer) get their exchange at once.
+        { type: 'placeExchange', params: { onlyTrusted: { attribute: 'trusted' } } },
         { type: 'sendWebhook', params: { event: 'return.requested', include: ['orderId', 'lines', 'reason', 'method', 'dropOffLocation', 'routedTo', 'routing'] } },
       ],
       on: {
         received: [
           { guard: 'needsAuthentication', target: 'authenticating', actions: ['recordReceipt', 'receiveReturn'] },
-          { target: 'inspecting', actions: ['recordReceipt', 'receiveReturn'] },
+          { target: 'inspecting', actions: ['recordReceipt', 'receiveReturn', 'placeExchange'] },
         ],
         cancelled: 'cancelled',
       },
@@ -28,7 +30,7 @@ export const returnStandard = {
       description: 'Luxury goods: an expert checks authenticity before inspection.',
       entry: [{ type: 'startTimer', params: { name: 'authentication', warnAfter: 'PT4H', escalateAfter: 'PT24H', alert: 'return-authentication-late' } }],
       exit: [{ type: 'cancelTimer', params: { name: 'authentication' } }, { type: 'resolveAlerts', params: { alert: 'return-authentication-late' } }],
-      on: { 'authentication.passed': 'inspecting', 'authentication.failed': { target: 'rejected', actions: ['rejectReturn'] } },
+      on: { 'authentication.passed': { target: 'inspecting', actions: ['placeExchange'] }, 'authentication.failed': { target: 'rejected', actions: ['rejectReturn'] } },
     },
     inspecting: {
       entry: [{ type: 'startTimer', params: { name: 'inspection', warnAfter: 'P1D', escalateAfter: 'P3D', alert: 'return-inspection-late' } }],
