@@ -5,9 +5,9 @@ import { tempDataDir } from '../helpers/tmp.js';
 
 /**
  * Crash rounds: `kill -9` at a random moment during a burst of orders, payments, fulfilment steps, cancels,
- * cart holds and stock receipts; every request classified acknowledged / rejected / unknown; after each
+ * cart holds, stock receipts and returns (opened, received, inspected); every request classified acknowledged / rejected / unknown; after each
  * restart: nothing acknowledged lost, nothing rejected present, stock conserved, reservations equal to open
- * orders and holds. Then the same with acknowledgement before the commit (the negative control), which must
+ * orders and holds, returns claim no more than shipped and their units are where they say. Then the same with acknowledgement before the commit (the negative control), which must
  * be caught. Usage: node dist/test/chaos/run.js [--rounds 50] [--workers 40] [--no-write]
  */
 const args = process.argv.slice(2);

@@ -22,6 +22,16 @@ interface KnownOrder {
   maybe: boolean;
 }
 
+/** A return the world opened (its 201 came back), with the furthest acknowledged step. */
+interface KnownReturn {
+  id: string;
+  orderId: string;
+  received: boolean;
+  inspected: boolean;
+  /** A step whose outcome is unknown was sent. */
+  maybe: boolean;
+}
+
 /** A fulfilment's steps in order; an acknowledged step must never be undone by a crash. */
 const STEP_RANK: Record<string, number> = { created: 0, released: 1, accepted: 2, picked: 3, packed: 4, shipped: 5 };
 const NEXT_STEP: Record<string, string> = { released: 'accepted', accepted: 'picked', picked: 'packed', packed: 'shipped' };
@@ -49,6 +59,8 @@ export interface RoundStats {
 export class CrashWorld {
   readonly orders = new Map<string, KnownOrder>();
   readonly rejectedRefs = new Set<string>();
+  /** Returns acknowledged (201): each must exist after every restart, with every acknowledged step. */
+  readonly returns = new Map<string, KnownReturn>();
   /** Holds acknowledged (201): each must exist after every restart. */
   readonly holds = new Set<string>();
   /** Receipts (positive deltas) per position: acknowledged ones must be in stock, unknown ones may be. */
@@ -89,9 +101,10 @@ export class CrashWorld {
         const r = this.random();
         const open = [...this.orders.values()].filter((o) => !o.cancelled && !o.maybe);
         let outcome: Outcome;
-        if (r < 0.55 || open.length === 0) outcome = await this.place(server, `r${round}-w${w}-${i}`);
-        else if (r < 0.65) outcome = await this.hold(server);
-        else if (r < 0.72) outcome = await this.receive(server);
+        if (r < 0.5 || open.length === 0) outcome = await this.place(server, `r${round}-w${w}-${i}`);
+        else if (r < 0.58) outcome = await this.hold(server);
+        else if (r < 0.64) outcome = await this.receive(server);
+        else if (r < 0.78) outcome = await this.returnStep(server, open);
         else outcome = await this.eventOn(server, open[Math.floor(this.random() * open.length)]!, r < 0.9 ? 'advance' : 'cancel');
         stats[outcome]++;
       }
@@ -117,6 +130,10 @@ export class CrashWorld {
     await sleep(Math.max(0, this.holdsExpireBy + HOLD_EXPIRY_MARGIN_MS - Date.now()));
     const v = await this.check(server);
     this.adopt(await listAll(server.url));
+    for (const r of this.returns.values()) {
+      const now = await call(server.url, 'GET', `/returns/${r.id}`);
+      if (now?.status === 200) [r.received, r.inspected] = [now.body.state !== 'requested', !['requested', 'inspecting'].includes(now.body.state)];
+    }
     return v;
   }
 
@@ -145,6 +162,33 @@ export class CrashWorld {
       if (!h || h.status !== 200) v.lostOrders.push(`hold ${id}`);
       else if (h.body.status === 'active') activeHolds.push(h.body);
     }
+    // Returns: every acknowledged one and its acknowledged steps survive; no order's returns claim more than it
+    // shipped; what they took back is on hand at the receiving location, waiting units in returns_received.
+    const returnedAt = new Map<string, { onHand: number; waiting: number }>();
+    const back = (k: string) => returnedAt.get(k) ?? (returnedAt.set(k, { onHand: 0, waiting: 0 }), returnedAt.get(k)!);
+    const withReturns = new Set<string>();
+    for (const known of this.returns.values()) {
+      const r = await call(server.url, 'GET', `/returns/${known.id}`);
+      if (!r || r.status !== 200) {
+        v.lostOrders.push(`return ${known.id}`);
+        continue;
+      }
+      withReturns.add(known.orderId);
+      const ret = r.body;
+      if (known.received && ret.state === 'requested') v.lostEvents.push(`return ${known.id}: receipt acknowledged, state ${ret.state}`);
+      if (known.inspected && ret.state === 'inspecting') v.lostEvents.push(`return ${known.id}: inspection acknowledged, state ${ret.state}`);
+      for (const l of ret.received ?? []) back(`${ret.location}/${l.sku}`).onHand += l.qty;
+      for (const l of ret.received ?? []) back(`${ret.location}/${l.sku}`).waiting += l.qty;
+      for (const d of ret.dispositions ?? []) back(`${ret.location}/${d.sku}`).waiting -= d.qty;
+    }
+    for (const id of withReturns) {
+      const o = (await must(call(server.url, 'GET', `/orders/${id}`))).body;
+      const shipped = new Map<string, number>();
+      for (const f of o.fulfilments) if (f.status === 'shipped') for (const l of f.lines) shipped.set(l.sku, (shipped.get(l.sku) ?? 0) + l.qty);
+      const claimed = new Map<string, number>();
+      for (const r of o.returns ?? []) for (const l of r.lines) claimed.set(l.sku, (claimed.get(l.sku) ?? 0) + l.qty);
+      for (const [sku, n] of claimed) if (n > (shipped.get(sku) ?? 0)) v.notConserved.push(`order ${id}: returns claim ${n} ${sku}, ${shipped.get(sku) ?? 0} shipped`);
+    }
     // Stock: units never appear or vanish, and what is reserved/shipped matches the orders exactly.
     const expected = new Map<string, { reserved: number; shipped: number }>();
     for (const o of all) {
@@ -171,13 +215,18 @@ export class CrashWorld {
     for (const loc of Object.keys(LOCATIONS)) {
       for (const sku of SKUS) {
         const p = (await must(call(server.url, 'GET', `/inventory/${loc}/${sku}`))).body;
-        const total = p.available + p.reserved + p.shipped;
-        // Units only enter by receipts: every acknowledged one, and possibly some whose reply was lost.
+        const total = p.onHand + p.shipped;
+        // Units only enter by receipts (every acknowledged one, and possibly some whose reply was lost) and by
+        // returns received here (the server's own record of each, checked against the world's above).
         const got = this.receipts.get(`${loc}/${sku}`) ?? { acked: 0, unknown: 0 };
-        const low = INITIAL + got.acked;
+        const returned = returnedAt.get(`${loc}/${sku}`) ?? { onHand: 0, waiting: 0 };
+        const low = INITIAL + got.acked + returned.onHand;
         const high = low + got.unknown;
         if (total < low || total > high || p.available < 0 || p.reserved < 0) {
-          v.notConserved.push(`${loc}/${sku}: ${p.available}+${p.reserved}+${p.shipped}=${total}, expected ${low}..${high}`);
+          v.notConserved.push(`${loc}/${sku}: on hand ${p.onHand} + shipped ${p.shipped} = ${total}, expected ${low}..${high}`);
+        }
+        if ((p.statuses.returns_received ?? 0) !== returned.waiting) {
+          v.notConserved.push(`${loc}/${sku}: ${p.statuses.returns_received ?? 0} in returns_received, returns there wait with ${returned.waiting}`);
         }
         // Exact: every hold asked for (a lost 201 included) is past its deadline by now, so every reserved unit
         // belongs to an open fulfilment of an order the server lists, and every shipped unit to a shipped one.
@@ -200,6 +249,7 @@ export class CrashWorld {
       known.steps = new Map(o.fulfilments.filter((f: any) => f.status in STEP_RANK).map((f: any) => [f.id, f.status]));
       known.maybe = false;
     }
+    for (const r of this.returns.values()) r.maybe = false;
     // Unknown placements that did land: adopt them as known orders.
     for (const o of all) {
       if (!this.orders.has(o.id)) this.orders.set(o.id, { id: o.id, ref: o.ref, cancelled: o.status === 'cancelled', paid: o.status !== 'awaiting_payment', steps: new Map(), maybe: false });
@@ -247,6 +297,49 @@ export class CrashWorld {
     }
     if (r.status !== 200) return 'rejected';
     got.acked += qty;
+    return 'acked';
+  }
+
+  /**
+   * Takes a known return one step on (received at a random location, then inspected: restock or scrap), or
+   * opens one for a unit of a shipped fulfilment of a known order.
+   */
+  private async returnStep(server: ChildServer, open: KnownOrder[]): Promise<Outcome> {
+    const pending = [...this.returns.values()].filter((r) => !r.maybe && !r.inspected);
+    if (pending.length > 0 && this.random() < 0.6) {
+      const ret = pending[Math.floor(this.random() * pending.length)]!;
+      const loc = Object.keys(LOCATIONS)[Math.floor(this.random() * 3)]!;
+      const body = ret.received ? { type: 'inspected', outcome: this.random() < 0.5 ? 'restock' : 'scrap' } : { type: 'received', location: loc };
+      const r = await call(server.url, 'POST', `/returns/${ret.id}/events`, body);
+      if (r === undefined || r.status >= 500) {
+        ret.maybe = true;
+        return 'unknown';
+      }
+      if (r.status !== 200) return 'rejected';
+      if (ret.received) ret.inspected = true;
+      else ret.received = true;
+      return 'acked';
+    }
+    const shipped = open.filter((o) => [...o.steps.values()].includes('shipped'));
+    if (shipped.length === 0) {
+      // Nothing shipped yet: take one order all the way (payment, then each step), so later ones can return it.
+      const order = open[Math.floor(this.random() * open.length)]!;
+      let outcome: Outcome = 'rejected';
+      for (let i = 0; i < 6 && !order.maybe; i++) {
+        outcome = await this.eventOn(server, order, 'advance');
+        if (outcome !== 'acked' || [...order.steps.values()].includes('shipped')) break;
+      }
+      return outcome;
+    }
+    const order = shipped[Math.floor(this.random() * shipped.length)]!;
+    const current = await call(server.url, 'GET', `/orders/${order.id}`);
+    if (!current || current.status !== 200) return 'unknown';
+    const f = current.body.fulfilments.find((x: any) => x.status === 'shipped');
+    if (!f) return 'rejected';
+    const r = await call(server.url, 'POST', '/returns', { orderId: order.id, lines: [{ sku: f.lines[0].sku, qty: 1 }], reason: 'crash test' });
+    if (r === undefined || r.status >= 500) return 'unknown';
+    if (r.status !== 201) return 'rejected';
+    this.returns.set(r.body.id, { id: r.body.id, orderId: order.id, received: false, inspected: false, maybe: false });
     return 'acked';
   }
 
