@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { createReturn, sendReturnEvent } from '../../src/returns/index.js';
 import { countStock, upsertLocation, upsertProduct } from '../../src/stock/index.js';
 import { parseArgs } from '../lib/args.js';
 import { openWithWorkflows } from '../lib/open-with-workflows.js';
+import { requireGc, settle, yieldTurn } from '../lib/heap.js';
 import { fixed, writeResult } from '../lib/report.js';
 
 /**
@@ -34,11 +34,7 @@ const INITIAL = 10_000;
 const PRICE = 25;
 const SECOND_OUTCOMES = ['refurbish', 'scrap', 'vendor'] as const;
 
-if (typeof globalThis.gc !== 'function') {
-  // The memory figure needs a forced collection: re-run with --expose-gc.
-  const r = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
-  process.exit(r.status ?? 1);
-}
+requireGc(fileURLToPath(import.meta.url), process.argv.slice(2));
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'fulcrum-returns-bench-'));
@@ -221,16 +217,6 @@ function conservation(fulcrum: Fulcrum, orders: string[], returns: string[]) {
   return { problems, totals };
 }
 
-async function settle(): Promise<void> {
-  for (let i = 0; i < 3; i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    globalThis.gc!();
-  }
-}
-
-function yieldTurn(): Promise<void> {
-  return new Promise((r) => setImmediate(r));
-}
 
 main().catch((e: unknown) => {
   console.error(e);

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import type { Fulcrum } from '../../src/fulcrum/index.js';
 import { placeOrder, sendEntityEvent, sendOrderEvent } from '../../src/orders/index.js';
 import { countStock, upsertLocation, upsertProduct } from '../../src/stock/index.js';
 import { openWithWorkflows } from '../lib/open-with-workflows.js';
+import { requireGc, settle, yieldTurn } from '../lib/heap.js';
 import { fixed, writeResult } from '../lib/report.js';
 
 /**
@@ -21,11 +21,7 @@ const SMOKE = args.includes('--smoke');
 const ORDERS = SMOKE ? 500 : numberArg('--orders', 20_000);
 const OPEN = SMOKE ? 2_000 : numberArg('--open', 100_000);
 
-if (typeof globalThis.gc !== 'function') {
-  // Heap figures need a forced collection: re-run with --expose-gc.
-  const r = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), ...args], { stdio: 'inherit' });
-  process.exit(r.status ?? 1);
-}
+requireGc(fileURLToPath(import.meta.url), args);
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'fulcrum-wf-bench-'));
@@ -117,16 +113,6 @@ async function heapPerOrder(fulcrum: Fulcrum) {
   return { perOrder, perActor };
 }
 
-async function settle(): Promise<void> {
-  for (let i = 0; i < 3; i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    globalThis.gc!();
-  }
-}
-
-function yieldTurn(): Promise<void> {
-  return new Promise((r) => setImmediate(r));
-}
 
 function numberArg(name: string, fallback: number): number {
   const i = args.indexOf(name);
