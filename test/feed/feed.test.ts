@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { RunningServer } from '../../src/server.js';
-import { orderBody } from '../helpers/server.js';
+import { orderBody, shipOrderHttp } from '../helpers/server.js';
 import { api, atsOf, FeedSocket, sleep, startFeedServer, stockOf } from './feed-socket.js';
 
 const WINDOW_MS = 100;
@@ -169,6 +169,29 @@ t('browsers authenticate with ?token=, and storefront keys may subscribe', async
   const ws = await FeedSocket.open(server.url, { key: null, token: 'test-storefront-key1' });
   ws.send({ op: 'subscribe', pool: 'default', skus: ['A'] });
   assert.is((await ws.next((m) => m.type === 'snapshot')).items[0].sku, 'A');
+  await ws.close();
+});
+
+t('returned units: not on sale while received, on the feed the moment inspection restocks them, and when refurbished ones are released', async ({ server }) => {
+  // A product of its own, last in the suite, so the other tests' figures and product lists stay as they expect.
+  await api(server, 'PUT', '/products/R', { name: 'R' });
+  await api(server, 'PUT', '/inventory/BER/R', { onHand: 10 });
+  const placed = (await api(server, 'POST', '/orders', orderBody('R', 2))).body;
+  await shipOrderHttp((m, path, b) => api(server, m, path, b), placed.id);
+  const ws = await FeedSocket.open(server.url);
+  ws.send({ op: 'subscribe', pool: 'default', skus: ['R'] });
+  const before = (await ws.next((m) => m.type === 'snapshot')).items[0].ats;
+  assert.is(before, 8);
+  const ret = (await api(server, 'POST', '/returns', { orderId: placed.id, lines: [{ sku: 'R', qty: 2 }], reason: 'too_big', method: 'store', dropOffLocation: 'HAM' })).body;
+  assert.is((await api(server, 'POST', `/returns/${ret.id}/events`, { type: 'received' })).status, 200);
+  await sleep(WINDOW_MS * 2);
+  assert.equal(ws.received.filter(stockOf('R')), [], 'units waiting for inspection are not for sale');
+  assert.is((await api(server, 'POST', `/returns/${ret.id}/events`, { type: 'inspected', lines: [{ sku: 'R', qty: 1, outcome: 'restock' }, { sku: 'R', qty: 1, outcome: 'refurbish' }] })).status, 200);
+  assert.is((await ws.next(stockOf('R'))).ats, 9, 'the restocked unit is on the feed at once');
+  assert.is(await atsOf(server, 'R'), 9);
+  assert.is((await api(server, 'POST', `/returns/${ret.id}/events`, { type: 'refurbishment.completed' })).status, 200);
+  assert.is((await api(server, 'POST', '/inventory/HAM/R/move', { from: 'refurbished', to: 'sellable', qty: 1, reason: 'released after refurbishment' })).status, 200);
+  assert.is((await ws.next(stockOf('R'))).ats, 10, 'the released unit too');
   await ws.close();
 });
 
