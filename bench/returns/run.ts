@@ -55,7 +55,7 @@ async function main(): Promise<void> {
       `| return lifecycle: opened, received, inspected per line, refurbishment completed (1 in 3), refund completed | ${fixed(returns.eventsPerSec, 0)} events/s (${fixed(returns.perSec, 0)} returns/s) |`,
       `| ratio return events / order events (same run) | **${fixed(ratio, 2)}** |`,
       `| facts journaled per return event (stock moves, refund, webhooks' outbox) | ${fixed(returns.factsPerEvent, 2)} |`,
-      `| heap kept per finished return (the claims index keeps each order's returns) | ${fixed(returns.heapPerReturn / 1024, 2)} KB |`,
+      `| heap kept per finished return (all it leaves in memory: its claim summary and whatever else holds on to it) | ${fixed(returns.heapPerReturn / 1024, 2)} KB |`,
       '',
       `Conservation over ${SKUS} SKUs x ${LOCATIONS} locations: ${check.problems.length === 0 ? '**conserved: yes**' : `**conserved: NO** (${check.problems.length} problems)`}.`,
       '',

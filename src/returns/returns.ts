@@ -21,6 +21,34 @@ export interface ReturnFacts {
   exchange?: { lines: Required<ExchangeLine>[]; status: 'requested' | 'placed' | 'failed'; orderId?: string };
 }
 
+/**
+ * What the claims index keeps of a return: not its context (a finished return's would stay in memory for
+ * good) but its units, what it was refunded, and what a placed exchange replaced.
+ */
+interface Claim {
+  lines: Array<{ sku: string; qty: number }>;
+  /** Refunds requested or completed (failed ones do not count), in cents. */
+  refundedCents: number;
+  shippingRefunded: boolean;
+  exchanged?: Array<{ replaces: string; qty: number }>;
+}
+
+function claimOf(r: ReturnFacts): Claim {
+  let refundedCents = 0;
+  let shippingRefunded = false;
+  for (const f of r.refunds ?? []) {
+    if (f.status === 'failed') continue;
+    refundedCents += cents(f.total);
+    shippingRefunded ||= (f.shipping ?? 0) > 0;
+  }
+  return {
+    lines: r.lines.map(({ sku, qty }) => ({ sku, qty })),
+    refundedCents,
+    shippingRefunded,
+    ...(r.exchange?.status === 'placed' ? { exchanged: r.exchange.lines.map(({ replaces, qty }) => ({ replaces, qty })) } : {}),
+  };
+}
+
 /** A return's lines less the units its exchange replaces (lines left with nothing are dropped). */
 function lessExchanged<L extends { sku: string; qty: number }>(lines: readonly L[], exchange: readonly Required<ExchangeLine>[]): L[] {
   const replaced = new Map<string, number>();
@@ -92,8 +120,8 @@ const cents = (x: number | undefined) => Math.round((x ?? 0) * 100);
 export class Returns {
   /** Windows, reasons, non-returnable products and refund rules. */
   readonly policies = new ReturnPolicies();
-  /** orderId -> returnId -> the return's context (cancelled returns left out). */
-  readonly #byOrder = new Map<string, Map<string, ReturnFacts>>();
+  /** orderId -> returnId -> what the return claims and was refunded (cancelled returns left out). */
+  readonly #byOrder = new Map<string, Map<string, Claim>>();
 
   constructor(engine: Engine, ports: OrderPorts) {
     engine.onEntityChanged((entry) => {
@@ -129,13 +157,10 @@ export class Returns {
   #refunded(orderId: string, exceptReturn: string): { cents: number; shipping: boolean } {
     let total = 0;
     let shipping = false;
-    for (const r of this.#byOrder.get(orderId)?.values() ?? []) {
-      if (r.id === exceptReturn) continue;
-      for (const f of r.refunds ?? []) {
-        if (f.status === 'failed') continue;
-        total += cents(f.total);
-        shipping ||= (f.shipping ?? 0) > 0;
-      }
+    for (const [id, r] of this.#byOrder.get(orderId) ?? []) {
+      if (id === exceptReturn) continue;
+      total += r.refundedCents;
+      shipping ||= r.shippingRefunded;
     }
     return { cents: total, shipping };
   }
@@ -176,8 +201,7 @@ export class Returns {
   #allReturned(order: OrderContext, orderId: string): boolean {
     const claimed = this.claimed(orderId);
     for (const r of this.#byOrder.get(orderId)?.values() ?? []) {
-      if (r.exchange?.status !== 'placed') continue;
-      for (const x of r.exchange.lines) claimed.set(x.replaces, (claimed.get(x.replaces) ?? 0) - x.qty);
+      for (const x of r.exchanged ?? []) claimed.set(x.replaces, (claimed.get(x.replaces) ?? 0) - x.qty);
     }
     for (const [sku, qty] of shippedUnits(order.fulfilments ?? [])) if ((claimed.get(sku) ?? 0) < qty) return false;
     return true;
@@ -192,7 +216,7 @@ export class Returns {
       return;
     }
     if (!byReturn) this.#byOrder.set(r.orderId, (byReturn = new Map()));
-    byReturn.set(r.id, r);
+    byReturn.set(r.id, claimOf(r));
   }
 
   /** Every return ever opened, open ones from memory and finished ones from the store. */
