@@ -13,3 +13,4 @@ export {
 export { orderMachine, type OrderContext, type OrderEffect, type OrderEvent, type OrderInput } from './order.js';
 export { holdMachine, type HoldContext, type HoldEffect, type HoldEvent } from './hold.js';
 export { alertMachine, type AlertContext, type AlertEvent } from './alert.js';
+export { inboundMachine, type InboundEffect, type InboundEvent } from './inbound.js';

@@ -1,6 +1,7 @@
 import { assign, emit, enqueueActions, setup } from 'xstate';
 import type { Destination, Fulfilment, FulfilmentStatus, OrderLine, SplitPolicy } from '../src/domain/order.js';
 import { applyEdit, cancelLines, CANCELLABLE_STATUSES, type FulfilmentCut, type OrderEdit } from '../src/domain/order-changes.js';
+import type { BackorderOption, WaitingLine } from '../src/domain/supply.js';
 
 /** The facts of an order that never change after intake. */
 export interface OrderInput {
@@ -28,6 +29,8 @@ export interface OrderInput {
   value?: number;
   /** The sourcing profile version and strategy that planned the order at intake. */
   sourcing?: { profile: string; version: number; strategy: string };
+  /** How an order with waiting lines ships: what is in stock now and the rest later, or all together. */
+  backorder?: BackorderOption;
 }
 
 export interface OrderContext extends OrderInput {
@@ -44,6 +47,10 @@ export interface OrderContext extends OrderInput {
   cancelledLines?: OrderLine[];
   /** When the carrier reported the order delivered (`delivered`); return windows may count from it. */
   deliveredAt?: string;
+  /** Units waiting on inbound supply (backorders, pre-orders), each on one inbound with its promised date. */
+  waiting?: WaitingLine[];
+  /** Waiting units whose supply was cancelled with no other to wait on. */
+  unfulfillable?: WaitingLine[];
 }
 
 /**

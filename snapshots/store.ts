@@ -40,6 +40,8 @@ export interface Store {
   limits: Database<DocumentRecord<unknown>, string>;
   /** Return policies (windows, reasons, non-returnable products), by id. */
   returnPolicies: Database<DocumentRecord<unknown>, string>;
+  /** Supply rules (backorders and pre-orders against inbound), by id. */
+  supplyRules: Database<DocumentRecord<unknown>, string>;
   /** Workflow definitions with all their versions, by `<entity>/<name>`. */
   workflows: Database<DocumentRecord<unknown>, string>;
   idempotency: Database<IdempotencyRecord, string>;
@@ -92,6 +94,7 @@ export function openStore(dataDir: string): Store {
     workflows: root.openDB<DocumentRecord<unknown>, string>({ name: 'workflows', ...PLAIN }),
     limits: root.openDB<DocumentRecord<unknown>, string>({ name: 'limits', ...PLAIN }),
     returnPolicies: root.openDB<DocumentRecord<unknown>, string>({ name: 'return-policies', ...PLAIN }),
+    supplyRules: root.openDB<DocumentRecord<unknown>, string>({ name: 'supply-rules', ...PLAIN }),
     idempotency: root.openDB<IdempotencyRecord, string>({ name: 'idempotency', ...PLAIN }),
     webhooks: root.openDB<WebhookEndpointRecord, string>({ name: 'webhooks', ...PLAIN }),
     outbox: root.openDB<OutboxRecord, [string, number, string]>({ name: 'outbox', ...PLAIN }),

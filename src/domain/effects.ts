@@ -28,7 +28,9 @@ export type Effect =
   /** Compute the emitting return's refund and request it (the engine answers `return.refund_planned`). */
   | { type: 'refund.request' }
   /** Place the emitting return's replacement order (its `exchange`); the engine answers `return.exchange_placed` / `_failed`. */
-  | { type: 'exchange.place' };
+  | { type: 'exchange.place' }
+  /** Free the emitting order's place in the queues of the inbound it waits on (it was cancelled). */
+  | { type: 'supply.unclaim'; inbounds: string[] };
 
 /** The effect of one type. */
 export type EffectOf<T extends Effect['type']> = Extract<Effect, { type: T }>;

@@ -7,6 +7,7 @@ export type ErrorType =
   | 'conflict'
   | 'invalid_state'
   | 'insufficient_stock'
+  | 'preorder_closed'
   | 'idempotency_mismatch'
   | 'payload_too_large'
   | 'request_timeout'

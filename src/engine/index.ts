@@ -14,7 +14,7 @@ export {
 export { acceptedEvents, checkExternalEvent, deliverEvent, openEntity, type Delivery, type EventEndpoint } from './entity-events.js';
 export { EntityIds, SortableIds } from './entity-ids.js';
 export { IDEMPOTENCY_TTL_MS, IdempotencyKeys, type StoredReply } from './idempotency.js';
-export { ALERT_MACHINE, DEFAULT_ORDER_MACHINE, ENTITY_NEW_STATE, HOLD_MACHINE, LOCATION_MACHINE, MachineCatalog } from './machines.js';
+export { ALERT_MACHINE, DEFAULT_ORDER_MACHINE, ENTITY_NEW_STATE, HOLD_MACHINE, INBOUND_MACHINE, LOCATION_MACHINE, MachineCatalog } from './machines.js';
 export { openEngine, type OpenEngineOptions, type RunningEngine } from './open-engine.js';
 export { type RecoveryReport } from './recovery.js';
 export { actorKey, ENTITY_KINDS, ENTITY_PREFIX, type ActorEntry, type EntityEntry, type EntityKind, type LocationEntry } from './registry.js';

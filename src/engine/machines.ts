@@ -1,10 +1,11 @@
 import type { AnyStateMachine } from 'xstate';
-import { alertMachine, holdMachine, locationMachine, orderMachine } from '../../actors/index.js';
+import { alertMachine, holdMachine, inboundMachine, locationMachine, orderMachine } from '../../actors/index.js';
 
 export const LOCATION_MACHINE = 'location@1';
 export const DEFAULT_ORDER_MACHINE = 'order/default@1';
 export const HOLD_MACHINE = 'hold@1';
 export const ALERT_MACHINE = 'alert@1';
+export const INBOUND_MACHINE = 'inbound@1';
 
 /**
  * The state compiled workflows start in. A new entity is created dormant here and the engine's
@@ -26,6 +27,7 @@ export class MachineCatalog {
     this.machines.set(DEFAULT_ORDER_MACHINE, orderMachine);
     this.machines.set(HOLD_MACHINE, holdMachine);
     this.machines.set(ALERT_MACHINE, alertMachine);
+    this.machines.set(INBOUND_MACHINE, inboundMachine);
   }
 
   register(key: string, machine: AnyStateMachine): void {

@@ -18,10 +18,10 @@ export interface LocationEntry extends EntryBase {
 }
 
 /** Entities that live as dormant actors. */
-export type EntityKind = 'order' | 'hold' | 'fulfilment' | 'return' | 'transfer' | 'alert';
+export type EntityKind = 'order' | 'hold' | 'fulfilment' | 'return' | 'transfer' | 'alert' | 'inbound';
 
 /** The journal key prefix of each entity kind. */
-export const ENTITY_PREFIX: Record<EntityKind, string> = { order: 'ord', hold: 'hld', fulfilment: 'ful', return: 'ret', transfer: 'trf', alert: 'alr' };
+export const ENTITY_PREFIX: Record<EntityKind, string> = { order: 'ord', hold: 'hld', fulfilment: 'ful', return: 'ret', transfer: 'trf', alert: 'alr', inbound: 'inb' };
 
 export const ENTITY_KINDS = Object.keys(ENTITY_PREFIX) as EntityKind[];
 

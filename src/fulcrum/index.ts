@@ -5,6 +5,7 @@ import { Orders } from '../orders/index.js';
 import { Returns } from '../returns/index.js';
 import { Sourcing } from '../sourcing/index.js';
 import { Stock } from '../stock/index.js';
+import { Supply } from '../supply/index.js';
 import { Timeline } from '../timeline/index.js';
 
 /**
@@ -23,6 +24,8 @@ export interface Fulcrum {
   readonly returns: Returns;
   /** Every order's, fulfilment's, return's and transfer's history. */
   readonly timeline: Timeline;
+  /** Inbound supply, supply rules, promises and the orders waiting on them. */
+  readonly supply: Supply;
 }
 
 /** Builds the modules around an engine; they register before recovery, in the order their state depends on. */
@@ -34,7 +37,9 @@ export function installModules(engine: Engine): Fulcrum {
   const orders = new Orders({ engine, stock, holds, sourcing });
   const returns = new Returns(engine, { engine, stock, holds, sourcing, orders });
   const timeline = new Timeline(engine);
-  return { engine, stock, holds, alerts, sourcing, orders, returns, timeline };
+  const supply = new Supply({ engine, stock, sourcing });
+  orders.waiting = supply;
+  return { engine, stock, holds, alerts, sourcing, orders, returns, timeline, supply };
 }
 
 export interface RunningFulcrum extends Omit<RunningEngine, 'engine'> {

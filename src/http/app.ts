@@ -15,6 +15,7 @@ import { batchRoutes } from './routes/batch.js';
 import { entityRoutes } from './routes/entities.js';
 import { healthRoutes, type Lifecycle } from './routes/health.js';
 import { holdRoutes } from './routes/holds.js';
+import { supplyRoutes } from './routes/supply.js';
 import { inventoryRoutes } from './routes/inventory.js';
 import { jobRoutes } from './routes/jobs.js';
 import { locationRoutes } from './routes/locations.js';
@@ -57,6 +58,7 @@ export function createApp(deps: AppDeps & { keys: ApiKeys }, lifecycle: Lifecycl
   app.route('/inventory/batch', batchRoutes(deps));
   app.route('/inventory', inventoryRoutes(deps));
   app.route('/jobs', jobRoutes(deps));
+  app.route('/', supplyRoutes(deps));
   app.route('/availability', availabilityRoutes(deps));
   app.route('/pools', poolRoutes(deps));
   app.route('/statuses', statusRoutes(deps));

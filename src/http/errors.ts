@@ -10,6 +10,7 @@ const STATUS: Record<ErrorType, ContentfulStatusCode> = {
   conflict: 409,
   invalid_state: 409,
   insufficient_stock: 409,
+  preorder_closed: 409,
   idempotency_mismatch: 422,
   payload_too_large: 413,
   request_timeout: 408,

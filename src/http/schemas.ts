@@ -96,6 +96,7 @@ export const OrderBody = z
       .optional(),
     attributes: FreeForm.optional(),
     holdId: z.string().min(1).max(100).optional(),
+    backorder: z.enum(['ship-available', 'ship-complete']).optional(),
   })
   .superRefine((o, ctx) => {
     if (o.deliveryType === 'collect' && o.collectAt === undefined) {

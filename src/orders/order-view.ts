@@ -36,6 +36,12 @@ export interface OrderView {
   sourcing?: OrderContext['sourcing'];
   /** The workflow state (status may be a label a workflow set). */
   state: string;
+  /** Units waiting on inbound supply, each with its inbound and promised date, and how the order ships them. */
+  waiting?: OrderContext['waiting'];
+  backorder?: OrderContext['backorder'];
+  /** The latest date promised for a waiting unit. */
+  promisedAt?: string;
+  unfulfillable?: OrderContext['unfulfillable'];
 }
 
 /** A state value as one status string: `reserved`, or `fulfilment.picking` for nested states. */
@@ -78,5 +84,11 @@ export function orderView(context: OrderContext, value: unknown, machine: string
   if (context.shippingAmount !== undefined) view.shippingAmount = context.shippingAmount;
   if (context.deliveredAt !== undefined) view.deliveredAt = context.deliveredAt;
   if (context.sourcing !== undefined) view.sourcing = context.sourcing;
+  if (context.backorder !== undefined) view.backorder = context.backorder;
+  if (context.waiting !== undefined && context.waiting.length > 0) {
+    view.waiting = context.waiting;
+    view.promisedAt = context.waiting.reduce((d, w) => (w.promisedAt > d ? w.promisedAt : d), '');
+  }
+  if (context.unfulfillable !== undefined && context.unfulfillable.length > 0) view.unfulfillable = context.unfulfillable;
   return view;
 }

@@ -2,8 +2,9 @@ import type { OrderContext } from '../../actors/index.js';
 import type { OrderLine } from '../domain/order.js';
 import { ENTITY_NEW_STATE, type Engine, type EntityEntry, type Step } from '../engine/index.js';
 import type { Holds } from '../holds/index.js';
-import { planAndReserve, type Sourcing } from '../sourcing/index.js';
+import { orderResourcingAsk, planAndReserve, type Sourcing } from '../sourcing/index.js';
 import type { Stock } from '../stock/index.js';
+import type { Supply } from '../supply/index.js';
 import { orderView, type OrderView } from './order-view.js';
 
 /** What the order commands read and change. */
@@ -27,6 +28,8 @@ export interface OrderCounters {
  */
 export class Orders {
   readonly counters: OrderCounters = { ordersPlaced: 0, ordersRejected: 0 };
+  /** Inbound supply orders may wait on (backorders, pre-orders); set once the supply module exists. */
+  waiting: Pick<Supply, 'planWaiting' | 'claim'> | undefined;
   readonly #engine: Engine;
 
   constructor(ports: Omit<OrderPorts, 'orders'>) {
@@ -69,18 +72,7 @@ function createFulfilments(engine: Engine, step: Step, order: EntityEntry, fulfi
 /** Re-sources lines for an order (after a rejection), answering it with sourcing.succeeded or .failed. */
 function resource(ports: OrderPorts, step: Step, order: EntityEntry, lines: OrderLine[], exclude: string[]): void {
   const ctx = order.snapshot.context as OrderContext;
-  const outcome = planAndReserve(ports, step, {
-    ref: ctx.id,
-    lines,
-    pool: ctx.pool,
-    deliverTo: ctx.deliverTo,
-    deliveryType: ctx.deliveryType,
-    channel: ctx.channel,
-    ...(ctx.value === undefined ? {} : { orderValue: ctx.value }),
-    split: { ...ctx.split, allowed: true, maxShipments: Math.max(ctx.split.maxShipments, 1) },
-    exclude: new Set(exclude),
-    firstFulfilment: ctx.fulfilments.length + 1,
-  });
+  const outcome = planAndReserve(ports, step, orderResourcingAsk(ctx, lines, exclude));
   const event = outcome.ok
     ? { type: 'sourcing.succeeded', fulfilments: outcome.fulfilments, at: step.iso }
     : { type: 'sourcing.failed', short: outcome.short, reason: outcome.reason, at: step.iso };

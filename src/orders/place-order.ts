@@ -1,6 +1,8 @@
 import type { HoldContext, OrderContext } from '../../actors/index.js';
 import { DomainError, type ErrorDetail } from '../domain/errors.js';
-import { DEFAULT_SPLIT_POLICY, type Destination, type Fulfilment, type OrderLine, type SplitPolicy } from '../domain/order.js';
+import { DEFAULT_SPLIT_POLICY, type Destination, type Fulfilment, type OrderLine, type Shipment, type SplitPolicy } from '../domain/order.js';
+import type { BackorderOption } from '../domain/supply.js';
+import type { WaitingPlan } from '../supply/index.js';
 import { ENTITY_NEW_STATE, type Committed, type Step } from '../engine/index.js';
 import { activeHold } from '../holds/index.js';
 import {
@@ -37,6 +39,8 @@ export interface PlaceOrder {
   attributes?: Record<string, unknown>;
   /** A cart hold to consume: its units count as free for this order, and it ends as consumed. */
   holdId?: string;
+  /** Lines stock cannot meet but a supply rule allows wait on inbound: ship what is in stock now, or all together. */
+  backorder?: BackorderOption;
 }
 
 export interface PlaceOrderOptions {
@@ -75,7 +79,8 @@ export function placeOrderIn(ports: OrderPorts, step: Step, cmd: PlaceOrder, cre
   // of one customer cannot both pass. A consumed hold's units were counted when it was placed.
   holds.limits.check(cmd.customer.id, cmd.lines, step.at, held);
   const ask = intakeAsk(stock, { ...cmd, channel }, pool, hold ? (hold.snapshot.context as HoldContext).allocations : []);
-  const planned = planSourcing(ports, ask, step.iso, options.proposal);
+  const first = planSourcing(ports, ask, step.iso, options.proposal);
+  const { planned, wait } = first.ok ? { planned: first, wait: undefined } : planWithWaiting(ports, cmd, ask, first, step.at);
   if (!planned.ok) {
     orders.counters.ordersRejected++;
     throw insufficientStock(planned, pool);
@@ -89,7 +94,7 @@ export function placeOrderIn(ports: OrderPorts, step: Step, cmd: PlaceOrder, cre
   const fulfilments: Fulfilment[] = planned.shipments.map((s, i) => ({ id: `${id}-${i + 1}`, location: s.location, lines: s.lines, status: 'created' }));
   // Reserve first: a location refusing now would mean the index and the actors disagree, which is fatal.
   for (const f of fulfilments) stock.reserve(step, f.location, id, f.lines, pool);
-  const { decision } = planned;
+  const decision = planned.decision;
   const input: OrderContext = {
     id,
     channel,
@@ -104,8 +109,12 @@ export function placeOrderIn(ports: OrderPorts, step: Step, cmd: PlaceOrder, cre
     createdBy,
     updatedAt: step.iso,
     fulfilments,
-    sourcing: { profile: decision.profileId, version: decision.profileVersion, strategy: decision.strategyId! },
+    ...(decision ? { sourcing: { profile: decision.profileId, version: decision.profileVersion, strategy: decision.strategyId! } } : {}),
   };
+  if (wait) {
+    input.waiting = wait.waiting;
+    input.backorder = wait.backorder;
+  }
   if (cmd.ref !== undefined) input.ref = cmd.ref;
   if (cmd.collectAt !== undefined) input.collectAt = cmd.collectAt;
   if (cmd.holdId !== undefined) input.holdId = cmd.holdId;
@@ -120,7 +129,11 @@ export function placeOrderIn(ports: OrderPorts, step: Step, cmd: PlaceOrder, cre
   } else {
     engine.createEntity(step, 'order', machine, 'reserved', input);
   }
-  recordDecision(engine, step, id, 'intake', ask, planned, fulfilments.map((f) => f.id));
+  if (planned.decision) recordDecision(engine, step, id, 'intake', wait ? { ...ask, lines: wait.inStock } : ask, planned as SourcingOutcome & { ok: true }, fulfilments.map((f) => f.id));
+  if (wait) {
+    orders.waiting!.claim(step, id, wait.waiting);
+    engine.send(step, engine.registry.orders.get(id)!, { type: 'order.waiting', waiting: wait.waiting, at: step.iso });
+  }
   holds.limits.count(cmd.customer.id, cmd.lines, 1, held);
   orders.counters.ordersPlaced++;
   return id;
@@ -140,6 +153,29 @@ export async function placeOrderPooled(ports: OrderPorts, solve: SolveProblem, c
   const hold = cmd.holdId === undefined ? undefined : activeHold(ports, cmd.holdId, { keyId: createdBy, anyOwner: options.anyHold ?? false });
   const proposed = await proposeSourcing(ports, intakeAsk(ports.stock, { ...cmd, channel }, pool, hold ? (hold.snapshot.context as HoldContext).allocations : []), solve);
   return placeOrder(ports, cmd, createdBy, { ...options, proposal: proposed.decision });
+}
+
+/** A plan for what is in stock, or nothing at all when every unit waits (a pre-order of stock not yet in). */
+type IntakePlan = Extract<SourcingOutcome, { ok: false }> | { ok: true; shipments: Shipment[]; decision: SourcingDecision | undefined };
+
+/**
+ * An order stock cannot meet may still be accepted when supply rules let its short lines wait on inbound
+ * supply (workflow orders delivered to an address): what is in stock is planned now (whole short lines wait
+ * when their in-stock part cannot be planned alone), the rest is promised against inbound. Without a rule
+ * the original refusal stands; a closed pre-order window or too little promisable supply is refused here.
+ */
+function planWithWaiting(ports: OrderPorts, cmd: PlaceOrder, ask: SourcingAsk, refused: Extract<SourcingOutcome, { ok: false }>, now: number): { planned: IntakePlan; wait?: WaitingPlan } {
+  const supply = ports.orders.waiting;
+  if (!supply || !ports.engine.workflows || ask.deliveryType === 'collect' || refused.short.length === 0) return { planned: refused };
+  const waitAsk = { lines: cmd.lines, pool: ask.pool, channel: ask.channel ?? 'default', now, ...(cmd.backorder ? { backorder: cmd.backorder } : {}) };
+  for (const whole of [false, true]) {
+    const wait = supply.planWaiting(waitAsk, refused.short, whole);
+    if (!wait) return { planned: refused };
+    if (wait.inStock.length === 0) return { planned: { ok: true, shipments: [], decision: undefined }, wait };
+    const rest = planSourcing(ports, { ...ask, lines: wait.inStock }, new Date(now).toISOString());
+    if (rest.ok) return { planned: rest, wait };
+  }
+  return { planned: refused };
 }
 
 /** What sourcing needs to know of an order. */

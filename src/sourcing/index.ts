@@ -53,7 +53,7 @@ export { noPlugins, PluginRegistry } from './extension-registry.js';
 export { recordDecision, sourcingDecisions, type SourcingDecisionView } from './live/decisions.js';
 export { LocationLoad } from './live/location-load.js';
 export { sourcingNetwork, type OrderNetwork } from './live/order-network.js';
-export { planAndReserve, type ResourcingAsk, type ResourcingOutcome } from './live/plan-and-reserve.js';
+export { orderResourcingAsk, planAndReserve, type ResourcingAsk, type ResourcingOutcome } from './live/plan-and-reserve.js';
 export {
   mayNeedPool,
   planSourcing,

@@ -3,6 +3,7 @@ import type { Effect } from '../domain/effects.js';
 import type { Fulfilment, OrderLine } from '../domain/order.js';
 import { applyEdit, cancelLines, subtractLines, type FulfilmentCut, type OrderEdit } from '../domain/order-changes.js';
 import { answerRefund, type Refund } from '../domain/refunds.js';
+import type { WaitingLine } from '../domain/supply.js';
 import { ENTITY_NEW_STATE } from '../engine/index.js';
 import { actionsOf, brickOf, transitionsOf, type BrickRef, type StateDefinition, type WorkflowDefinition } from './definition.js';
 import type { SlaTable } from './bricks/index.js';
@@ -42,6 +43,34 @@ export function compileWorkflow(key: string, def: WorkflowDefinition, rules: Rul
       enqueue.assign({ refunds: [...(ctx.refunds ?? []), refund], updatedAt: (event as BrickEvent).at });
       if (refund.settledBy === undefined) enqueue.emit({ type: 'webhook', event: 'refund.requested', data: { returnId: ctx.id, orderId: ctx.orderId, refund } } as never);
     }),
+    __supplyWaiting: enqueueActions(({ context, event, enqueue }) => {
+      const ctx = context as Ctx & { waiting?: WaitingLine[]; backorder?: string };
+      // A fact changes the context (an event that changes nothing is not taken): the time it was recorded.
+      enqueue.assign({ updatedAt: (event as BrickEvent).at });
+      enqueue.emit({ type: 'webhook', event: 'order.waiting', data: { orderId: ctx.id, waiting: ctx.waiting ?? [], backorder: ctx.backorder } } as never);
+    }),
+    __supplyAllocated: enqueueActions(({ context, event, enqueue }) => {
+      const ctx = context as Ctx & { fulfilments: Fulfilment[]; waiting?: WaitingLine[] };
+      const e = event as BrickEvent & { sku: string; qty: number; inbound: string; fulfilments: Fulfilment[] };
+      const waiting = lessWaiting(ctx.waiting ?? [], e.inbound, e.sku, e.qty);
+      enqueue.assign({ fulfilments: [...ctx.fulfilments, ...e.fulfilments], waiting, updatedAt: e.at });
+      enqueue.emit({ type: 'webhook', event: 'order.allocated', data: { orderId: ctx.id, sku: e.sku, qty: e.qty, inbound: e.inbound, fulfilments: e.fulfilments, waiting } } as never);
+    }),
+    __supplyRepromised: enqueueActions(({ context, event, enqueue }) => {
+      const ctx = context as Ctx & { waiting?: WaitingLine[] };
+      const e = event as BrickEvent & { inbound: string; sku: string; qty: number; to: string; promisedAt: string };
+      const waiting = [...lessWaiting(ctx.waiting ?? [], e.inbound, e.sku, e.qty), ...(e.to ? [{ ...(ctx.waiting ?? []).find((w) => w.inbound === e.inbound && w.sku === e.sku)!, qty: e.qty, inbound: e.to, promisedAt: e.promisedAt }] : [])];
+      enqueue.assign({ waiting, updatedAt: e.at });
+      enqueue.emit({ type: 'webhook', event: 'order.repromised', data: { orderId: ctx.id, sku: e.sku, qty: e.qty, from: e.inbound, to: e.to, promisedAt: e.promisedAt, waiting } } as never);
+    }),
+    __supplyUnfulfillable: enqueueActions(({ context, event, enqueue }) => {
+      const ctx = context as Ctx & { waiting?: WaitingLine[]; unfulfillable?: WaitingLine[] };
+      const e = event as BrickEvent & { inbound: string; sku: string; qty: number };
+      const line = (ctx.waiting ?? []).find((w) => w.inbound === e.inbound && w.sku === e.sku);
+      enqueue.assign({ waiting: lessWaiting(ctx.waiting ?? [], e.inbound, e.sku, e.qty), unfulfillable: [...(ctx.unfulfillable ?? []), ...(line ? [{ ...line, qty: e.qty }] : [])], updatedAt: e.at });
+      enqueue.emit({ type: 'alert.raise', alert: 'order-unfulfillable', severity: 'critical', message: `${e.qty} x ${e.sku} waited on inbound ${e.inbound}, which was cancelled, and no other supply can be promised` } as never);
+      enqueue.emit({ type: 'webhook', event: 'order.unfulfillable', data: { orderId: ctx.id, sku: e.sku, qty: e.qty, inbound: e.inbound } } as never);
+    }),
     __recordExchange: enqueueActions(({ context, event, enqueue }) => {
       const ctx = context as Ctx & { orderId?: string; exchange?: Record<string, unknown> };
       const e = event as BrickEvent & { orderId?: string; reason?: string };
@@ -78,7 +107,15 @@ export function compileWorkflow(key: string, def: WorkflowDefinition, rules: Rul
     return { type, params: rule.params.parse(params) };
   };
   const bookkeeping: Record<string, string> = key.startsWith('order/')
-    ? { 'order.lines_cancelled': '__cancelLines', 'order.edited': '__applyEdit', 'timer.fired': '__clearTimer' }
+    ? {
+        'order.lines_cancelled': '__cancelLines',
+        'order.edited': '__applyEdit',
+        'order.waiting': '__supplyWaiting',
+        'order.allocated': '__supplyAllocated',
+        'order.repromised': '__supplyRepromised',
+        'order.unfulfillable': '__supplyUnfulfillable',
+        'timer.fired': '__clearTimer',
+      }
     : key.startsWith('fulfilment/')
       ? { 'fulfilment.lines_cancelled': '__shrinkFulfilment', 'timer.fired': '__clearTimer' }
       : key.startsWith('return/')
@@ -182,6 +219,20 @@ const timerFired = enqueueActions(({ context, event, enqueue }) => {
     } as never);
   }
 });
+
+/** Waiting lines less `qty` units of a SKU on one inbound (lines left with nothing are dropped). */
+function lessWaiting(waiting: readonly WaitingLine[], inbound: string, sku: string, qty: number): WaitingLine[] {
+  let left = qty;
+  const out: WaitingLine[] = [];
+  for (const w of waiting) {
+    if (left > 0 && w.inbound === inbound && w.sku === sku) {
+      const take = Math.min(left, w.qty);
+      left -= take;
+      if (w.qty > take) out.push({ ...w, qty: w.qty - take });
+    } else out.push(w);
+  }
+  return out;
+}
 
 function without(timers: Record<string, string> | undefined, name: string): Record<string, string> {
   const out = { ...(timers ?? {}) };

@@ -5,7 +5,11 @@ import type { Fuzzed } from './json-text.js';
 /** What a path parameter names; the fuzzer picks real ids of the kind, new valid ones, or garbage. */
 export type IdKind =
   | 'location' | 'sku' | 'pool' | 'status' | 'order' | 'fulfilment' | 'return' | 'transfer' | 'hold' | 'alert' | 'job'
-  | 'webhook' | 'dead' | 'limit' | 'returnPolicy' | 'profile' | 'wfEntity' | 'wfName' | 'version';
+  | 'webhook' | 'dead' | 'limit' | 'returnPolicy' | 'profile' | 'wfEntity' | 'wfName' | 'version' | 'inbound' | 'supplyRule';
+
+/** The fixture supply rule: B may be backordered against inbound. */
+const SUPPLY_RULE = { skus: ['B'], mode: 'backorder', cap: 1_000_000, description: 'fuzz fixture' };
+let inbounds = 0;
 
 /** The fixture return policy: every channel and product, 30 days, two reasons. */
 const RETURN_POLICY = { windowDays: 30, reasons: ['fuzz', 'damaged'], description: 'fuzz fixture' };
@@ -71,12 +75,13 @@ export async function createWorld(): Promise<World> {
       location: Object.keys(LOCATIONS), sku: ['A', 'B', 'LIM'], pool: Object.keys(POOLS), status: ['sellable', 'damaged', 'fz_held'],
       order: [], fulfilment: [], return: [], transfer: [], hold: [], alert: [], job: [], webhook: ['wh-1'], dead: [],
       limit: ['pl-1'], returnPolicy: ['rp-1'], profile: ['default'], wfEntity: ['order', 'fulfilment', 'return', 'transfer'],
-      wfName: ['home-delivery', 'click-collect', 'standard'], version: ['1', '2'],
+      wfName: ['home-delivery', 'click-collect', 'standard'], version: ['1', '2'], inbound: [], supplyRule: ['sr-1'],
     },
     fresh: {
       location: ['FZ-LOC'], sku: ['FZ-SKU'], pool: ['fz-pool'], status: ['fz_new'], order: ['ord_0000000000000'], fulfilment: ['ord_0000000000000-1'],
       return: ['ret_0000000000000'], transfer: ['trf_0000000000000'], hold: ['hld_0000000000000'], alert: ['alr_0000000000000'], job: ['job_0000000000000'],
       webhook: ['fz-hook'], dead: ['dl_0000000000000'], limit: ['fz-limit'], returnPolicy: ['fz-policy'], profile: ['fz-profile'], wfEntity: ['order'], wfName: ['fz-flow'], version: ['3', '99'],
+      inbound: ['fz-inbound'], supplyRule: ['fz-rule'],
     },
     profileDoc: null,
     workflowDocs: [],
@@ -86,6 +91,7 @@ export async function createWorld(): Promise<World> {
   await must(t.call('PUT', '/statuses/fz_held', { countsTowardAvailability: false, description: 'set aside by the fuzzer' }));
   await must(t.call('PUT', '/purchase-limits/pl-1', { skus: ['LIM'], perCustomer: 2, description: 'fuzz fixture' }));
   await must(t.call('PUT', '/return-policies/rp-1', RETURN_POLICY));
+  await must(t.call('PUT', '/supply-rules/sr-1', SUPPLY_RULE));
   const profile = await must(t.call('GET', '/sourcing-profiles/default'));
   world.profileDoc = profile.body.versions[profile.body.versions.length - 1].document;
   for (const wf of (await must(t.call('GET', '/workflows'))).body.items as Array<{ entity: string; name: string }>) {
@@ -125,6 +131,10 @@ export async function refresh(w: World): Promise<void> {
   const ret = await must(t.call('POST', '/returns', { orderId: delivered.body.id, lines: [{ sku: 'B', qty: 1 }], reason: 'fuzz' }));
   const transfer = await must(t.call('POST', '/transfers', { from: 'BER', to: 'MUC', lines: [{ sku: 'A', qty: 1 }] }));
   const hold = await must(t.call('POST', '/holds', { lines: [{ sku: 'A', qty: 1 }], ttlSeconds: 86_400 }));
+  await must(t.call('PUT', '/supply-rules/sr-1', SUPPLY_RULE));
+  const inbound = `in-${++inbounds}`;
+  await must(t.call('PUT', `/inbound/${inbound}`, { location: 'MUC', lines: [{ sku: 'B', qty: 50 }], expectedAt: '2099-01-01T00:00:00Z', kind: 'asn' }));
+  w.known.inbound.push(inbound);
   w.known.order.push(waiting.body.id, fulfilling.body.id, delivered.body.id);
   w.known.fulfilment.push(...(paid.body.fulfilments as Array<{ id: string }>).map((f) => f.id));
   w.known.return.push(ret.body.id);
@@ -141,11 +151,11 @@ export type Digest = Map<string, string>;
 function digestReads(w: World): string[] {
   const recent = (kind: IdKind, prefix: string) => w.known[kind].slice(-DIGEST_PER_KIND).map((id) => `${prefix}/${id}`);
   return [
-    '/metrics', '/locations', '/pools', '/statuses', '/workflows', '/sourcing-profiles', '/purchase-limits', '/return-policies', '/webhooks', '/webhooks/dead',
+    '/metrics', '/locations', '/pools', '/statuses', '/workflows', '/sourcing-profiles', '/purchase-limits', '/return-policies', '/supply-rules', '/webhooks', '/webhooks/dead',
     '/alerts?limit=500', '/jobs?limit=100', '/orders?limit=20',
     '/availability?pool=default&sku=A&sku=B&sku=LIM&locations=true', '/availability?pool=web&sku=A&sku=B&locations=true',
     ...[...w.known.sku, ...w.fresh.sku].map((s) => `/products/${s}`),
-    '/inventory/BER/A', '/inventory/MUC/B', ...recent('order', '/orders'), ...recent('hold', '/holds'),
+    '/inventory/BER/A', '/inventory/MUC/B', ...recent('order', '/orders'), ...recent('hold', '/holds'), ...recent('inbound', '/inbound'),
   ];
 }
 

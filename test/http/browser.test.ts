@@ -64,7 +64,7 @@ if (!CHROMIUM && process.env.CI) {
       await page.waitForFunction(() => (globalThis as any).results.snapshot && (globalThis as any).results.order, undefined, { timeout: 10_000 });
       const first = await page.evaluate(() => (globalThis as any).results);
       assert.is(first.availability.status, 200, JSON.stringify(first.availability));
-      assert.equal(first.availability.body.items, [{ sku: 'A', ats: 10, locations: [{ id: 'BER', ats: 10 }] }]);
+      assert.equal(first.availability.body.items, [{ sku: 'A', ats: 10, inbound: 0, future: [], locations: [{ id: 'BER', ats: 10 }] }]);
       assert.is(first.order.status, 403, 'a publishable key cannot place an order, and the page can read why');
       assert.is(first.order.body.error.type, 'forbidden');
       assert.equal(first.snapshot.items.map((i: { sku: string; ats: number }) => [i.sku, i.ats]), [['A', 10]]);

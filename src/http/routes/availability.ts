@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors.js';
+import type { FutureBucket } from '../../domain/supply.js';
 import { allow } from '../auth.js';
 import { validate } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
@@ -12,7 +13,10 @@ const Query = z.strictObject({
   locations: z.enum(['true', 'false']).optional(),
 });
 
-/** `GET /availability?pool=&sku=&sku=[&locations=true]`: a lookup in the availability index. */
+/**
+ * `GET /availability?pool=&sku=&sku=[&locations=true]`: a lookup in the availability index, with the units
+ * still expected on inbound supply and what supply rules let the pool promise of them by date (`future`).
+ */
 export function availabilityRoutes({ fulcrum }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get('/', allow('availability:read'), (c) => {
@@ -27,8 +31,15 @@ export function availabilityRoutes({ fulcrum }: AppDeps): Hono<AppEnv> {
     if (unknown.length > 0) {
       throw new DomainError('not_found', 'unknown SKUs', unknown.map(({ sku, i }) => ({ path: `sku[${i}]`, message: `no product '${sku}'` })));
     }
+    const now = fulcrum.engine.clock.now();
+    const channel = fulcrum.stock.index.pool(q.pool)!.channel ?? 'default';
     const items = q.sku.map((sku) => {
-      const item: { sku: string; ats: number; locations?: Array<{ id: string; ats: number }> } = { sku, ats: fulcrum.stock.index.ats(q.pool, sku) };
+      const item: { sku: string; ats: number; inbound: number; future: FutureBucket[]; locations?: Array<{ id: string; ats: number }> } = {
+        sku,
+        ats: fulcrum.stock.index.ats(q.pool, sku),
+        inbound: fulcrum.supply.inboundUnits(sku, q.pool),
+        future: fulcrum.supply.future(fulcrum.supply.rules.ruleFor(sku, q.pool, channel), sku, q.pool, now),
+      };
       if (q.locations === 'true') item.locations = fulcrum.stock.index.breakdown(q.pool, sku);
       return item;
     });

@@ -1,4 +1,5 @@
-import type { Fulfilment } from '../../domain/order.js';
+import type { OrderContext } from '../../../actors/index.js';
+import type { Fulfilment, OrderLine } from '../../domain/order.js';
 import type { SourcingPorts } from './sourcing.js';
 import { planSourcing, type ShortOrderLine, type SourcingAsk } from './plan-sourcing.js';
 import { recordDecision } from './decisions.js';
@@ -28,4 +29,24 @@ export function planAndReserve(ports: SourcingPorts, step: Step, ask: Resourcing
   for (const f of fulfilments) ports.stock.reserve(step, f.location, ask.ref, f.lines, ask.pool);
   recordDecision(ports.engine, step, ask.ref, 'resourcing', ask, planned, fulfilments.map((f) => f.id));
   return { ok: true, fulfilments };
+}
+
+/**
+ * The ask that sources more lines for an existing order: its pool, destination and channel, splitting allowed
+ * (the order is already in parts), fulfilments numbered after its last one. Re-sourcing after a rejection
+ * excludes the rejecting locations; allocation on arrival excludes none.
+ */
+export function orderResourcingAsk(ctx: OrderContext, lines: OrderLine[], exclude: readonly string[] = []): ResourcingAsk {
+  return {
+    ref: ctx.id,
+    lines,
+    pool: ctx.pool,
+    deliverTo: ctx.deliverTo,
+    deliveryType: ctx.deliveryType,
+    channel: ctx.channel,
+    ...(ctx.value === undefined ? {} : { orderValue: ctx.value }),
+    split: { ...ctx.split, allowed: true, maxShipments: Math.max(ctx.split.maxShipments, 1) },
+    ...(exclude.length > 0 ? { exclude: new Set(exclude) } : {}),
+    firstFulfilment: ctx.fulfilments.length + 1,
+  };
 }

@@ -35,13 +35,28 @@ export const countryIn = defineGuard({
 
 export const allLinesShipped = defineGuard({
   name: 'allLinesShipped',
-  description: 'True when every line has left in a shipment (or was collected) and nothing is still open or unsourced.',
+  description: 'True when every line has left in a shipment (or was collected) and nothing is still open, unsourced or waiting on inbound supply.',
   params: z.strictObject({}),
   test: ({ context }) => {
     const fs = fulfilmentsOf(context);
     const short = (context.short as unknown[] | undefined) ?? [];
-    return short.length === 0 && fs.some((f) => DONE_FULFILMENT.has(f.status)) && !fs.some((f) => OPEN_FULFILMENT.has(f.status));
+    const waiting = (context.waiting as unknown[] | undefined) ?? [];
+    return short.length === 0 && waiting.length === 0 && fs.some((f) => DONE_FULFILMENT.has(f.status)) && !fs.some((f) => OPEN_FULFILMENT.has(f.status));
   },
+});
+
+export const nothingWaiting = defineGuard({
+  name: 'nothingWaiting',
+  description: 'True when no unit of the order waits on inbound supply any more.',
+  params: z.strictObject({}),
+  test: ({ context }) => ((context.waiting as unknown[] | undefined) ?? []).length === 0,
+});
+
+export const shipsComplete = defineGuard({
+  name: 'shipsComplete',
+  description: "True when units wait on inbound supply and the order ships everything together (backorder 'ship-complete').",
+  params: z.strictObject({}),
+  test: ({ context }) => ((context.waiting as unknown[] | undefined) ?? []).length > 0 && context.backorder === 'ship-complete',
 });
 
 export const allFulfilmentsAre = defineGuard({

@@ -36,9 +36,14 @@ export const reserve = defineRule({
 
 export const release = defineRule({
   name: 'release',
-  description: 'Gives back every unit the order still holds and cancels its open fulfilments.',
+  description: 'Gives back every unit the order still holds, cancels its open fulfilments, and frees its place in the queues of inbound supply it waits on.',
   params: z.strictObject({}),
   run: ({ context }, api) => {
+    const waiting = (context.waiting as Array<{ inbound: string }> | undefined) ?? [];
+    if (waiting.length > 0) {
+      api.emit({ type: 'supply.unclaim', inbounds: waiting.map((w) => w.inbound) });
+      api.set('waiting', []);
+    }
     const fulfilments = fulfilmentsOf(context).map((f) => {
       if (!OPEN_FULFILMENT.has(f.status)) return f;
       api.emit({ type: 'stock.release', ref: str(context, 'id'), location: f.location, lines: f.lines });

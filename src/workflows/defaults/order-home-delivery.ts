@@ -33,6 +33,7 @@ export const orderHomeDelivery = {
       entry: [{ type: 'requestPayment', params: { currency: 'EUR' } }],
       on: {
         'payment.authorized': [
+          { guard: 'shipsComplete', target: 'awaiting_stock' },
           { guard: { type: 'hasAttribute', params: { key: 'embroidery' } }, target: 'embroidery' },
           { guard: { type: 'hasAttribute', params: { key: 'giftWrap' } }, target: 'gift_wrap' },
           { target: 'fulfilling' },
@@ -69,11 +70,17 @@ export const orderHomeDelivery = {
       ],
       on: { 'gift_wrap.completed': 'fulfilling', 'order.cancelled': 'cancelled' },
     },
+    awaiting_stock: {
+      description: "Paid, shipping complete ('ship-complete'): waits until every unit waiting on inbound supply is allocated.",
+      always: [{ guard: 'nothingWaiting', target: 'fulfilling' }],
+      on: { 'order.cancelled': 'cancelled' },
+    },
     fulfilling: {
       description: 'Each allocation becomes a fulfilment at its location; the order follows them until every line has shipped.',
       entry: ['createFulfilments'],
       always: [{ guard: 'allLinesShipped', target: 'shipped' }],
       on: {
+        'order.allocated': { actions: ['createFulfilments'] },
         'fulfilment.accepted': { actions: ['recordFulfilment'] },
         'fulfilment.picked': { actions: ['recordFulfilment'] },
         'fulfilment.packed': { actions: ['recordFulfilment'] },

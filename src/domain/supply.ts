@@ -1,0 +1,91 @@
+/** Supply over time: inbound stock, the rules that sell against it, and the orders that wait for it. */
+
+export const INBOUND_KINDS = ['purchase_order', 'asn', 'transfer', 'production'] as const;
+export type InboundKind = (typeof INBOUND_KINDS)[number];
+
+/** One SKU expected on an inbound, and how much of it has arrived. */
+export interface InboundLine {
+  sku: string;
+  qty: number;
+  received: number;
+}
+
+/**
+ * Units of one order line waiting on one inbound, in the inbound's queue. `rank` orders the queue (first come
+ * first served: the step's sequence; pre-orders may go first); `promisedAt` is the date the customer was given.
+ */
+export interface SupplyClaim {
+  orderId: string;
+  sku: string;
+  qty: number;
+  mode: SupplyMode;
+  rank: string;
+  promisedAt: string;
+  at: string;
+}
+
+/** An inbound supply (a purchase order, an ASN, a transfer, a production run) as its actor holds it. */
+export interface InboundContext {
+  id: string;
+  location: string;
+  kind: InboundKind;
+  reference?: string;
+  expectedAt: string;
+  lines: InboundLine[];
+  /** Receipt ids applied (a repeated one is answered, not applied again). */
+  receipts: string[];
+  /** Order lines waiting on this inbound, in the order they will be allocated. */
+  claims: SupplyClaim[];
+  /** Units allocated to waiting orders so far, per SKU: sold against this inbound and delivered on it. */
+  allocated: Record<string, number>;
+  cancelReason?: string;
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+  timers: Record<string, string>;
+}
+
+export type SupplyMode = 'backorder' | 'preorder';
+
+/** How an order with waiting lines ships: what is in stock now and the rest later, or everything together. */
+export type BackorderOption = 'ship-available' | 'ship-complete';
+
+/** A supply rule: SKUs that may be sold against inbound supply, and within which limits. */
+export interface SupplyRule {
+  id: string;
+  skus: string[];
+  /** Only orders on this pool (or channel) may wait under the rule; absent: any. */
+  pool?: string;
+  channel?: string;
+  mode: SupplyMode;
+  /** Units that may be sold against inbound under this rule, over all inbound (waiting plus allocated). */
+  cap?: number;
+  /** The same, per inbound. */
+  capPerInbound?: number;
+  /** Pre-orders: when they may be placed. */
+  window?: { from?: string; to?: string };
+  /** The share of each kind of supply worth promising, in percent (default 100). */
+  confidence?: Partial<Record<InboundKind, number>>;
+  /** Supply expected later than this many days from now is not promised. */
+  maxLeadDays?: number;
+  /** How a waiting order ships by default (the order may say otherwise). */
+  backorder?: BackorderOption;
+  description?: string;
+  version: number;
+  updatedAt: string;
+}
+
+/** Units of a SKU an order waits for on one inbound, as the order records them. */
+export interface WaitingLine {
+  sku: string;
+  qty: number;
+  inbound: string;
+  mode: SupplyMode;
+  promisedAt: string;
+}
+
+/** Promisable units of a SKU by date: `qty` more become available from `from`. */
+export interface FutureBucket {
+  qty: number;
+  from: string;
+}

@@ -1,0 +1,158 @@
+import { DomainError, type ErrorDetail } from '../domain/errors.js';
+import type { OrderLine } from '../domain/order.js';
+import type { InboundContext, InboundKind, InboundLine } from '../domain/supply.js';
+import { INBOUND_MACHINE, openEntity, type Committed, type Engine, type EntityEntry, type Step } from '../engine/index.js';
+import type { Stock } from '../stock/index.js';
+import type { Supply } from './supply.js';
+
+/** What the inbound commands read and change. */
+export interface InboundPorts {
+  readonly engine: Engine;
+  readonly stock: Stock;
+  readonly supply: Supply;
+}
+
+/** An inbound as it is asked for (`PUT /inbound/:id`). */
+export interface InboundInput {
+  location: string;
+  lines: OrderLine[];
+  expectedAt: string;
+  kind: InboundKind;
+  reference?: string;
+}
+
+/** A receipt (`POST /inbound/:id/receipts`). */
+export interface ReceiptInput {
+  receiptId: string;
+  lines: OrderLine[];
+  /** The status the units arrive in (default `sellable`; e.g. `quality_check`, which does not sell). */
+  status?: string;
+  /** Accept more than expected (or a SKU not on the inbound). */
+  allowOver?: boolean;
+}
+
+/**
+ * Creates an inbound, or updates one: its date, kind, reference, and lines (added, changed, or dropped —
+ * never below what arrived or what orders wait on). A later date re-promises every order waiting on it
+ * (`order.repromised`). A new inbound may not be dated in the past; the location and SKUs must exist.
+ */
+export function upsertInbound({ engine, stock, supply }: InboundPorts, id: string, input: InboundInput, by: string): Committed<{ created: boolean }> {
+  return engine.run((step) => {
+    const problems: ErrorDetail[] = [];
+    if (!engine.location(input.location)) problems.push({ path: 'location', message: `no location '${input.location}'` });
+    const seen = new Set<string>();
+    input.lines.forEach((l, i) => {
+      if (!stock.catalog.has(l.sku)) problems.push({ path: `lines[${i}].sku`, message: `no product '${l.sku}'` });
+      if (seen.has(l.sku)) problems.push({ path: `lines[${i}].sku`, message: `${l.sku} is on another line: one line per SKU` });
+      seen.add(l.sku);
+    });
+    const existing = engine.registry.entities('inbound').get(id);
+    const stored = existing ? undefined : supply.inbound(id);
+    if (stored) throw new DomainError('invalid_state', `inbound ${id} is ${stored.state} and can no longer change`);
+    if (!existing && Date.parse(input.expectedAt) < step.at) problems.push({ path: 'expectedAt', message: `a new inbound cannot be expected in the past (${input.expectedAt})` });
+    if (!existing) {
+      if (problems.length > 0) throw new DomainError('invalid_request', 'the inbound cannot be accepted as asked', problems);
+      const context: InboundContext = {
+        id,
+        location: input.location,
+        kind: input.kind,
+        ...(input.reference !== undefined ? { reference: input.reference } : {}),
+        expectedAt: input.expectedAt,
+        lines: input.lines.map((l) => ({ sku: l.sku, qty: l.qty, received: 0 })),
+        receipts: [],
+        claims: [],
+        allocated: {},
+        createdAt: step.iso,
+        createdBy: by,
+        updatedAt: step.iso,
+        timers: {},
+      };
+      engine.createEntity(step, 'inbound', INBOUND_MACHINE, 'open', context);
+      return { created: true };
+    }
+    const before = existing.snapshot.context as InboundContext;
+    if (input.location !== before.location) problems.push({ path: 'location', message: `an inbound cannot move (it is expected at ${before.location})` });
+    const lines: InboundLine[] = input.lines.map((l) => ({ sku: l.sku, qty: l.qty, received: before.lines.find((b) => b.sku === l.sku)?.received ?? 0 }));
+    for (const b of before.lines) if (b.received > 0 && !lines.some((l) => l.sku === b.sku)) lines.push({ ...b, qty: b.received });
+    lines.forEach((l, i) => {
+      const waiting = before.claims.reduce((n, c) => n + (c.sku === l.sku ? c.qty : 0), 0);
+      if (l.qty < l.received + waiting) problems.push({ path: `lines[${i}].qty`, message: `${l.sku}: ${l.received} received and ${waiting} sold against it, ${l.qty} asked` });
+    });
+    for (const b of before.lines) {
+      const waiting = before.claims.reduce((n, c) => n + (c.sku === b.sku ? c.qty : 0), 0);
+      if (waiting > 0 && !input.lines.some((l) => l.sku === b.sku)) problems.push({ path: 'lines', message: `${b.sku}: ${waiting} sold against it, the line cannot be dropped` });
+    }
+    if (problems.length > 0) throw new DomainError('invalid_request', 'the inbound cannot be changed as asked', problems);
+    engine.send(step, existing, { type: 'inbound.updated', expectedAt: input.expectedAt, lines, kind: input.kind, ...(input.reference !== undefined ? { reference: input.reference } : {}), at: step.iso });
+    if (input.expectedAt > before.expectedAt) repromise(engine, step, existing, input.expectedAt);
+    return { created: false };
+  }, by);
+}
+
+/** Tells every order waiting on an inbound that its date moved (`order.repromised`). */
+function repromise(engine: Engine, step: Step, inbound: EntityEntry, promisedAt: string): void {
+  for (const c of (inbound.snapshot.context as InboundContext).claims) {
+    const order = engine.registry.orders.get(c.orderId);
+    if (order) engine.send(step, order, { type: 'order.repromised', inbound: inbound.id, sku: c.sku, qty: c.qty, to: inbound.id, promisedAt, at: step.iso });
+  }
+}
+
+/**
+ * Receives units of an inbound, in one step: they enter the location (in `status`, sellable by default),
+ * and units that can sell go first to the orders waiting on the inbound, in queue order. A receipt id seen
+ * before is answered again and changes nothing; more than expected is refused unless `allowOver`.
+ */
+export function receiveInbound({ engine, stock, supply }: InboundPorts, id: string, receipt: ReceiptInput, by: string): Committed<{ repeated: boolean; allocated: Array<{ orderId: string; sku: string; qty: number }> }> {
+  return engine.run((step) => {
+    const stored = supply.inbound(id);
+    if (!stored) throw new DomainError('not_found', `no inbound '${id}'`);
+    if (stored.context.receipts.includes(receipt.receiptId)) return { repeated: true, allocated: [] };
+    const entry = openEntity(engine, 'inbound', id);
+    const inbound = entry.snapshot.context as InboundContext;
+    const status = receipt.status ?? 'sellable';
+    const problems: ErrorDetail[] = [];
+    if (status !== 'sellable' && !stock.statuses.get(status)) problems.push({ path: 'status', message: `no stock status '${status}'` });
+    receipt.lines.forEach((l, i) => {
+      const line = inbound.lines.find((x) => x.sku === l.sku);
+      if (!line && !receipt.allowOver) problems.push({ path: `lines[${i}].sku`, message: `${l.sku} is not expected on inbound ${id} (allowOver accepts it)` });
+      else if (line && l.qty > line.qty - line.received && !receipt.allowOver) {
+        problems.push({ path: `lines[${i}].qty`, message: `${l.sku}: ${l.qty} received, ${line.qty - line.received} still expected (allowOver accepts more)` });
+      }
+      if (!line && !stock.catalog.has(l.sku)) problems.push({ path: `lines[${i}].sku`, message: `no product '${l.sku}'` });
+    });
+    if (problems.length > 0) throw new DomainError('invalid_request', 'the receipt cannot be accepted as asked', problems);
+    engine.send(step, entry, { type: 'inbound.received', receiptId: receipt.receiptId, lines: receipt.lines, status, at: step.iso });
+    const allocated = status === 'sellable' ? supply.allocate(step, entry, receipt.lines) : [];
+    return { repeated: false, allocated };
+  }, by);
+}
+
+/**
+ * Cancels an open inbound. Each order waiting on it moves to the next supply the rule can promise (re-promised),
+ * or, with none, its units become unfulfillable and the order raises an alert.
+ */
+export function cancelInbound({ engine, supply }: InboundPorts, id: string, reason: string, by: string): Committed<{ moved: number; unfulfillable: number }> {
+  return engine.run((step) => {
+    const entry = openEntity(engine, 'inbound', id);
+    const claims = [...(entry.snapshot.context as InboundContext).claims];
+    engine.send(step, entry, { type: 'inbound.cancelled', reason, at: step.iso });
+    let moved = 0;
+    let unfulfillable = 0;
+    for (const c of claims) {
+      const order = engine.registry.orders.get(c.orderId);
+      if (!order) continue;
+      const ctx = order.snapshot.context as { pool: string; channel: string };
+      const rule = supply.rules.ruleFor(c.sku, ctx.pool, ctx.channel);
+      const next = rule ? supply.take(rule, c.sku, c.qty, ctx.pool, step.at) : undefined;
+      if (next) {
+        supply.claim(step, c.orderId, next, c.rank);
+        for (const w of next) engine.send(step, order, { type: 'order.repromised', inbound: id, sku: c.sku, qty: w.qty, to: w.inbound, promisedAt: w.promisedAt, at: step.iso });
+        moved += c.qty;
+      } else {
+        engine.send(step, order, { type: 'order.unfulfillable', inbound: id, sku: c.sku, qty: c.qty, at: step.iso });
+        unfulfillable += c.qty;
+      }
+    }
+    return { moved, unfulfillable };
+  }, by);
+}

@@ -1,0 +1,213 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { listAlerts } from '../../src/alerts/index.js';
+import type { Fulcrum } from '../../src/fulcrum/index.js';
+import { cancelOrder, placeOrder, sendEntityEvent, sendOrderEvent, type PlaceOrder } from '../../src/orders/index.js';
+import { cancelInbound, receiveInbound, upsertInbound, type SupplyRuleInput } from '../../src/supply/index.js';
+import { seed } from '../helpers/network.js';
+import { refusal } from '../helpers/refusal.js';
+import { tempDataDir } from '../helpers/tmp.js';
+import { openWorkflowWorld, withWorld, type WorkflowWorld } from '../helpers/workflow-engine.js';
+
+const BERLIN = { lat: 52.5, lon: 13.4, country: 'DE' };
+const DAY = 86_400_000;
+
+/** Berlin holds 2 of A; P (a limited edition) is not in stock anywhere yet. */
+async function network(w: WorkflowWorld): Promise<void> {
+  await seed(w.run.fulcrum, { locations: { BER: [52.52, 13.4], MUC: [48.14, 11.58] }, skus: ['A', 'P'], stock: [['BER', 'A', 2]] });
+}
+
+const inDays = (w: WorkflowWorld, days: number) => new Date(w.clock.now() + days * DAY).toISOString();
+
+function rule(w: WorkflowWorld, r: Partial<SupplyRuleInput> & Pick<SupplyRuleInput, 'id' | 'skus' | 'mode'>) {
+  const { fulcrum } = w.run;
+  return fulcrum.supply.rules.put(fulcrum.engine, r, new Date(w.clock.now()).toISOString(), (sku) => fulcrum.supply.sold(sku));
+}
+
+function order(f: Fulcrum, sku: string, qty: number, extra: Partial<PlaceOrder> = {}) {
+  return placeOrder(f, { customer: { id: 'c' }, deliverTo: BERLIN, lines: [{ sku, qty }], ...extra }, 'k').value;
+}
+
+const waitingOf = (f: Fulcrum, id: string) => f.orders.get(id)!.waiting ?? [];
+const claimsOf = (f: Fulcrum, id: string) => f.supply.inbound(id)!.context.claims.map((c) => [c.orderId, c.sku, c.qty]);
+
+test('an inbound is expected, shows in availability, and arrives in partial receipts (a repeated receipt id changes nothing)', async () => {
+  await withWorld(async (w) => {
+    const { fulcrum } = w.run;
+    upsertInbound(fulcrum, 'PO-1', { location: 'MUC', lines: [{ sku: 'A', qty: 10 }], expectedAt: inDays(w, 5), kind: 'purchase_order' }, 'k');
+    assert.is(fulcrum.supply.inboundUnits('A', 'default'), 10);
+    const first = receiveInbound(fulcrum, 'PO-1', { receiptId: 'r1', lines: [{ sku: 'A', qty: 4 }] }, 'k').value;
+    assert.equal(first, { repeated: false, allocated: [] });
+    assert.is(fulcrum.engine.position('MUC', 'A')!.sellable, 4);
+    assert.is(fulcrum.supply.inboundUnits('A', 'default'), 6);
+    assert.equal(receiveInbound(fulcrum, 'PO-1', { receiptId: 'r1', lines: [{ sku: 'A', qty: 4 }] }, 'k').value, { repeated: true, allocated: [] });
+    assert.is(fulcrum.engine.position('MUC', 'A')!.sellable, 4, 'the repeated receipt added nothing');
+    const over = refusal(() => receiveInbound(fulcrum, 'PO-1', { receiptId: 'r2', lines: [{ sku: 'A', qty: 7 }] }, 'k'));
+    assert.equal([over.type, over.details?.[0]?.path], ['invalid_request', 'lines[0].qty']);
+    receiveInbound(fulcrum, 'PO-1', { receiptId: 'r2', lines: [{ sku: 'A', qty: 7 }], allowOver: true }, 'k');
+    assert.is(fulcrum.engine.position('MUC', 'A')!.sellable, 11);
+    assert.is(fulcrum.supply.inbound('PO-1')!.state, 'received', 'every unit in: the inbound is done');
+    const qc = upsertInbound(fulcrum, 'PO-2', { location: 'MUC', lines: [{ sku: 'P', qty: 3 }], expectedAt: inDays(w, 1), kind: 'asn' }, 'k');
+    assert.ok(qc.value.created);
+    receiveInbound(fulcrum, 'PO-2', { receiptId: 'q', lines: [{ sku: 'P', qty: 3 }], status: 'damaged' }, 'k');
+    assert.equal([fulcrum.engine.position('MUC', 'P')!.sellable, fulcrum.engine.position('MUC', 'P')!.other?.damaged], [0, 3], 'units can arrive in a status that does not sell');
+  }, network);
+});
+
+test('bad inbound input is refused with every problem and changes nothing', async () => {
+  await withWorld(async (w) => {
+    const { fulcrum } = w.run;
+    const e = refusal(() => upsertInbound(fulcrum, 'X', { location: 'NOPE', lines: [{ sku: 'Z', qty: 1 }, { sku: 'A', qty: 1 }, { sku: 'A', qty: 2 }], expectedAt: inDays(w, -1), kind: 'asn' }, 'k'));
+    assert.equal(e.details!.map((d) => d.path), ['location', 'lines[0].sku', 'lines[2].sku', 'expectedAt']);
+    assert.is(fulcrum.supply.inbound('X'), undefined);
+    assert.is(refusal(() => receiveInbound(fulcrum, 'X', { receiptId: 'r', lines: [{ sku: 'A', qty: 1 }] }, 'k')).type, 'not_found');
+  }, network);
+});
+
+test('a backorder ships what is in stock and waits for the rest on the soonest inbound, within its confidence; more is refused', async () => {
+  await withWorld(async (w) => {
+    const { fulcrum } = w.run;
+    rule(w, { id: 'a-backorders', skus: ['A'], mode: 'backorder', confidence: { purchase_order: 60 } });
+    upsertInbound(fulcrum, 'PO-1', { location: 'MUC', lines: [{ sku: 'A', qty: 10 }], expectedAt: inDays(w, 5), kind: 'purchase_order' }, 'k');
+    assert.equal(fulcrum.supply.future(fulcrum.supply.rules.get('a-backorders'), 'A', 'default', w.clock.now()), [{ qty: 6, from: inDays(w, 5) }], '60% of an unconfirmed PO');
+    const o = order(fulcrum, 'A', 5);
+    assert.equal(o.fulfilments.map((f) => [f.location, f.lines]), [['BER', [{ sku: 'A', qty: 2 }]]]);
+    assert.equal(waitingOf(fulcrum, o.id), [{ sku: 'A', qty: 3, inbound: 'PO-1', mode: 'backorder', promisedAt: inDays(w, 5) }]);
+    assert.is(fulcrum.orders.get(o.id)!.promisedAt, inDays(w, 5));
+    assert.ok(w.webhooks.some((e) => e.type === 'order.waiting'));
+    assert.equal(claimsOf(fulcrum, 'PO-1'), [[o.id, 'A', 3]]);
+    const more = refusal(() => order(fulcrum, 'A', 4));
+    assert.is(more.type, 'insufficient_stock');
+    assert.match(more.details![0]!.message, /4 more than in stock, 3 promisable/);
+    assert.is(fulcrum.supply.sold('A'), 3, 'the refusal claimed nothing');
+    const noRule = refusal(() => order(fulcrum, 'P', 1));
+    assert.is(noRule.type, 'insufficient_stock', 'a SKU under no rule is refused as before');
+  }, network);
+});
+
+test('arrival allocates waiting orders first come, first served, never more than it brought; they go on through their workflow', async () => {
+  await withWorld(async (w) => {
+    const { fulcrum } = w.run;
+    rule(w, { id: 'p', skus: ['P'], mode: 'preorder' });
+    upsertInbound(fulcrum, 'PO-1', { location: 'MUC', lines: [{ sku: 'P', qty: 10 }], expectedAt: inDays(w, 3), kind: 'asn' }, 'k');
+    const a = order(fulcrum, 'P', 4);
+    const b = order(fulcrum, 'P', 3);
+    const c = order(fulcrum, 'P', 3);
+    assert.equal([a, b, c].map((o) => o.fulfilments.length), [0, 0, 0], 'nothing in stock: every unit waits');
+    sendOrderEvent(fulcrum, a.id, { type: 'payment.authorized' });
+    assert.is(fulcrum.orders.get(a.id)!.status, 'fulfilling', 'paid, and waiting for its units');
+    const got = receiveInbound(fulcrum, 'PO-1', { receiptId: 'r1', lines: [{ sku: 'P', qty: 6 }] }, 'k').value;
+    assert.equal(got.allocated, [{ orderId: a.id, sku: 'P', qty: 4 }, { orderId: b.id, sku: 'P', qty: 2 }], 'in order, partly for b, nothing past what arrived');
+    const pos = fulcrum.engine.position('MUC', 'P')!;
+    assert.equal([pos.sellable, pos.reserved], [0, 6]);
+    const afterA = fulcrum.orders.get(a.id)!;
+    assert.equal([afterA.waiting, afterA.fulfilments.map((f) => [f.location, f.status])], [undefined, [['MUC', 'released']]], 'a paid order releases its allocated units at once');
+    assert.equal(waitingOf(fulcrum, b.id).map((x) => x.qty), [1]);
+    assert.equal(fulcrum.orders.get(b.id)!.fulfilments.map((f) => f.status), ['created'], 'b has not paid: its units wait reserved');
+    assert.equal(claimsOf(fulcrum, 'PO-1'), [[b.id, 'P', 1], [c.id, 'P', 3]]);
+    receiveInbound(fulcrum, 'PO-1', { receiptId: 'r2', lines: [{ sku: 'P', qty: 4 }] }, 'k');
+    assert.equal([waitingOf(fulcrum, b.id), waitingOf(fulcrum, c.id)], [[], []]);
+    assert.is(fulcrum.supply.inbound('PO-1')!.state, 'received');
+    assert.equal(fulcrum.supply.inbound('PO-1')!.context.allocated, { P: 10 });
+    assert.ok(w.webhooks.filter((e) => e.type === 'order.allocated').length >= 4);
+    for (const type of ['accepted', 'picked', 'packed', 'shipped']) sendEntityEvent(fulcrum, 'fulfilment', afterA.fulfilments[0]!.id, { type });
+    assert.is(fulcrum.orders.get(a.id)!.status, 'shipped');
+  }, network);
+});
+
+test('ship-complete: a paid order waits until its last unit is allocated, then everything is released together', async () => {
+  await withWorld(async (w) => {
+    const { fulcrum } = w.run;
+    rule(w, { id: 'a', skus: ['A'], mode: 'backorder', backorder: 'ship-complete' });
+    upsertInbound(fulcrum, 'ASN-1', { location: 'MUC', lines: [{ sku: 'A', qty: 5 }], expectedAt: inDays(w, 2), kind: 'asn' }, 'k');
+    const o = order(fulcrum, 'A', 4);
+    sendOrderEvent(fulcrum, o.id, { type: 'payment.authorized' });
+    const waitingNow = fulcrum.orders.get(o.id)!;
+    assert.equal([waitingNow.status, waitingNow.backorder, waitingNow.fulfilments.map((f) => f.status)], ['awaiting_stock', 'ship-complete', ['created']]);
+    receiveInbound(fulcrum, 'ASN-1', { receiptId: 'r', lines: [{ sku: 'A', qty: 5 }] }, 'k');
+    const done = fulcrum.orders.get(o.id)!;
+    assert.equal([done.status, done.fulfilments.map((f) => [f.location, f.status])], ['fulfilling', [['BER', 'released'], ['MUC', 'released']]]);
+    assert.is(fulcrum.engine.position('MUC', 'A')!.sellable, 3, 'the 3 units nobody waited for are on sale');
+  }, network);
+});
+
+test('caps, windows and lead times: never more sold against inbound than the cap; a closed pre-order window is 409 preorder_closed', async () => {
+  await withWorld(async (w) => {
+    const { fulcrum } = w.run;
+    rule(w, { id: 'drop', skus: ['P'], mode: 'preorder', cap: 5, capPerInbound: 4, window: { from: inDays(w, 0), to: inDays(w, 1) }, maxLeadDays: 30 });
+    upsertInbound(fulcrum, 'PO-1', { location: 'MUC', lines: [{ sku: 'P', qty: 100 }], expectedAt: inDays(w, 10), kind: 'purchase_order' }, 'k');
+    upsertInbound(fulcrum, 'PO-2', { location: 'BER', lines: [{ sku: 'P', qty: 100 }], expectedAt: inDays(w, 20), kind: 'purchase_order' }, 'k');
+    upsertInbound(fulcrum, 'PO-far', { location: 'BER', lines: [{ sku: 'P', qty: 100 }], expectedAt: inDays(w, 60), kind: 'purchase_order' }, 'k');
+    assert.equal(fulcrum.supply.future(fulcrum.supply.rules.get('drop'), 'P', 'default', w.clock.now()).map((b) => b.qty), [4, 1], 'per-inbound cap 4, overall 5, nothing 60 days out');
+    const placed: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      try {
+        placed.push(order(fulcrum, 'P', 1).id);
+      } catch (e) {
+        assert.is((e as { type: string }).type, 'insufficient_stock');
+      }
+    }
+    assert.is(placed.length, 5, 'the cap holds');
+    assert.equal(placed.map((id) => waitingOf(fulcrum, id)[0]!.inbound), ['PO-1', 'PO-1', 'PO-1', 'PO-1', 'PO-2']);
+    const low = refusal(() => rule(w, { id: 'drop', skus: ['P'], mode: 'preorder', cap: 3 }));
+    assert.match(low.message, /below the 5 units already sold/);
+    const both = refusal(() => rule(w, { id: 'other', skus: ['P'], mode: 'backorder' }));
+    assert.match(both.details![0]!.message, /both preorder and backorder/);
+    cancelOrder(fulcrum, placed[0]!, 'changed mind');
+    assert.is(fulcrum.supply.sold('P'), 4, 'a cancelled waiting order frees its claim at once');
+    w.clock.advance(2 * DAY);
+    const closed = refusal(() => order(fulcrum, 'P', 1));
+    assert.is(closed.type, 'preorder_closed');
+  }, network);
+});
+
+test('a later date re-promises the waiting orders; a cancelled inbound moves them to the next supply or makes them unfulfillable with an alert', async () => {
+  await withWorld(async (w) => {
+    const { fulcrum } = w.run;
+    rule(w, { id: 'p', skus: ['P'], mode: 'preorder' });
+    upsertInbound(fulcrum, 'PO-1', { location: 'MUC', lines: [{ sku: 'P', qty: 3 }], expectedAt: inDays(w, 3), kind: 'asn' }, 'k');
+    const a = order(fulcrum, 'P', 2);
+    const b = order(fulcrum, 'P', 1);
+    upsertInbound(fulcrum, 'PO-1', { location: 'MUC', lines: [{ sku: 'P', qty: 3 }], expectedAt: inDays(w, 6), kind: 'asn' }, 'k');
+    assert.equal(waitingOf(fulcrum, a.id).map((x) => x.promisedAt), [inDays(w, 6)]);
+    assert.is(w.webhooks.filter((e) => e.type === 'order.repromised').length, 2);
+    const shrink = refusal(() => upsertInbound(fulcrum, 'PO-1', { location: 'MUC', lines: [{ sku: 'P', qty: 2 }], expectedAt: inDays(w, 6), kind: 'asn' }, 'k'));
+    assert.match(shrink.details![0]!.message, /3 sold against it/);
+    upsertInbound(fulcrum, 'PO-2', { location: 'BER', lines: [{ sku: 'P', qty: 2 }], expectedAt: inDays(w, 9), kind: 'asn' }, 'k');
+    const moved = cancelInbound(fulcrum, 'PO-1', 'supplier failed', 'k').value;
+    assert.equal(moved, { moved: 2, unfulfillable: 1 });
+    assert.equal(waitingOf(fulcrum, a.id).map((x) => [x.inbound, x.qty, x.promisedAt]), [['PO-2', 2, inDays(w, 9)]]);
+    assert.equal(fulcrum.orders.get(b.id)!.unfulfillable?.map((x) => x.qty), [1]);
+    assert.equal(listAlerts(fulcrum, { entity: `order/${b.id}`, limit: 5 }).map((x) => x.alert), ['order-unfulfillable']);
+    assert.equal(claimsOf(fulcrum, 'PO-2'), [[a.id, 'P', 2]]);
+  }, network);
+});
+
+test('after a restart, queues, promises and caps are exactly as they were, and arrival allocates from there', async () => {
+  const { dir, cleanup } = tempDataDir();
+  let w = await openWorkflowWorld(dir);
+  try {
+    await network(w);
+    rule(w, { id: 'p', skus: ['P'], mode: 'preorder', cap: 3 });
+    upsertInbound(w.run.fulcrum, 'PO-1', { location: 'MUC', lines: [{ sku: 'P', qty: 5 }], expectedAt: inDays(w, 3), kind: 'asn' }, 'k');
+    const a = order(w.run.fulcrum, 'P', 2);
+    const b = order(w.run.fulcrum, 'P', 1);
+    await w.run.close();
+    w = await openWorkflowWorld(dir, { clock: w.clock });
+    const { fulcrum } = w.run;
+    assert.equal(claimsOf(fulcrum, 'PO-1'), [[a.id, 'P', 2], [b.id, 'P', 1]]);
+    assert.is(fulcrum.supply.sold('P'), 3);
+    assert.is(refusal(() => order(fulcrum, 'P', 1)).type, 'insufficient_stock', 'the cap survived');
+    receiveInbound(fulcrum, 'PO-1', { receiptId: 'r', lines: [{ sku: 'P', qty: 5 }] }, 'k');
+    await w.run.close();
+    w = await openWorkflowWorld(dir, { clock: w.clock });
+    assert.equal([waitingOf(w.run.fulcrum, a.id), waitingOf(w.run.fulcrum, b.id)], [[], []]);
+    assert.equal([w.run.fulcrum.engine.position('MUC', 'P')!.reserved, w.run.fulcrum.engine.position('MUC', 'P')!.sellable], [3, 2]);
+    assert.is(w.run.fulcrum.supply.sold('P'), 3, 'allocated units stay sold against inbound');
+  } finally {
+    await w.run.close();
+    cleanup();
+  }
+});
+
+test.run();
