@@ -8,6 +8,7 @@ import { holdView, placeHold, releaseHold } from '../../src/holds/index.js';
 import { awaitingInspection, RETURN_STATUS, type ReturnBooks } from '../../src/domain/return-lines.js';
 import { cancelOrder, cancelOrderLines, editOrder, placeOrder, sendEntityEvent, sendOrderEvent } from '../../src/orders/index.js';
 import { createReturn, sendReturnEvent, shippedUnits } from '../../src/returns/index.js';
+import { cancelInbound, receiveInbound, upsertInbound } from '../../src/supply/index.js';
 import { adjustStock, countStock, moveStock, upsertPool, upsertStatus } from '../../src/stock/index.js';
 import { BUILT_IN_RULES, RuleRegistry, WorkflowCatalog } from '../../src/workflows/index.js';
 import { seed } from '../helpers/network.js';
@@ -40,7 +41,11 @@ type Op =
   | { op: 'return'; i: number; j: number; qty: number; exchange: string | null }
   | { op: 'receive'; i: number; loc: string }
   | { op: 'inspect'; i: number; outcome: 'restock' | 'refurbish' | 'scrap' | 'vendor'; qty: number | null }
-  | { op: 'cancelReturn'; i: number };
+  | { op: 'cancelReturn'; i: number }
+  | { op: 'inbound'; loc: string; sku: string; qty: number; days: number; asn: boolean }
+  | { op: 'receiveIn'; i: number; qty: number }
+  | { op: 'cancelIn'; i: number }
+  | { op: 'backorder'; sku: string; extra: number; complete: boolean };
 
 // Weighted so that the longer chains (an order shipped, a return of it opened, received, inspected) happen in
 // most runs, not only in some: every run must reach every kind.
@@ -68,7 +73,21 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     weight: 5,
   },
   { arbitrary: fc.record({ op: fc.constant('cancelReturn' as const), i: fc.nat(10) }), weight: 3 },
+  { arbitrary: fc.record({ op: fc.constant('inbound' as const), loc, sku, qty: fc.integer({ min: 1, max: 6 }), days: fc.integer({ min: 1, max: 10 }), asn: fc.boolean() }), weight: 2 },
+  { arbitrary: fc.record({ op: fc.constant('receiveIn' as const), i: fc.nat(10), qty: fc.integer({ min: 1, max: 6 }) }), weight: 3 },
+  fc.record({ op: fc.constant('cancelIn' as const), i: fc.nat(10) }),
+  { arbitrary: fc.record({ op: fc.constant('backorder' as const), sku, extra: fc.integer({ min: 1, max: 3 }), complete: fc.boolean() }), weight: 3 },
 );
+
+/** Inbound the run created and that are still open. */
+const openInbound = (fulcrum: Fulcrum) => [...fulcrum.engine.registry.entities('inbound').keys()].sort();
+let inboundSeq = 0;
+/** Open inbound with orders waiting on them, or every open one when none has any. */
+const withClaimsFirst = (fulcrum: Fulcrum) => {
+  const open = openInbound(fulcrum);
+  const claimed = open.filter((id) => fulcrum.supply.inbound(id)!.context.claims.length > 0);
+  return claimed.length > 0 ? claimed : open;
+};
 
 /**
  * The two ways an order's stock moves: the plain order machine (actors/order.ts) and the workflow engine with
@@ -76,11 +95,14 @@ const op: fc.Arbitrary<Op> = fc.oneof(
  */
 type Mode = 'machine' | 'workflow';
 
+/** Units the workflow mode's backorder rule lets sell against inbound, over all SKUs. */
+const SUPPLY_CAP = 12;
+
 /** A fulfilment's steps on the default workflow, up to shipped. */
 const FULFILMENT_STEPS = ['released', 'accepted', 'picked', 'packed', 'shipped'];
 
 /** How many operations of each kind were accepted on live entities over a whole property run (every case). */
-const reached = new Map<Op['op'], number>();
+const reached = new Map<Op['op'] | 'wait' | 'allocate', number>();
 
 /** An index into what exists, so that an operation on an order or hold finds one whenever any exists. */
 const pick = (list: string[], i: number): string | undefined => (list.length ? list[i % list.length] : undefined);
@@ -99,7 +121,11 @@ function apply(fulcrum: Fulcrum, mode: Mode, o: Op, orders: string[], holds: str
           ? pick(returns.filter((id) => returnState(fulcrum, id) === 'requested'), o.i)
           : o.op === 'inspect'
             ? pick(returns.filter((id) => returnState(fulcrum, id) === 'inspecting'), o.i)
-            : 'none';
+            : o.op === 'cancelIn'
+              ? pick(openInbound(fulcrum), o.i)
+              : o.op === 'receiveIn'
+                ? pick(withClaimsFirst(fulcrum), o.i)
+                : 'none';
   if (target === undefined) return;
   try {
     switch (o.op) {
@@ -117,6 +143,7 @@ function apply(fulcrum: Fulcrum, mode: Mode, o: Op, orders: string[], holds: str
         const pool = o.lines.length % 2 === 0 ? 'web' : 'default';
         const placed = placeOrder(fulcrum, { pool, customer: { id: 'c' }, deliverTo: DEST, lines: o.lines, split: { allowed: o.split }, ...(holdId ? { holdId } : {}) }, 'k');
         orders.push(placed.value.id);
+        if (placed.value.waiting) reached.set('wait', (reached.get('wait') ?? 0) + 1);
         break;
       }
       case 'hold':
@@ -177,6 +204,30 @@ function apply(fulcrum: Fulcrum, mode: Mode, o: Op, orders: string[], holds: str
       case 'cancelReturn':
         sendReturnEvent(fulcrum, target, { type: 'cancelled' });
         break;
+      case 'inbound': {
+        const expectedAt = new Date(fulcrum.engine.clock.now() + o.days * 86_400_000).toISOString();
+        upsertInbound(fulcrum, `in-${++inboundSeq}`, { location: o.loc, lines: [{ sku: o.sku, qty: o.qty }], expectedAt, kind: o.asn ? 'asn' : 'purchase_order' }, 'k');
+        break;
+      }
+      case 'receiveIn': {
+        const line = fulcrum.supply.inbound(target)!.context.lines[0]!;
+        const allocated = receiveInbound(fulcrum, target, { receiptId: `r-${++inboundSeq}`, lines: [{ sku: line.sku, qty: Math.min(o.qty, line.qty - line.received) }] }, 'k').value.allocated;
+        // Orders waiting on it that were allocated got fulfilments: they are checked with the other orders.
+        for (const a of allocated) if (!orders.includes(a.orderId)) orders.push(a.orderId);
+        if (allocated.length > 0) reached.set('allocate', (reached.get('allocate') ?? 0) + 1);
+        break;
+      }
+      case 'cancelIn':
+        cancelInbound(fulcrum, target, 'property test', 'k');
+        break;
+      case 'backorder': {
+        // More than the pool has: the rest waits on inbound when some can be promised.
+        const qty = fulcrum.stock.index.ats('default', o.sku) + o.extra;
+        const placed = placeOrder(fulcrum, { customer: { id: 'c' }, deliverTo: DEST, lines: [{ sku: o.sku, qty }], backorder: o.complete ? 'ship-complete' : 'ship-available' }, 'k');
+        orders.push(placed.value.id);
+        if (placed.value.waiting) reached.set('wait', (reached.get('wait') ?? 0) + 1);
+        break;
+      }
     }
     reached.set(o.op, (reached.get(o.op) ?? 0) + 1);
   } catch (e) {
@@ -185,9 +236,9 @@ function apply(fulcrum: Fulcrum, mode: Mode, o: Op, orders: string[], holds: str
 }
 
 /** The kinds every run must reach; returns need a return workflow, so only the workflow mode has them. */
-const KINDS: Record<Mode, Op['op'][]> = {
+const KINDS: Record<Mode, Array<Op['op'] | 'wait' | 'allocate'>> = {
   machine: ['count', 'adjust', 'move', 'order', 'hold', 'cancel', 'cancelLines', 'edit', 'ship', 'release', 'time'],
-  workflow: ['count', 'adjust', 'move', 'order', 'hold', 'cancel', 'cancelLines', 'edit', 'ship', 'release', 'time', 'return', 'receive', 'inspect', 'cancelReturn'],
+  workflow: ['count', 'adjust', 'move', 'order', 'hold', 'cancel', 'cancelLines', 'edit', 'ship', 'release', 'time', 'return', 'receive', 'inspect', 'cancelReturn', 'inbound', 'receiveIn', 'cancelIn', 'backorder', 'wait', 'allocate'],
 };
 
 const returnState = (fulcrum: Fulcrum, id: string) => fulcrum.engine.entityState('return', id)!.state.value;
@@ -228,6 +279,28 @@ function checkInvariants(fulcrum: Fulcrum, orders: string[], holds: string[], re
     for (const d of r.dispositions ?? []) if (d.outcome === 'refurbish') put(r.location, RETURN_STATUS.refurbishing, d.sku, d.qty);
     for (const l of r.refurbished ?? []) put(r.location, RETURN_STATUS.refurbishing, l.sku, -l.qty);
   }
+  // Supply: every waiting unit of an order is exactly one claim in its inbound's queue, no inbound has more
+  // waiting on it than it still expects (confidence 50% for purchase orders), and the cap holds.
+  const claims = new Map<string, number>();
+  let sold = 0;
+  for (const id of [...fulcrum.engine.registry.entities('inbound').keys()]) {
+    const i = fulcrum.supply.inbound(id)!.context;
+    for (const c of i.claims) claims.set(`${c.orderId}/${id}/${c.sku}`, (claims.get(`${c.orderId}/${id}/${c.sku}`) ?? 0) + c.qty);
+    for (const l of i.lines) {
+      const waiting = i.claims.filter((c) => c.sku === l.sku).reduce((n, c) => n + c.qty, 0);
+      assert.ok(waiting <= Math.floor(((l.qty - l.received) * (i.kind === 'asn' ? 100 : 50)) / 100) || l.received > 0, `inbound ${id}: ${waiting} ${l.sku} waiting, ${l.qty - l.received} expected`);
+    }
+  }
+  for (const id of orders) {
+    for (const w of fulcrum.orders.get(id)!.waiting ?? []) {
+      const k = `${id}/${w.inbound}/${w.sku}`;
+      assert.ok((claims.get(k) ?? 0) >= w.qty, `order ${id} waits for ${w.qty} ${w.sku} on ${w.inbound}, its queue holds ${claims.get(k) ?? 0}`);
+      claims.set(k, (claims.get(k) ?? 0) - w.qty);
+    }
+  }
+  for (const [k, n] of claims) assert.is(n, 0, `${k}: a claim no order waits for`);
+  for (const sku of SKUS) sold += fulcrum.supply.sold(sku);
+  assert.ok(sold <= SUPPLY_CAP, `${sold} units sold against inbound, cap ${SUPPLY_CAP}`);
   for (const l of LOCS) {
     for (const sku of SKUS) {
       const other = fulcrum.engine.position(l, sku)?.other ?? {};
@@ -289,6 +362,9 @@ async function runOps(ops: Op[], mode: Mode = 'machine'): Promise<void> {
     await seed(fulcrum, { locations: { BER: [52.5, 13.4], MUC: [48.1, 11.6] }, skus: SKUS, stock: [['BER', 'A', 5], ['MUC', 'A', 3], ['MUC', 'B', 4]] });
     await upsertStatus(fulcrum, { name: 'open_box', countsTowardAvailability: true }).durable;
     await upsertPool(fulcrum, { id: 'web', name: 'web', locations: { all: true }, excludeStatuses: ['open_box'] }).durable;
+    if (mode === 'workflow') {
+      await fulcrum.supply.rules.put(fulcrum.engine, { id: 'bo', skus: SKUS, mode: 'backorder', cap: SUPPLY_CAP, confidence: { purchase_order: 50 } }, new Date(clock.now()).toISOString(), () => 0).durable;
+    }
     const orders: string[] = [];
     const holds: string[] = [];
     const returns: string[] = [];
