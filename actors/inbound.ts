@@ -1,32 +1,42 @@
 import { assign, emit, setup } from 'xstate';
-import type { InboundContext, InboundLine, SupplyClaim } from '../src/domain/supply.js';
-import type { OrderLine } from '../src/domain/order.js';
+import type { InboundContext, InboundLine, SkuUnits } from '../src/domain/supply.js';
 
 /**
- * Events an inbound supply takes. The supply module decides (quantities, queue order, what a receipt
- * allocates) and sends the outcome as these facts; the actor records them, so replay never re-decides.
+ * Events an inbound supply takes. The supply module decides (quantities, what a receipt holds for the queue,
+ * what a batch allocates) and sends the outcome as these facts; the actor records them, so replay never
+ * re-decides. Each carries units per SKU, never the queue itself: an inbound with 100,000 pre-orders on it
+ * changes in constant time per event.
  */
 export type InboundEvent =
   | { type: 'inbound.updated'; expectedAt: string; lines: InboundLine[]; kind: InboundContext['kind']; reference?: string; at: string }
-  | { type: 'inbound.received'; receiptId: string; lines: OrderLine[]; status: string; at: string }
-  | { type: 'inbound.claimed'; claims: SupplyClaim[]; at: string }
-  | { type: 'inbound.unclaimed'; orderId: string; at: string }
-  | { type: 'inbound.allocated'; orderId: string; sku: string; qty: number; at: string }
+  /** Units arrived in `status`; `held` of them are reserved (by the inbound) for the orders waiting. */
+  | { type: 'inbound.received'; receiptId: string; lines: SkuUnits; status: string; held: SkuUnits; at: string }
+  | { type: 'inbound.claimed'; lines: SkuUnits; at: string }
+  | { type: 'inbound.unclaimed'; lines: SkuUnits; at: string }
+  /** Units allocated to waiting orders (taken from what was held), and held units given back to the shelf. */
+  | { type: 'inbound.allocated'; lines: SkuUnits; released: SkuUnits; at: string }
   | { type: 'inbound.cancelled'; reason: string; at: string }
   | { type: 'timer.fired'; name: string; at: string };
 
 /** What an inbound asks of the engine: its received units enter the location (in a status). */
-export type InboundEffect = { type: 'stock.adjust'; location: string; lines: OrderLine[]; status: string; reason: string; sign: 1 };
+export type InboundEffect = { type: 'stock.adjust'; location: string; lines: SkuUnits; status: string; reason: string; sign: 1 };
 
-/** Whether every line has arrived in full and no order waits on it any more. */
-function complete(c: InboundContext): boolean {
-  return c.lines.every((l) => l.received >= l.qty) && c.claims.length === 0;
+function plus(into: Record<string, number>, lines: SkuUnits, sign: 1 | -1): Record<string, number> {
+  const out = { ...into };
+  for (const l of lines) {
+    const n = (out[l.sku] ?? 0) + sign * l.qty;
+    if (n === 0) delete out[l.sku];
+    else out[l.sku] = n;
+  }
+  return out;
 }
 
-/** open -> received (every unit in, nobody waiting) | cancelled. */
+const none = (r: Record<string, number>) => Object.keys(r).length === 0;
+
+/** open -> received (every unit in, nobody waiting, nothing held) | cancelled. */
 export const inboundMachine = setup({
   types: {} as { context: InboundContext; events: InboundEvent; emitted: InboundEffect; input: InboundContext },
-  guards: { complete: ({ context }) => complete(context) },
+  guards: { complete: ({ context: c }) => c.lines.every((l) => l.received >= l.qty) && none(c.waiting) && none(c.held) },
   actions: {
     update: assign(({ event }) => {
       if (event.type !== 'inbound.updated') return {};
@@ -40,34 +50,24 @@ export const inboundMachine = setup({
         if (line) line.received += r.qty;
         else lines.push({ sku: r.sku, qty: r.qty, received: r.qty });
       }
-      return { lines, receipts: [...context.receipts, event.receiptId], updatedAt: event.at };
+      return { lines, receipts: [...context.receipts, event.receiptId], held: plus(context.held, event.held, 1), updatedAt: event.at };
     }),
     stockIn: emit(({ context, event }) => {
       const e = event as Extract<InboundEvent, { type: 'inbound.received' }>;
       return { type: 'stock.adjust', location: context.location, lines: e.lines, status: e.status, reason: `inbound ${context.id} receipt ${e.receiptId}`, sign: 1 } as const;
     }),
-    claim: assign(({ context, event }) => {
-      if (event.type !== 'inbound.claimed') return {};
-      return { claims: [...context.claims, ...event.claims].sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0)), updatedAt: event.at };
-    }),
-    unclaim: assign(({ context, event }) => {
-      if (event.type !== 'inbound.unclaimed') return {};
-      return { claims: context.claims.filter((c) => c.orderId !== event.orderId), updatedAt: event.at };
-    }),
+    claim: assign(({ context, event }) => (event.type === 'inbound.claimed' ? { waiting: plus(context.waiting, event.lines, 1), updatedAt: event.at } : {})),
+    unclaim: assign(({ context, event }) => (event.type === 'inbound.unclaimed' ? { waiting: plus(context.waiting, event.lines, -1), updatedAt: event.at } : {})),
     allocate: assign(({ context, event }) => {
       if (event.type !== 'inbound.allocated') return {};
-      let left = event.qty;
-      const claims: SupplyClaim[] = [];
-      for (const c of context.claims) {
-        if (left > 0 && c.orderId === event.orderId && c.sku === event.sku) {
-          const take = Math.min(left, c.qty);
-          left -= take;
-          if (c.qty > take) claims.push({ ...c, qty: c.qty - take });
-        } else claims.push(c);
-      }
-      return { claims, allocated: { ...context.allocated, [event.sku]: (context.allocated[event.sku] ?? 0) + event.qty }, updatedAt: event.at };
+      return {
+        waiting: plus(context.waiting, event.lines, -1),
+        held: plus(plus(context.held, event.lines, -1), event.released, -1),
+        allocated: plus(context.allocated, event.lines, 1),
+        updatedAt: event.at,
+      };
     }),
-    cancel: assign(({ event }) => ({ cancelReason: event.type === 'inbound.cancelled' ? event.reason : 'cancelled', claims: [], updatedAt: event.at })),
+    cancel: assign(({ event }) => ({ cancelReason: event.type === 'inbound.cancelled' ? event.reason : 'cancelled', waiting: {}, updatedAt: event.at })),
   },
 }).createMachine({
   id: 'inbound',

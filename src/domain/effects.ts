@@ -1,4 +1,5 @@
 import type { OrderLine } from './order.js';
+import type { WaitingLine } from './supply.js';
 
 /**
  * Everything an entity's machine may ask of the engine. Machines never do I/O: they emit these, and the
@@ -30,7 +31,7 @@ export type Effect =
   /** Place the emitting return's replacement order (its `exchange`); the engine answers `return.exchange_placed` / `_failed`. */
   | { type: 'exchange.place' }
   /** Free the emitting order's place in the queues of the inbound it waits on (it was cancelled). */
-  | { type: 'supply.unclaim'; inbounds: string[] };
+  | { type: 'supply.unclaim'; lines: WaitingLine[] };
 
 /** The effect of one type. */
 export type EffectOf<T extends Effect['type']> = Extract<Effect, { type: T }>;

@@ -10,20 +10,6 @@ export interface InboundLine {
   received: number;
 }
 
-/**
- * Units of one order line waiting on one inbound, in the inbound's queue. `rank` orders the queue (first come
- * first served: the step's sequence; pre-orders may go first); `promisedAt` is the date the customer was given.
- */
-export interface SupplyClaim {
-  orderId: string;
-  sku: string;
-  qty: number;
-  mode: SupplyMode;
-  rank: string;
-  promisedAt: string;
-  at: string;
-}
-
 /** An inbound supply (a purchase order, an ASN, a transfer, a production run) as its actor holds it. */
 export interface InboundContext {
   id: string;
@@ -34,8 +20,13 @@ export interface InboundContext {
   lines: InboundLine[];
   /** Receipt ids applied (a repeated one is answered, not applied again). */
   receipts: string[];
-  /** Order lines waiting on this inbound, in the order they will be allocated. */
-  claims: SupplyClaim[];
+  /**
+   * Units of orders waiting on this inbound, per SKU. Which orders, in which order, is in each order's own
+   * `waiting` lines (their `rank`); the supply module keeps the queues from them.
+   */
+  waiting: Record<string, number>;
+  /** Units received and reserved for the orders still in the queue, per SKU, until allocation reaches them. */
+  held: Record<string, number>;
   /** Units allocated to waiting orders so far, per SKU: sold against this inbound and delivered on it. */
   allocated: Record<string, number>;
   cancelReason?: string;
@@ -75,14 +66,22 @@ export interface SupplyRule {
   updatedAt: string;
 }
 
-/** Units of a SKU an order waits for on one inbound, as the order records them. */
+/**
+ * Units of a SKU an order waits for on one inbound, as the order records them. `rank` is the order's place
+ * in the inbound's queue (first come, first served: the step that claimed them); `promisedAt` the date the
+ * customer was given.
+ */
 export interface WaitingLine {
   sku: string;
   qty: number;
   inbound: string;
   mode: SupplyMode;
   promisedAt: string;
+  rank: string;
 }
+
+/** Units per SKU, as inbound events carry them. */
+export type SkuUnits = Array<{ sku: string; qty: number }>;
 
 /** Promisable units of a SKU by date: `qty` more become available from `from`. */
 export interface FutureBucket {

@@ -187,6 +187,9 @@ export class Engine {
     this.onFatal(error);
   }
 
+  /** Set when the engine is being closed: background work (allocation batches) stops starting new steps. */
+  closing = false;
+
   /** Set once a fatal error happened; every later command is refused. */
   get failure(): Error | undefined {
     return this.failed;

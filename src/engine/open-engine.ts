@@ -53,6 +53,7 @@ export function openEngine(options: OpenEngineOptions): RunningEngine {
     recovery,
     close: () =>
       (closed ??= (async () => {
+        engine.closing = true;
         engine.stopTimers();
         await snapshotter.stop();
         if (!engine.failure) snapshotter.writeAll();

@@ -112,7 +112,8 @@ export function placeOrderIn(ports: OrderPorts, step: Step, cmd: PlaceOrder, cre
     ...(decision ? { sourcing: { profile: decision.profileId, version: decision.profileVersion, strategy: decision.strategyId! } } : {}),
   };
   if (wait) {
-    input.waiting = wait.waiting;
+    // Queued on the inbound in this same step: the order records its place (the rank) with each line.
+    input.waiting = orders.waiting!.claim(step, id, wait.waiting);
     input.backorder = wait.backorder;
   }
   if (cmd.ref !== undefined) input.ref = cmd.ref;
@@ -130,10 +131,7 @@ export function placeOrderIn(ports: OrderPorts, step: Step, cmd: PlaceOrder, cre
     engine.createEntity(step, 'order', machine, 'reserved', input);
   }
   if (planned.decision) recordDecision(engine, step, id, 'intake', wait ? { ...ask, lines: wait.inStock } : ask, planned as SourcingOutcome & { ok: true }, fulfilments.map((f) => f.id));
-  if (wait) {
-    orders.waiting!.claim(step, id, wait.waiting);
-    engine.send(step, engine.registry.orders.get(id)!, { type: 'order.waiting', waiting: wait.waiting, at: step.iso });
-  }
+  if (wait) engine.send(step, engine.registry.orders.get(id)!, { type: 'order.waiting', waiting: input.waiting, at: step.iso });
   holds.limits.count(cmd.customer.id, cmd.lines, 1, held);
   orders.counters.ordersPlaced++;
   return id;

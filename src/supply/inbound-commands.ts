@@ -1,6 +1,6 @@
 import { DomainError, type ErrorDetail } from '../domain/errors.js';
 import type { OrderLine } from '../domain/order.js';
-import type { InboundContext, InboundKind, InboundLine } from '../domain/supply.js';
+import type { InboundContext, InboundKind, InboundLine, WaitingLine } from '../domain/supply.js';
 import { INBOUND_MACHINE, openEntity, type Committed, type Engine, type EntityEntry, type Step } from '../engine/index.js';
 import type { Stock } from '../stock/index.js';
 import type { Supply } from './supply.js';
@@ -60,7 +60,8 @@ export function upsertInbound({ engine, stock, supply }: InboundPorts, id: strin
         expectedAt: input.expectedAt,
         lines: input.lines.map((l) => ({ sku: l.sku, qty: l.qty, received: 0 })),
         receipts: [],
-        claims: [],
+        waiting: {},
+        held: {},
         allocated: {},
         createdAt: step.iso,
         createdBy: by,
@@ -75,25 +76,25 @@ export function upsertInbound({ engine, stock, supply }: InboundPorts, id: strin
     const lines: InboundLine[] = input.lines.map((l) => ({ sku: l.sku, qty: l.qty, received: before.lines.find((b) => b.sku === l.sku)?.received ?? 0 }));
     for (const b of before.lines) if (b.received > 0 && !lines.some((l) => l.sku === b.sku)) lines.push({ ...b, qty: b.received });
     lines.forEach((l, i) => {
-      const waiting = before.claims.reduce((n, c) => n + (c.sku === l.sku ? c.qty : 0), 0);
+      const waiting = before.waiting[l.sku] ?? 0;
       if (l.qty < l.received + waiting) problems.push({ path: `lines[${i}].qty`, message: `${l.sku}: ${l.received} received and ${waiting} sold against it, ${l.qty} asked` });
     });
     for (const b of before.lines) {
-      const waiting = before.claims.reduce((n, c) => n + (c.sku === b.sku ? c.qty : 0), 0);
+      const waiting = before.waiting[b.sku] ?? 0;
       if (waiting > 0 && !input.lines.some((l) => l.sku === b.sku)) problems.push({ path: 'lines', message: `${b.sku}: ${waiting} sold against it, the line cannot be dropped` });
     }
     if (problems.length > 0) throw new DomainError('invalid_request', 'the inbound cannot be changed as asked', problems);
     engine.send(step, existing, { type: 'inbound.updated', expectedAt: input.expectedAt, lines, kind: input.kind, ...(input.reference !== undefined ? { reference: input.reference } : {}), at: step.iso });
-    if (input.expectedAt > before.expectedAt) repromise(engine, step, existing, input.expectedAt);
+    if (input.expectedAt > before.expectedAt) repromise(engine, supply, step, id, input.expectedAt);
     return { created: false };
   }, by);
 }
 
 /** Tells every order waiting on an inbound that its date moved (`order.repromised`). */
-function repromise(engine: Engine, step: Step, inbound: EntityEntry, promisedAt: string): void {
-  for (const c of (inbound.snapshot.context as InboundContext).claims) {
-    const order = engine.registry.orders.get(c.orderId);
-    if (order) engine.send(step, order, { type: 'order.repromised', inbound: inbound.id, sku: c.sku, qty: c.qty, to: inbound.id, promisedAt, at: step.iso });
+function repromise(engine: Engine, supply: Supply, step: Step, inbound: string, promisedAt: string): void {
+  for (const [orderId, sku, qty] of supply.queue(inbound)) {
+    const order = engine.registry.orders.get(orderId);
+    if (order) engine.send(step, order, { type: 'order.repromised', inbound, sku, qty, to: inbound, promisedAt, at: step.iso });
   }
 }
 
@@ -121,8 +122,11 @@ export function receiveInbound({ engine, stock, supply }: InboundPorts, id: stri
       if (!line && !stock.catalog.has(l.sku)) problems.push({ path: `lines[${i}].sku`, message: `no product '${l.sku}'` });
     });
     if (problems.length > 0) throw new DomainError('invalid_request', 'the receipt cannot be accepted as asked', problems);
-    engine.send(step, entry, { type: 'inbound.received', receiptId: receipt.receiptId, lines: receipt.lines, status, at: step.iso });
-    const allocated = status === 'sellable' ? supply.allocate(step, entry, receipt.lines) : [];
+    // Units that can sell are held for the queue in the receipt's own step: nothing else can take them.
+    const held = status === 'sellable' ? supply.toHold(entry, receipt.lines) : [];
+    engine.send(step, entry, { type: 'inbound.received', receiptId: receipt.receiptId, lines: receipt.lines, status, held, at: step.iso });
+    if (held.length > 0) stock.reserve(step, inbound.location, id, held);
+    const allocated = held.length > 0 ? supply.allocate(step, entry) : [];
     return { repeated: false, allocated };
   }, by);
 }
@@ -131,26 +135,38 @@ export function receiveInbound({ engine, stock, supply }: InboundPorts, id: stri
  * Cancels an open inbound. Each order waiting on it moves to the next supply the rule can promise (re-promised),
  * or, with none, its units become unfulfillable and the order raises an alert.
  */
-export function cancelInbound({ engine, supply }: InboundPorts, id: string, reason: string, by: string): Committed<{ moved: number; unfulfillable: number }> {
+export function cancelInbound({ engine, stock, supply }: InboundPorts, id: string, reason: string, by: string): Committed<{ moved: number; unfulfillable: number }> {
   return engine.run((step) => {
     const entry = openEntity(engine, 'inbound', id);
-    const claims = [...(entry.snapshot.context as InboundContext).claims];
+    const inbound = entry.snapshot.context as InboundContext;
+    const queue = supply.queue(id);
+    const ranks = new Map<string, string>();
+    for (const order of new Set(queue.map(([o]) => o))) {
+      for (const w of (engine.registry.orders.get(order)?.snapshot.context as { waiting?: WaitingLine[] } | undefined)?.waiting ?? []) if (w.inbound === id) ranks.set(`${order}/${w.sku}`, w.rank);
+    }
+    // Units received and held for the queue go back on sale; then nobody waits on it any more.
+    const held = Object.entries(inbound.held).map(([sku, qty]) => ({ sku, qty }));
+    if (held.length > 0) {
+      stock.release(step, inbound.location, id, held);
+      engine.send(step, entry, { type: 'inbound.allocated', lines: [], released: held, at: step.iso });
+    }
+    for (const [orderId, sku, qty] of queue) supply.unqueue(id, orderId, sku, qty);
     engine.send(step, entry, { type: 'inbound.cancelled', reason, at: step.iso });
     let moved = 0;
     let unfulfillable = 0;
-    for (const c of claims) {
-      const order = engine.registry.orders.get(c.orderId);
+    for (const [orderId, sku, qty] of queue) {
+      const order = engine.registry.orders.get(orderId);
       if (!order) continue;
       const ctx = order.snapshot.context as { pool: string; channel: string };
-      const rule = supply.rules.ruleFor(c.sku, ctx.pool, ctx.channel);
-      const next = rule ? supply.take(rule, c.sku, c.qty, ctx.pool, step.at) : undefined;
+      const rule = supply.rules.ruleFor(sku, ctx.pool, ctx.channel);
+      const next = rule ? supply.take(rule, sku, qty, ctx.pool, step.at) : undefined;
       if (next) {
-        supply.claim(step, c.orderId, next, c.rank);
-        for (const w of next) engine.send(step, order, { type: 'order.repromised', inbound: id, sku: c.sku, qty: w.qty, to: w.inbound, promisedAt: w.promisedAt, at: step.iso });
-        moved += c.qty;
+        const placed = supply.claim(step, orderId, next, ranks.get(`${orderId}/${sku}`));
+        for (const w of placed) engine.send(step, order, { type: 'order.repromised', inbound: id, sku, qty: w.qty, to: w.inbound, promisedAt: w.promisedAt, at: step.iso });
+        moved += qty;
       } else {
-        engine.send(step, order, { type: 'order.unfulfillable', inbound: id, sku: c.sku, qty: c.qty, at: step.iso });
-        unfulfillable += c.qty;
+        engine.send(step, order, { type: 'order.unfulfillable', inbound: id, sku, qty, at: step.iso });
+        unfulfillable += qty;
       }
     }
     return { moved, unfulfillable };

@@ -3,7 +3,7 @@ import type { OrderContext } from '../../actors/index.js';
 import type { StoredState } from '../../snapshots/index.js';
 import { DomainError, type ErrorDetail } from '../domain/errors.js';
 import type { Fulfilment, OrderLine } from '../domain/order.js';
-import type { BackorderOption, FutureBucket, InboundContext, SupplyClaim, SupplyRule, WaitingLine } from '../domain/supply.js';
+import type { BackorderOption, FutureBucket, InboundContext, SkuUnits, SupplyRule, WaitingLine } from '../domain/supply.js';
 import type { Engine, EntityEntry, Step } from '../engine/index.js';
 import { orderResourcingAsk, planAndReserve, type ShortOrderLine, type Sourcing } from '../sourcing/index.js';
 import type { Stock } from '../stock/index.js';
@@ -18,6 +18,33 @@ export interface SupplyPorts {
 
 const DAY = 86_400_000;
 
+/** Waiting order lines allocated per step when a receipt meets a long queue: each step stays short (~15-20 ms here). */
+export const ALLOCATION_BATCH = 50;
+
+/** A waiting line before the queue gave it a rank. */
+export type Unranked = Omit<WaitingLine, 'rank'>;
+
+/** One order's units in an inbound's queue. */
+interface QueueEntry {
+  rank: string;
+  orderId: string;
+  sku: string;
+  qty: number;
+}
+
+/** Units per inbound and SKU of some waiting lines. */
+function perInbound(lines: readonly { inbound: string; sku: string; qty: number }[]): Map<string, SkuUnits> {
+  const out = new Map<string, SkuUnits>();
+  for (const l of lines) {
+    const units = out.get(l.inbound) ?? [];
+    const same = units.find((u) => u.sku === l.sku);
+    if (same) same.qty += l.qty;
+    else units.push({ sku: l.sku, qty: l.qty });
+    out.set(l.inbound, units);
+  }
+  return out;
+}
+
 /** What planning waiting lines needs of an order. */
 export interface WaitingAsk {
   lines: ReadonlyArray<OrderLine>;
@@ -30,7 +57,7 @@ export interface WaitingAsk {
 /** An order split into what ships from stock and what waits on inbound supply. */
 export interface WaitingPlan {
   inStock: OrderLine[];
-  waiting: WaitingLine[];
+  waiting: Unranked[];
   backorder: BackorderOption;
 }
 
@@ -55,6 +82,12 @@ export class Supply {
   readonly #soldByInbound = new Map<string, Map<string, number>>();
   /** sku -> units sold against all inbound, open and finished. */
   readonly #soldBySku = new Map<string, number>();
+  /** inbound id -> sku -> the orders waiting, by rank (derived from the orders' waiting lines). */
+  readonly #queues = new Map<string, Map<string, QueueEntry[]>>();
+  /** Inbound with held units still to allocate in later steps. */
+  readonly #pending = new Set<string>();
+  #draining = false;
+  #idle: Promise<void> | undefined;
 
   constructor(ports: SupplyPorts) {
     this.#ports = ports;
@@ -66,7 +99,7 @@ export class Supply {
       this.rules.load(engine);
       this.#rebuild(engine);
     });
-    engine.handleEffect('supply.unclaim', (step, from, effect) => this.unclaim(step, from.id, effect.inbounds));
+    engine.handleEffect('supply.unclaim', (step, from, effect) => this.unclaim(step, from.id, effect.lines));
   }
 
   /** An inbound as it is now (open ones live, finished ones from the store). */
@@ -110,7 +143,7 @@ export class Supply {
       if (!this.#ports.stock.index.isMember(pool, i.location)) continue;
       if (rule.maxLeadDays !== undefined && Date.parse(i.expectedAt) > now + rule.maxLeadDays * DAY) continue;
       const confidence = rule.confidence?.[i.kind] ?? 100;
-      const waiting = i.claims.reduce((n, c) => n + (c.sku === sku ? c.qty : 0), 0);
+      const waiting = i.waiting[sku] ?? 0;
       let qty = Math.floor((remaining(i, sku) * confidence) / 100) - waiting;
       if (rule.capPerInbound !== undefined) {
         const soldHere = rule.skus.reduce((n, s) => n + (this.#soldByInbound.get(i.id)?.get(s) ?? 0), 0);
@@ -136,8 +169,8 @@ export class Supply {
    * Takes `qty` units of promisable supply, soonest first, as the waiting lines of an order (nothing
    * changes); undefined when there is not enough.
    */
-  take(rule: SupplyRule, sku: string, qty: number, pool: string, now: number): WaitingLine[] | undefined {
-    const lines: WaitingLine[] = [];
+  take(rule: SupplyRule, sku: string, qty: number, pool: string, now: number): Unranked[] | undefined {
+    const lines: Unranked[] = [];
     let left = qty;
     for (const p of this.promisable(rule, sku, pool, now)) {
       if (left === 0) break;
@@ -174,7 +207,7 @@ export class Supply {
       perSku.set(s.sku, entry);
     }
     if (closed.length > 0) throw new DomainError('preorder_closed', 'the pre-order window is closed', closed);
-    const waiting: WaitingLine[] = [];
+    const waiting: Unranked[] = [];
     const short2: ErrorDetail[] = [];
     for (const [sku, { rule, qty, lines }] of perSku) {
       const taken = this.take(rule, sku, qty, ask.pool, ask.now);
@@ -191,62 +224,176 @@ export class Supply {
   }
 
   /**
-   * Queues an order's waiting lines on their inbound, in the step that creates the order. First come, first
-   * served: the rank is the step's sequence (pre-orders and backorders alike); a line moved from a cancelled
-   * inbound keeps the rank it had.
+   * Queues an order's waiting lines on their inbound, in the step that creates the order, and returns them
+   * with their rank (the order records them). First come, first served: the rank is the step's sequence; a
+   * line moved from a cancelled inbound keeps the rank it had.
    */
-  claim(step: Step, orderId: string, lines: readonly WaitingLine[], keepRank?: string): void {
-    const byInbound = new Map<string, SupplyClaim[]>();
-    lines.forEach((l, i) => {
-      const rank = keepRank ?? `${String(step.seq).padStart(12, '0')}.${String(i).padStart(3, '0')}`;
-      const list = byInbound.get(l.inbound) ?? [];
-      list.push({ orderId, sku: l.sku, qty: l.qty, mode: l.mode, rank, promisedAt: l.promisedAt, at: step.iso });
-      byInbound.set(l.inbound, list);
-    });
-    for (const [id, claims] of byInbound) {
+  claim(step: Step, orderId: string, lines: readonly Unranked[], keepRank?: string): WaitingLine[] {
+    const ranked = lines.map((l, i) => ({ ...l, rank: keepRank ?? `${String(step.seq).padStart(12, '0')}.${String(i).padStart(3, '0')}` }));
+    for (const [id, units] of perInbound(ranked)) {
       const entry = this.#ports.engine.registry.entities('inbound').get(id);
-      if (!entry || !this.#ports.engine.send(step, entry, { type: 'inbound.claimed', claims, at: step.iso })) {
+      if (!entry || !this.#ports.engine.send(step, entry, { type: 'inbound.claimed', lines: units, at: step.iso })) {
         throw new Error(`inbound ${id} refused a claim it was planned for`);
       }
     }
+    for (const l of ranked) this.#enqueue(orderId, l);
+    return ranked;
   }
 
   /** Frees an order's place in the queues of the inbound it waits on (the order was cancelled). */
-  unclaim(step: Step, orderId: string, inbounds: readonly string[]): void {
-    for (const id of new Set(inbounds)) {
+  unclaim(step: Step, orderId: string, lines: readonly WaitingLine[]): void {
+    for (const [id, units] of perInbound(lines)) {
       const entry = this.#ports.engine.registry.entities('inbound').get(id);
-      if (entry) this.#ports.engine.send(step, entry, { type: 'inbound.unclaimed', orderId, at: step.iso });
+      if (entry) this.#ports.engine.send(step, entry, { type: 'inbound.unclaimed', lines: units, at: step.iso });
+      for (const l of lines) if (l.inbound === id) this.#dequeue(orderId, l);
     }
   }
 
+  /** Takes an order's units out of an inbound's queue without telling the inbound (it is being cancelled). */
+  unqueue(inbound: string, orderId: string, sku: string, qty: number): void {
+    this.#dequeue(orderId, { inbound, sku, qty } as WaitingLine);
+  }
+
+  /** The orders waiting on an inbound, in the order they will be allocated: `[orderId, sku, qty]`. */
+  queue(inbound: string): Array<[string, string, number]> {
+    const all = [...(this.#queues.get(inbound)?.values() ?? [])].flat().sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0));
+    return all.map((e) => [e.orderId, e.sku, e.qty]);
+  }
+
+  /** The units of a receipt the queue takes: per SKU, up to what waits and is not yet held. Changes nothing. */
+  toHold(inbound: EntityEntry, received: SkuUnits): SkuUnits {
+    const i = inbound.snapshot.context as InboundContext;
+    return received.map((r) => ({ sku: r.sku, qty: Math.min(r.qty, Math.max(0, (i.waiting[r.sku] ?? 0) - (i.held[r.sku] ?? 0))) })).filter((l) => l.qty > 0);
+  }
+
   /**
-   * Allocates received units to the orders waiting on the inbound, in queue order, inside the receipt's step:
-   * each waiting order's units are sourced by the optimizer and reserved (the units just received are free
-   * stock now, so they are there to find), the order hears `order.allocated` with its new fulfilments, and
-   * the inbound records what it delivered. Never more than the receipt brought in; a line that cannot be
-   * sourced (a pool buffer holding the units back) stops allocation of its SKU and keeps its place.
+   * Allocates up to `max` waiting order lines from what the inbound holds, in queue order, inside a step:
+   * each one's units go back to the shelf and are sourced by the optimizer for the order (they are free at
+   * the inbound's location now, so they are there to find) and reserved; the order hears `order.allocated`
+   * with its new fulfilments; the inbound records the batch in one event. A line that cannot be sourced (a
+   * pool buffer holding the units back) keeps its place and its units stay held. Held units nobody waits
+   * for any more go back to the shelf. Returns what it allocated, and whether more is left to do.
    */
-  allocate(step: Step, inbound: EntityEntry, received: ReadonlyArray<{ sku: string; qty: number }>): Array<{ orderId: string; sku: string; qty: number }> {
-    const { engine } = this.#ports;
-    const done: Array<{ orderId: string; sku: string; qty: number }> = [];
-    for (const r of received) {
-      let left = r.qty;
-      const queue = (inbound.snapshot.context as InboundContext).claims.filter((c) => c.sku === r.sku);
-      for (const claim of queue) {
-        if (left === 0) break;
-        const qty = Math.min(left, claim.qty);
-        const order = engine.registry.orders.get(claim.orderId);
-        if (!order) continue;
-        const ctx = order.snapshot.context as OrderContext;
-        const outcome = planAndReserve(this.#ports, step, orderResourcingAsk(ctx, [{ sku: r.sku, qty }]));
-        if (!outcome.ok) break;
-        engine.send(step, order, { type: 'order.allocated', sku: r.sku, qty, inbound: inbound.id, fulfilments: outcome.fulfilments as Fulfilment[], at: step.iso });
-        engine.send(step, inbound, { type: 'inbound.allocated', orderId: claim.orderId, sku: r.sku, qty, at: step.iso });
-        done.push({ orderId: claim.orderId, sku: r.sku, qty });
+  allocateBatch(step: Step, inbound: EntityEntry, max: number): { allocated: Array<{ orderId: string; sku: string; qty: number }>; more: boolean } {
+    const { engine, stock } = this.#ports;
+    const i = inbound.snapshot.context as InboundContext;
+    const allocated: Array<{ orderId: string; sku: string; qty: number }> = [];
+    const given: SkuUnits = [];
+    const released: SkuUnits = [];
+    let more = false;
+    for (const [sku, held] of Object.entries(i.held)) {
+      let left = held;
+      const queue = this.#queues.get(inbound.id)?.get(sku) ?? [];
+      let taken = 0;
+      while (left > 0 && taken < queue.length) {
+        if (allocated.length >= max) {
+          more = true;
+          break;
+        }
+        const entry = queue[taken]!;
+        const order = engine.registry.orders.get(entry.orderId);
+        const qty = Math.min(left, entry.qty);
+        if (!order) {
+          taken++;
+          continue;
+        }
+        stock.release(step, i.location, inbound.id, [{ sku, qty }]);
+        const outcome = planAndReserve(this.#ports, step, orderResourcingAsk(order.snapshot.context as OrderContext, [{ sku, qty }]));
+        if (!outcome.ok) {
+          stock.reserve(step, i.location, inbound.id, [{ sku, qty }]);
+          break;
+        }
+        engine.send(step, order, { type: 'order.allocated', sku, qty, inbound: inbound.id, fulfilments: outcome.fulfilments as Fulfilment[], at: step.iso });
+        allocated.push({ orderId: entry.orderId, sku, qty });
         left -= qty;
+        if (qty === entry.qty) taken++;
+        else entry.qty -= qty;
+      }
+      queue.splice(0, taken);
+      const allocatedHere = held - left;
+      if (allocatedHere > 0) given.push({ sku, qty: allocatedHere });
+      // Units held for orders that are gone from the queue (cancelled meanwhile) go back on sale.
+      if (left > 0 && queue.length === 0) {
+        stock.release(step, i.location, inbound.id, [{ sku, qty: left }]);
+        released.push({ sku, qty: left });
       }
     }
-    return done;
+    if (given.length > 0 || released.length > 0) engine.send(step, inbound, { type: 'inbound.allocated', lines: given, released, at: step.iso });
+    return { allocated, more };
+  }
+
+  /**
+   * Allocates what an inbound holds: a first batch in the step at hand (the receipt's), the rest in later
+   * steps, each a batch, yielding to other commands in between; the held units stay reserved for the queue
+   * meanwhile, so nothing else can take them. Also resumes after a restart.
+   */
+  allocate(step: Step, inbound: EntityEntry): Array<{ orderId: string; sku: string; qty: number }> {
+    const first = this.allocateBatch(step, inbound, ALLOCATION_BATCH);
+    if (first.more) this.#schedule(inbound.id);
+    return first.allocated;
+  }
+
+  /** Resolves when no allocation is left running in the background. */
+  allocating(): Promise<void> {
+    return this.#idle ?? Promise.resolve();
+  }
+
+  #schedule(id: string): void {
+    this.#pending.add(id);
+    if (this.#draining) return;
+    this.#draining = true;
+    let done!: () => void;
+    this.#idle = new Promise((r) => (done = r));
+    const next = () => {
+      const [id] = this.#pending;
+      const { engine } = this.#ports;
+      if (id === undefined || engine.failure || engine.closing) {
+        this.#draining = false;
+        this.#idle = undefined;
+        done();
+        return;
+      }
+      const entry = engine.registry.entities('inbound').get(id);
+      const more = entry ? engine.run((step) => this.allocateBatch(step, entry, ALLOCATION_BATCH).more, 'allocation') .value : false;
+      if (!more) this.#pending.delete(id);
+      setImmediate(next);
+    };
+    setImmediate(next);
+  }
+
+  #enqueue(orderId: string, l: WaitingLine): void {
+    let bySku = this.#queues.get(l.inbound);
+    if (!bySku) this.#queues.set(l.inbound, (bySku = new Map()));
+    let q = bySku.get(l.sku);
+    if (!q) bySku.set(l.sku, (q = []));
+    const e: QueueEntry = { rank: l.rank, orderId, sku: l.sku, qty: l.qty };
+    // Ranks mostly arrive in order (append); a moved line keeps an older rank and is inserted.
+    if (q.length === 0 || q[q.length - 1]!.rank <= e.rank) {
+      q.push(e);
+      return;
+    }
+    let lo = 0;
+    let hi = q.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (q[mid]!.rank <= e.rank) lo = mid + 1;
+      else hi = mid;
+    }
+    q.splice(lo, 0, e);
+  }
+
+  #dequeue(orderId: string, l: WaitingLine): void {
+    const q = this.#queues.get(l.inbound)?.get(l.sku);
+    if (!q) return;
+    let left = l.qty;
+    for (let k = 0; k < q.length && left > 0; k++) {
+      const e = q[k]!;
+      if (e.orderId !== orderId) continue;
+      const take = Math.min(left, e.qty);
+      e.qty -= take;
+      left -= take;
+      if (e.qty === 0) q.splice(k--, 1);
+    }
   }
 
   #track(snapshot: AnyMachineSnapshot | StoredState): void {
@@ -263,7 +410,7 @@ export class Supply {
       }
     }
     const now = new Map<string, number>();
-    for (const c of i.claims) now.set(c.sku, (now.get(c.sku) ?? 0) + c.qty);
+    for (const [sku, n] of Object.entries(i.waiting)) now.set(sku, (now.get(sku) ?? 0) + n);
     for (const [sku, n] of Object.entries(i.allocated)) now.set(sku, (now.get(sku) ?? 0) + n);
     const before = this.#soldByInbound.get(i.id);
     for (const [sku, n] of before ?? []) this.#soldBySku.set(sku, (this.#soldBySku.get(sku) ?? 0) - n);
@@ -280,6 +427,14 @@ export class Supply {
     for (const { key, value } of engine.store.actors.getRange({ start: 'inb:', end: 'inb;' })) {
       if (!live.has(key.slice(4))) this.#track(value.snapshot as StoredState);
     }
+    // The queues, from the waiting lines of open orders (each order holds its own place).
+    this.#queues.clear();
+    const lines: Array<[string, WaitingLine]> = [];
+    for (const order of engine.registry.orders.values()) for (const w of (order.snapshot.context as OrderContext).waiting ?? []) lines.push([order.id, w]);
+    lines.sort((a, b) => (a[1].rank < b[1].rank ? -1 : a[1].rank > b[1].rank ? 1 : 0));
+    for (const [id, w] of lines) this.#enqueue(id, w);
+    // Allocation cut short by a restart goes on where it stopped.
+    for (const entry of live.values()) if (Object.keys((entry.snapshot.context as InboundContext).held).length > 0) this.#schedule(entry.id);
   }
 }
 

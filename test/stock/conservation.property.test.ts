@@ -85,7 +85,7 @@ let inboundSeq = 0;
 /** Open inbound with orders waiting on them, or every open one when none has any. */
 const withClaimsFirst = (fulcrum: Fulcrum) => {
   const open = openInbound(fulcrum);
-  const claimed = open.filter((id) => fulcrum.supply.inbound(id)!.context.claims.length > 0);
+  const claimed = open.filter((id) => Object.keys(fulcrum.supply.inbound(id)!.context.waiting).length > 0);
   return claimed.length > 0 ? claimed : open;
 };
 
@@ -279,17 +279,22 @@ function checkInvariants(fulcrum: Fulcrum, orders: string[], holds: string[], re
     for (const d of r.dispositions ?? []) if (d.outcome === 'refurbish') put(r.location, RETURN_STATUS.refurbishing, d.sku, d.qty);
     for (const l of r.refurbished ?? []) put(r.location, RETURN_STATUS.refurbishing, l.sku, -l.qty);
   }
-  // Supply: every waiting unit of an order is exactly one claim in its inbound's queue, no inbound has more
-  // waiting on it than it still expects (confidence 50% for purchase orders), and the cap holds.
+  // Supply: every waiting unit of an order is exactly one unit in its inbound's queue and in the inbound's
+  // own count, no inbound has more waiting on it than it still promises (50% of a purchase order), and the
+  // cap holds. Units a receipt holds for the queue are reserved under the inbound's id.
   const claims = new Map<string, number>();
   let sold = 0;
   for (const id of [...fulcrum.engine.registry.entities('inbound').keys()]) {
     const i = fulcrum.supply.inbound(id)!.context;
-    for (const c of i.claims) claims.set(`${c.orderId}/${id}/${c.sku}`, (claims.get(`${c.orderId}/${id}/${c.sku}`) ?? 0) + c.qty);
+    for (const [orderId, sku, qty] of fulcrum.supply.queue(id)) claims.set(`${orderId}/${id}/${sku}`, (claims.get(`${orderId}/${id}/${sku}`) ?? 0) + qty);
+    const queued = new Map<string, number>();
+    for (const [, sku, qty] of fulcrum.supply.queue(id)) queued.set(sku, (queued.get(sku) ?? 0) + qty);
+    for (const [sku, n] of Object.entries(i.waiting)) assert.is(queued.get(sku) ?? 0, n, `inbound ${id}: counts ${n} ${sku} waiting, its queue ${queued.get(sku) ?? 0}`);
     for (const l of i.lines) {
-      const waiting = i.claims.filter((c) => c.sku === l.sku).reduce((n, c) => n + c.qty, 0);
+      const waiting = (i.waiting[l.sku] ?? 0) - (i.held[l.sku] ?? 0);
       assert.ok(waiting <= Math.floor(((l.qty - l.received) * (i.kind === 'asn' ? 100 : 50)) / 100) || l.received > 0, `inbound ${id}: ${waiting} ${l.sku} waiting, ${l.qty - l.received} expected`);
     }
+    for (const [sku, n] of Object.entries(i.held)) add(i.location, sku, 'reserved', n);
   }
   for (const id of orders) {
     for (const w of fulcrum.orders.get(id)!.waiting ?? []) {
@@ -298,7 +303,7 @@ function checkInvariants(fulcrum: Fulcrum, orders: string[], holds: string[], re
       claims.set(k, (claims.get(k) ?? 0) - w.qty);
     }
   }
-  for (const [k, n] of claims) assert.is(n, 0, `${k}: a claim no order waits for`);
+  for (const [k, n] of claims) assert.is(n, 0, `${k}: a place in a queue no order waits for`);
   for (const sku of SKUS) sold += fulcrum.supply.sold(sku);
   assert.ok(sold <= SUPPLY_CAP, `${sold} units sold against inbound, cap ${SUPPLY_CAP}`);
   for (const l of LOCS) {

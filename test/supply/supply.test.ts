@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { listAlerts } from '../../src/alerts/index.js';
 import type { Fulcrum } from '../../src/fulcrum/index.js';
 import { cancelOrder, placeOrder, sendEntityEvent, sendOrderEvent, type PlaceOrder } from '../../src/orders/index.js';
-import { cancelInbound, receiveInbound, upsertInbound, type SupplyRuleInput } from '../../src/supply/index.js';
+import { ALLOCATION_BATCH, cancelInbound, receiveInbound, upsertInbound, type SupplyRuleInput } from '../../src/supply/index.js';
 import { seed } from '../helpers/network.js';
 import { refusal } from '../helpers/refusal.js';
 import { tempDataDir } from '../helpers/tmp.js';
@@ -28,8 +28,8 @@ function order(f: Fulcrum, sku: string, qty: number, extra: Partial<PlaceOrder> 
   return placeOrder(f, { customer: { id: 'c' }, deliverTo: BERLIN, lines: [{ sku, qty }], ...extra }, 'k').value;
 }
 
-const waitingOf = (f: Fulcrum, id: string) => f.orders.get(id)!.waiting ?? [];
-const claimsOf = (f: Fulcrum, id: string) => f.supply.inbound(id)!.context.claims.map((c) => [c.orderId, c.sku, c.qty]);
+const waitingOf = (f: Fulcrum, id: string) => (f.orders.get(id)!.waiting ?? []).map(({ rank: _rank, ...w }) => w);
+const claimsOf = (f: Fulcrum, id: string) => f.supply.queue(id);
 
 test('an inbound is expected, shows in availability, and arrives in partial receipts (a repeated receipt id changes nothing)', async () => {
   await withWorld(async (w) => {
@@ -204,6 +204,38 @@ test('after a restart, queues, promises and caps are exactly as they were, and a
     assert.equal([waitingOf(w.run.fulcrum, a.id), waitingOf(w.run.fulcrum, b.id)], [[], []]);
     assert.equal([w.run.fulcrum.engine.position('MUC', 'P')!.reserved, w.run.fulcrum.engine.position('MUC', 'P')!.sellable], [3, 2]);
     assert.is(w.run.fulcrum.supply.sold('P'), 3, 'allocated units stay sold against inbound');
+  } finally {
+    await w.run.close();
+    cleanup();
+  }
+});
+
+test('a long queue is allocated in batches after the receipt: the units stay held for it, and a restart in the middle goes on', async () => {
+  const { dir, cleanup } = tempDataDir();
+  let w = await openWorkflowWorld(dir);
+  const n = ALLOCATION_BATCH * 2 + 50;
+  try {
+    await network(w);
+    rule(w, { id: 'p', skus: ['P'], mode: 'preorder' });
+    upsertInbound(w.run.fulcrum, 'PO-1', { location: 'MUC', lines: [{ sku: 'P', qty: n + 10 }], expectedAt: inDays(w, 3), kind: 'asn' }, 'k');
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) ids.push(order(w.run.fulcrum, 'P', 1).id);
+    const got = receiveInbound(w.run.fulcrum, 'PO-1', { receiptId: 'r', lines: [{ sku: 'P', qty: n + 10 }] }, 'k');
+    assert.is(got.value.allocated.length, ALLOCATION_BATCH, 'the first batch in the receipt step');
+    const p = w.run.fulcrum.engine.position('MUC', 'P')!;
+    assert.equal([p.sellable, p.reserved], [10, n], 'the rest is held for the queue: only the 10 nobody waits for are on sale');
+    assert.is(w.run.fulcrum.supply.inbound('PO-1')!.context.held.P, n - ALLOCATION_BATCH);
+    assert.is(refusal(() => order(w.run.fulcrum, 'P', 11)).type, 'insufficient_stock', 'a new order cannot take the held units');
+    // Stop before the background batches ran (the receipt itself is durable once close has flushed).
+    await w.run.close();
+    w = await openWorkflowWorld(dir, { clock: w.clock });
+    assert.is(w.run.fulcrum.supply.inbound('PO-1')!.context.held.P, n - ALLOCATION_BATCH, 'nothing ran after close: the restart finds the rest still held');
+    await w.run.fulcrum.supply.allocating();
+    const { fulcrum } = w.run;
+    assert.equal(ids.filter((id) => waitingOf(fulcrum, id).length > 0), [], 'every waiting order allocated after the restart');
+    assert.equal(fulcrum.supply.inbound('PO-1')!.state, 'received');
+    const after = fulcrum.engine.position('MUC', 'P')!;
+    assert.equal([after.sellable, after.reserved], [10, n]);
   } finally {
     await w.run.close();
     cleanup();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { WaitingLine } from '../../domain/supply.js';
 import { SHIPPED_STATUSES, type Fulfilment, type OrderLine } from '../../domain/order.js';
 import { defineRule } from '../rule.js';
 import { fulfilmentsOf, OPEN_FULFILMENT, str, unallocated } from './shape.js';
@@ -39,9 +40,9 @@ export const release = defineRule({
   description: 'Gives back every unit the order still holds, cancels its open fulfilments, and frees its place in the queues of inbound supply it waits on.',
   params: z.strictObject({}),
   run: ({ context }, api) => {
-    const waiting = (context.waiting as Array<{ inbound: string }> | undefined) ?? [];
+    const waiting = (context.waiting as WaitingLine[] | undefined) ?? [];
     if (waiting.length > 0) {
-      api.emit({ type: 'supply.unclaim', inbounds: waiting.map((w) => w.inbound) });
+      api.emit({ type: 'supply.unclaim', lines: waiting });
       api.set('waiting', []);
     }
     const fulfilments = fulfilmentsOf(context).map((f) => {
