@@ -61,9 +61,49 @@ export interface SupplyRule {
   maxLeadDays?: number;
   /** How a waiting order ships by default (the order may say otherwise). */
   backorder?: BackorderOption;
+  /**
+   * Who is allocated first when supply arrives, key by key (then first come, first served): pre-orders
+   * before backorders, channels, a customer attribute (a tier) or an order attribute, each in the order
+   * given (values not listed come after).
+   */
+  priority?: PriorityKey[];
   description?: string;
   version: number;
   updatedAt: string;
+}
+
+/** One key of allocation priority. */
+export type PriorityKey =
+  | { by: 'mode' }
+  | { by: 'channel'; order: string[] }
+  | { by: 'customer'; attribute: string; order: Array<string | number | boolean> }
+  | { by: 'attribute'; key: string; order: Array<string | number | boolean> };
+
+/** What allocation priority reads of an order. */
+export interface PriorityFacts {
+  channel: string;
+  customer: Record<string, unknown>;
+  attributes: Record<string, unknown>;
+}
+
+/**
+ * The part of a queue rank that priority decides: two digits per key (the position of the order's value in
+ * the key's list; values not listed after every listed one), so that ranks sort by priority, then by arrival.
+ */
+export function priorityPrefix(keys: readonly PriorityKey[] | undefined, mode: SupplyMode, facts: PriorityFacts): string {
+  if (!keys || keys.length === 0) return '';
+  const at = (list: readonly unknown[], value: unknown) => {
+    const i = list.indexOf(value);
+    return String(i < 0 ? Math.min(list.length, 99) : i).padStart(2, '0');
+  };
+  return keys
+    .map((k) => {
+      if (k.by === 'mode') return mode === 'preorder' ? '00' : '01';
+      if (k.by === 'channel') return at(k.order, facts.channel);
+      if (k.by === 'customer') return at(k.order, facts.customer[k.attribute]);
+      return at(k.order, facts.attributes[k.key]);
+    })
+    .join('');
 }
 
 /**

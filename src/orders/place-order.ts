@@ -113,7 +113,7 @@ export function placeOrderIn(ports: OrderPorts, step: Step, cmd: PlaceOrder, cre
   };
   if (wait) {
     // Queued on the inbound in this same step: the order records its place (the rank) with each line.
-    input.waiting = orders.waiting!.claim(step, id, wait.waiting);
+    input.waiting = orders.waiting!.claim(step, id, wait.waiting, { pool, channel, customer: cmd.customer, attributes: cmd.attributes ?? {} });
     input.backorder = wait.backorder;
   }
   if (cmd.ref !== undefined) input.ref = cmd.ref;

@@ -157,11 +157,11 @@ export function cancelInbound({ engine, stock, supply }: InboundPorts, id: strin
     for (const [orderId, sku, qty] of queue) {
       const order = engine.registry.orders.get(orderId);
       if (!order) continue;
-      const ctx = order.snapshot.context as { pool: string; channel: string };
+      const ctx = order.snapshot.context as { pool: string; channel: string; customer: Record<string, unknown>; attributes: Record<string, unknown> };
       const rule = supply.rules.ruleFor(sku, ctx.pool, ctx.channel);
       const next = rule ? supply.take(rule, sku, qty, ctx.pool, step.at) : undefined;
       if (next) {
-        const placed = supply.claim(step, orderId, next, ranks.get(`${orderId}/${sku}`));
+        const placed = supply.claim(step, orderId, next, ctx, ranks.get(`${orderId}/${sku}`));
         for (const w of placed) engine.send(step, order, { type: 'order.repromised', inbound: id, sku, qty: w.qty, to: w.inbound, promisedAt: w.promisedAt, at: step.iso });
         moved += qty;
       } else {

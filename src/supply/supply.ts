@@ -3,7 +3,7 @@ import type { OrderContext } from '../../actors/index.js';
 import type { StoredState } from '../../snapshots/index.js';
 import { DomainError, type ErrorDetail } from '../domain/errors.js';
 import type { Fulfilment, OrderLine } from '../domain/order.js';
-import type { BackorderOption, FutureBucket, InboundContext, SkuUnits, SupplyRule, WaitingLine } from '../domain/supply.js';
+import { priorityPrefix, type BackorderOption, type FutureBucket, type InboundContext, type PriorityFacts, type SkuUnits, type SupplyRule, type WaitingLine } from '../domain/supply.js';
 import type { Engine, EntityEntry, Step } from '../engine/index.js';
 import { orderResourcingAsk, planAndReserve, type ShortOrderLine, type Sourcing } from '../sourcing/index.js';
 import type { Stock } from '../stock/index.js';
@@ -225,11 +225,14 @@ export class Supply {
 
   /**
    * Queues an order's waiting lines on their inbound, in the step that creates the order, and returns them
-   * with their rank (the order records them). First come, first served: the rank is the step's sequence; a
-   * line moved from a cancelled inbound keeps the rank it had.
+   * with their rank (the order records them): the rule's priority keys first, then first come, first served
+   * (the step's sequence); a line moved from a cancelled inbound keeps the rank it had.
    */
-  claim(step: Step, orderId: string, lines: readonly Unranked[], keepRank?: string): WaitingLine[] {
-    const ranked = lines.map((l, i) => ({ ...l, rank: keepRank ?? `${String(step.seq).padStart(12, '0')}.${String(i).padStart(3, '0')}` }));
+  claim(step: Step, orderId: string, lines: readonly Unranked[], who: PriorityFacts & { pool: string }, keepRank?: string): WaitingLine[] {
+    const ranked = lines.map((l, i) => {
+      const prefix = priorityPrefix(this.rules.ruleFor(l.sku, who.pool, who.channel)?.priority, l.mode, who);
+      return { ...l, rank: keepRank ?? `${prefix}|${String(step.seq).padStart(12, '0')}.${String(i).padStart(3, '0')}` };
+    });
     for (const [id, units] of perInbound(ranked)) {
       const entry = this.#ports.engine.registry.entities('inbound').get(id);
       if (!entry || !this.#ports.engine.send(step, entry, { type: 'inbound.claimed', lines: units, at: step.iso })) {

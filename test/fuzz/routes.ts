@@ -125,7 +125,7 @@ export const ROUTES: Record<string, RouteSpec> = {
   'GET /inbound/:id': { params: { id: 'inbound' } },
   'POST /inbound/:id/receipts': { params: { id: 'inbound' }, bodies: () => [{ receiptId: 'fz-receipt', lines: [{ sku: 'B', qty: 1 }], status: 'sellable' }, { receiptId: 'fz-over', lines: [{ sku: 'A', qty: 1 }], allowOver: true }] },
   'POST /inbound/:id/cancel': { params: { id: 'inbound' }, bodies: () => [{ reason: 'fuzz' }] },
-  'PUT /supply-rules/:id': { params: { id: 'supplyRule' }, bodies: () => [{ skus: ['B'], mode: 'backorder', cap: 1_000_000, capPerInbound: 500, confidence: { asn: 100, purchase_order: 60 }, maxLeadDays: 36500, backorder: 'ship-complete', description: 'fuzz' }] },
+  'PUT /supply-rules/:id': { params: { id: 'supplyRule' }, bodies: () => [{ skus: ['B'], mode: 'backorder', cap: 1_000_000, capPerInbound: 500, confidence: { asn: 100, purchase_order: 60 }, maxLeadDays: 36500, backorder: 'ship-complete', priority: [{ by: 'mode' }, { by: 'customer', attribute: 'tier', order: ['gold'] }], description: 'fuzz' }] },
   'GET /supply-rules': {},
   'GET /supply-rules/:id': { params: { id: 'supplyRule' } },
   'GET /availability/promise': { query: { sku: () => 'B', qty: () => '2', pool: () => 'default' } },

@@ -115,6 +115,19 @@ test('arrival allocates waiting orders first come, first served, never more than
   }, network);
 });
 
+test('priority: a customer tier goes first, then first come, first served; a receipt never allocates more than it brought', async () => {
+  await withWorld(async (w) => {
+    const { fulcrum } = w.run;
+    rule(w, { id: 'p', skus: ['P'], mode: 'preorder', priority: [{ by: 'customer', attribute: 'tier', order: ['gold', 'silver'] }] });
+    upsertInbound(fulcrum, 'PO-1', { location: 'MUC', lines: [{ sku: 'P', qty: 10 }], expectedAt: inDays(w, 3), kind: 'asn' }, 'k');
+    const tiers = [undefined, 'gold', 'silver', 'gold', undefined];
+    const ids = tiers.map((tier) => order(fulcrum, 'P', 1, { customer: { id: `c-${tier}`, ...(tier ? { tier } : {}) } }).id);
+    assert.equal(claimsOf(fulcrum, 'PO-1').map(([id]) => ids.indexOf(id)), [1, 3, 2, 0, 4], 'gold, gold, silver, then the rest, each in arrival order');
+    const got = receiveInbound(fulcrum, 'PO-1', { receiptId: 'r', lines: [{ sku: 'P', qty: 3 }] }, 'k').value.allocated;
+    assert.equal(got.map((a) => ids.indexOf(a.orderId)), [1, 3, 2]);
+  }, network);
+});
+
 test('ship-complete: a paid order waits until its last unit is allocated, then everything is released together', async () => {
   await withWorld(async (w) => {
     const { fulcrum } = w.run;

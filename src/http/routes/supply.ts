@@ -35,6 +35,17 @@ const RuleBody = z.strictObject({
   confidence: z.partialRecord(z.enum(INBOUND_KINDS), Percent).optional(),
   maxLeadDays: z.number().int().min(0).max(3650).optional(),
   backorder: z.enum(['ship-available', 'ship-complete']).optional(),
+  priority: z
+    .array(
+      z.discriminatedUnion('by', [
+        z.strictObject({ by: z.literal('mode') }),
+        z.strictObject({ by: z.literal('channel'), order: z.array(Id).min(1).max(99) }),
+        z.strictObject({ by: z.literal('customer'), attribute: z.string().min(1).max(100), order: z.array(z.union([z.string().max(200), z.number(), z.boolean()])).min(1).max(99) }),
+        z.strictObject({ by: z.literal('attribute'), key: z.string().min(1).max(100), order: z.array(z.union([z.string().max(200), z.number(), z.boolean()])).min(1).max(99) }),
+      ]),
+    )
+    .max(8)
+    .optional(),
   description: z.string().max(500).optional(),
 });
 const PromiseQuery = z.strictObject({ sku: Id, qty: z.coerce.number().int().min(1).max(10_000_000), pool: Id.default('default'), channel: Id.optional() });
