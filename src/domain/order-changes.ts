@@ -56,12 +56,16 @@ export function planCancel(fulfilments: readonly Fulfilment[], asked: readonly O
   return { cuts: [...cuts.values()] };
 }
 
-/** What a partial cancellation leaves: fewer order lines, shrunk fulfilments (emptied ones cancelled), the running total cancelled. */
+/**
+ * What a partial cancellation leaves: fewer order lines, shrunk fulfilments (emptied ones cancelled), the
+ * running total cancelled. `waitingCut` are units that were waiting on inbound supply (no fulfilment yet).
+ */
 export function cancelLines(
   context: { lines: OrderLine[]; fulfilments: Fulfilment[]; cancelledLines?: OrderLine[] },
   cuts: readonly FulfilmentCut[],
+  waitingCut: readonly OrderLine[] = [],
 ): { lines: OrderLine[]; fulfilments: Fulfilment[]; cancelledLines: OrderLine[] } {
-  const cancelled = cuts.flatMap((c) => c.lines);
+  const cancelled = [...cuts.flatMap((c) => c.lines), ...waitingCut.map(({ sku, qty }) => ({ sku, qty }))];
   const fulfilments = context.fulfilments.map((f) => {
     const cut = cuts.find((c) => c.id === f.id);
     if (!cut) return f;

@@ -3,6 +3,7 @@ import type { OrderContext } from '../../actors/index.js';
 import { DomainError } from '../domain/errors.js';
 import { CANCELLABLE_STATUSES, planCancel, type FulfilmentCut } from '../domain/order-changes.js';
 import type { OrderLine } from '../domain/order.js';
+import type { WaitingLine } from '../domain/supply.js';
 import { deliverEvent, openEntity, type Committed, type EntityEntry } from '../engine/index.js';
 import type { OrderView } from './order-view.js';
 import type { OrderPorts } from './orders.js';
@@ -20,7 +21,9 @@ export function cancelOrderLines(ports: Pick<OrderPorts, 'engine' | 'stock' | 'o
   return engine.run((step) => {
     const order = openEntity(engine, 'order', id);
     const ctx = order.snapshot.context as OrderContext;
-    const plan = planCancel(ctx.fulfilments, lines);
+    // Units still waiting on inbound supply go first: they are the least advanced of all.
+    const { waitingCut, rest } = cutWaiting(ctx.waiting ?? [], lines);
+    const plan = planCancel(ctx.fulfilments, rest);
     if ('short' in plan) {
       throw new DomainError(
         'invalid_state',
@@ -33,12 +36,13 @@ export function cancelOrderLines(ports: Pick<OrderPorts, 'engine' | 'stock' | 'o
       return orders.get(id)!;
     }
     const notices = plan.cuts.map((cut) => fulfilmentNotice(ports, ctx, cut));
-    const event = { type: 'order.lines_cancelled', lines, cuts: plan.cuts, reason, at: step.iso };
+    const event = { type: 'order.lines_cancelled', lines, cuts: plan.cuts, ...(waitingCut.length > 0 ? { waitingCut } : {}), reason, at: step.iso };
     if (!order.snapshot.can(event as never)) {
       throw new DomainError('invalid_state', `order ${id} is ${String(order.snapshot.value)} and its lines cannot be cancelled now`, [{ path: 'lines', message: 'the order workflow does not take a partial cancellation in this state' }]);
     }
     // Validated: from here every change must be accepted (a refusal would be fatal, and is a bug).
     for (const cut of plan.cuts) stock.release(step, cut.location, id, cut.lines);
+    if (waitingCut.length > 0) orders.waiting!.unclaim(step, id, waitingCut);
     for (const n of notices) if (n && !engine.send(step, n.entry, { ...n.event, at: step.iso })) throw new Error(`fulfilment ${n.entry.id} refused ${n.event.type} it could take`);
     deliverEvent(engine, step, order, event, { shownAs: 'cancel' });
     return orders.get(id)!;
@@ -49,8 +53,30 @@ export function cancelOrderLines(ports: Pick<OrderPorts, 'engine' | 'stock' | 'o
 function cancelsEverything(ctx: OrderContext, lines: OrderLine[]): boolean {
   const open = ctx.fulfilments.filter((f) => CANCELLABLE_STATUSES.includes(f.status));
   const done = ctx.fulfilments.some((f) => f.status !== 'cancelled' && f.status !== 'rejected' && !CANCELLABLE_STATUSES.includes(f.status));
-  const units = (ls: OrderLine[]) => ls.reduce((n, l) => n + l.qty, 0);
-  return !done && units(ctx.lines) === units(lines) && units(open.flatMap((f) => f.lines)) === units(lines);
+  const units = (ls: ReadonlyArray<{ qty: number }>) => ls.reduce((n, l) => n + l.qty, 0);
+  return !done && units(ctx.lines) === units(lines) && units(open.flatMap((f) => f.lines)) + units(ctx.waiting ?? []) === units(lines);
+}
+
+/** Takes the asked units from the order's waiting lines first (latest promise first); what is left comes from fulfilments. */
+function cutWaiting(waiting: readonly WaitingLine[], asked: readonly OrderLine[]): { waitingCut: WaitingLine[]; rest: OrderLine[] } {
+  const waitingCut: WaitingLine[] = [];
+  const rest: OrderLine[] = [];
+  const byLatest = [...waiting].sort((a, b) => (a.promisedAt < b.promisedAt ? 1 : a.promisedAt > b.promisedAt ? -1 : 0));
+  const left = new Map(byLatest.map((w, i) => [i, w.qty]));
+  for (const l of asked) {
+    let need = l.qty;
+    byLatest.forEach((w, i) => {
+      if (need === 0 || w.sku !== l.sku) return;
+      const take = Math.min(need, left.get(i)!);
+      if (take === 0) return;
+      left.set(i, left.get(i)! - take);
+      need -= take;
+      waitingCut.push({ ...w, qty: take });
+    });
+    // Kept when 0, so that a refusal names the line by its index in the request.
+    rest.push({ sku: l.sku, qty: need });
+  }
+  return { waitingCut, rest };
 }
 
 /**

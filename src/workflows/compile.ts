@@ -26,8 +26,11 @@ export function compileWorkflow(key: string, def: WorkflowDefinition, rules: Rul
   const actions: Record<string, unknown> = {
     __timerFired: timerFired,
     __cancelLines: enqueueActions(({ context, event, enqueue }) => {
-      const e = event as BrickEvent & { cuts: FulfilmentCut[] };
-      enqueue.assign({ ...cancelLines(context as unknown as OrderBooks, e.cuts), updatedAt: e.at });
+      const e = event as BrickEvent & { cuts: FulfilmentCut[]; waitingCut?: WaitingLine[] };
+      const waitingCut = e.waitingCut ?? [];
+      let waiting = (context as { waiting?: WaitingLine[] }).waiting;
+      for (const w of waitingCut) waiting = lessWaiting(waiting ?? [], w.inbound, w.sku, w.qty);
+      enqueue.assign({ ...cancelLines(context as unknown as OrderBooks, e.cuts, waitingCut), ...(waitingCut.length > 0 ? { waiting } : {}), updatedAt: e.at });
     }),
     __applyEdit: enqueueActions(({ context, event, enqueue }) => {
       const e = event as BrickEvent & OrderEdit;

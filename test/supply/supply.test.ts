@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { listAlerts } from '../../src/alerts/index.js';
 import type { Fulcrum } from '../../src/fulcrum/index.js';
-import { cancelOrder, placeOrder, sendEntityEvent, sendOrderEvent, type PlaceOrder } from '../../src/orders/index.js';
+import { cancelOrder, cancelOrderLines, placeOrder, sendEntityEvent, sendOrderEvent, type PlaceOrder } from '../../src/orders/index.js';
 import { ALLOCATION_BATCH, cancelInbound, receiveInbound, upsertInbound, type SupplyRuleInput } from '../../src/supply/index.js';
 import { seed } from '../helpers/network.js';
 import { refusal } from '../helpers/refusal.js';
@@ -125,6 +125,23 @@ test('priority: a customer tier goes first, then first come, first served; a rec
     assert.equal(claimsOf(fulcrum, 'PO-1').map(([id]) => ids.indexOf(id)), [1, 3, 2, 0, 4], 'gold, gold, silver, then the rest, each in arrival order');
     const got = receiveInbound(fulcrum, 'PO-1', { receiptId: 'r', lines: [{ sku: 'P', qty: 3 }] }, 'k').value.allocated;
     assert.equal(got.map((a) => ids.indexOf(a.orderId)), [1, 3, 2]);
+  }, network);
+});
+
+test('cancelling some units of a waiting order takes the waiting ones first and frees their place at once', async () => {
+  await withWorld(async (w) => {
+    const { fulcrum } = w.run;
+    rule(w, { id: 'a', skus: ['A'], mode: 'backorder' });
+    upsertInbound(fulcrum, 'ASN-1', { location: 'MUC', lines: [{ sku: 'A', qty: 5 }], expectedAt: inDays(w, 2), kind: 'asn' }, 'k');
+    const o = order(fulcrum, 'A', 5);
+    assert.equal([o.fulfilments[0]!.lines[0]!.qty, waitingOf(fulcrum, o.id)[0]!.qty], [2, 3]);
+    const after = cancelOrderLines(fulcrum, o.id, [{ sku: 'A', qty: 2 }], 'fewer', 'k').value;
+    assert.equal([after.lines, after.fulfilments[0]!.lines, waitingOf(fulcrum, o.id).map((x) => x.qty)], [[{ sku: 'A', qty: 3 }], [{ sku: 'A', qty: 2 }], [1]]);
+    assert.equal(claimsOf(fulcrum, 'ASN-1'), [[o.id, 'A', 1]]);
+    assert.equal([fulcrum.supply.sold('A'), fulcrum.supply.inbound('ASN-1')!.context.waiting], [1, { A: 1 }]);
+    const more = cancelOrderLines(fulcrum, o.id, [{ sku: 'A', qty: 2 }], 'fewer still', 'k').value;
+    assert.equal([more.lines, waitingOf(fulcrum, o.id), more.fulfilments[0]!.lines], [[{ sku: 'A', qty: 1 }], [], [{ sku: 'A', qty: 1 }]], 'then from the fulfilment');
+    assert.equal([fulcrum.engine.position('BER', 'A')!.reserved, fulcrum.supply.sold('A')], [1, 0]);
   }, network);
 });
 
