@@ -28,12 +28,13 @@ async function crashRounds(seed: number, env: Record<string, string>, rounds: nu
   return { world, found };
 }
 
-test('kill -9 during a burst of orders, steps, cancels, holds, receipts and returns loses nothing acknowledged (3 rounds)', async () => {
+test('kill -9 during a burst of orders, pre-orders, inbound receipts, steps, cancels, holds, stock receipts and returns loses nothing acknowledged (3 rounds)', async () => {
   const { world, found } = await crashRounds(7, {}, 3, false);
   assert.equal(found, [0, 0, 0]);
   assert.ok(world.totals.acked > 100, `enough acknowledged requests to mean something (${world.totals.acked})`);
   assert.ok(world.orders.size > 50);
-  console.log(`crash rounds: ${world.totals.acked} acknowledged, ${world.orders.size} orders, ${world.returns.size} returns (${[...world.returns.values()].filter((r) => r.received).length} received, ${[...world.returns.values()].filter((r) => r.inspected).length} inspected)`);
+  console.log(`crash rounds: ${world.totals.acked} acknowledged, ${world.orders.size} orders (${world.preorders} pre-orders), ${world.inboundReceipts.length} inbound receipts, ${world.returns.size} returns (${[...world.returns.values()].filter((r) => r.received).length} received, ${[...world.returns.values()].filter((r) => r.inspected).length} inspected)`);
+  assert.ok(world.preorders > 0 && world.inboundReceipts.length > 0, 'pre-orders waited and inbound arrived across the crashes');
   assert.ok([...world.returns.values()].some((r) => r.inspected), 'returns were opened, received and inspected across the crashes');
 });
 

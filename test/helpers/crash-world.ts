@@ -8,6 +8,10 @@ const KEY = 'crash-test-admin-key-01';
 const LOCATIONS: Record<string, [number, number]> = { BER: [52.52, 13.4], MUC: [48.14, 11.58], HAM: [53.55, 9.99] };
 const SKUS = ['A', 'B', 'C'];
 const INITIAL = 300;
+/** A pre-order SKU with no stock, sold against two inbound under a capped rule. */
+const PRE = 'P';
+const PRE_CAP = 150;
+const INBOUND: Record<string, { location: string; qty: number; days: number }> = { 'PO-BER': { location: 'BER', qty: 100, days: 5 }, 'PO-HAM': { location: 'HAM', qty: 100, days: 9 } };
 
 type Outcome = 'acked' | 'rejected' | 'unknown';
 
@@ -69,6 +73,11 @@ export class CrashWorld {
   /** When the last hold asked for (acknowledged or not) expires at the latest (ms). */
   private holdsExpireBy = 0;
   private round = 0;
+  private receiptSeq = 0;
+  /** Inbound receipts acknowledged: each must be on its inbound after every restart. */
+  readonly inboundReceipts: Array<{ inbound: string; receiptId: string }> = [];
+  /** Pre-orders acknowledged (201). */
+  preorders = 0;
   private readonly random: () => number;
   private readonly dataDir: string;
   private readonly env: Record<string, string>;
@@ -89,6 +98,11 @@ export class CrashWorld {
     for (const [id, [lat, lon]] of Object.entries(LOCATIONS)) await must(call(server.url, 'PUT', `/locations/${id}`, { name: id, geo: { lat, lon }, country: 'DE' }));
     for (const sku of SKUS) await must(call(server.url, 'PUT', `/products/${sku}`, { name: sku }));
     for (const loc of Object.keys(LOCATIONS)) for (const sku of SKUS) await must(call(server.url, 'PUT', `/inventory/${loc}/${sku}`, { onHand: INITIAL }));
+    await must(call(server.url, 'PUT', `/products/${PRE}`, { name: PRE }));
+    await must(call(server.url, 'PUT', '/supply-rules/pre', { skus: [PRE], mode: 'preorder', cap: PRE_CAP }));
+    for (const [id, i] of Object.entries(INBOUND)) {
+      await must(call(server.url, 'PUT', `/inbound/${id}`, { location: i.location, lines: [{ sku: PRE, qty: i.qty }], expectedAt: new Date(Date.now() + i.days * 86_400_000).toISOString(), kind: 'asn' }));
+    }
   }
 
   /** Fires a burst from `workers` concurrent clients and kills the server after `killAfterMs`. */
@@ -101,7 +115,9 @@ export class CrashWorld {
         const r = this.random();
         const open = [...this.orders.values()].filter((o) => !o.cancelled && !o.maybe);
         let outcome: Outcome;
-        if (r < 0.5 || open.length === 0) outcome = await this.place(server, `r${round}-w${w}-${i}`);
+        if (r < 0.44 || open.length === 0) outcome = await this.place(server, `r${round}-w${w}-${i}`);
+        else if (r < 0.5) outcome = await this.place(server, `r${round}-w${w}-${i}`, [{ sku: PRE, qty: 1 + Math.floor(this.random() * 2) }]);
+        else if (r < 0.52) outcome = await this.receiveInbound(server);
         else if (r < 0.58) outcome = await this.hold(server);
         else if (r < 0.64) outcome = await this.receive(server);
         else if (r < 0.78) outcome = await this.returnStep(server, open);
@@ -128,6 +144,14 @@ export class CrashWorld {
    */
   async verify(server: ChildServer): Promise<Violations> {
     await sleep(Math.max(0, this.holdsExpireBy + HOLD_EXPIRY_MARGIN_MS - Date.now()));
+    // A receipt cut short by the crash goes on allocating after the restart: check once it has finished.
+    for (const id of Object.keys(INBOUND)) {
+      for (let tries = 0; tries < 200; tries++) {
+        const i = await call(server.url, 'GET', `/inbound/${id}`);
+        if (!i || i.status !== 200 || Object.keys(i.body.held ?? {}).length === 0) break;
+        await sleep(50);
+      }
+    }
     const v = await this.check(server);
     this.adopt(await listAll(server.url));
     for (const r of this.returns.values()) {
@@ -212,15 +236,36 @@ export class CrashWorld {
         }
       }
     }
+    // Supply: what orders wait for on each inbound is exactly what the inbound counts, within the cap, and
+    // the units a receipt holds for its queue are reserved at its location; every acknowledged receipt is there.
+    const waitingOn = new Map<string, number>();
+    for (const o of all) {
+      if (o.status === 'cancelled') continue;
+      const full = (await must(call(server.url, 'GET', `/orders/${o.id}`))).body;
+      for (const w of full.waiting ?? []) waitingOn.set(w.inbound, (waitingOn.get(w.inbound) ?? 0) + w.qty);
+    }
+    let sold = 0;
+    for (const id of Object.keys(INBOUND)) {
+      const i = (await must(call(server.url, 'GET', `/inbound/${id}`))).body;
+      const counted = i.waiting?.[PRE] ?? 0;
+      if (counted !== (waitingOn.get(id) ?? 0)) v.reservationMismatch.push(`inbound ${id}: counts ${counted} waiting, orders wait for ${waitingOn.get(id) ?? 0}`);
+      sold += counted + (i.allocated?.[PRE] ?? 0);
+      const k = `${i.location}/${PRE}`;
+      const e = expected.get(k) ?? { reserved: 0, shipped: 0 };
+      e.reserved += i.held?.[PRE] ?? 0;
+      expected.set(k, e);
+      for (const r of this.inboundReceipts) if (r.inbound === id && !i.receipts.includes(r.receiptId)) v.lostEvents.push(`inbound ${id}: receipt ${r.receiptId} acknowledged, not applied`);
+    }
+    if (sold > PRE_CAP) v.notConserved.push(`${sold} units sold against inbound, cap ${PRE_CAP}`);
     for (const loc of Object.keys(LOCATIONS)) {
-      for (const sku of SKUS) {
+      for (const sku of [...SKUS, PRE]) {
         const p = (await must(call(server.url, 'GET', `/inventory/${loc}/${sku}`))).body;
         const total = p.onHand + p.shipped;
         // Units only enter by receipts (every acknowledged one, and possibly some whose reply was lost) and by
         // returns received here (the server's own record of each, checked against the world's above).
         const got = this.receipts.get(`${loc}/${sku}`) ?? { acked: 0, unknown: 0 };
         const returned = returnedAt.get(`${loc}/${sku}`) ?? { onHand: 0, waiting: 0 };
-        const low = INITIAL + got.acked + returned.onHand;
+        const low = (sku === PRE ? 0 : INITIAL) + got.acked + returned.onHand;
         const high = low + got.unknown;
         if (total < low || total > high || p.available < 0 || p.reserved < 0) {
           v.notConserved.push(`${loc}/${sku}: on hand ${p.onHand} + shipped ${p.shipped} = ${total}, expected ${low}..${high}`);
@@ -256,12 +301,13 @@ export class CrashWorld {
     }
   }
 
-  private async place(server: ChildServer, ref: string): Promise<Outcome> {
-    const lines = SKUS.filter(() => this.random() < 0.5).map((sku) => ({ sku, qty: 1 + Math.floor(this.random() * 3) }));
+  private async place(server: ChildServer, ref: string, preorder?: Array<{ sku: string; qty: number }>): Promise<Outcome> {
+    const lines = preorder ?? SKUS.filter(() => this.random() < 0.5).map((sku) => ({ sku, qty: 1 + Math.floor(this.random() * 3) }));
     if (lines.length === 0) lines.push({ sku: 'A', qty: 1 });
     const r = await call(server.url, 'POST', '/orders', { ref, customer: { id: ref }, deliverTo: { lat: 51, lon: 10, country: 'DE' }, lines });
     if (r === undefined || r.status >= 500) return 'unknown';
     if (r.status === 201) {
+      if (preorder) this.preorders++;
       this.orders.set(r.body.id, { id: r.body.id, ref, cancelled: false, paid: false, steps: new Map(), maybe: false });
       return 'acked';
     }
@@ -340,6 +386,26 @@ export class CrashWorld {
     if (r === undefined || r.status >= 500) return 'unknown';
     if (r.status !== 201) return 'rejected';
     this.returns.set(r.body.id, { id: r.body.id, orderId: order.id, received: false, inspected: false, maybe: false });
+    return 'acked';
+  }
+
+  /** A receipt of a few pre-order units on one of the inbound (they go to the orders waiting on it first). */
+  private async receiveInbound(server: ChildServer): Promise<Outcome> {
+    const id = Object.keys(INBOUND)[Math.floor(this.random() * 2)]!;
+    const loc = INBOUND[id]!.location;
+    const qty = 1 + Math.floor(this.random() * 5);
+    const k = `${loc}/${PRE}`;
+    const got = this.receipts.get(k) ?? { acked: 0, unknown: 0 };
+    this.receipts.set(k, got);
+    const receiptId = `gr-${++this.receiptSeq}`;
+    const r = await call(server.url, 'POST', `/inbound/${id}/receipts`, { receiptId, lines: [{ sku: PRE, qty }], allowOver: true });
+    if (r === undefined || r.status >= 500) {
+      got.unknown += qty;
+      return 'unknown';
+    }
+    if (r.status !== 200) return 'rejected';
+    got.acked += qty;
+    this.inboundReceipts.push({ inbound: id, receiptId });
     return 'acked';
   }
 
