@@ -1,3 +1,5 @@
+import type { FutureBucket } from './supply.js';
+
 /**
  * Available-to-sell, as ARCHITECTURE.md defines it:
  * `ATS(pool, sku) = max(0, sum over locations in pool of max(0, free - locationBuffer) - poolBuffer)`.
@@ -40,4 +42,6 @@ export interface AvailabilityChange {
   pool: string;
   sku: string;
   ats: number;
+  /** For a SKU under a supply rule on the pool: what can be promised against inbound, by date. */
+  future?: FutureBucket[];
 }

@@ -201,7 +201,7 @@ export class FanOut implements PieceSink {
       return;
     }
     for (let i = 0; i < reply.items.length || i === 0; i += SNAPSHOT_CHUNK) {
-      const items = reply.items.slice(i, i + SNAPSHOT_CHUNK).map((it) => ({ sku: it.sku, ats: it.ats, seq: reply.since }));
+      const items = reply.items.slice(i, i + SNAPSHOT_CHUNK).map((it) => ({ sku: it.sku, ats: it.ats, seq: reply.since, ...(it.future ? { future: it.future } : {}) }));
       this.sendMessage(c, { type: 'snapshot', pool, items, ...(m.id !== undefined ? { id: m.id } : {}) });
     }
     this.counters.snapshots++;

@@ -8,7 +8,10 @@ export interface FeedPorts {
   readonly engine: Engine;
   readonly stock: Stock;
   readonly alerts: Alerts;
+  /** Future buckets for SKUs under supply rules (snapshots carry them; changes carry them from the step). */
+  readonly supply?: Pick<Supply, 'futureOn'>;
 }
+import type { Supply } from '../supply/index.js';
 import { ALERTS_CHANNEL, errorMessage, type AlertMessage, type StockMessage } from './messages.js';
 import { encodePiece, keyOf, type Piece } from './pieces.js';
 import type { PieceSink, SnapshotReply, Upstream } from './upstream.js';
@@ -85,7 +88,7 @@ export class FeedSource {
       if (!this.byKey.has(key) && !this.byPool.has(ch.pool)) continue;
       const seq = Math.max(base, (this.issued.get(key) ?? 0) + 1);
       this.issued.set(key, seq);
-      this.pending.set(key, { type: 'stock', pool: ch.pool, sku: ch.sku, ats: ch.ats, seq, ts });
+      this.pending.set(key, { type: 'stock', pool: ch.pool, sku: ch.sku, ats: ch.ats, seq, ts, ...(ch.future ? { future: ch.future } : {}) });
       this.stats.changes++;
     }
     if (this.byPool.has(ALERTS_CHANNEL)) {
@@ -151,7 +154,11 @@ export class FeedSource {
         watch(this.byPool, pool, sink);
       }
       const since = this.committedHead;
-      const items = (skus ?? this.allSkus()).map((sku) => ({ sku, ats: index.ats(pool, sku) }));
+      const now = this.ports.engine.clock.now();
+      const items = (skus ?? this.allSkus()).map((sku) => {
+        const future = this.ports.supply?.futureOn(pool, sku, now);
+        return { sku, ats: index.ats(pool, sku), ...(future ? { future } : {}) };
+      });
       // The index may already hold a step that is not on disk yet: answer once every write so far is.
       await this.ports.engine.store.root.flushed;
       return { ok: true, since, items };

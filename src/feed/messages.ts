@@ -1,3 +1,4 @@
+import type { FutureBucket } from '../domain/supply.js';
 import { z } from 'zod';
 import { DomainError, formatPath, type ErrorDetail, type ErrorType } from '../domain/errors.js';
 import type { AlertView } from '../alerts/index.js';
@@ -58,6 +59,8 @@ export interface SnapshotItem {
   sku: string;
   ats: number;
   seq: number;
+  /** For a SKU under a supply rule on the pool: promisable units against inbound, by date. */
+  future?: FutureBucket[];
 }
 
 /** The answer to a subscribe: the current values (a whole-pool snapshot may span several messages). */
@@ -76,6 +79,8 @@ export interface StockMessage {
   ats: number;
   seq: number;
   ts: number;
+  /** Present for a SKU under a supply rule on the pool: its promisable future buckets as of this change. */
+  future?: FutureBucket[];
 }
 
 /** An alert raised or changed (alerts channel): the alert as `GET /alerts/:id` shows it. */

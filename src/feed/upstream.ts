@@ -1,3 +1,4 @@
+import type { FutureBucket } from '../domain/supply.js';
 import type { AlertView } from '../alerts/index.js';
 import type { ErrorMessage } from './messages.js';
 import type { Piece } from './pieces.js';
@@ -12,7 +13,7 @@ export interface PieceSink {
  * update with `seq <= since` is already in it), or the error to send to the client.
  */
 export type SnapshotReply =
-  | { ok: true; since: number; items: Array<{ sku: string; ats: number }>; alerts?: AlertView[] }
+  | { ok: true; since: number; items: Array<{ sku: string; ats: number; future?: FutureBucket[] }>; alerts?: AlertView[] }
   | { ok: false; error: ErrorMessage['error'] };
 
 /**

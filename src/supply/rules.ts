@@ -18,6 +18,11 @@ export class SupplyRules {
     return this.#byId.get(id);
   }
 
+  /** How many rules there are (none: intake never looks further). */
+  get size(): number {
+    return this.#byId.size;
+  }
+
   list(): SupplyRule[] {
     return [...this.#byId.values()].sort((a, b) => a.id.localeCompare(b.id));
   }

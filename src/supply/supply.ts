@@ -87,6 +87,8 @@ export class Supply {
   /** Inbound with held units still to allocate in later steps. */
   readonly #pending = new Set<string>();
   #draining = false;
+  /** SKUs whose inbound changed in the running step (their future buckets go to the feed at its end). */
+  readonly #touched = new Set<string>();
   #idle: Promise<void> | undefined;
 
   constructor(ports: SupplyPorts) {
@@ -100,6 +102,7 @@ export class Supply {
       this.#rebuild(engine);
     });
     engine.handleEffect('supply.unclaim', (step, from, effect) => this.unclaim(step, from.id, effect.lines));
+    engine.onStepEnd((step) => this.#publishFuture(step));
   }
 
   /** An inbound as it is now (open ones live, finished ones from the store). */
@@ -155,6 +158,39 @@ export class Supply {
       out.push({ inbound: i.id, qty, from: i.expectedAt });
     }
     return out;
+  }
+
+  /** The future buckets of a SKU on a pool when a supply rule covers it there (undefined otherwise). */
+  futureOn(pool: string, sku: string, now: number): FutureBucket[] | undefined {
+    const rule = this.rules.ruleFor(sku, pool, this.#ports.stock.index.pool(pool)?.channel ?? 'default');
+    return rule ? this.future(rule, sku, pool, now) : undefined;
+  }
+
+  /**
+   * At the end of a step, attaches the future buckets to the availability changes of SKUs under a rule, and
+   * adds a change for SKUs whose supply changed while their ATS did not (a claim, a date that moved): the
+   * feed then carries them with ATS, from the state the step commits.
+   */
+  #publishFuture(step: Step): void {
+    if (this.#touched.size === 0 && (step.changes.length === 0 || this.rules.size === 0)) return;
+    const { index } = this.#ports.stock;
+    const seen = new Set<string>();
+    for (let k = step.changes.length - 1; k >= 0; k--) {
+      const ch = step.changes[k]!;
+      const key = `${ch.pool}\u0000${ch.sku}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const future = this.futureOn(ch.pool, ch.sku, step.at);
+      if (future) ch.future = future;
+    }
+    for (const sku of this.#touched) {
+      for (const pool of index.poolIds()) {
+        if (seen.has(`${pool}\u0000${sku}`)) continue;
+        const future = this.futureOn(pool, sku, step.at);
+        if (future) step.changes.push({ pool, sku, ats: index.ats(pool, sku), future });
+      }
+    }
+    this.#touched.clear();
   }
 
   /** The promisable units by date, merged per date (the `future` of availability). */
@@ -401,6 +437,7 @@ export class Supply {
 
   #track(snapshot: AnyMachineSnapshot | StoredState): void {
     const i = snapshot.context as InboundContext;
+    for (const l of i.lines) this.#touched.add(l.sku);
     const open = snapshot.value === 'open';
     for (const l of i.lines) {
       let ids = this.#openBySku.get(l.sku);
@@ -438,6 +475,7 @@ export class Supply {
     for (const [id, w] of lines) this.#enqueue(id, w);
     // Allocation cut short by a restart goes on where it stopped.
     for (const entry of live.values()) if (Object.keys((entry.snapshot.context as InboundContext).held).length > 0) this.#schedule(entry.id);
+    this.#touched.clear();
   }
 }
 

@@ -195,6 +195,25 @@ t('returned units: not on sale while received, on the feed the moment inspection
   await ws.close();
 });
 
+t('future buckets: a SKU under a supply rule carries them in its snapshot and in each change, pre-orders included', async ({ server }) => {
+  await api(server, 'PUT', '/products/F', { name: 'F' });
+  await api(server, 'PUT', '/supply-rules/f', { skus: ['F'], mode: 'preorder' });
+  const expectedAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
+  assert.is((await api(server, 'PUT', '/inbound/PO-F', { location: 'HAM', lines: [{ sku: 'F', qty: 5 }], expectedAt, kind: 'asn' })).status, 201);
+  const ws = await FeedSocket.open(server.url);
+  ws.send({ op: 'subscribe', pool: 'default', skus: ['F', 'A'] });
+  const snapshot = await ws.next((m) => m.type === 'snapshot');
+  assert.equal(snapshot.items.find((i: any) => i.sku === 'F').future, [{ qty: 5, from: expectedAt }]);
+  assert.is(snapshot.items.find((i: any) => i.sku === 'A').future, undefined, 'no rule, no future');
+  assert.is((await api(server, 'POST', '/orders', orderBody('F', 2))).status, 201);
+  const update = await ws.next(stockOf('F'));
+  assert.equal([update.ats, update.future], [0, [{ qty: 3, from: expectedAt }]], 'a pre-order changes the future, not ATS');
+  await api(server, 'POST', '/inbound/PO-F/receipts', { receiptId: 'r', lines: [{ sku: 'F', qty: 5 }] });
+  const arrived = await ws.next(stockOf('F'));
+  assert.equal([arrived.ats, arrived.future], [3, []], 'the 3 nobody waited for are on sale');
+  await ws.close();
+});
+
 t.run();
 
 async function encodes(server: RunningServer): Promise<number> {
