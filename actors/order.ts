@@ -31,6 +31,8 @@ export interface OrderInput {
   sourcing?: { profile: string; version: number; strategy: string };
   /** How an order with waiting lines ships: what is in stock now and the rest later, or all together. */
   backorder?: BackorderOption;
+  /** Set when the supply rule takes payment only once every waiting unit is allocated. */
+  payment?: 'at_allocation';
 }
 
 export interface OrderContext extends OrderInput {

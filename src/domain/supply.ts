@@ -61,6 +61,8 @@ export interface SupplyRule {
   maxLeadDays?: number;
   /** How a waiting order ships by default (the order may say otherwise). */
   backorder?: BackorderOption;
+  /** When a waiting order is asked to pay: when it is placed (default), or once its last unit is allocated. */
+  payment?: 'at_order' | 'at_allocation';
   /**
    * Who is allocated first when supply arrives, key by key (then first come, first served): pre-orders
    * before backorders, channels, a customer attribute (a tier) or an order attribute, each in the order

@@ -115,6 +115,7 @@ export function placeOrderIn(ports: OrderPorts, step: Step, cmd: PlaceOrder, cre
     // Queued on the inbound in this same step: the order records its place (the rank) with each line.
     input.waiting = orders.waiting!.claim(step, id, wait.waiting, { pool, channel, customer: cmd.customer, attributes: cmd.attributes ?? {} });
     input.backorder = wait.backorder;
+    if (wait.payment === 'at_allocation') input.payment = 'at_allocation';
   }
   if (cmd.ref !== undefined) input.ref = cmd.ref;
   if (cmd.collectAt !== undefined) input.collectAt = cmd.collectAt;

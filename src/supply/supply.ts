@@ -58,6 +58,7 @@ export interface WaitingAsk {
 export interface WaitingPlan {
   inStock: OrderLine[];
   waiting: Unranked[];
+  payment: 'at_order' | 'at_allocation';
   backorder: BackorderOption;
 }
 
@@ -256,7 +257,7 @@ export class Supply {
     if (short2.length > 0) throw new DomainError('insufficient_stock', 'order cannot be sourced: not enough in stock or promisable against inbound', short2);
     const inStock = ask.lines.map((l, i) => ({ ...l, qty: l.qty - (cut.get(i) ?? 0) })).filter((l) => l.qty > 0);
     const first = perSku.values().next().value!.rule;
-    return { inStock, waiting, backorder: ask.backorder ?? first.backorder ?? 'ship-available' };
+    return { inStock, waiting, backorder: ask.backorder ?? first.backorder ?? 'ship-available', payment: first.payment ?? 'at_order' };
   }
 
   /**

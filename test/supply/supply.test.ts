@@ -145,6 +145,23 @@ test('cancelling some units of a waiting order takes the waiting ones first and 
   }, network);
 });
 
+test('payment at allocation: a pre-order is asked to pay only once its units are allocated', async () => {
+  await withWorld(async (w) => {
+    const { fulcrum } = w.run;
+    rule(w, { id: 'p', skus: ['P'], mode: 'preorder', payment: 'at_allocation' });
+    upsertInbound(fulcrum, 'PO-1', { location: 'MUC', lines: [{ sku: 'P', qty: 4 }], expectedAt: inDays(w, 3), kind: 'asn' }, 'k');
+    const o = order(fulcrum, 'P', 2);
+    const payments = () => w.webhooks.filter((e) => e.type === 'payment.requested' && (e.data as { orderId?: string }).orderId === o.id).length;
+    assert.equal([fulcrum.orders.get(o.id)!.status, payments()], ['awaiting_allocation', 0]);
+    receiveInbound(fulcrum, 'PO-1', { receiptId: 'r', lines: [{ sku: 'P', qty: 1 }] }, 'k');
+    assert.equal([fulcrum.orders.get(o.id)!.status, payments()], ['awaiting_allocation', 0], 'one unit of two: still waiting');
+    receiveInbound(fulcrum, 'PO-1', { receiptId: 'r2', lines: [{ sku: 'P', qty: 3 }] }, 'k');
+    assert.equal([fulcrum.orders.get(o.id)!.status, payments()], ['awaiting_payment', 1]);
+    sendOrderEvent(fulcrum, o.id, { type: 'payment.authorized' });
+    assert.equal(fulcrum.orders.get(o.id)!.fulfilments.map((f) => f.status), ['released', 'released']);
+  }, network);
+});
+
 test('ship-complete: a paid order waits until its last unit is allocated, then everything is released together', async () => {
   await withWorld(async (w) => {
     const { fulcrum } = w.run;

@@ -19,7 +19,7 @@ test('an order started on v1 finishes on v1 after v2 is activated; new orders ta
     // v2: no payment step at all.
     const v2 = structuredClone(orderHomeDelivery) as unknown as { states: Record<string, unknown> };
     v2.states.placed = { always: [{ target: 'fulfilling' }] };
-    for (const s of ['fraud_check', 'awaiting_payment', 'awaiting_stock', 'embroidery', 'gift_wrap']) delete v2.states[s];
+    for (const s of ['fraud_check', 'awaiting_payment', 'awaiting_stock', 'awaiting_allocation', 'embroidery', 'gift_wrap']) delete v2.states[s];
     const created = w.catalog.put('order', 'home-delivery', v2, new Date().toISOString());
     assert.is(created.value.version, 2);
     assert.is(created.value.status, 'draft');

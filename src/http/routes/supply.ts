@@ -35,6 +35,7 @@ const RuleBody = z.strictObject({
   confidence: z.partialRecord(z.enum(INBOUND_KINDS), Percent).optional(),
   maxLeadDays: z.number().int().min(0).max(3650).optional(),
   backorder: z.enum(['ship-available', 'ship-complete']).optional(),
+  payment: z.enum(['at_order', 'at_allocation']).optional(),
   priority: z
     .array(
       z.discriminatedUnion('by', [

@@ -52,6 +52,13 @@ export const nothingWaiting = defineGuard({
   test: ({ context }) => ((context.waiting as unknown[] | undefined) ?? []).length === 0,
 });
 
+export const paysAtAllocation = defineGuard({
+  name: 'paysAtAllocation',
+  description: 'True when units wait on inbound supply and their rule takes payment only once they are allocated.',
+  params: z.strictObject({}),
+  test: ({ context }) => ((context.waiting as unknown[] | undefined) ?? []).length > 0 && context.payment === 'at_allocation',
+});
+
 export const shipsComplete = defineGuard({
   name: 'shipsComplete',
   description: "True when units wait on inbound supply and the order ships everything together (backorder 'ship-complete').",

@@ -2,7 +2,7 @@ import type { WorkflowRule } from '../rule.js';
 import { raiseAlert, resolveAlerts } from './alerts.js';
 import { awaitEvent, setAttribute, setStatus } from './context.js';
 import { notifyOrder, releaseStock, shipStock } from './fulfilments.js';
-import { allFulfilmentsAre, allLinesShipped, countryIn, deliveryTypeIs, eventIs, hasAttribute, nothingShipped, nothingWaiting, orderValueAbove, shipsComplete } from './guards.js';
+import { allFulfilmentsAre, allLinesShipped, countryIn, deliveryTypeIs, eventIs, hasAttribute, nothingShipped, nothingWaiting, orderValueAbove, paysAtAllocation, shipsComplete } from './guards.js';
 import { capturePayment, notifyCustomer, requestPayment, requestRefund, sendWebhook } from './messages.js';
 import { createFulfilments, recordFulfilment, recordSourcing, release, reserve, sourceOrder } from './orders.js';
 import {
@@ -21,7 +21,7 @@ export const BUILT_IN_RULES: ReadonlyArray<WorkflowRule> = [
   sourceOrder, reserve, release, createFulfilments, recordFulfilment, recordSourcing,
   notifyOrder, shipStock, releaseStock,
   recordReceipt, restock, routeReturn, requestReturnLabel, placeExchange, receiveReturn, inspectLines, completeRefurbishment, rejectReturn, shipTransfer, receiveTransfer, cancelTransfer,
-  orderValueAbove, hasAttribute, deliveryTypeIs, countryIn, allLinesShipped, allFulfilmentsAre, nothingShipped, eventIs, nothingWaiting, shipsComplete,
+  orderValueAbove, hasAttribute, deliveryTypeIs, countryIn, allLinesShipped, allFulfilmentsAre, nothingShipped, eventIs, nothingWaiting, shipsComplete, paysAtAllocation,
   returnInspected, refurbishmentDone, needsAuthentication,
 ];
 

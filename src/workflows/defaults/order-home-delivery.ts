@@ -12,9 +12,16 @@ export const orderHomeDelivery = {
       always: [
         // An exchange is settled by its return: no fraud check, no payment.
         { guard: { type: 'hasAttribute', params: { key: 'exchangeOf' } }, target: 'fulfilling' },
+        // A pre-order whose rule takes payment at allocation waits for its units first.
+        { guard: 'paysAtAllocation', target: 'awaiting_allocation' },
         { guard: { type: 'orderValueAbove', params: { amount: 1000 } }, target: 'fraud_check' },
         { target: 'awaiting_payment' },
       ],
+    },
+    awaiting_allocation: {
+      description: 'Waits on inbound supply before payment is asked (supply rule payment at_allocation); then as a new order.',
+      always: [{ guard: 'nothingWaiting', target: 'placed' }],
+      on: { 'order.cancelled': 'cancelled' },
     },
     fraud_check: {
       entry: [
