@@ -49,7 +49,9 @@ async function main(): Promise<void> {
     const inStock = await drive(server.url, order('HOT'), headers, pid);
     const drop = await drive(server.url, order('DROP'), headers, pid);
     const sold = (await api.get('/inbound/PO-1')).body.waiting.DROP + ((await api.get('/inbound/PO-2')).body.waiting?.DROP ?? 0) + ((await api.get('/inbound/PO-3')).body.waiting?.DROP ?? 0);
-    const capHeld = drop.accepted === CAP && sold === CAP;
+    // Never more units sold than the cap, and every acknowledged pre-order among them (a request whose answer
+    // the client lost, a timeout, may still have been accepted: the server's count is the truth).
+    const capHeld = sold <= CAP && drop.accepted <= sold;
 
     // 2. Arrival of PO-1 under intake and with a feed subscriber.
     const waitingOnPo1 = (await api.get('/inbound/PO-1')).body.waiting.DROP as number;
@@ -92,7 +94,7 @@ async function main(): Promise<void> {
       row(`pre-order: 3 purchase orders of ${PO_QTY}, cap ${CAP}`, drop),
       '',
       `- Ratio pre-order / in-stock throughput (same run): **${fixed(drop.rps / inStock.rps, 2)}** (goal at least 0.8).`,
-      `- Cap: ${drop.accepted} pre-orders accepted, ${sold} units waiting on the three purchase orders, cap ${CAP}: ${capHeld ? '**never exceeded, and reached**' : '**NOT as expected**'}.`,
+      `- Cap: ${drop.accepted} pre-orders acknowledged to the clients (${drop.lost} requests without an answer: errors or timeouts), ${sold} units waiting on the three purchase orders, cap ${CAP}: ${capHeld ? `**never exceeded**${sold === CAP ? ', and reached' : ''}` : '**EXCEEDED or an acknowledged order missing**'}.`,
       '',
       '### Arrival',
       '',
@@ -138,6 +140,8 @@ async function seed(api: FulcrumApi): Promise<void> {
 
 interface Drive {
   accepted: number;
+  /** Requests that got no answer (connection errors, timeouts). */
+  lost: number;
   refused: number;
   other: number;
   rps: number;
@@ -162,7 +166,7 @@ async function drive(url: string, body: string, headers: Record<string, string>,
     });
   });
   const cpu = treeCpuMicros(pid) - cpu0;
-  return { accepted, refused, other, rps: r.requests.total / (r.duration || 1), p50: r.latency.p50, p99: r.latency.p99, cpuUs: cpu / Math.max(1, r.requests.total), requests: r.requests.total };
+  return { accepted, lost: r.errors + r.timeouts, refused, other, rps: r.requests.total / (r.duration || 1), p50: r.latency.p50, p99: r.latency.p99, cpuUs: cpu / Math.max(1, r.requests.total), requests: r.requests.total };
 }
 
 function row(name: string, d: Drive): string {

@@ -286,6 +286,8 @@ export class Supply {
       const entry = this.#ports.engine.registry.entities('inbound').get(id);
       if (entry) this.#ports.engine.send(step, entry, { type: 'inbound.unclaimed', lines: units, at: step.iso });
       for (const l of lines) if (l.inbound === id) this.#dequeue(orderId, l);
+      // Units a receipt held for this order go to the next in line, or back on sale: a batch sees to it.
+      if (entry && Object.keys((entry.snapshot.context as InboundContext).held).length > 0) this.#schedule(id);
     }
   }
 
@@ -394,7 +396,7 @@ export class Supply {
         return;
       }
       const entry = engine.registry.entities('inbound').get(id);
-      const more = entry ? engine.run((step) => this.allocateBatch(step, entry, ALLOCATION_BATCH).more, 'allocation') .value : false;
+      const more = entry ? engine.run((step) => this.allocateBatch(step, entry, ALLOCATION_BATCH).more, 'allocation').value : false;
       if (!more) this.#pending.delete(id);
       setImmediate(next);
     };

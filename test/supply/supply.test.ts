@@ -289,4 +289,21 @@ test('a long queue is allocated in batches after the receipt: the units stay hel
   }
 });
 
+test('an order cancelled while its units are held for the queue: the next in line get them, and what nobody waits for goes on sale', async () => {
+  await withWorld(async (w) => {
+    const { fulcrum } = w.run;
+    rule(w, { id: 'p', skus: ['P'], mode: 'preorder' });
+    const n = ALLOCATION_BATCH + 20;
+    upsertInbound(fulcrum, 'PO-1', { location: 'MUC', lines: [{ sku: 'P', qty: n }], expectedAt: inDays(w, 3), kind: 'asn' }, 'k');
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) ids.push(order(fulcrum, 'P', 1).id);
+    receiveInbound(fulcrum, 'PO-1', { receiptId: 'r', lines: [{ sku: 'P', qty: n }] }, 'k');
+    cancelOrder(fulcrum, ids[n - 1]!, 'changed mind');
+    await fulcrum.supply.allocating();
+    assert.equal(ids.slice(0, n - 1).filter((id) => waitingOf(fulcrum, id).length > 0), []);
+    const p = fulcrum.engine.position('MUC', 'P')!;
+    assert.equal([p.reserved, p.sellable, fulcrum.supply.inbound('PO-1')!.state], [n - 1, 1, 'received']);
+  }, network);
+});
+
 test.run();
