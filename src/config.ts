@@ -62,7 +62,7 @@ interface Setting {
 }
 
 const SETTINGS = {
-  port: { flag: 'port', env: 'FULCRUM_PORT', help: 'TCP port to listen on (default 8080; 0 picks a free one)' },
+  port: { flag: 'port', env: 'FULCRUM_PORT', help: 'TCP port to listen on (default 8080, or PORT when set; 0 picks a free one)' },
   host: { flag: 'host', env: 'FULCRUM_HOST', help: 'address to bind (default 127.0.0.1; 0.0.0.0 for all interfaces)' },
   dataDir: { flag: 'data-dir', env: 'FULCRUM_DATA_DIR', help: 'where the LMDB store lives (default ./data, created on first start)' },
   apiKeys: { flag: 'api-keys', env: 'FULCRUM_API_KEYS', help: 'key:role[:channel|channel],... with roles admin, ops, storefront, publishable; a storefront or publishable key may be bound to channels (key:storefront:web|b2c)' },
@@ -109,10 +109,15 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config & { h
     if (typeof flag === 'string') return { value: flag, name: `--${s.flag}` };
     return { value: env[s.env], name: s.env };
   };
+  const pickOr = (s: Setting, fallback: string): { value: string | undefined; name: string } => {
+    const own = pick(s);
+    return own.value !== undefined ? own : { value: env[fallback], name: fallback };
+  };
   return {
     help: values.help === true,
     demo: values.demo === true,
-    port: integer(pick(SETTINGS.port), 8080, 0, 65535),
+    // PORT, the variable platforms set, is honoured when FULCRUM_PORT and --port are absent.
+    port: integer(pickOr(SETTINGS.port, 'PORT'), 8080, 0, 65535),
     host: text(pick(SETTINGS.host), '127.0.0.1'),
     dataDir: resolve(text(pick(SETTINGS.dataDir), './data')),
     apiKeys: apiKeys(pick(SETTINGS.apiKeys)),

@@ -18,6 +18,13 @@ test('flags win over environment variables', () => {
   assert.is(c.demo, true);
 });
 
+test('PORT, as platforms set it, is used when neither --port nor FULCRUM_PORT is given', () => {
+  assert.is(loadConfig([], { PORT: '3000' }).port, 3000);
+  assert.is(loadConfig([], { PORT: '3000', FULCRUM_PORT: '7000' }).port, 7000);
+  assert.is(loadConfig(['--port', '9000'], { PORT: '3000' }).port, 9000);
+  fails([], { PORT: 'x' }, /PORT must be a whole number/);
+});
+
 test('bad values name the setting', () => {
   fails([], { FULCRUM_PORT: 'eighty' }, /FULCRUM_PORT must be a whole number/);
   fails(['--port', '70000'], {}, /--port must be from 0 to 65535/);
