@@ -10,10 +10,18 @@ const README = fileURLToPath(new URL('../../README.md', import.meta.url));
 
 /** The shell blocks of the README's tour, as one script (the server start is done by the test). */
 function tourScript(url: string, dataDir: string): string {
+  return sectionScript('## Five-minute tour', '\n## ', url, dataDir);
+}
+
+/**
+ * The shell blocks of one README section (from its heading to `end`) as one script, after the tour's
+ * `API` and `AUTH` (the walkthroughs further down use them as the tour set them).
+ */
+function sectionScript(heading: string, end: string, url: string, dataDir: string): string {
   const text = readFileSync(README, 'utf8');
-  const section = text.split('## Five-minute tour')[1]!.split('\n## ')[0]!;
+  const section = text.split(heading)[1]!.split(end)[0]!;
   const blocks = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
-  const body = blocks
+  const body = ['API=http://localhost:8080', 'AUTH="Authorization: Bearer $(cat data/admin.key)"', ...blocks]
     .join('\n')
     .split('\n')
     .filter((line) => !line.startsWith('npm start'))
@@ -62,6 +70,51 @@ test('the README tour works as written against a demo server', async () => {
   } finally {
     await server.stop();
     cleanup();
+  }
+});
+
+/** Runs a script against a fresh demo server and returns what it printed. */
+async function runAgainstDemo(script: (url: string, dir: string) => string): Promise<string> {
+  const { dir, cleanup } = tempDataDir();
+  const server = await startChildServer(dir, {}, ['--demo']);
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      execFile('bash', ['-c', script(server.url, dir)], { timeout: 60_000 }, (err, stdout, stderr) => {
+        if (err) reject(new Error(`walkthrough failed: ${err.message}\n--- stdout\n${stdout}\n--- stderr\n${stderr}`));
+        else resolve(stdout);
+      });
+    });
+  } finally {
+    await server.stop();
+    cleanup();
+  }
+}
+
+test('the README pre-order drop works as written: rule, inbound, availability with dates, a pre-order, the ASN arrives', async () => {
+  const out = await runAgainstDemo((url, dir) => sectionScript('## Supply: inbound stock, backorders and pre-orders', '\n## ', url, dir));
+  for (const expected of [
+    /\{"id":"drop-1","version":1,"mode":"preorder","cap":500\}/,
+    /\{"sku":"DROP-1","ats":0,"inbound":500,"future":\[\{"qty":200,"from":"2030-01-05T08:00:00Z"\},\{"qty":240,"from":"2030-01-15T08:00:00Z"\}\]\}/,
+    /\{"earliest":"2030-01-15T08:00:00Z","ats":0\}/,
+    /"status":"awaiting_payment","promisedAt":"2030-01-05T08:00:00Z"/,
+    /\[\{"orderId":"ord_\w+","sku":"DROP-1","qty":2\}\]/,
+    /\{"status":"fulfilling","fulfilments":\[\{"location":"WH-DOR","status":"released"\}\]\}/,
+  ]) {
+    assert.match(out, expected);
+  }
+});
+
+test('the README return walkthrough works as written: drop-off, two dispositions, the refund', async () => {
+  const out = await runAgainstDemo((url, dir) => sectionScript('### One return, end to end', '\n## ', url, dir));
+  for (const expected of [
+    /"routedTo":"ST-HAM"/,
+    /\{"onHand":3,"available":1,"statuses":\{"sellable":1,"returns_received":2\}\}/,
+    /\{"onHand":3,"available":2,"statuses":\{"sellable":2,"damaged":1\}\}/,
+    /"shipping":4\.9,"total":79\.75,"status":"requested"/,
+    /\{"status":"closed"\}/,
+    /"state":"closed","refunds":\[\{"total":79\.75,"status":"completed"\}\]/,
+  ]) {
+    assert.match(out, expected);
   }
 });
 
