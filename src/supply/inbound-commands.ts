@@ -1,7 +1,7 @@
 import { DomainError, type ErrorDetail } from '../domain/errors.js';
 import type { OrderLine } from '../domain/order.js';
 import type { InboundContext, InboundKind, InboundLine, WaitingLine } from '../domain/supply.js';
-import { INBOUND_MACHINE, openEntity, type Committed, type Engine, type EntityEntry, type Step } from '../engine/index.js';
+import { INBOUND_MACHINE, openEntity, type Committed, type Engine, type Step } from '../engine/index.js';
 import type { Stock } from '../stock/index.js';
 import type { Supply } from './supply.js';
 
