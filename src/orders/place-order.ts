@@ -80,7 +80,7 @@ export function placeOrderIn(ports: OrderPorts, step: Step, cmd: PlaceOrder, cre
   holds.limits.check(cmd.customer.id, cmd.lines, step.at, held);
   const ask = intakeAsk(stock, { ...cmd, channel }, pool, hold ? (hold.snapshot.context as HoldContext).allocations : []);
   const first = planSourcing(ports, ask, step.iso, options.proposal);
-  const { planned, wait } = first.ok ? { planned: first, wait: undefined } : planWithWaiting(ports, cmd, ask, first, step.at);
+  const { planned, wait } = first.ok ? { planned: first, wait: undefined } : planWithWaiting(ports, cmd, ask, first, step);
   if (!planned.ok) {
     orders.counters.ordersRejected++;
     throw insufficientStock(planned, pool);
@@ -163,15 +163,15 @@ type IntakePlan = Extract<SourcingOutcome, { ok: false }> | { ok: true; shipment
  * when their in-stock part cannot be planned alone), the rest is promised against inbound. Without a rule
  * the original refusal stands; a closed pre-order window or too little promisable supply is refused here.
  */
-function planWithWaiting(ports: OrderPorts, cmd: PlaceOrder, ask: SourcingAsk, refused: Extract<SourcingOutcome, { ok: false }>, now: number): { planned: IntakePlan; wait?: WaitingPlan } {
+function planWithWaiting(ports: OrderPorts, cmd: PlaceOrder, ask: SourcingAsk, refused: Extract<SourcingOutcome, { ok: false }>, step: Step): { planned: IntakePlan; wait?: WaitingPlan } {
   const supply = ports.orders.waiting;
   if (!supply || !ports.engine.workflows || ask.deliveryType === 'collect' || refused.short.length === 0) return { planned: refused };
-  const waitAsk = { lines: cmd.lines, pool: ask.pool, channel: ask.channel ?? 'default', now, ...(cmd.backorder ? { backorder: cmd.backorder } : {}) };
+  const waitAsk = { lines: cmd.lines, pool: ask.pool, channel: ask.channel ?? 'default', now: step.at, ...(cmd.backorder ? { backorder: cmd.backorder } : {}) };
   for (const whole of [false, true]) {
     const wait = supply.planWaiting(waitAsk, refused.short, whole);
     if (!wait) return { planned: refused };
     if (wait.inStock.length === 0) return { planned: { ok: true, shipments: [], decision: undefined }, wait };
-    const rest = planSourcing(ports, { ...ask, lines: wait.inStock }, new Date(now).toISOString());
+    const rest = planSourcing(ports, { ...ask, lines: wait.inStock }, step.iso);
     if (rest.ok) return { planned: rest, wait };
   }
   return { planned: refused };

@@ -2,6 +2,7 @@ import type { AnyMachineSnapshot } from 'xstate';
 import type { OrderContext } from '../../actors/index.js';
 import type { StoredState } from '../../snapshots/index.js';
 import type { OrderLine } from '../domain/order.js';
+import { subtractLines } from '../domain/order-changes.js';
 import { computeRefund, paidCents, type Refund } from '../domain/refunds.js';
 import type { DispositionLine, ExchangeLine } from '../domain/return-lines.js';
 import { DomainError } from '../domain/errors.js';
@@ -47,19 +48,6 @@ function claimOf(r: ReturnFacts): Claim {
     shippingRefunded,
     ...(r.exchange?.status === 'placed' ? { exchanged: r.exchange.lines.map(({ replaces, qty }) => ({ replaces, qty })) } : {}),
   };
-}
-
-/** A return's lines less the units its exchange replaces (lines left with nothing are dropped). */
-function lessExchanged<L extends { sku: string; qty: number }>(lines: readonly L[], exchange: readonly Required<ExchangeLine>[]): L[] {
-  const replaced = new Map<string, number>();
-  for (const x of exchange) replaced.set(x.replaces, (replaced.get(x.replaces) ?? 0) + x.qty);
-  const out: L[] = [];
-  for (const l of lines) {
-    const take = Math.min(l.qty, replaced.get(l.sku) ?? 0);
-    replaced.set(l.sku, (replaced.get(l.sku) ?? 0) - take);
-    if (l.qty > take) out.push({ ...l, qty: l.qty - take });
-  }
-  return out;
 }
 
 /**
@@ -169,7 +157,7 @@ export class Returns {
   #planRefund(engine: Engine, step: Step, entry: EntityEntry): void {
     const asked = entry.snapshot.context as ReturnFacts;
     // Units replaced by a placed exchange are settled by it, not refunded.
-    const r = asked.exchange?.status === 'placed' ? { ...asked, lines: lessExchanged(asked.lines, asked.exchange.lines) } : asked;
+    const r = asked.exchange?.status === 'placed' ? { ...asked, lines: subtractLines(asked.lines, asked.exchange.lines.map((x) => ({ sku: x.replaces, qty: x.qty }))) as ReturnFacts['lines'] } : asked;
     const order = engine.entityState('order', r.orderId)?.state.context as OrderContext | undefined;
     const previous = r.refunds ?? [];
     const base = { id: `${r.id}-R${previous.length + 1}`, status: 'requested' as const, requestedAt: step.iso };

@@ -13,6 +13,8 @@ export type SupplyRuleInput = Omit<SupplyRule, 'version' | 'updatedAt'>;
  */
 export class SupplyRules {
   readonly #byId = new Map<string, SupplyRule>();
+  /** sku -> the rules naming it: intake and every step's feed hook look rules up by SKU. */
+  readonly #bySku = new Map<string, SupplyRule[]>();
 
   get(id: string): SupplyRule | undefined {
     return this.#byId.get(id);
@@ -29,13 +31,14 @@ export class SupplyRules {
 
   /** The rule under which an order on `pool` and `channel` may wait for `sku`, if any. */
   ruleFor(sku: string, pool: string, channel: string): SupplyRule | undefined {
-    for (const r of this.#byId.values()) {
+    for (const r of this.#bySku.get(sku) ?? []) {
       if (r.pool !== undefined && r.pool !== pool) continue;
       if (r.channel !== undefined && r.channel !== channel) continue;
-      if (r.skus.includes(sku)) return r;
+      return r;
     }
     return undefined;
   }
+
 
   /**
    * Defines or replaces a rule (a new version); durable when the promise resolves. `sold(rule, sku)` says how
@@ -58,6 +61,7 @@ export class SupplyRules {
     const previous = this.#byId.get(input.id);
     const rule: SupplyRule = { ...input, version: (previous?.version ?? 0) + 1, updatedAt: at };
     this.#byId.set(rule.id, rule);
+    this.#reindex();
     const durable = engine.journal.whenFlushed(engine.store.supplyRules.put(rule.id, { v: SCHEMA_VERSION, doc: rule }));
     return { rule, created: previous === undefined, durable };
   }
@@ -69,6 +73,18 @@ export class SupplyRules {
       checkVersion('supply rule', value);
       const r = value.doc as SupplyRule;
       this.#byId.set(r.id, r);
+    }
+    this.#reindex();
+  }
+
+  #reindex(): void {
+    this.#bySku.clear();
+    for (const r of this.list()) {
+      for (const sku of r.skus) {
+        const list = this.#bySku.get(sku);
+        if (list) list.push(r);
+        else this.#bySku.set(sku, [r]);
+      }
     }
   }
 }
