@@ -25,8 +25,17 @@ export interface InboundContext {
    * `waiting` lines (their `rank`); the supply module keeps the queues from them.
    */
   waiting: Record<string, number>;
-  /** Units received and reserved for the orders still in the queue, per SKU, until allocation reaches them. */
+  /**
+   * Units received and given to waiting orders (the receipt decided who, in queue order) but not yet sourced
+   * into fulfilments: reserved at the location under the inbound's id meanwhile, per SKU (the sum of `allotted`).
+   */
   held: Record<string, number>;
+  /**
+   * Who the held units belong to, in allocation order: decided once, in the receipt's own step, so that the
+   * order of priority is the one at arrival; the orders are then sourced a batch per step, from the front.
+   * Absent in inbound stored before allotments existed (read as empty).
+   */
+  allotted?: Allotment[];
   /** Units allocated to waiting orders so far, per SKU: sold against this inbound and delivered on it. */
   allocated: Record<string, number>;
   cancelReason?: string;
@@ -121,6 +130,9 @@ export interface WaitingLine {
   promisedAt: string;
   rank: string;
 }
+
+/** Units of a SKU a receipt gave to a waiting order: `[orderId, sku, qty]`. */
+export type Allotment = [string, string, number];
 
 /** Units per SKU, as inbound events carry them. */
 export type SkuUnits = Array<{ sku: string; qty: number }>;

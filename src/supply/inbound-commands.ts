@@ -92,22 +92,29 @@ export function upsertInbound({ engine, stock, supply }: InboundPorts, id: strin
 
 /** Tells every order waiting on an inbound that its date moved (`order.repromised`). */
 function repromise(engine: Engine, supply: Supply, step: Step, inbound: string, promisedAt: string): void {
-  for (const [orderId, sku, qty] of supply.queue(inbound)) {
+  for (const [orderId, sku, qty] of supply.unallotted(inbound)) {
     const order = engine.registry.orders.get(orderId);
     if (order) engine.send(step, order, { type: 'order.repromised', inbound, sku, qty, to: inbound, promisedAt, at: step.iso });
   }
 }
 
 /**
- * Receives units of an inbound, in one step: they enter the location (in `status`, sellable by default),
- * and units that can sell go first to the orders waiting on the inbound, in queue order. A receipt id seen
- * before is answered again and changes nothing; more than expected is refused unless `allowOver`.
+ * Receives units of an inbound, in one step: they enter the location (in `status`, sellable by default), and
+ * units that can sell go first to the orders waiting on the inbound, in queue order: the receipt records who
+ * gets them (allotted: held for those orders from this step on), and the orders are then sourced a batch per
+ * step, the first in this one. A receipt id seen before is answered again and changes nothing; more than
+ * expected is refused unless `allowOver`.
  */
-export function receiveInbound({ engine, stock, supply }: InboundPorts, id: string, receipt: ReceiptInput, by: string): Committed<{ repeated: boolean; allocated: Array<{ orderId: string; sku: string; qty: number }> }> {
+export function receiveInbound(
+  { engine, stock, supply }: InboundPorts,
+  id: string,
+  receipt: ReceiptInput,
+  by: string,
+): Committed<{ repeated: boolean; allotted: number; allocated: Array<{ orderId: string; sku: string; qty: number }> }> {
   return engine.run((step) => {
     const stored = supply.inbound(id);
     if (!stored) throw new DomainError('not_found', `no inbound '${id}'`);
-    if (stored.context.receipts.includes(receipt.receiptId)) return { repeated: true, allocated: [] };
+    if (stored.context.receipts.includes(receipt.receiptId)) return { repeated: true, allotted: 0, allocated: [] };
     const entry = openEntity(engine, 'inbound', id);
     const inbound = entry.snapshot.context as InboundContext;
     const status = receipt.status ?? 'sellable';
@@ -122,12 +129,14 @@ export function receiveInbound({ engine, stock, supply }: InboundPorts, id: stri
       if (!line && !stock.catalog.has(l.sku)) problems.push({ path: `lines[${i}].sku`, message: `no product '${l.sku}'` });
     });
     if (problems.length > 0) throw new DomainError('invalid_request', 'the receipt cannot be accepted as asked', problems);
-    // Units that can sell are held for the queue in the receipt's own step: nothing else can take them.
-    const held = status === 'sellable' ? supply.toHold(entry, receipt.lines) : [];
-    engine.send(step, entry, { type: 'inbound.received', receiptId: receipt.receiptId, lines: receipt.lines, status, held, at: step.iso });
-    if (held.length > 0) stock.reserve(step, inbound.location, id, held);
-    const allocated = held.length > 0 ? supply.allocate(step, entry) : [];
-    return { repeated: false, allocated };
+    // Units that can sell go to the queue in the receipt's own step, and are held for it: nothing else can take them.
+    const allotted = status === 'sellable' ? supply.allot(id, receipt.lines).add : [];
+    engine.send(step, entry, { type: 'inbound.received', receiptId: receipt.receiptId, lines: receipt.lines, status, allotted, at: step.iso });
+    const held = new Map<string, number>();
+    for (const [, sku, qty] of allotted) held.set(sku, (held.get(sku) ?? 0) + qty);
+    if (held.size > 0) stock.reserve(step, inbound.location, id, [...held].map(([sku, qty]) => ({ sku, qty })));
+    const allocated = allotted.length > 0 ? supply.allocate(step, entry) : [];
+    return { repeated: false, allotted: allotted.length, allocated };
   }, by);
 }
 
@@ -138,19 +147,19 @@ export function receiveInbound({ engine, stock, supply }: InboundPorts, id: stri
 export function cancelInbound({ engine, stock, supply }: InboundPorts, id: string, reason: string, by: string): Committed<{ moved: number; unfulfillable: number }> {
   return engine.run((step) => {
     const entry = openEntity(engine, 'inbound', id);
+    // Orders a receipt already gave units to are sourced now (the units are at the location); any the stock
+    // cannot source (a pool buffer) are moved or made unfulfillable like the rest of the queue.
+    if (((entry.snapshot.context as InboundContext).allotted ?? []).length > 0) supply.allocateBatch(step, entry, Number.MAX_SAFE_INTEGER);
     const inbound = entry.snapshot.context as InboundContext;
     const queue = supply.queue(id);
     const ranks = new Map<string, string>();
     for (const order of new Set(queue.map(([o]) => o))) {
       for (const w of (engine.registry.orders.get(order)?.snapshot.context as { waiting?: WaitingLine[] } | undefined)?.waiting ?? []) if (w.inbound === id) ranks.set(`${order}/${w.sku}`, w.rank);
     }
-    // Units received and held for the queue go back on sale; then nobody waits on it any more.
+    // Units received and held for orders go back on sale; then nobody waits on it any more.
     const held = Object.entries(inbound.held).map(([sku, qty]) => ({ sku, qty }));
-    if (held.length > 0) {
-      stock.release(step, inbound.location, id, held);
-      engine.send(step, entry, { type: 'inbound.allocated', lines: [], released: held, at: step.iso });
-    }
-    for (const [orderId, sku, qty] of queue) supply.unqueue(id, orderId, sku, qty);
+    if (held.length > 0) stock.release(step, inbound.location, id, held);
+    for (const [orderId, sku, qty] of supply.unallotted(id)) supply.unqueue(id, orderId, sku, qty);
     engine.send(step, entry, { type: 'inbound.cancelled', reason, at: step.iso });
     let moved = 0;
     let unfulfillable = 0;

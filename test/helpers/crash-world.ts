@@ -247,7 +247,8 @@ export class CrashWorld {
     let sold = 0;
     for (const id of Object.keys(INBOUND)) {
       const i = (await must(call(server.url, 'GET', `/inbound/${id}`))).body;
-      const counted = i.waiting?.[PRE] ?? 0;
+      // Units still in the queue plus units a receipt gave (allotted, held) but not yet sourced.
+      const counted = (i.waiting?.[PRE] ?? 0) + (i.held?.[PRE] ?? 0);
       if (counted !== (waitingOn.get(id) ?? 0)) v.reservationMismatch.push(`inbound ${id}: counts ${counted} waiting, orders wait for ${waitingOn.get(id) ?? 0}`);
       sold += counted + (i.allocated?.[PRE] ?? 0);
       const k = `${i.location}/${PRE}`;

@@ -37,10 +37,10 @@ test('an inbound is expected, shows in availability, and arrives in partial rece
     upsertInbound(fulcrum, 'PO-1', { location: 'MUC', lines: [{ sku: 'A', qty: 10 }], expectedAt: inDays(w, 5), kind: 'purchase_order' }, 'k');
     assert.is(fulcrum.supply.inboundUnits('A', 'default'), 10);
     const first = receiveInbound(fulcrum, 'PO-1', { receiptId: 'r1', lines: [{ sku: 'A', qty: 4 }] }, 'k').value;
-    assert.equal(first, { repeated: false, allocated: [] });
+    assert.equal(first, { repeated: false, allotted: 0, allocated: [] });
     assert.is(fulcrum.engine.position('MUC', 'A')!.sellable, 4);
     assert.is(fulcrum.supply.inboundUnits('A', 'default'), 6);
-    assert.equal(receiveInbound(fulcrum, 'PO-1', { receiptId: 'r1', lines: [{ sku: 'A', qty: 4 }] }, 'k').value, { repeated: true, allocated: [] });
+    assert.equal(receiveInbound(fulcrum, 'PO-1', { receiptId: 'r1', lines: [{ sku: 'A', qty: 4 }] }, 'k').value, { repeated: true, allotted: 0, allocated: [] });
     assert.is(fulcrum.engine.position('MUC', 'A')!.sellable, 4, 'the repeated receipt added nothing');
     const over = refusal(() => receiveInbound(fulcrum, 'PO-1', { receiptId: 'r2', lines: [{ sku: 'A', qty: 7 }] }, 'k'));
     assert.equal([over.type, over.details?.[0]?.path], ['invalid_request', 'lines[0].qty']);
@@ -273,9 +273,12 @@ test('a long queue is allocated in batches after the receipt: the units stay hel
     assert.equal([p.sellable, p.reserved], [10, n], 'the rest is held for the queue: only the 10 nobody waits for are on sale');
     assert.is(w.run.fulcrum.supply.inbound('PO-1')!.context.held.P, n - ALLOCATION_BATCH);
     assert.is(refusal(() => order(w.run.fulcrum, 'P', 11)).type, 'insufficient_stock', 'a new order cannot take the held units');
+    const before = claimsOf(w.run.fulcrum, 'PO-1');
+    assert.is(before.length, n - ALLOCATION_BATCH);
     // Stop before the background batches ran (the receipt itself is durable once close has flushed).
     await w.run.close();
     w = await openWorkflowWorld(dir, { clock: w.clock });
+    assert.equal(claimsOf(w.run.fulcrum, 'PO-1'), before, 'who gets the units was decided by the receipt, and is the same after a restart');
     assert.is(w.run.fulcrum.supply.inbound('PO-1')!.context.held.P, n - ALLOCATION_BATCH, 'nothing ran after close: the restart finds the rest still held');
     await w.run.fulcrum.supply.allocating();
     const { fulcrum } = w.run;
@@ -303,6 +306,31 @@ test('an order cancelled while its units are held for the queue: the next in lin
     assert.equal(ids.slice(0, n - 1).filter((id) => waitingOf(fulcrum, id).length > 0), []);
     const p = fulcrum.engine.position('MUC', 'P')!;
     assert.equal([p.reserved, p.sellable, fulcrum.supply.inbound('PO-1')!.state], [n - 1, 1, 'received']);
+  }, network);
+});
+
+test('the receipt decides who gets its units: a gold order placed meanwhile does not pass them, and takes units an allotted order gives back', async () => {
+  await withWorld(async (w) => {
+    const { fulcrum } = w.run;
+    rule(w, { id: 'p', skus: ['P'], mode: 'preorder', priority: [{ by: 'customer', attribute: 'tier', order: ['gold'] }] });
+    upsertInbound(fulcrum, 'PO-1', { location: 'MUC', lines: [{ sku: 'P', qty: 200 }], expectedAt: inDays(w, 3), kind: 'asn' }, 'k');
+    const ids: string[] = [];
+    for (let i = 0; i < 120; i++) ids.push(order(fulcrum, 'P', 1).id);
+    const got = receiveInbound(fulcrum, 'PO-1', { receiptId: 'r', lines: [{ sku: 'P', qty: 100 }] }, 'k').value;
+    assert.equal([got.allotted, got.allocated.length], [100, ALLOCATION_BATCH], 'the first 100 in line get the units; the first batch is sourced at once');
+    const gold = order(fulcrum, 'P', 1, { customer: { id: 'vip', tier: 'gold' } }).id;
+    const line = claimsOf(fulcrum, 'PO-1').map(([id]) => id);
+    assert.equal(line.slice(0, 50), ids.slice(50, 100), 'the allotted orders stay first');
+    assert.equal(line.slice(50), [gold, ...ids.slice(100)], 'the gold order heads what still waits');
+    cancelOrder(fulcrum, ids[60]!, 'changed mind');
+    assert.equal(claimsOf(fulcrum, 'PO-1').filter(([id]) => id === gold).length, 1);
+    assert.ok(fulcrum.supply.inbound('PO-1')!.context.allotted!.some(([id]) => id === gold), 'the unit given back went to the next in line');
+    await fulcrum.supply.allocating();
+    const waiting = [...ids, gold].filter((id) => waitingOf(fulcrum, id).length > 0);
+    assert.equal(waiting, ids.slice(100), 'all allotted orders sourced, the gold one too; the last 20 still wait');
+    const p = fulcrum.engine.position('MUC', 'P')!;
+    assert.equal([p.reserved, p.sellable], [100, 0]);
+    assert.equal(fulcrum.supply.inbound('PO-1')!.context.held, {});
   }, network);
 });
 

@@ -62,7 +62,9 @@ export function supplyRoutes({ fulcrum, audit, idempotency }: AppDeps): Hono<App
   const view = (id: string) => {
     const found = supply.inbound(id);
     if (!found) throw new DomainError('not_found', `no inbound '${id}'`);
-    return { ...found.context, state: found.state };
+    // The allotment list can hold tens of thousands of orders: the view says how many are still to source.
+    const { allotted, ...context } = found.context;
+    return { ...context, allotting: allotted?.length ?? 0, state: found.state };
   };
 
   app.put('/inbound/:id', allow('inventory:write'), async (c) => {
