@@ -9,8 +9,11 @@ import type { Allotment, InboundContext, InboundLine, SkuUnits } from '../src/do
  */
 export type InboundEvent =
   | { type: 'inbound.updated'; expectedAt: string; lines: InboundLine[]; kind: InboundContext['kind']; reference?: string; at: string }
-  /** Units arrived in `status`; `allotted` gives some of them to the orders waiting, in queue order (they are held for them). */
-  | { type: 'inbound.received'; receiptId: string; lines: SkuUnits; status: string; allotted: Allotment[]; at: string }
+  /**
+   * Units arrived in `status`; `allotted` gives some of them to the orders waiting, in queue order (they are
+   * held for them). `stocked`: the units are on hand already (their transfer moved them in).
+   */
+  | { type: 'inbound.received'; receiptId: string; lines: SkuUnits; status: string; allotted: Allotment[]; stocked?: true; at: string }
   | { type: 'inbound.claimed'; lines: SkuUnits; at: string }
   | { type: 'inbound.unclaimed'; lines: SkuUnits; at: string }
   /**
@@ -110,7 +113,7 @@ export const inboundMachine = setup({
       always: [{ guard: 'complete', target: 'received' }],
       on: {
         'inbound.updated': { actions: 'update' },
-        'inbound.received': { actions: ['receive', 'stockIn'] },
+        'inbound.received': [{ guard: ({ event }) => event.stocked === true, actions: 'receive' }, { actions: ['receive', 'stockIn'] }],
         'inbound.claimed': { actions: 'claim' },
         'inbound.unclaimed': { actions: 'unclaim' },
         'inbound.allocated': { actions: 'allocate' },

@@ -31,7 +31,11 @@ export type Effect =
   /** Place the emitting return's replacement order (its `exchange`); the engine answers `return.exchange_placed` / `_failed`. */
   | { type: 'exchange.place' }
   /** Free the emitting order's place in the queues of the inbound it waits on (it was cancelled). */
-  | { type: 'supply.unclaim'; lines: WaitingLine[] };
+  | { type: 'supply.unclaim'; lines: WaitingLine[] }
+  /** The emitting transfer arrived (its units are sellable at the destination): its inbound is received. */
+  | { type: 'supply.transfer_received' }
+  /** The emitting transfer was cancelled: its inbound is cancelled (orders waiting on it move on). */
+  | { type: 'supply.transfer_cancelled' };
 
 /** The effect of one type. */
 export type EffectOf<T extends Effect['type']> = Extract<Effect, { type: T }>;

@@ -39,6 +39,8 @@ export interface InboundContext {
   /** Units allocated to waiting orders so far, per SKU: sold against this inbound and delivered on it. */
   allocated: Record<string, number>;
   cancelReason?: string;
+  /** The transfer whose arrival this is (kind `transfer`): it is received and cancelled with the transfer. */
+  transfer?: string;
   createdAt: string;
   createdBy: string;
   updatedAt: string;

@@ -5,7 +5,7 @@ import { Orders } from '../orders/index.js';
 import { Returns } from '../returns/index.js';
 import { Sourcing } from '../sourcing/index.js';
 import { Stock } from '../stock/index.js';
-import { Supply } from '../supply/index.js';
+import { followTransfers, Supply } from '../supply/index.js';
 import { Timeline } from '../timeline/index.js';
 
 /**
@@ -39,6 +39,7 @@ export function installModules(engine: Engine): Fulcrum {
   const timeline = new Timeline(engine);
   const supply = new Supply({ engine, stock, sourcing });
   orders.waiting = supply;
+  followTransfers({ engine, stock, supply });
   return { engine, stock, holds, alerts, sourcing, orders, returns, timeline, supply };
 }
 

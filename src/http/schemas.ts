@@ -10,6 +10,12 @@ const Name = z.string().min(1).max(200);
 const Count = z.number().int().min(0).max(1_000_000_000);
 const Time = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time such as 2026-11-27T10:00:00Z' });
 
+/**
+ * A date-time that is stored and compared: any offset is accepted and kept as UTC (`...Z`), so that dates
+ * compare as strings (a promise at 10:00+02:00 is before one at 09:00Z).
+ */
+export const Instant = Time.transform((s) => new Date(s).toISOString());
+
 /** Free-form JSON (attributes, customer fields), bounded in depth and size so it stays cheap to store. */
 const FreeForm = z.record(z.string().max(100), z.unknown()).refine((v) => withinBounds(v, 6, 200), {
   error: 'must be at most 6 levels deep with at most 200 values',

@@ -1,7 +1,7 @@
 import { DomainError, type ErrorDetail } from '../domain/errors.js';
 import { quantitiesBySku, type OrderLine } from '../domain/order.js';
-import { ENTITY_NEW_STATE, type Committed, type Engine } from '../engine/index.js';
-import type { Stock } from '../stock/index.js';
+import { ENTITY_NEW_STATE, type Committed } from '../engine/index.js';
+import { upsertInboundIn, type InboundPorts } from '../supply/index.js';
 
 /** A stock transfer between locations (`POST /transfers`), e.g. to avoid splitting an order. */
 export interface CreateTransfer {
@@ -9,10 +9,20 @@ export interface CreateTransfer {
   to: string;
   lines: OrderLine[];
   reason?: string;
+  /** When it is expected at the destination (default: two days after it is asked for). */
+  expectedAt?: string;
 }
 
-/** Reserves the units at the source and starts the active transfer workflow (ship, receive). */
-export function createTransfer({ engine, stock }: { engine: Engine; stock: Stock }, cmd: CreateTransfer, createdBy: string): Committed<{ id: string }> {
+/** A transfer's arrival when nobody says: two days on (when the transit timer of the default workflow warns). */
+export const TRANSFER_DAYS = 2;
+
+/**
+ * Reserves the units at the source and starts the active transfer workflow (ship, receive). The transfer is
+ * inbound at its destination from now until it is received (same id, kind `transfer`): availability counts
+ * it, and a supply rule may promise it to orders, which are allocated when it arrives.
+ */
+export function createTransfer(ports: InboundPorts, cmd: CreateTransfer, createdBy: string): Committed<{ id: string }> {
+  const { engine, stock } = ports;
   return engine.run((step) => {
     const problems: ErrorDetail[] = [];
     if (!engine.location(cmd.from)) problems.push({ path: 'from', message: `unknown location '${cmd.from}'` });
@@ -32,8 +42,12 @@ export function createTransfer({ engine, stock }: { engine: Engine; stock: Stock
     const machine = engine.workflows?.select('transfer', {});
     if (!machine) throw new DomainError('unavailable', 'no transfer workflow is active');
     const id = engine.ids.next('transfer', step.at);
+    const expectedAt = cmd.expectedAt ?? new Date(step.at + TRANSFER_DAYS * 86_400_000).toISOString();
+    // Validates the arrival (a date in the past is refused) before anything changes.
+    const lines = [...need].map(([sku, qty]) => ({ sku, qty }));
+    upsertInboundIn(ports, step, id, { location: cmd.to, lines, expectedAt, kind: 'transfer', reference: id }, createdBy, id);
     stock.reserve(step, cmd.from, id, [...need].map(([sku, qty]) => ({ sku, qty })));
-    const context = { id, from: cmd.from, to: cmd.to, lines: cmd.lines, reason: cmd.reason ?? '', createdAt: step.iso, createdBy, updatedAt: step.iso, timers: {}, attributes: {} };
+    const context = { id, from: cmd.from, to: cmd.to, lines: cmd.lines, reason: cmd.reason ?? '', expectedAt, createdAt: step.iso, createdBy, updatedAt: step.iso, timers: {}, attributes: {} };
     const entry = engine.createEntity(step, 'transfer', machine, ENTITY_NEW_STATE, context);
     engine.send(step, entry, { type: 'entity.created', at: step.iso });
     return { id };

@@ -1,2 +1,2 @@
 /** Transfers: stock moved between locations, reserved at the source and run by the active transfer workflow. */
-export { createTransfer, type CreateTransfer } from './create-transfer.js';
+export { createTransfer, TRANSFER_DAYS, type CreateTransfer } from './create-transfer.js';

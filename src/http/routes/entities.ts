@@ -10,7 +10,7 @@ import { jsonBody, validate } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
 import { idempotent } from '../idempotency.js';
 import { reply } from '../reply.js';
-import { HistoryQuery, Id, OrderEventBody } from '../schemas.js';
+import { HistoryQuery, Id, Instant, OrderEventBody } from '../schemas.js';
 
 const Lines = z.array(z.strictObject({ sku: Id, qty: z.number().int().min(1).max(1_000_000) })).min(1).max(500);
 const ReturnLines = z.array(z.strictObject({ sku: Id, qty: z.number().int().min(1).max(1_000_000), reason: z.string().min(1).max(500).optional() })).min(1).max(500);
@@ -22,7 +22,7 @@ const ReturnBody = z.strictObject({
   dropOffLocation: Id.optional(),
   exchangeFor: z.array(z.strictObject({ sku: Id, qty: z.number().int().min(1).max(1_000_000), replaces: Id.optional() })).min(1).max(100).optional(),
 });
-const TransferBody = z.strictObject({ from: Id, to: Id, lines: Lines, reason: z.string().min(1).max(500).optional() });
+const TransferBody = z.strictObject({ from: Id, to: Id, lines: Lines, reason: z.string().min(1).max(500).optional(), expectedAt: Instant.optional() });
 
 type WorkflowKind = 'fulfilment' | 'return' | 'transfer';
 

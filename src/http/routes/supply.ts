@@ -9,10 +9,9 @@ import { jsonBody, validate } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
 import { idempotent } from '../idempotency.js';
 import { reply } from '../reply.js';
-import { Id } from '../schemas.js';
+import { Id, Instant } from '../schemas.js';
 
 const Lines = z.array(z.strictObject({ sku: Id, qty: z.number().int().min(1).max(10_000_000) })).min(1).max(1_000);
-const Instant = z.iso.datetime({ offset: true, error: 'an ISO 8601 date and time, e.g. 2026-12-24T09:00:00Z' });
 
 const InboundBody = z.strictObject({
   location: Id,

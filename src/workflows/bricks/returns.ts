@@ -216,16 +216,20 @@ export const shipTransfer = defineRule({
 
 export const receiveTransfer = defineRule({
   name: 'receiveTransfer',
-  description: 'Receives a transfer: the in_transit units at the destination become sellable.',
+  description: 'Receives a transfer: the in_transit units at the destination become sellable, and go first to orders waiting on the transfer.',
   params: z.strictObject({}),
-  run: ({ context }, api) =>
-    api.emit({ type: 'stock.move', location: str(context, 'to'), lines: context.lines as OrderLine[], from: 'in_transit', to: 'sellable', reason: `transfer ${str(context, 'id')}` }),
+  run: ({ context }, api) => {
+    api.emit({ type: 'stock.move', location: str(context, 'to'), lines: context.lines as OrderLine[], from: 'in_transit', to: 'sellable', reason: `transfer ${str(context, 'id')}` });
+    api.emit({ type: 'supply.transfer_received' });
+  },
 });
 
 export const cancelTransfer = defineRule({
   name: 'cancelTransfer',
-  description: 'Cancels a transfer before it ships: the units reserved at the source go back on the shelf.',
+  description: 'Cancels a transfer before it ships: the units reserved at the source go back on the shelf; orders waiting on it move to other supply.',
   params: z.strictObject({}),
-  run: ({ context }, api) =>
-    api.emit({ type: 'stock.release', ref: str(context, 'id'), location: str(context, 'from'), lines: context.lines as OrderLine[] }),
+  run: ({ context }, api) => {
+    api.emit({ type: 'stock.release', ref: str(context, 'id'), location: str(context, 'from'), lines: context.lines as OrderLine[] });
+    api.emit({ type: 'supply.transfer_cancelled' });
+  },
 });
