@@ -94,9 +94,9 @@ test('the README pre-order drop works as written: rule, inbound, availability wi
   const out = await runAgainstDemo((url, dir) => sectionScript('## Supply: inbound stock, backorders and pre-orders', '\n## ', url, dir));
   for (const expected of [
     /\{"id":"drop-1","version":1,"mode":"preorder","cap":500\}/,
-    /\{"sku":"DROP-1","ats":0,"inbound":500,"future":\[\{"qty":200,"from":"2030-01-05T08:00:00Z"\},\{"qty":240,"from":"2030-01-15T08:00:00Z"\}\]\}/,
-    /\{"earliest":"2030-01-15T08:00:00Z","ats":0\}/,
-    /"status":"awaiting_payment","promisedAt":"2030-01-05T08:00:00Z"/,
+    /\{"sku":"DROP-1","ats":0,"inbound":500,"future":\[\{"qty":200,"from":"2030-01-05T08:00:00.000Z"\},\{"qty":240,"from":"2030-01-15T08:00:00.000Z"\}\]\}/,
+    /\{"earliest":"2030-01-15T08:00:00.000Z","ats":0\}/,
+    /"status":"awaiting_payment","promisedAt":"2030-01-05T08:00:00.000Z"/,
     /\[\{"orderId":"ord_\w+","sku":"DROP-1","qty":2\}\]/,
     /\{"status":"fulfilling","fulfilments":\[\{"location":"WH-DOR","status":"released"\}\]\}/,
   ]) {
