@@ -159,14 +159,16 @@ type IntakePlan = Extract<SourcingOutcome, { ok: false }> | { ok: true; shipment
 
 /**
  * An order stock cannot meet may still be accepted when supply rules let its short lines wait on inbound
- * supply (workflow orders delivered to an address): what is in stock is planned now (whole short lines wait
+ * supply (workflow orders; one for collection waits on inbound to its store): what is in stock is planned now (whole short lines wait
  * when their in-stock part cannot be planned alone), the rest is promised against inbound. Without a rule
  * the original refusal stands; a closed pre-order window or too little promisable supply is refused here.
  */
 function planWithWaiting(ports: OrderPorts, cmd: PlaceOrder, ask: SourcingAsk, refused: Extract<SourcingOutcome, { ok: false }>, step: Step): { planned: IntakePlan; wait?: WaitingPlan } {
   const supply = ports.orders.waiting;
-  if (!supply || !ports.engine.workflows || ask.deliveryType === 'collect' || refused.short.length === 0) return { planned: refused };
-  const waitAsk = { lines: cmd.lines, pool: ask.pool, channel: ask.channel ?? 'default', now: step.at, ...(cmd.backorder ? { backorder: cmd.backorder } : {}) };
+  if (!supply || !ports.engine.workflows || refused.short.length === 0) return { planned: refused };
+  // An order collected at a store waits on inbound to that store only, and is collected all at once.
+  const collect = ask.deliveryType === 'collect' && ask.onlyAt !== undefined ? { at: ask.onlyAt, backorder: 'ship-complete' as const } : undefined;
+  const waitAsk = { lines: cmd.lines, pool: ask.pool, channel: ask.channel ?? 'default', now: step.at, ...(cmd.backorder ? { backorder: cmd.backorder } : {}), ...collect };
   for (const whole of [false, true]) {
     const wait = supply.planWaiting(waitAsk, refused.short, whole);
     if (!wait) return { planned: refused };

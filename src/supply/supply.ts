@@ -61,6 +61,8 @@ export interface WaitingAsk {
   channel: string;
   now: number;
   backorder?: BackorderOption;
+  /** Only inbound expected at this location may be promised (an order collected there). */
+  at?: string;
 }
 
 /** An order split into what ships from stock and what waits on inbound supply. */
@@ -150,12 +152,12 @@ export class Supply {
    * each inbound's units still expected, at the rule's confidence for its kind, less what waits on it; within
    * the per-inbound cap and the rule's cap, and no later than its longest lead time.
    */
-  promisable(rule: SupplyRule, sku: string, pool: string, now: number): Promisable[] {
+  promisable(rule: SupplyRule, sku: string, pool: string, now: number, at?: string): Promisable[] {
     const out: Promisable[] = [];
     let capLeft = rule.cap === undefined ? Infinity : rule.cap - rule.skus.reduce((n, s) => n + this.sold(s), 0);
     for (const i of this.openInbound(sku)) {
       if (capLeft <= 0) break;
-      if (!this.#ports.stock.index.isMember(pool, i.location)) continue;
+      if (!this.#ports.stock.index.isMember(pool, i.location) || (at !== undefined && i.location !== at)) continue;
       if (rule.maxLeadDays !== undefined && Date.parse(i.expectedAt) > now + rule.maxLeadDays * DAY) continue;
       const confidence = rule.confidence?.[i.kind] ?? 100;
       const waiting = i.waiting[sku] ?? 0;
@@ -217,10 +219,10 @@ export class Supply {
    * Takes `qty` units of promisable supply, soonest first, as the waiting lines of an order (nothing
    * changes); undefined when there is not enough.
    */
-  take(rule: SupplyRule, sku: string, qty: number, pool: string, now: number): Unranked[] | undefined {
+  take(rule: SupplyRule, sku: string, qty: number, pool: string, now: number, at?: string): Unranked[] | undefined {
     const lines: Unranked[] = [];
     let left = qty;
-    for (const p of this.promisable(rule, sku, pool, now)) {
+    for (const p of this.promisable(rule, sku, pool, now, at)) {
       if (left === 0) break;
       const n = Math.min(left, p.qty);
       lines.push({ sku, qty: n, inbound: p.inbound, mode: rule.mode, promisedAt: p.from });
@@ -258,11 +260,12 @@ export class Supply {
     const waiting: Unranked[] = [];
     const short2: ErrorDetail[] = [];
     for (const [sku, { rule, qty, lines }] of perSku) {
-      const taken = this.take(rule, sku, qty, ask.pool, ask.now);
+      const taken = this.take(rule, sku, qty, ask.pool, ask.now, ask.at);
       if (taken) waiting.push(...taken);
       else {
-        const can = this.promisable(rule, sku, ask.pool, ask.now).reduce((n, p) => n + p.qty, 0);
-        short2.push({ path: `lines[${lines[0]}]`, message: `${sku}: ${qty} more than in stock, ${can} promisable against inbound in pool ${ask.pool} (rule '${rule.id}')`, sku, requested: qty, promisable: can });
+        const can = this.promisable(rule, sku, ask.pool, ask.now, ask.at).reduce((n, p) => n + p.qty, 0);
+        const where = ask.at === undefined ? `in pool ${ask.pool}` : `at ${ask.at}`;
+        short2.push({ path: `lines[${lines[0]}]`, message: `${sku}: ${qty} more than in stock, ${can} promisable against inbound ${where} (rule '${rule.id}')`, sku, requested: qty, promisable: can });
       }
     }
     if (short2.length > 0) throw new DomainError('insufficient_stock', 'order cannot be sourced: not enough in stock or promisable against inbound', short2);

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Fulcrum } from '../../src/fulcrum/index.js';
-import { placeOrder, sendEntityEvent } from '../../src/orders/index.js';
+import { placeOrder, sendEntityEvent, sendOrderEvent } from '../../src/orders/index.js';
 import { upsertPool, type PoolDefinition } from '../../src/stock/index.js';
 import { cancelInbound, receiveInbound, upsertInbound, type SupplyRuleInput } from '../../src/supply/index.js';
 import { createTransfer, TRANSFER_DAYS } from '../../src/transfers/index.js';
@@ -98,6 +98,30 @@ test('a transfer dated in the past is refused and changes nothing; after a resta
     await w.run.close();
     cleanup();
   }
+});
+
+test('an order for collection waits on inbound to its store only, is paid, waits for its last unit, then the store prepares it', async () => {
+  await withWorld(async (w) => {
+    const { fulcrum } = w.run;
+    const collect = (qty: number) => placeOrder(fulcrum, { customer: { id: 'c' }, deliverTo: BERLIN, deliveryType: 'collect', collectAt: 'BER', lines: [{ sku: 'A', qty }] }, 'k').value;
+    upsertInbound(fulcrum, 'PO-MUC', { location: 'MUC', lines: [{ sku: 'A', qty: 50 }], expectedAt: new Date(w.clock.now() + 3 * DAY).toISOString(), kind: 'asn' }, 'k');
+    const elsewhere = refusal(() => collect(3));
+    assert.is(elsewhere.type, 'insufficient_stock', 'inbound to another location does not reach the store');
+    assert.match(elsewhere.details![0]!.message, /0 promisable against inbound at BER/);
+    upsertInbound(fulcrum, 'PO-BER', { location: 'BER', lines: [{ sku: 'A', qty: 5 }], expectedAt: new Date(w.clock.now() + 4 * DAY).toISOString(), kind: 'asn' }, 'k');
+    const o = collect(3);
+    const view = fulcrum.orders.get(o.id)!;
+    assert.equal(view.waiting!.map((l) => [l.inbound, l.qty]), [['PO-BER', 2]], 'the shelf at the store first, the rest on inbound to it');
+    assert.equal(view.fulfilments.map((f) => [f.location, f.lines[0]!.qty]), [['BER', 1]]);
+    sendOrderEvent(fulcrum, o.id, { type: 'payment.authorized' });
+    assert.is(fulcrum.orders.get(o.id)!.status, 'awaiting_stock', 'collected all at once: waits for the rest');
+    receiveInbound(fulcrum, 'PO-BER', { receiptId: 'r', lines: [{ sku: 'A', qty: 5 }] }, 'k');
+    await fulcrum.supply.allocating();
+    const after = fulcrum.orders.get(o.id)!;
+    assert.equal([after.status, after.waiting ?? []], ['preparing', []]);
+    assert.ok(after.fulfilments.every((f) => f.location === 'BER'), 'allocated at the store, never shipped from elsewhere');
+    assert.is(after.fulfilments.reduce((n, f) => n + f.lines[0]!.qty, 0), 3);
+  }, network);
 });
 
 test.run();

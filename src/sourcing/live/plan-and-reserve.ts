@@ -47,6 +47,8 @@ export function orderResourcingAsk(ctx: OrderContext, lines: OrderLine[], exclud
     ...(ctx.value === undefined ? {} : { orderValue: ctx.value }),
     split: { ...ctx.split, allowed: true, maxShipments: Math.max(ctx.split.maxShipments, 1) },
     ...(exclude.length > 0 ? { exclude: new Set(exclude) } : {}),
+    // An order collected at a store is sourced there, and nowhere else.
+    ...(ctx.deliveryType === 'collect' && ctx.collectAt !== undefined ? { onlyAt: ctx.collectAt } : {}),
     firstFulfilment: ctx.fulfilments.length + 1,
   };
 }

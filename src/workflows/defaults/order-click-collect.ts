@@ -1,15 +1,29 @@
 /** Click & collect: payment, preparation at the collection store with an SLA, ready for collection, collected; expiry returns the stock. */
 export const orderClickCollect = {
   description:
-    'Click & collect. Reserved at the collection store at intake; after payment the store prepares the order (SLA), the customer is told it is ready, ' +
-    'and an order not collected within 3 days expires and its stock goes back on the shelf.',
+    'Click & collect. Reserved at the collection store at intake (units the store lacks may wait on inbound to it); after payment, and once every unit is there, ' +
+    'the store prepares the order (SLA), the customer is told it is ready, and an order not collected within 3 days expires and its stock goes back on the shelf.',
   appliesTo: { deliveryType: ['collect'] },
   priority: 0,
-  initial: 'awaiting_payment',
+  initial: 'placed',
   states: {
+    placed: {
+      description: 'Reserved at intake; a pre-order whose rule takes payment at allocation waits for its units first.',
+      always: [{ guard: 'paysAtAllocation', target: 'awaiting_allocation' }, { target: 'awaiting_payment' }],
+    },
+    awaiting_allocation: {
+      description: 'Waits on inbound supply to the store before payment is asked (supply rule payment at_allocation).',
+      always: [{ guard: 'nothingWaiting', target: 'awaiting_payment' }],
+      on: { 'order.cancelled': 'cancelled' },
+    },
     awaiting_payment: {
       entry: [{ type: 'requestPayment', params: { currency: 'EUR' } }],
-      on: { 'payment.authorized': 'preparing', 'payment.failed': 'cancelled', 'order.cancelled': 'cancelled' },
+      on: { 'payment.authorized': [{ guard: 'shipsComplete', target: 'awaiting_stock' }, { target: 'preparing' }], 'payment.failed': 'cancelled', 'order.cancelled': 'cancelled' },
+    },
+    awaiting_stock: {
+      description: 'Paid; units wait on inbound supply to the store: preparation starts when the last one is allocated.',
+      always: [{ guard: 'nothingWaiting', target: 'preparing' }],
+      on: { 'order.cancelled': 'cancelled' },
     },
     preparing: {
       entry: ['createFulfilments', { type: 'startTimer', params: { name: 'preparation', warnAfter: 'PT2H', escalateAfter: 'PT4H', alert: 'collect-preparation-late' } }],
