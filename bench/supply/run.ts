@@ -65,7 +65,7 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 1000));
     // The same intake alone, for what the arrival adds to its latency.
     const alone = await new Promise<autocannon.Result>((resolve, reject) => {
-      autocannon({ url: `${server!.url}/orders`, method: 'POST', connections: 20, duration: 5, headers, body: order('HOT') }, (err, result) => (err ? reject(err) : resolve(result)));
+      autocannon({ url: `${server!.url}/orders`, method: 'POST', connections: 20, duration: SMOKE ? 2 : 5, headers, body: order('HOT') }, (err, result) => (err ? reject(err) : resolve(result)));
     });
     const feedBefore = feed.count;
     const t0 = performance.now();

@@ -41,6 +41,8 @@ export interface InboundContext {
   cancelReason?: string;
   /** The transfer whose arrival this is (kind `transfer`): it is received and cancelled with the transfer. */
   transfer?: string;
+  /** The order sourcing made the transfer for: its units are allocated to it here, at this location. */
+  forOrder?: string;
   createdAt: string;
   createdBy: string;
   updatedAt: string;

@@ -28,8 +28,11 @@ export interface OrderCounters {
  */
 export class Orders {
   readonly counters: OrderCounters = { ordersPlaced: 0, ordersRejected: 0 };
-  /** Inbound supply orders may wait on (backorders, pre-orders); set once the supply module exists. */
-  waiting: Pick<Supply, 'planWaiting' | 'claim' | 'unclaim'> | undefined;
+  /**
+   * Inbound supply orders may wait on (backorders, pre-orders, and the transfers sourcing chooses); set once
+   * the supply module exists.
+   */
+  waiting: Supply | undefined;
   readonly #engine: Engine;
 
   constructor(ports: Omit<OrderPorts, 'orders'>) {

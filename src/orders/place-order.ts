@@ -5,7 +5,9 @@ import type { BackorderOption } from '../domain/supply.js';
 import type { WaitingPlan } from '../supply/index.js';
 import { ENTITY_NEW_STATE, type Committed, type Step } from '../engine/index.js';
 import { activeHold } from '../holds/index.js';
+import { createTransferIn } from '../transfers/index.js';
 import {
+  considerTransfers,
   mayNeedPool,
   planSourcing,
   proposeSourcing,
@@ -15,6 +17,7 @@ import {
   type SourcingAsk,
   type SourcingDecision,
   type SourcingOutcome,
+  type TransferChoice,
 } from '../sourcing/index.js';
 import { salePool, type Stock } from '../stock/index.js';
 import type { OrderView } from './order-view.js';
@@ -80,7 +83,13 @@ export function placeOrderIn(ports: OrderPorts, step: Step, cmd: PlaceOrder, cre
   holds.limits.check(cmd.customer.id, cmd.lines, step.at, held);
   const ask = intakeAsk(stock, { ...cmd, channel }, pool, hold ? (hold.snapshot.context as HoldContext).allocations : []);
   const first = planSourcing(ports, ask, step.iso, options.proposal);
-  const { planned, wait } = first.ok ? { planned: first, wait: undefined } : planWithWaiting(ports, cmd, ask, first, step);
+  // One parcel after a transfer, when the strategy allows transfers and that beats a split (or a refusal).
+  const moves = orders.waiting && engine.workflows?.select('transfer', {}) ? considerTransfers(ports, ask, first, step.iso) : undefined;
+  const { planned, wait } = moves?.chosen
+    ? { planned: consolidatedPlan(moves, first), wait: undefined }
+    : first.ok
+      ? { planned: first, wait: undefined }
+      : planWithWaiting(ports, cmd, ask, first, step);
   if (!planned.ok) {
     orders.counters.ordersRejected++;
     throw insufficientStock(planned, pool);
@@ -116,6 +125,15 @@ export function placeOrderIn(ports: OrderPorts, step: Step, cmd: PlaceOrder, cre
     input.waiting = orders.waiting!.claim(step, id, wait.waiting, { pool, channel, customer: cmd.customer, attributes: cmd.attributes ?? {} });
     input.backorder = wait.backorder;
     if (wait.payment === 'at_allocation') input.payment = 'at_allocation';
+  } else if (moves?.chosen) {
+    // The transfers start now, and the order waits on them (first in their queues) to ship as one parcel.
+    const lines = moves.consolidated.transfers.flatMap((t) => {
+      const expectedAt = new Date(step.at + t.leadDays * DAY).toISOString();
+      const transfer = createTransferIn({ engine, stock, supply: orders.waiting! }, step, { from: t.from, to: t.to, lines: [...t.lines], reason: `order ${id}`, expectedAt }, createdBy, id);
+      return t.lines.map((l) => ({ sku: l.sku, qty: l.qty, inbound: transfer, mode: 'backorder' as const, promisedAt: expectedAt }));
+    });
+    input.waiting = orders.waiting!.claim(step, id, lines, { pool, channel, customer: cmd.customer, attributes: cmd.attributes ?? {} });
+    input.backorder = 'ship-complete';
   }
   if (cmd.ref !== undefined) input.ref = cmd.ref;
   if (cmd.collectAt !== undefined) input.collectAt = cmd.collectAt;
@@ -131,8 +149,9 @@ export function placeOrderIn(ports: OrderPorts, step: Step, cmd: PlaceOrder, cre
   } else {
     engine.createEntity(step, 'order', machine, 'reserved', input);
   }
-  if (planned.decision) recordDecision(engine, step, id, 'intake', wait ? { ...ask, lines: wait.inStock } : ask, planned as SourcingOutcome & { ok: true }, fulfilments.map((f) => f.id));
-  if (wait) engine.send(step, engine.registry.orders.get(id)!, { type: 'order.waiting', waiting: input.waiting, at: step.iso });
+  if (moves) recordDecision(engine, step, id, 'intake', ask, first, fulfilments.map((f) => f.id), moves);
+  else if (planned.decision) recordDecision(engine, step, id, 'intake', wait ? { ...ask, lines: wait.inStock } : ask, planned as SourcingOutcome & { ok: true }, fulfilments.map((f) => f.id));
+  if (wait || moves?.chosen) engine.send(step, engine.registry.orders.get(id)!, { type: 'order.waiting', waiting: input.waiting, at: step.iso });
   holds.limits.count(cmd.customer.id, cmd.lines, 1, held);
   orders.counters.ordersPlaced++;
   return id;
@@ -152,6 +171,14 @@ export async function placeOrderPooled(ports: OrderPorts, solve: SolveProblem, c
   const hold = cmd.holdId === undefined ? undefined : activeHold(ports, cmd.holdId, { keyId: createdBy, anyOwner: options.anyHold ?? false });
   const proposed = await proposeSourcing(ports, intakeAsk(ports.stock, { ...cmd, channel }, pool, hold ? (hold.snapshot.context as HoldContext).allocations : []), solve);
   return placeOrder(ports, cmd, createdBy, { ...options, proposal: proposed.decision });
+}
+
+const DAY = 86_400_000;
+
+/** The shipment a chosen consolidation makes now: what the hub holds of the order (the rest comes by transfer). */
+function consolidatedPlan(moves: TransferChoice, first: SourcingOutcome): IntakePlan {
+  const { hub, own } = moves.consolidated;
+  return { ok: true, shipments: own.length > 0 ? [{ location: hub, lines: own.map((l) => ({ ...l })) }] : [], decision: first.decision ?? undefined };
 }
 
 /** A plan for what is in stock, or nothing at all when every unit waits (a pre-order of stock not yet in). */

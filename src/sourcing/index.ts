@@ -9,6 +9,7 @@ export type { OptimizeOptions } from './optimize.js';
 export { INLINE_MAX_WORK, SourcingPool } from './pool.js';
 export type { SourcingPoolOptions, SourcingPoolStats } from './pool.js';
 export { problemWork } from './problem.js';
+export { bestConsolidation, lane, type Consolidation, type PlannedTransfer, type TransferPolicy } from './transfer-plan.js';
 export type {
   ExcludedLocation,
   ExclusionCode,
@@ -50,6 +51,7 @@ export type {
 } from './types.js';
 export type { PluginLine, SourcingConditionDefinition, SourcingCostTermDefinition, SourcingExtensions, SourcingFilterDefinition, SourcingPlugin } from './extensions.js';
 export { noPlugins, PluginRegistry } from './extension-registry.js';
+export { considerTransfers, type TransferChoice } from './live/consider-transfers.js';
 export { recordDecision, sourcingDecisions, type SourcingDecisionView } from './live/decisions.js';
 export { LocationLoad } from './live/location-load.js';
 export { sourcingNetwork, type OrderNetwork } from './live/order-network.js';

@@ -75,12 +75,29 @@ const splitSchema = z.discriminatedUnion('policy', [
   }),
 ]);
 
+const leadDays = z.number().min(0, 'must be >= 0').max(365, 'must be at most 365 days');
+
+/**
+ * Transfers the strategy may choose over a split (present: allowed): move what one location lacks to it
+ * from others, and ship one parcel from there, when that costs less than the split (the transfer priced per
+ * unit, by lane or by default); an order for collection at a store that lacks units may be met this way.
+ */
+const transfersSchema = z.strictObject({
+  costPerUnit: weight.default(1),
+  leadDays: leadDays.default(2),
+  lanes: z
+    .array(z.strictObject({ from: label, to: label, costPerUnit: weight.optional(), leadDays: leadDays.optional() }))
+    .max(100_000)
+    .default([]),
+});
+
 const strategySchema = z.strictObject({
   id: label,
   when: conditionsSchema.prefault({}),
   filters: filtersSchema.prefault({}),
   costs: costsSchema.prefault({}),
   split: splitSchema.default({ policy: 'allow', maxShipments: 3, splitLines: true }),
+  transfers: transfersSchema.optional(),
 });
 
 /** The stored, user-editable form of a sourcing profile. Unknown keys are errors. */

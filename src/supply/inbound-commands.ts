@@ -41,7 +41,14 @@ export function upsertInbound(ports: InboundPorts, id: string, input: InboundInp
 }
 
 /** `upsertInbound` inside a step that is already running (a transfer announcing its arrival). */
-export function upsertInboundIn({ engine, stock, supply }: InboundPorts, step: Step, id: string, input: InboundInput, by: string, transfer?: string): { created: boolean } {
+export function upsertInboundIn(
+  { engine, stock, supply }: InboundPorts,
+  step: Step,
+  id: string,
+  input: InboundInput,
+  by: string,
+  link: Pick<InboundContext, 'transfer' | 'forOrder'> = {},
+): { created: boolean } {
   const problems: ErrorDetail[] = [];
   if (!engine.location(input.location)) problems.push({ path: 'location', message: `no location '${input.location}'` });
   const seen = new Set<string>();
@@ -71,7 +78,7 @@ export function upsertInboundIn({ engine, stock, supply }: InboundPorts, step: S
       createdBy: by,
       updatedAt: step.iso,
       timers: {},
-      ...(transfer !== undefined ? { transfer } : {}),
+      ...link,
     };
     engine.createEntity(step, 'inbound', INBOUND_MACHINE, 'open', context);
     return { created: true };

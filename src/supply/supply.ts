@@ -409,7 +409,9 @@ export class Supply {
         continue;
       }
       stock.release(step, i.location, inbound.id, [{ sku, qty }]);
-      const outcome = planAndReserve(this.#ports, step, orderResourcingAsk(order.snapshot.context as OrderContext, [{ sku, qty }]));
+      const ask = orderResourcingAsk(order.snapshot.context as OrderContext, [{ sku, qty }]);
+      // A transfer sourcing made for this order brings its units to the location it ships from.
+      const outcome = planAndReserve(this.#ports, step, i.forOrder === orderId ? { ...ask, onlyAt: i.location } : ask);
       if (!outcome.ok) {
         stock.reserve(step, i.location, inbound.id, [{ sku, qty }]);
         stuck = true;

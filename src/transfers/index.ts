@@ -1,2 +1,2 @@
 /** Transfers: stock moved between locations, reserved at the source and run by the active transfer workflow. */
-export { createTransfer, TRANSFER_DAYS, type CreateTransfer } from './create-transfer.js';
+export { createTransfer, createTransferIn, TRANSFER_DAYS, type CreateTransfer } from './create-transfer.js';

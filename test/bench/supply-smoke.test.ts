@@ -11,7 +11,8 @@ test('the supply benchmark runs end to end and the cap holds (smoke: 1,500 pre-o
   });
   assert.match(out, /Ratio pre-order \/ in-stock throughput \(same run\): \*\*\d+\.\d+\*\*/);
   assert.match(out, /Cap: \d+ pre-orders acknowledged .* 1200 units waiting .* \*\*never exceeded\*\*, and reached/);
-  assert.match(out, /every waiting order allocated and durable \| \*\*\d+\.\d s\*\*/);
+  assert.match(out, /receipt acknowledged: every unit given to its waiting order in queue order \(750 of 750 waiting orders allotted.* \| \*\*\d+ ms\*\*/);
+  assert.match(out, /every allotted order sourced into fulfilments .* \| \d+\.\d s \|/);
   assert.match(out, /Ratio of CPU per request, dated \/ plain: \*\*\d+\.\d+\*\*/);
 });
 

@@ -6,6 +6,7 @@ import type { SourcingProblem } from '../problem.js';
 import type { SourcingResult } from '../result.js';
 import type { StrategyAttempt } from '../source-order.js';
 import type { Engine, Step } from '../../engine/index.js';
+import type { TransferChoice } from './consider-transfers.js';
 import type { Recheck, SourcingAsk, SourcingOutcome } from './plan-sourcing.js';
 
 /** One sourcing decision about an order, as `GET /orders/:id/sourcing` shows it. */
@@ -23,6 +24,12 @@ export interface SourcingDecisionView {
   fulfilments?: string[];
   /** For a plan made off the engine's thread: it still fitted stock in the step, or was planned again. */
   recheck?: Recheck;
+  /**
+   * When the strategy allows transfers and the order splits (or could not be sent whole): the one-parcel plan
+   * with its transfers and cost, the split's cost, and which was chosen. When the transfers were chosen, the
+   * explanation is that of the split they beat.
+   */
+  transfer?: TransferChoice;
   /** Null when the pool lacked the units before any strategy ran. */
   explanation: SourcingExplanation | null;
 }
@@ -55,6 +62,7 @@ export function recordDecision(
   ask: SourcingAsk,
   outcome: SourcingOutcome,
   fulfilments?: string[],
+  transfer?: TransferChoice,
 ): void {
   const { decision } = outcome;
   const lazy = decision?.result?.proven === true && decision.problem !== null;
@@ -65,8 +73,9 @@ export function recordDecision(
     ...(ask.exclude?.size ? { excludeLocations: [...ask.exclude].sort() } : {}),
     profile: decision && { id: decision.profileId, version: decision.profileVersion },
     strategy: decision?.strategyId ?? null,
-    outcome: outcome.ok ? 'planned' : 'no_plan',
+    outcome: outcome.ok || transfer?.chosen === true ? 'planned' : 'no_plan',
     ...(fulfilments ? { fulfilments } : {}),
+    ...(transfer ? { transfer } : {}),
     ...(outcome.ok && outcome.recheck ? { recheck: outcome.recheck } : {}),
     explanation: lazy || !decision?.result || !decision.problem ? null : explain(decision.result, decision.problem, { attempts: decision.attempts }),
     ...(lazy ? { problem: storable(decision!.problem!), attempts: decision!.attempts } : {}),
