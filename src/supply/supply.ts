@@ -341,6 +341,25 @@ export class Supply {
     return [...allotted, ...this.unallotted(inbound)];
   }
 
+  /**
+   * An order's place among those waiting for a SKU on an inbound, counting from 1 (allotted orders first,
+   * then the queue by rank); undefined when it is not there. Linear in the queue: for a view, not a loop.
+   */
+  placeOf(inbound: string, sku: string, orderId: string): number | undefined {
+    let place = 0;
+    const i = this.#ports.engine.registry.entities('inbound').get(inbound)?.snapshot.context as InboundContext | undefined;
+    for (const [order, s] of i?.allotted ?? []) {
+      if (s !== sku) continue;
+      place++;
+      if (order === orderId) return place;
+    }
+    for (const e of this.#queues.get(inbound)?.get(sku) ?? []) {
+      place++;
+      if (e.orderId === orderId) return place;
+    }
+    return undefined;
+  }
+
   /** The orders in an inbound's queue that no receipt has given units yet, by rank. */
   unallotted(inbound: string): Array<[string, string, number]> {
     const all = [...(this.#queues.get(inbound)?.values() ?? [])].flat().sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0));

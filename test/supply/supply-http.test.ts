@@ -46,6 +46,8 @@ t('a pre-order drop: a rule with a cap, availability with dates, 200 concurrent 
   assert.ok(answers.every((r) => r.status === 201 || (r.status === 409 && r.body.error.type === 'insufficient_stock')));
   assert.equal(accepted[0]!.body.waiting.map((w: { inbound: string; qty: number }) => [w.inbound, w.qty]), [['PO-1', 1]]);
   assert.is((await s.call('GET', '/availability?sku=P')).body.items[0].future.length, 0);
+  const places = await Promise.all(accepted.map(async (r) => (await s.call('GET', `/orders/${r.body.id}`)).body.waiting[0].place as number));
+  assert.equal([...places].sort((a, b) => a - b), Array.from({ length: 40 }, (_, i) => i + 1), 'each order shows its own place in the queue');
 
   const receipt = await s.call('POST', '/inbound/PO-1/receipts', { receiptId: 'GR-1', lines: [{ sku: 'P', qty: 25 }] });
   assert.is(receipt.status, 200);

@@ -32,7 +32,9 @@ export function orderRoutes({ fulcrum, idempotency, sourcing }: AppDeps): Hono<A
   app.get('/:id', allow('orders:read'), (c) => {
     const order = readable(c, fulcrum.orders.get(c.req.param('id')));
     const returns = fulcrum.returns.returnsOf(order.id).map((id) => returnSummary(fulcrum.engine.entityState('return', id)));
-    return c.json(returns.length > 0 ? { ...order, returns } : order);
+    // Each waiting line's place among the orders waiting for that SKU on its inbound (1: next to be served).
+    const waiting = order.waiting?.map((w) => ({ ...w, place: fulcrum.supply.placeOf(w.inbound, w.sku, order.id) }));
+    return c.json({ ...order, ...(waiting ? { waiting } : {}), ...(returns.length > 0 ? { returns } : {}) });
   });
   app.get('/:id/sourcing', allow('orders:read'), (c) => {
     const order = readable(c, fulcrum.orders.get(c.req.param('id')));
