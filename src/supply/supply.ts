@@ -142,6 +142,13 @@ export class Supply {
     return n;
   }
 
+  /** Units of a SKU still expected at one location (every open inbound there). */
+  inboundAt(location: string, sku: string): number {
+    let n = 0;
+    for (const i of this.openInbound(sku)) if (i.location === location) n += remaining(i, sku);
+    return n;
+  }
+
   /** Units of a SKU sold against inbound so far (waiting and allocated, open and finished inbound). */
   sold(sku: string): number {
     return this.#soldBySku.get(sku) ?? 0;

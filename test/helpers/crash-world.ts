@@ -36,6 +36,13 @@ interface KnownReturn {
   maybe: boolean;
 }
 
+/** A transfer the world asked for (its 201 came back), with its furthest acknowledged step. */
+interface KnownTransfer {
+  id: string;
+  step: 'requested' | 'in_transit' | 'received';
+}
+const TRANSFER_RANK: Record<string, number> = { requested: 0, in_transit: 1, received: 2, cancelled: -1 };
+
 /** A fulfilment's steps in order; an acknowledged step must never be undone by a crash. */
 const STEP_RANK: Record<string, number> = { created: 0, released: 1, accepted: 2, picked: 3, packed: 4, shipped: 5 };
 const NEXT_STEP: Record<string, string> = { released: 'accepted', accepted: 'picked', picked: 'packed', packed: 'shipped' };
@@ -78,6 +85,8 @@ export class CrashWorld {
   readonly inboundReceipts: Array<{ inbound: string; receiptId: string }> = [];
   /** Pre-orders acknowledged (201). */
   preorders = 0;
+  /** Transfers acknowledged (201): each must exist after every restart, with every acknowledged step. */
+  readonly transfers = new Map<string, KnownTransfer>();
   private readonly random: () => number;
   private readonly dataDir: string;
   private readonly env: Record<string, string>;
@@ -118,7 +127,8 @@ export class CrashWorld {
         if (r < 0.44 || open.length === 0) outcome = await this.place(server, `r${round}-w${w}-${i}`);
         else if (r < 0.5) outcome = await this.place(server, `r${round}-w${w}-${i}`, [{ sku: PRE, qty: 1 + Math.floor(this.random() * 2) }]);
         else if (r < 0.52) outcome = await this.receiveInbound(server);
-        else if (r < 0.58) outcome = await this.hold(server);
+        else if (r < 0.55) outcome = await this.transferStep(server);
+        else if (r < 0.59) outcome = await this.hold(server);
         else if (r < 0.64) outcome = await this.receive(server);
         else if (r < 0.78) outcome = await this.returnStep(server, open);
         else outcome = await this.eventOn(server, open[Math.floor(this.random() * open.length)]!, r < 0.9 ? 'advance' : 'cancel');
@@ -236,6 +246,38 @@ export class CrashWorld {
         }
       }
     }
+    // Transfers: every acknowledged one is there with its acknowledged step; one whose 201 was lost is found
+    // by its inbound (still open: nobody moved it). Reserved at the source until shipped, then shipped from it
+    // and on hand (in transit, then sellable) at the destination.
+    const transfersNow: Array<{ from: string; to: string; status: string; lines: Array<{ sku: string; qty: number }> }> = [];
+    for (const known of this.transfers.values()) {
+      const t = await call(server.url, 'GET', `/transfers/${known.id}`);
+      if (!t || t.status !== 200) {
+        v.lostOrders.push(`transfer ${known.id}`);
+        continue;
+      }
+      if ((TRANSFER_RANK[t.body.status] ?? -1) < TRANSFER_RANK[known.step]!) v.lostEvents.push(`transfer ${known.id}: ${known.step} acknowledged, status ${t.body.status}`);
+      transfersNow.push(t.body);
+    }
+    for (const i of (await must(call(server.url, 'GET', '/inbound'))).body.items) {
+      if (i.transfer === undefined || this.transfers.has(i.transfer)) continue;
+      const t = await must(call(server.url, 'GET', `/transfers/${i.transfer}`));
+      this.transfers.set(t.body.id, { id: t.body.id, step: 'requested' });
+      transfersNow.push(t.body);
+    }
+    const transferredIn = new Map<string, number>();
+    for (const t of transfersNow) {
+      for (const l of t.lines) {
+        const k = `${t.from}/${l.sku}`;
+        const e = expected.get(k) ?? { reserved: 0, shipped: 0 };
+        if (t.status === 'requested') e.reserved += l.qty;
+        else if (t.status === 'in_transit' || t.status === 'received') {
+          e.shipped += l.qty;
+          transferredIn.set(`${t.to}/${l.sku}`, (transferredIn.get(`${t.to}/${l.sku}`) ?? 0) + l.qty);
+        }
+        expected.set(k, e);
+      }
+    }
     // Supply: what orders wait for on each inbound is exactly what the inbound counts, within the cap, and
     // the units a receipt holds for its queue are reserved at its location; every acknowledged receipt is there.
     const waitingOn = new Map<string, number>();
@@ -261,12 +303,13 @@ export class CrashWorld {
     for (const loc of Object.keys(LOCATIONS)) {
       for (const sku of [...SKUS, PRE]) {
         const p = (await must(call(server.url, 'GET', `/inventory/${loc}/${sku}`))).body;
-        const total = p.onHand + p.shipped;
+        // In transit to it counts: the units entered the location's books when their transfer shipped.
+        const total = p.onHand + p.shipped + (p.statuses.in_transit ?? 0);
         // Units only enter by receipts (every acknowledged one, and possibly some whose reply was lost) and by
         // returns received here (the server's own record of each, checked against the world's above).
         const got = this.receipts.get(`${loc}/${sku}`) ?? { acked: 0, unknown: 0 };
         const returned = returnedAt.get(`${loc}/${sku}`) ?? { onHand: 0, waiting: 0 };
-        const low = (sku === PRE ? 0 : INITIAL) + got.acked + returned.onHand;
+        const low = (sku === PRE ? 0 : INITIAL) + got.acked + returned.onHand + (transferredIn.get(`${loc}/${sku}`) ?? 0);
         const high = low + got.unknown;
         if (total < low || total > high || p.available < 0 || p.reserved < 0) {
           v.notConserved.push(`${loc}/${sku}: on hand ${p.onHand} + shipped ${p.shipped} = ${total}, expected ${low}..${high}`);
@@ -407,6 +450,29 @@ export class CrashWorld {
     if (r.status !== 200) return 'rejected';
     got.acked += qty;
     this.inboundReceipts.push({ inbound: id, receiptId });
+    return 'acked';
+  }
+
+  /** Asks for a transfer of one unit between two locations, or moves a known one on (shipped, received). */
+  private async transferStep(server: ChildServer): Promise<Outcome> {
+    const open = [...this.transfers.values()].filter((t) => t.step !== 'received');
+    if (open.length > 0 && this.random() < 0.6) {
+      const t = open[Math.floor(this.random() * open.length)]!;
+      const next = t.step === 'requested' ? 'in_transit' : 'received';
+      const r = await call(server.url, 'POST', `/transfers/${t.id}/events`, { type: next === 'in_transit' ? 'shipped' : 'received' });
+      if (r === undefined || r.status >= 500) return 'unknown';
+      if (r.status !== 200) return 'rejected';
+      t.step = next;
+      return 'acked';
+    }
+    const locs = Object.keys(LOCATIONS);
+    const from = locs[Math.floor(this.random() * locs.length)]!;
+    const to = locs.find((l) => l !== from)!;
+    const sku = SKUS[Math.floor(this.random() * SKUS.length)]!;
+    const r = await call(server.url, 'POST', '/transfers', { from, to, lines: [{ sku, qty: 1 }] });
+    if (r === undefined || r.status >= 500) return 'unknown';
+    if (r.status !== 201) return 'rejected';
+    this.transfers.set(r.body.id, { id: r.body.id, step: 'requested' });
     return 'acked';
   }
 

@@ -49,6 +49,7 @@ t('a pre-order drop: a rule with a cap, availability with dates, 200 concurrent 
   const places = await Promise.all(accepted.map(async (r) => (await s.call('GET', `/orders/${r.body.id}`)).body.waiting[0].place as number));
   assert.equal([...places].sort((a, b) => a - b), Array.from({ length: 40 }, (_, i) => i + 1), 'each order shows its own place in the queue');
 
+  assert.is((await s.call('GET', '/inventory/MUC/P')).body.inbound, 40, 'the position says what is still expected there');
   const receipt = await s.call('POST', '/inbound/PO-1/receipts', { receiptId: 'GR-1', lines: [{ sku: 'P', qty: 25 }] });
   assert.is(receipt.status, 200);
   assert.is(receipt.body.allocated.length, 25, 'the first 25 in line are allocated');
@@ -59,7 +60,7 @@ t('a pre-order drop: a rule with a cap, availability with dates, 200 concurrent 
   const order = (await s.call('GET', `/orders/${receipt.body.allocated[0].orderId}`)).body;
   assert.equal([order.waiting, order.fulfilments.map((f: { location: string }) => f.location)], [undefined, ['MUC']]);
   const p = (await s.call('GET', '/inventory/MUC/P')).body;
-  assert.equal([p.onHand, p.reserved, p.available], [25, 25, 0]);
+  assert.equal([p.onHand, p.reserved, p.available, p.inbound], [25, 25, 0, 15]);
 
   const cancelled = await s.call('POST', '/inbound/PO-1/cancel', { reason: 'supplier short' });
   assert.equal([cancelled.status, cancelled.body.moved, cancelled.body.unfulfillable, cancelled.body.inbound.state], [200, 0, 15, 'cancelled']);

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { DomainError } from '../../domain/errors.js';
 import { emptyPosition, onHand, onHandSellable, type Position } from '../../domain/position.js';
-import type { Committed, Engine } from '../../engine/index.js';
+import type { Committed } from '../../engine/index.js';
 import { adjustStock, countStock, moveStock, type StockUpdateResult } from '../../stock/index.js';
 import { recordChange } from '../audit-trail.js';
 import { allow } from '../auth.js';
@@ -20,8 +20,9 @@ export function inventoryRoutes({ fulcrum, audit }: AppDeps): Hono<AppEnv> {
   const audited = (c: Context<AppEnv>, action: string, reason: string | undefined, change: () => Committed<StockUpdateResult>) => {
     const { location, sku } = c.req.param() as { location: string; sku: string };
     const p = fulcrum.engine.position(location, sku);
-    const before = p ? positionView(fulcrum.engine, location, sku, p) : null;
-    const committed = view(change());
+    const inbound = fulcrum.supply.inboundAt(location, sku);
+    const before = p ? positionView(location, sku, p, inbound) : null;
+    const committed = view(change(), inbound);
     if (committed.value.applied) {
       const { applied: _a, ignored: _i, ...after } = committed.value as typeof committed.value & { ignored?: string };
       recordChange(c, audit, { action, target: { type: 'inventory', id: `${location}/${sku}` }, before, after, ...(reason !== undefined ? { reason } : {}) });
@@ -44,17 +45,18 @@ export function inventoryRoutes({ fulcrum, audit }: AppDeps): Hono<AppEnv> {
     const { location, sku } = c.req.param();
     if (!fulcrum.engine.location(location)) throw new DomainError('not_found', `no location '${location}'`);
     if (!fulcrum.stock.catalog.has(sku)) throw new DomainError('not_found', `no product '${sku}'`);
-    return c.json(positionView(fulcrum.engine, location, sku, fulcrum.engine.position(location, sku) ?? emptyPosition()));
+    return c.json(positionView(location, sku, fulcrum.engine.position(location, sku) ?? emptyPosition(), fulcrum.supply.inboundAt(location, sku)));
   });
   return app;
 }
 
 /**
  * A position as clients see it: on hand (every unit physically there, whatever its status: `onHand` in
- * src/domain/position.ts), what is free, what is promised, and each status (`sellable` counts its reserved
- * units, which are on the shelf). Every reply showing a position is this view, so they all agree.
+ * src/domain/position.ts), what is free, what is promised, each status (`sellable` counts its reserved
+ * units, which are on the shelf), and what open inbound still expect there. Every reply showing a position is
+ * this view, so they all agree.
  */
-export function positionView(_engine: Engine, location: string, sku: string, p: Position) {
+export function positionView(location: string, sku: string, p: Position, inbound: number) {
   return {
     location,
     sku,
@@ -63,12 +65,12 @@ export function positionView(_engine: Engine, location: string, sku: string, p: 
     reserved: p.reserved,
     shipped: p.shipped,
     statuses: { sellable: onHandSellable(p), ...p.other },
-    inbound: 0,
+    inbound,
     asOf: p.asOf ?? {},
   };
 }
 
-function view(committed: Committed<StockUpdateResult>) {
+function view(committed: Committed<StockUpdateResult>, inbound: number) {
   const r = committed.value;
   return {
     durable: committed.durable,
@@ -76,7 +78,7 @@ function view(committed: Committed<StockUpdateResult>) {
       applied: r.applied,
       ...(r.ignoredReason !== undefined ? { ignored: r.ignoredReason } : {}),
       ...(r.reservedExceedsOnHandBy !== undefined ? { reservedExceedsOnHandBy: r.reservedExceedsOnHandBy } : {}),
-      ...positionView(undefined as never, r.location, r.sku, r.position),
+      ...positionView(r.location, r.sku, r.position, inbound),
     },
   };
 }
