@@ -27,6 +27,8 @@ export class Journal {
   commits = 0;
   /** Milliseconds from each of the last commits' first append to its flush: the floor under an acknowledgement's latency. */
   readonly flushTimes = new FlushTimes(4096);
+  /** Told each commit's flush time in seconds (the `/metrics` histogram). */
+  onFlushed: ((seconds: number) => void) | undefined;
 
   constructor(store: Store, onFatal: FatalHandler) {
     this.store = store;
@@ -53,7 +55,11 @@ export class Journal {
       this.commits++;
       const started = performance.now();
       const flushed = (written as Promise<boolean> & { flushed?: Promise<unknown> }).flushed ?? written;
-      flushed.then(() => this.flushTimes.add(performance.now() - started), () => undefined);
+      flushed.then(() => {
+        const ms = performance.now() - started;
+        this.flushTimes.add(ms);
+        this.onFlushed?.(ms / 1000);
+      }, () => undefined);
     }
     return { seq, durable: this.whenFlushed(written) };
   }

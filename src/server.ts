@@ -94,13 +94,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const metrics = new Metrics();
   const inFlight: InFlight = { current: 0, shed: 0 };
   metrics.gauge('fulcrum_http_in_flight', 'Requests being processed now.', () => inFlight.current);
-  metrics.gauge('fulcrum_http_shed_total', 'Requests refused with 503 because too many were in flight.', () => inFlight.shed);
+  metrics.counter('fulcrum_http_shed_total', 'Requests refused with 503 because too many were in flight.', () => inFlight.shed);
   const receiving: Receiving = { current: 0, timedOut: 0 };
   metrics.gauge('fulcrum_http_bodies_receiving', 'Request bodies still arriving (they hold no in-flight slot).', () => receiving.current);
-  metrics.gauge('fulcrum_http_body_timeouts_total', 'Requests answered 408 because their body did not arrive in time, since start.', () => receiving.timedOut);
+  metrics.counter('fulcrum_http_body_timeouts_total', 'Requests answered 408 because their body did not arrive in time, since start.', () => receiving.timedOut);
   const refused: RefusedConnections = { perKey: 0, perAddress: 0 };
-  metrics.gauge('fulcrum_http_connections_refused_per_key_total', 'Connections refused with 429: their API key had its cap of connections open, since start.', () => refused.perKey);
-  metrics.gauge('fulcrum_http_connections_refused_per_address_total', 'Connections refused with 429: their address had its cap of connections open, since start.', () => refused.perAddress);
+  metrics.counter('fulcrum_http_connections_refused_per_key_total', 'Connections refused with 429: their API key had its cap of connections open, since start.', () => refused.perKey);
+  metrics.counter('fulcrum_http_connections_refused_per_address_total', 'Connections refused with 429: their address had its cap of connections open, since start.', () => refused.perAddress);
   const idempotency = new IdempotencyKeys(engine);
   registerGauges(metrics, running);
   const webhooks = new Webhooks(engine, {
@@ -114,19 +114,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   engine.outbox = webhooks.outbox;
   webhooks.start();
   const delivery = webhooks.dispatcher.stats;
-  metrics.gauge('fulcrum_webhook_deliveries_total', 'Webhook deliveries a receiver accepted (2xx) since start.', () => delivery.delivered);
-  metrics.gauge('fulcrum_webhook_failed_attempts_total', 'Webhook attempts that failed (non-2xx, timeout, network) since start.', () => delivery.failedAttempts);
-  metrics.gauge('fulcrum_webhook_dead_letters_total', 'Webhook deliveries that ran out of attempts since start.', () => delivery.deadLettered);
+  metrics.counter('fulcrum_webhook_deliveries_total', 'Webhook deliveries a receiver accepted (2xx) since start.', () => delivery.delivered);
+  metrics.counter('fulcrum_webhook_failed_attempts_total', 'Webhook attempts that failed (non-2xx, timeout, network) since start.', () => delivery.failedAttempts);
+  metrics.counter('fulcrum_webhook_dead_letters_total', 'Webhook deliveries that ran out of attempts since start.', () => delivery.deadLettered);
   const bulk = new BulkJobs(fulcrum, { maxBatchBytes: options.maxBatchBytes ?? 1024 ** 3 });
   const keys = new ApiKeys(configured);
   const audit = new AuditLog(engine);
   await recordKeyConfiguration(audit, engine, keys, configured);
   const sourcingPool = new SourcingPool({ ...options.sourcing, ...(options.sourcingWorkers !== undefined ? { workers: options.sourcingWorkers } : {}) });
   const pooled = () => sourcingPool.stats;
-  metrics.gauge('fulcrum_sourcing_inline_total', 'Problems of large orders that turned out small enough to solve on the engine thread, since start.', () => pooled().inline);
-  metrics.gauge('fulcrum_sourcing_pooled_total', 'Sourcing problems solved by a worker since start.', () => pooled().pooled);
-  metrics.gauge('fulcrum_sourcing_fallbacks_total', 'Pooled problems answered with the greedy plan (worker crash or timeout) since start.', () => pooled().fallbacks);
-  metrics.gauge('fulcrum_sourcing_shed_total', 'Orders refused with 503 because the sourcing queue was full, since start.', () => pooled().shed);
+  metrics.counter('fulcrum_sourcing_inline_total', 'Problems of large orders that turned out small enough to solve on the engine thread, since start.', () => pooled().inline);
+  metrics.counter('fulcrum_sourcing_pooled_total', 'Sourcing problems solved by a worker since start.', () => pooled().pooled);
+  metrics.counter('fulcrum_sourcing_fallbacks_total', 'Pooled problems answered with the greedy plan (worker crash or timeout) since start.', () => pooled().fallbacks);
+  metrics.counter('fulcrum_sourcing_shed_total', 'Orders refused with 503 because the sourcing queue was full, since start.', () => pooled().shed);
   const sourcing = { profiles: sourcingProfiles, pool: sourcingPool };
   const lifecycle: Lifecycle = { draining: false };
   const app = createApp({ fulcrum, audit, idempotency, metrics, bulk, keys, webhooks, sourcing, corsOrigins: options.corsOrigins ?? [], maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, workflows: { catalog: workflows!, rules }, rateLimits: options.rateLimits ?? DEFAULT_RATE_LIMITS, maxInFlight: options.maxInFlight ?? 4096, inFlight,
@@ -214,19 +214,25 @@ function adminKey(dataDir: string): string {
 function registerGauges(metrics: Metrics, running: RunningFulcrum): void {
   const { fulcrum, snapshotter } = running;
   const { engine, orders } = fulcrum;
-  metrics.gauge('fulcrum_orders_placed_total', 'Orders sourced and reserved since start.', () => orders.counters.ordersPlaced);
-  metrics.gauge('fulcrum_orders_rejected_total', 'Orders refused for insufficient stock since start.', () => orders.counters.ordersRejected);
-  metrics.gauge('fulcrum_journal_steps_total', 'Commands journaled since start.', () => engine.counters.steps);
-  metrics.gauge('fulcrum_journal_facts_total', 'Facts journaled since start.', () => engine.counters.facts);
-  metrics.gauge('fulcrum_journal_commits_total', 'LMDB transactions that carried journal entries (group commits).', () => engine.journal.commits);
+  metrics.counter('fulcrum_orders_placed_total', 'Orders sourced and reserved since start.', () => orders.counters.ordersPlaced);
+  metrics.counter('fulcrum_orders_rejected_total', 'Orders refused for insufficient stock since start.', () => orders.counters.ordersRejected);
+  metrics.counter('fulcrum_journal_steps_total', 'Commands journaled since start.', () => engine.counters.steps);
+  metrics.counter('fulcrum_journal_facts_total', 'Facts journaled since start.', () => engine.counters.facts);
+  metrics.counter('fulcrum_journal_commits_total', 'LMDB transactions that carried journal entries (group commits).', () => engine.journal.commits);
   metrics.gauge('fulcrum_journal_next_seq', 'The next journal sequence.', () => engine.journal.nextSeq);
   for (const [q, label] of [[0.5, 'p50'], [0.99, 'p99']] as const) {
     metrics.gauge(`fulcrum_journal_flush_${label}_seconds`, `Time from a group commit's first append to its flush to disk, ${label} of the last 4,096 commits.`, () => engine.journal.flushTimes.quantile(q) / 1000);
   }
-  metrics.gauge('fulcrum_stock_short_total', 'Counts that fell below reservations since start.', () => engine.counters.stockShortSignals);
+  engine.journal.onFlushed = metrics.histogram(
+    'fulcrum_journal_flush_seconds',
+    "Time from a group commit's first append to its flush to disk: the floor under an acknowledgement's latency.",
+    [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+  );
+  fulcrum.sourcing.onSolved = metrics.histogram('fulcrum_sourcing_solve_seconds', "Time the optimizer spent on one problem (an order's strategy), inline or in a worker.", [0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 1]);
+  metrics.counter('fulcrum_stock_short_total', 'Counts that fell below reservations since start.', () => engine.counters.stockShortSignals);
   metrics.gauge('fulcrum_live_orders', 'Order actors in memory.', () => engine.registry.orders.size);
   metrics.gauge('fulcrum_live_locations', 'Location actors in memory.', () => engine.registry.locations.size);
   metrics.gauge('fulcrum_dirty_actors', 'Actors changed since their last snapshot.', () => engine.registry.dirty.size);
-  metrics.gauge('fulcrum_snapshot_last_pass_ms', 'Duration of the last snapshot pass.', () => snapshotter.stats.lastPassMs);
-  metrics.gauge('fulcrum_orders_passivated_total', 'Finished orders moved out of memory since start.', () => snapshotter.stats.passivated);
+  metrics.gauge('fulcrum_snapshot_last_pass_seconds', 'Duration of the last snapshot pass.', () => snapshotter.stats.lastPassMs / 1000);
+  metrics.counter('fulcrum_orders_passivated_total', 'Finished orders moved out of memory since start.', () => snapshotter.stats.passivated);
 }

@@ -2,9 +2,9 @@ import type { Metrics } from '../http/index.js';
 import type { FanOutStats } from './fan-out.js';
 import type { FeedSourceStats } from './feed-source.js';
 
-/** Registers the feed's gauges on `/metrics`, read at scrape time. */
+/** Registers the feed's gauges and counters on `/metrics` (summed over the feed processes), read at scrape time. */
 export function registerFeedGauges(metrics: Metrics, source: () => FeedSourceStats, fanOut: () => FanOutStats): void {
-  const g = (name: string, help: string, read: () => number) => metrics.gauge(`fulcrum_feed_${name}`, help, read);
+  const g = (name: string, help: string, read: () => number) => (name.endsWith('_total') ? metrics.counter : metrics.gauge).call(metrics, `fulcrum_feed_${name}`, help, read);
   g('clients', 'Open feed connections.', () => fanOut().clients);
   g('clients_behind', 'Feed connections skipping values because they read too slowly.', () => fanOut().behind);
   g('windows_total', 'Coalescing windows that published updates.', () => source().windows);

@@ -5,6 +5,6 @@ import type { AppDeps, AppEnv } from '../env.js';
 /** `GET /metrics` (authenticated). The health endpoints are served before authentication: routes/health.ts. */
 export function opsRoutes({ metrics }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.get('/metrics', allow('metrics'), (c) => c.body(metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4' }));
+  app.get('/metrics', allow('metrics'), async (c) => c.body(await metrics.render(), 200, { 'Content-Type': metrics.contentType }));
   return app;
 }

@@ -66,13 +66,13 @@ export function planSourcing(ports: SourcingPorts, ask: SourcingAsk, now: string
   let recheck: Recheck | undefined;
   if (proposal?.result?.plan) {
     if (fits(proposal.result.plan, network)) return { ok: true, shipments: shipmentsOf(proposal.result.plan), decision: proposal, recheck: 'kept' };
-    decision = sourceOrderSync(request, network, ports.sourcing.profile, { budgetMs: REPLAN_BUDGET_MS });
+    decision = timed(ports, sourceOrderSync(request, network, ports.sourcing.profile, { budgetMs: REPLAN_BUDGET_MS }));
     recheck = 'replanned';
   } else {
     // A proposal without a plan is a refusal; deciding it again would only cost the thread time. Inline,
     // runner-up plans are not searched: the explanation derives them from the stored problem when it is
     // read (the intake profile measured them at ~15-20 us of the flash-sale order's engine time).
-    decision = proposal ?? sourceOrderSync(request, network, ports.sourcing.profile, { runnerUps: 0 });
+    decision = proposal ?? timed(ports, sourceOrderSync(request, network, ports.sourcing.profile, { runnerUps: 0 }));
   }
   return outcomeOf(ask, network, decision, recheck);
 }
@@ -86,7 +86,7 @@ export async function proposeSourcing(ports: SourcingPorts, ask: SourcingAsk, so
   const network = sourcingNetwork(ports, ask.pool, ask.releasing);
   const short = beyondPool(ask, network);
   if (short.length > 0) return { ok: false, short, reason: 'not enough stock in the pool', decision: null };
-  const decision = await sourceOrder(sourcingRequest(ask, new Date(ports.engine.clock.now()).toISOString()), network, profile, solve);
+  const decision = timed(ports, await sourceOrder(sourcingRequest(ask, new Date(ports.engine.clock.now()).toISOString()), network, profile, solve));
   return outcomeOf(ask, network, decision);
 }
 
@@ -103,6 +103,12 @@ export function mayNeedPool({ engine, stock }: SourcingPorts, lines: readonly Or
   let holders = 0;
   for (const sku of skus) holders += stock.index.freeBySku(sku)?.size ?? 0;
   return Math.min(holders, engine.registry.locations.size) * skus.size > INLINE_MAX_WORK;
+}
+
+/** Tells the sourcing module how long the decision's solve took (for `/metrics`). */
+function timed(ports: SourcingPorts, decision: SourcingDecision): SourcingDecision {
+  if (decision.result && ports.sourcing.onSolved) ports.sourcing.onSolved(decision.result.elapsedMicros / 1e6);
+  return decision;
 }
 
 /** The optimizer's request for an ask at decision time `now`. */

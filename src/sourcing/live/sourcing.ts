@@ -20,6 +20,8 @@ export class Sourcing {
   profile: SourcingProfile = defaultSourcingProfile;
   /** Open and today's fulfilments per location. */
   readonly load: LocationLoad;
+  /** Told how long each solve took, in seconds (the `/metrics` histogram). */
+  onSolved: ((seconds: number) => void) | undefined;
 
   constructor(engine: Engine) {
     this.load = new LocationLoad(engine);
