@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { DomainError } from '../../domain/errors.js';
-import { emptyPosition, onHand, onHandSellable, type Position } from '../../domain/position.js';
+import { emptyPosition, onHand, onHandSellable, receivedAt, type Position } from '../../domain/position.js';
 import type { Committed, Engine } from '../../engine/index.js';
 import { adjustStock, countStock, moveStock, type StockUpdateResult } from '../../stock/index.js';
 import { recordChange } from '../audit-trail.js';
@@ -52,9 +52,11 @@ export function inventoryRoutes({ fulcrum, audit }: AppDeps): Hono<AppEnv> {
 /**
  * A position as clients see it: on hand (every unit physically there, whatever its status: `onHand` in
  * src/domain/position.ts), what is free, what is promised, and each status (`sellable` counts its reserved
- * units, which are on the shelf). Every reply showing a position is this view, so they all agree.
+ * units, which are on the shelf), and when the units on hand arrived, on average (`receivedAt`, absent while
+ * unknown). Every reply showing a position is this view, so they all agree.
  */
 export function positionView(_engine: Engine, location: string, sku: string, p: Position) {
+  const arrived = receivedAt(p);
   return {
     location,
     sku,
@@ -65,6 +67,7 @@ export function positionView(_engine: Engine, location: string, sku: string, p: 
     statuses: { sellable: onHandSellable(p), ...p.other },
     inbound: 0,
     asOf: p.asOf ?? {},
+    ...(arrived === undefined ? {} : { receivedAt: new Date(arrived).toISOString() }),
   };
 }
 
