@@ -52,7 +52,7 @@ export interface PositionRecord {
   other?: Record<string, number>;
   introduced: number;
   asOf?: Record<string, string>;
-  /** When the units on hand arrived, on average: whole minutes since the epoch; absent while unknown (and in older records). */
+  /** When the units on hand arrived, on average: whole minutes since the epoch; undefined while unknown, absent in older records. */
   receivedMinute?: number;
 }
 
