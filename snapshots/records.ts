@@ -52,6 +52,8 @@ export interface PositionRecord {
   other?: Record<string, number>;
   introduced: number;
   asOf?: Record<string, string>;
+  /** When the units on hand arrived, on average: whole minutes since the epoch; undefined while unknown, absent in older records. */
+  receivedMinute?: number;
 }
 
 /** A stored reply to a request with an Idempotency-Key. */

@@ -8,7 +8,7 @@ import { progressLine, summary, type ImportCounts } from './progress.js';
 const USAGE = `Usage: npm run import -- FILE [--url http://localhost:8080] [--key KEY] [--format ndjson|json]
 
 Streams FILE (NDJSON, one row per line, or a JSON array) to POST /inventory/batch and follows the load
-to the end. A row is {location, sku, onHand | delta, status?, asOf?, reason?}.
+to the end. A row is {location, sku, onHand | delta, status?, asOf?, reason?, receivedAt?}.
 
   --url     the server (default: FULCRUM_URL, else http://localhost:8080)
   --key     an API key with inventory:write (default: FULCRUM_API_KEY, else ./data/admin.key)

@@ -1,7 +1,7 @@
 import { createActor, type AnyMachineSnapshot } from 'xstate';
 import { locationMachine, touchedSkus, type LocationContext, type LocationEvent } from '../../actors/index.js';
 import { checkVersion, type Fact, type PositionRecord, type StoredState } from '../../snapshots/index.js';
-import type { Position } from '../domain/position.js';
+import { restorePosition, type Position } from '../domain/position.js';
 import type { Engine } from './engine.js';
 import { SortableIds } from './entity-ids.js';
 import { ENTITY_KINDS, ENTITY_PREFIX, type EntityKind } from './registry.js';
@@ -34,8 +34,8 @@ export function recover(engine: Engine): RecoveryReport {
   for (const { key, value } of store.positions.getRange()) {
     checkVersion('position', value);
     const [loc, sku] = key;
-    const { v: _v, seq, ...position } = value as PositionRecord;
-    mapOf(positions, loc).set(sku, position);
+    const { seq } = value as PositionRecord;
+    mapOf(positions, loc).set(sku, restorePosition(value as PositionRecord));
     mapOf(covered.positions, loc).set(sku, seq);
   }
   for (const { key, value } of store.actors.getRange({ start: 'loc:', end: 'loc;' })) {

@@ -58,13 +58,19 @@ export const StockCountBody = z.strictObject({
   onHand: Count,
   status: z.string().min(1).max(50).optional(),
   asOf: Time.optional(),
+  /** When the counted units arrived (e.g. the WMS's lot dates): sets the position's arrival time. */
+  receivedAt: Instant.optional(),
 });
 
-export const StockAdjustBody = z.strictObject({
-  delta: z.number().int().min(-1_000_000_000).max(1_000_000_000),
-  status: z.string().min(1).max(50).optional(),
-  reason: z.string().min(1).max(200),
-});
+export const StockAdjustBody = z
+  .strictObject({
+    delta: z.number().int().min(-1_000_000_000).max(1_000_000_000),
+    status: z.string().min(1).max(50).optional(),
+    reason: z.string().min(1).max(200),
+    /** The units added are a receipt that arrived then; without it, added units were found, not received. */
+    receivedAt: Instant.optional(),
+  })
+  .refine((b) => b.receivedAt === undefined || b.delta > 0, { error: 'receivedAt marks units received: it goes with a positive delta', path: ['receivedAt'] });
 
 export const StockMoveBody = z.strictObject({
   from: z.string().min(1).max(50),

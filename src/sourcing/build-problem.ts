@@ -2,11 +2,12 @@ import { distanceKm } from '../domain/geo.js';
 import type { PluginLine } from './extensions.js';
 import { createCostModel, type LineStock } from './cost-model.js';
 import { prepareLocationFilter } from './filters.js';
+import { ageOrNaN, meanKnownAge, type AgeMatrix } from './inventory-age.js';
 import { attributeKeysOf } from './order-attributes.js';
 import type { ExcludedLocation, ExclusionReason, ProblemLine, SourcingProblem } from './problem.js';
 import type { SourcingStrategy } from './profile.js';
 import { assertSourcingRequest } from './request-check.js';
-import type { NetworkLocation, SourcingNetwork, SourcingRequest } from './types.js';
+import type { NetworkLocation, SourcingNetwork, SourcingRequest, StockAttributes } from './types.js';
 
 const NO_STOCK: readonly ExclusionReason[] = Object.freeze([{ code: 'no_stock' }]);
 
@@ -54,16 +55,31 @@ export function buildProblem(request: SourcingRequest, network: SourcingNetwork,
   eligible.sort((a, b) => compareIds(a.location.id, b.location.id));
 
   const model = createCostModel(strategy, request);
-  const lineStock = lines.map((_, l) => stockSpread(eligible, l));
   const n = eligible.length;
   const U = model.unitTermNames.length;
   const F = model.fixedTermNames.length;
+  // Stock attributes are read first: a line's unknown ages are priced from the known ones (inventory-age.ts).
+  const stockAttributes = new Array<StockAttributes | undefined>(n * L);
+  let ageDays: AgeMatrix;
+  if (network.stockAttributes) {
+    for (let c = 0; c < n; c++) {
+      for (let l = 0; l < L; l++) {
+        if (eligible[c]!.stock[l] === 0) continue;
+        const a = network.stockAttributes(eligible[c]!.location.id, lines[l]!.sku);
+        stockAttributes[c * L + l] = a;
+        const age = ageOrNaN(a?.ageDays);
+        if (Number.isNaN(age)) continue;
+        ageDays ??= new Float64Array(n * L).fill(NaN);
+        ageDays[c * L + l] = age;
+      }
+    }
+  }
+  const lineStock = lines.map((_, l) => stockSpread(eligible, l, meanKnownAge(ageDays, n, L, l)));
   const stock = new Float64Array(n * L);
   const unitCost = new Float64Array(n * L);
   const unitTerms = new Float64Array(n * L * U);
   const fixedCost = new Float64Array(n);
   const fixedTerms = new Float64Array(n * F);
-  const stockAttributes = network.stockAttributes?.bind(network);
   eligible.forEach((e, c) => {
     fixedCost[c] = model.fixedTerms(e.location, fixedTerms, c * F);
     for (let l = 0; l < L; l++) {
@@ -71,17 +87,7 @@ export function buildProblem(request: SourcingRequest, network: SourcingNetwork,
       stock[c * L + l] = units;
       // A candidate with no units of a line never ships it, so its cost there is irrelevant: leave 0.
       if (units === 0) continue;
-      const line = pluginLines[l]!;
-      unitCost[c * L + l] = model.unitTerms(
-        e.location,
-        e.distanceKm,
-        line,
-        units,
-        stockAttributes?.(e.location.id, line.sku),
-        lineStock[l]!,
-        unitTerms,
-        (c * L + l) * U,
-      );
+      unitCost[c * L + l] = model.unitTerms(e.location, e.distanceKm, pluginLines[l]!, units, stockAttributes[c * L + l], lineStock[l]!, unitTerms, (c * L + l) * U);
     }
   });
 
@@ -103,6 +109,7 @@ export function buildProblem(request: SourcingRequest, network: SourcingNetwork,
     fixedTermNames: model.fixedTermNames,
     fixedTerms,
     excluded,
+    ...(ageDays === undefined ? {} : { ageDays }),
   };
 }
 
@@ -132,7 +139,7 @@ function unitsAvailable(units: number): number {
   return Number.isFinite(units) && units > 0 ? Math.floor(units) : 0;
 }
 
-function stockSpread(eligible: readonly Eligible[], line: number): LineStock {
+function stockSpread(eligible: readonly Eligible[], line: number, meanAgeDays: number | undefined): LineStock {
   let max = 0;
   let sum = 0;
   let holders = 0;
@@ -144,7 +151,7 @@ function stockSpread(eligible: readonly Eligible[], line: number): LineStock {
       holders++;
     }
   }
-  return { max, mean: holders === 0 ? 0 : sum / holders };
+  return { max, mean: holders === 0 ? 0 : sum / holders, meanAgeDays };
 }
 
 function compareIds(a: string, b: string): number {

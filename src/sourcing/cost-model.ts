@@ -1,5 +1,6 @@
 import { DomainError } from '../domain/errors.js';
 import type { PluginLine } from './extensions.js';
+import { ageOrNaN } from './inventory-age.js';
 import type { SourcingStrategy } from './profile.js';
 import type { NetworkLocation, SourcingRequest, StockAttributes } from './types.js';
 
@@ -8,10 +9,12 @@ export const BUILT_IN_UNIT_TERMS = ['shipping', 'inventoryAge', 'sellThrough', '
 /** Per-shipment terms: paid once for each location the plan uses. */
 export const FIXED_TERMS = ['shipment', 'locationLoad'] as const;
 
-/** Units available of one line across the candidates, for the relative stock-level term. */
+/** Units available of one line across the candidates (for the stock-level term), and their mean known age. */
 export interface LineStock {
   readonly max: number;
   readonly mean: number;
+  /** What an unknown age counts as (see inventory-age.ts); undefined when no candidate's age is known. */
+  readonly meanAgeDays?: number | undefined;
 }
 
 /** The weighted cost terms of one strategy, applied to one order. */
@@ -44,7 +47,8 @@ export function createCostModel(strategy: SourcingStrategy, request: SourcingReq
       const product = line.product;
       const weightKg = (product.weightKg ?? strategy.defaultWeightKg) * (product.bulky === true ? c.bulkyMultiplier : 1);
       const shipping = c.shippingPerKgKm * distanceKm * weightKg;
-      const age = stock?.ageDays === undefined ? 0 : c.inventoryAge.weight * Math.max(0, 1 - stock.ageDays / c.inventoryAge.horizonDays);
+      const ageDays = knownAge(stock?.ageDays) ?? lineStock.meanAgeDays;
+      const age = ageDays === undefined ? 0 : c.inventoryAge.weight * Math.max(0, 1 - ageDays / c.inventoryAge.horizonDays);
       const sellThrough = c.sellThrough.weight * Math.max(0, stock?.sellThroughPerDay ?? 0);
       const level =
         c.stockLevel.mode === 'deep'
@@ -73,6 +77,11 @@ export function createCostModel(strategy: SourcingStrategy, request: SourcingReq
       return shipment + load;
     },
   };
+}
+
+function knownAge(ageDays: number | undefined): number | undefined {
+  const age = ageOrNaN(ageDays);
+  return Number.isNaN(age) ? undefined : age;
 }
 
 /** Share of the location's tightest limit already used, in [0, 1]; 0 without limits. */

@@ -1,4 +1,5 @@
 import type { ExclusionCode, ExclusionReason, SourcingProblem } from './problem.js';
+import { meanKnownAge } from './inventory-age.js';
 import type { CostBreakdown, Infeasibility, ShortLine, SourcingPlan, SourcingResult } from './result.js';
 import type { StrategyAttempt } from './source-order.js';
 
@@ -46,7 +47,20 @@ export interface ExplainedCandidate {
   readonly location: string;
   readonly distanceKm: number;
   readonly fixedCost: number;
-  readonly lines: readonly { readonly sku: string; readonly available: number; readonly unitCost: number | null }[];
+  readonly lines: readonly ExplainedCandidateLine[];
+}
+
+export interface ExplainedCandidateLine {
+  readonly sku: string;
+  readonly available: number;
+  readonly unitCost: number | null;
+  /**
+   * How old the units are (days since they arrived, on average), as the inventory-age term priced them;
+   * absent when no candidate's age is known for the line (the term is then 0 everywhere).
+   */
+  readonly ageDays?: number;
+  /** Set when this location's age is unknown and `ageDays` is the mean of the line's known ages (see inventory-age.ts). */
+  readonly ageAssumed?: true;
 }
 
 export interface ExplainOptions {
@@ -148,6 +162,8 @@ function explainPlan(plan: SourcingPlan, breakdown: CostBreakdown): ExplainedPla
 
 function nearestCandidates(problem: SourcingProblem, limit: number): ExplainedCandidate[] {
   const L = problem.lines.length;
+  const n = problem.candidateIds.length;
+  const meanAge = problem.lines.map((_, l) => meanKnownAge(problem.ageDays, n, L, l));
   return problem.candidateIds
     .map((_, index) => index)
     .sort((a, b) => problem.distanceKm[a]! - problem.distanceKm[b]! || a - b)
@@ -156,11 +172,20 @@ function nearestCandidates(problem: SourcingProblem, limit: number): ExplainedCa
       location: problem.candidateIds[index]!,
       distanceKm: round(problem.distanceKm[index]!),
       fixedCost: round(problem.fixedCost[index]!),
-      lines: problem.lines.map((line, l) => {
+      lines: problem.lines.map((line, l): ExplainedCandidateLine => {
         const available = problem.stock[index * L + l]!;
-        return { sku: line.sku, available, unitCost: available > 0 ? round(problem.unitCost[index * L + l]!) : null };
+        if (available === 0) return { sku: line.sku, available, unitCost: null };
+        const explained = { sku: line.sku, available, unitCost: round(problem.unitCost[index * L + l]!) };
+        const age = problem.ageDays?.[index * L + l];
+        if (age !== undefined && !Number.isNaN(age)) return { ...explained, ageDays: roundDays(age) };
+        const assumed = meanAge[l];
+        return assumed === undefined ? explained : { ...explained, ageDays: roundDays(assumed), ageAssumed: true };
       }),
     }));
+}
+
+function roundDays(days: number): number {
+  return Math.round(days * 10) / 10;
 }
 
 function round(x: number): number {

@@ -1,7 +1,7 @@
 export { buildProblem, effectiveSplit } from './build-problem.js';
 export { defaultSourcingProfile, defaultSourcingProfileDocument } from './default-profile.js';
 export { describeReason, explain } from './explain.js';
-export type { ExplainedCandidate, ExplainedPlan, ExplainOptions, SourcingExplanation } from './explain.js';
+export type { ExplainedCandidate, ExplainedCandidateLine, ExplainedPlan, ExplainOptions, SourcingExplanation } from './explain.js';
 export { greedyPlan } from './greedy.js';
 export type { SolveReply, SolveTask } from './messages.js';
 export { DEFAULT_BUDGET_MS, optimize } from './optimize.js';

@@ -7,7 +7,10 @@ import type { SourcingResult } from './result.js';
  * Both are structured-clone safe (plain objects and typed arrays).
  */
 
-/** Engine -> worker: a problem to solve. `excluded` is sent empty: the worker does not need it. */
+/**
+ * Engine -> worker: a problem to solve. `excluded` is sent empty and `ageDays` left out: the worker does not
+ * read them (inventory age is in the unit costs, term by term).
+ */
 export interface SolveTask {
   readonly problem: SourcingProblem;
   readonly options: OptimizeOptions;

@@ -91,8 +91,10 @@ export class SourcingPool {
       this.#stats.shed++;
       throw new DomainError('unavailable', `sourcing is at capacity (${this.#capacity} problems in flight); retry shortly`);
     }
-    // Exclusions can be a thousand entries the worker never reads: keep them here, put them back after.
-    const task: SolveTask = { problem: { ...problem, excluded: [] }, options: { budgetMs: this.#budgetMs } };
+    // Exclusions can be a thousand entries the worker never reads: keep them here, put them back after. Ages
+    // stay here too: they reach the worker as the inventory-age term inside the unit costs, all it reads.
+    const { ageDays: _ages, ...solvable } = problem;
+    const task: SolveTask = { problem: { ...solvable, excluded: [] }, options: { budgetMs: this.#budgetMs } };
     this.#inFlight++;
     try {
       const reply = await this.#piscina.run(task, { signal: AbortSignal.timeout(this.#taskTimeoutMs) });

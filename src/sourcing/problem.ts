@@ -68,6 +68,11 @@ export interface SourcingProblem {
   readonly fixedTerms: Float64Array;
   /** Locations that are not candidates, in the order the network listed them. */
   readonly excluded: readonly ExcludedLocation[];
+  /**
+   * Age in days of each candidate's stock of each line (candidates x lines, NaN where unknown), as the
+   * inventory-age term priced it; absent when no age is known. For explanations: the costs carry the term.
+   */
+  readonly ageDays?: Float64Array;
 }
 
 /** Units of line `line` at candidate `candidate`. */

@@ -49,7 +49,12 @@ const costsSchema = z.strictObject({
   shippingPerKgKm: weight.default(0.002),
   bulkyMultiplier: z.number().min(1, 'must be >= 1').default(3),
   fixedPerShipment: weight.default(5),
-  /** Per unit: weight x (1 - ageDays / horizonDays), floored at 0: older stock is cheaper to ship (no age known: 0). */
+  /**
+   * Per unit: weight x (1 - ageDays / horizonDays), floored at 0: older stock is cheaper to ship, so with a
+   * weight the oldest stock ships first, all else equal. `ageDays` is days since the position's units arrived
+   * (their receipts' units-weighted average). A position of unknown age counts as the mean known age among
+   * the line's candidates (neither oldest nor newest); with no age known for a line the term is 0 everywhere.
+   */
   inventoryAge: z.strictObject({ weight, horizonDays: z.number().positive('must be > 0') }).default({ weight: 0.2, horizonDays: 180 }),
   /** Per unit: weight x units sold per day there: keep stock where it sells. */
   sellThrough: z.strictObject({ weight }).default({ weight: 0.1 }),

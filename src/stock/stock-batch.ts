@@ -2,6 +2,7 @@ import type { LocationEvent, StockLoadRow } from '../../actors/index.js';
 import { checkDelta, emptyPosition, isStaleCount, type Position } from '../domain/position.js';
 import type { Committed, Engine, LocationEntry, Step } from '../engine/index.js';
 import type { StockPorts } from './stock.js';
+import { notAfter } from './stock-updates.js';
 
 /** A bulk-load row whose shape was checked: an absolute count (with an optional `asOf`) or a delta. */
 export type StockBatchRow = {
@@ -11,6 +12,8 @@ export type StockBatchRow = {
   sku: string;
   status?: string;
   reason?: string;
+  /** On a count: when the counted units arrived; on a (positive) delta: the units are a receipt that arrived then. */
+  receivedAt?: string;
 } & ({ onHand: number; asOf?: string } | { delta: number });
 
 /** A row that was not applied (rejected or ignored), with why and, when one field is at fault, which. */
@@ -99,7 +102,7 @@ export function applyStockBatch({ engine, stock }: StockPorts, rows: ReadonlyArr
         out.ignored.push(note(r, `stale: a count as of ${p.asOf?.[status]} was already applied`, 'asOf'));
         continue;
       }
-      ev.rows.push(loadRow(r, sku));
+      ev.rows.push(loadRow(r, sku, step));
       ev.rowOf.set(sku, r.row);
     }
     for (const ev of pending.values()) send(engine, step, ev, out, job);
@@ -124,18 +127,20 @@ function send(engine: Engine, step: Step, ev: PendingEvent, out: StockBatchOutco
 }
 
 /** The row as the fact records it: the location is the event's actor, sellable is the default status. */
-function loadRow(r: StockBatchRow, sku: string): StockLoadRow {
+function loadRow(r: StockBatchRow, sku: string, step: Step): StockLoadRow {
   const status = r.status === 'sellable' ? undefined : r.status;
   if ('delta' in r) {
     const row: StockLoadRow = { sku, delta: r.delta };
     if (status !== undefined) row.status = status;
     if (r.reason !== undefined) row.reason = r.reason;
+    if (r.receivedAt !== undefined) row.receivedAt = notAfter(r.receivedAt, step);
     return row;
   }
   const row: StockLoadRow = { sku, onHand: r.onHand };
   if (status !== undefined) row.status = status;
   if (r.asOf !== undefined) row.asOf = r.asOf;
   if (r.reason !== undefined) row.reason = r.reason;
+  if (r.receivedAt !== undefined) row.receivedAt = notAfter(r.receivedAt, step);
   return row;
 }
 

@@ -1,7 +1,7 @@
 import type { LocationEvent } from '../../actors/index.js';
 import { DomainError } from '../domain/errors.js';
 import { checkDelta, checkMove, emptyPosition, isStaleCount, type Position } from '../domain/position.js';
-import type { Committed, Engine, LocationEntry } from '../engine/index.js';
+import type { Committed, Engine, LocationEntry, Step } from '../engine/index.js';
 import type { StockPorts } from './stock.js';
 
 /** The outcome of a stock update: applied or ignored (stale), the position after, and any shortfall. */
@@ -15,12 +15,12 @@ export interface StockUpdateResult {
   position: Position;
 }
 
-/** An absolute count from a source system (`PUT /inventory/:location/:sku`). */
+/** An absolute count from a source system (`PUT /inventory/:location/:sku`); `receivedAt` states when the counted units arrived. */
 export function countStock(
   ports: StockPorts,
   location: string,
   sku: string,
-  update: { onHand: number; status?: string; asOf?: string },
+  update: { onHand: number; status?: string; asOf?: string; receivedAt?: string },
 ): Committed<StockUpdateResult> {
   const { engine } = ports;
   return engine.run((step) => {
@@ -28,6 +28,7 @@ export function countStock(
     const status = update.status ?? 'sellable';
     const event: LocationEvent = { type: 'stock.counted', sku, status, onHand: update.onHand, at: step.iso };
     if (update.asOf !== undefined) event.asOf = update.asOf;
+    if (update.receivedAt !== undefined) event.receivedAt = notAfter(update.receivedAt, step);
     const before = engine.position(location, sku) ?? emptyPosition();
     if (isStaleCount(before, status, update.asOf)) {
       return { ...result(engine, location, sku, false), ignoredReason: `stale: a count as of ${before.asOf?.[status]} was already applied` };
@@ -40,12 +41,12 @@ export function countStock(
   });
 }
 
-/** A change by a delta, with a reason (`POST /inventory/:location/:sku/adjust`). */
+/** A change by a delta, with a reason (`POST /inventory/:location/:sku/adjust`); units added with `receivedAt` are a receipt. */
 export function adjustStock(
   ports: StockPorts,
   location: string,
   sku: string,
-  update: { delta: number; status?: string; reason: string },
+  update: { delta: number; status?: string; reason: string; receivedAt?: string },
 ): Committed<StockUpdateResult> {
   const { engine } = ports;
   return engine.run((step) => {
@@ -54,8 +55,17 @@ export function adjustStock(
     const problem = checkDelta(engine.position(location, sku) ?? emptyPosition(), status, update.delta);
     if (problem) throw new DomainError('conflict', `cannot adjust ${sku} at ${location}: ${problem}`, [{ path: 'delta', message: problem }]);
     const event: LocationEvent = { type: 'stock.adjusted', sku, status, delta: update.delta, reason: update.reason, at: step.iso };
+    if (update.receivedAt !== undefined && update.delta > 0) event.receivedAt = notAfter(update.receivedAt, step);
     return result(engine, location, sku, update.delta === 0 ? false : engine.send(step, entry, event));
   });
+}
+
+/**
+ * A receipt time from outside (ISO, UTC), no later than the step: a client's clock a little ahead of ours
+ * must not make units younger than new. The event records the result, so replay never reads a clock.
+ */
+export function notAfter(receivedAt: string, step: Step): string {
+  return Date.parse(receivedAt) > step.at ? step.iso : receivedAt;
 }
 
 function target({ engine, stock }: StockPorts, location: string, sku: string, status: string | undefined): LocationEntry {

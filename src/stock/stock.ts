@@ -1,7 +1,7 @@
 import { checkVersion } from '../../snapshots/index.js';
 import type { LocationEvent } from '../../actors/index.js';
 import type { AvailabilityChange } from '../domain/availability.js';
-import { countingUnits, freeUnits, reservationSources } from '../domain/position.js';
+import { ARRIVING_STATUSES, countingUnits, freeUnits, reservationSources } from '../domain/position.js';
 import type { Engine, EntityEntry, LocationEntry, Step } from '../engine/index.js';
 import { AvailabilityIndex } from './availability-index.js';
 import { Catalog, type Product } from './catalog.js';
@@ -33,7 +33,14 @@ export class Stock {
     engine.handleEffect('stock.release', (step, from, e) => this.#apply(step, from, e.location, { type: 'stock.released', ref: e.ref, lines: e.lines }));
     engine.handleEffect('stock.ship', (step, from, e) => this.#apply(step, from, e.location, { type: 'stock.shipped', ref: e.ref, lines: e.lines }));
     engine.handleEffect('stock.adjust', (step, from, e) => {
-      for (const l of e.lines) this.#apply(step, from, e.location, { type: 'stock.adjusted', sku: l.sku, status: e.status, delta: e.sign * l.qty, reason: e.reason, at: step.iso });
+      // Units an entity brings in (an inbound receipt, a return received or restocked) arrived in this step;
+      // units entering in_transit have not arrived yet: their transfer's move out of it is their receipt.
+      const receipt = e.sign === 1 && !ARRIVING_STATUSES.includes(e.status);
+      for (const l of e.lines) {
+        const event: LocationEvent = { type: 'stock.adjusted', sku: l.sku, status: e.status, delta: e.sign * l.qty, reason: e.reason, at: step.iso };
+        if (receipt) event.receivedAt = step.iso;
+        this.#apply(step, from, e.location, event);
+      }
     });
     engine.handleEffect('stock.move', (step, from, e) => {
       for (const l of e.lines) this.#apply(step, from, e.location, { type: 'stock.moved', sku: l.sku, from: e.from, to: e.to, qty: l.qty, reason: e.reason, at: step.iso });

@@ -63,6 +63,30 @@ test('inventory age: older stock is cheaper to ship', () => {
   assert.ok(near(result.terms.inventoryAge!, 1.8 * (1 - 170 / 180)));
 });
 
+test('inventory age: a location whose age is unknown counts as the mean known age of the line, neither oldest nor newest', () => {
+  const ages = { FRESH: { A: { ageDays: 10 } }, OLD: { A: { ageDays: 170 } } };
+  const age = strategyOf({ costs: { ...NO_COSTS, inventoryAge: { weight: 1.8, horizonDays: 180 } } });
+  // `AAA` sorts first: on a tie it would ship, so it wins only if "unknown" looked cheapest.
+  const three = network({ locations: [location('AAA'), location('FRESH'), location('OLD')], stock: { AAA: { A: 1 }, FRESH: { A: 1 }, OLD: { A: 1 } }, stockAttributes: ages });
+  assert.equal(source(three, age).from, ['OLD'], 'unknown does not pass for infinitely old');
+  const problem = buildProblem(request(), three, age);
+  const ageTerm = problem.unitTermNames.indexOf('inventoryAge');
+  const termOf = (c: number) => problem.unitTerms[c * problem.unitTermNames.length + ageTerm]!;
+  assert.ok(near(termOf(0), 1.8 * (1 - 90 / 180)), 'priced at the mean of 10 and 170 days');
+  assert.ok(termOf(2) < termOf(0) && termOf(0) < termOf(1), 'between the old and the fresh');
+  const freshOnly = network({ locations: [location('AAA'), location('FRESH')], stock: { AAA: { A: 1 }, FRESH: { A: 1 } }, stockAttributes: ages });
+  assert.equal(source(freshOnly, age).from, ['AAA'], 'nor for brand new: against one known age it ties, and the tie-break decides');
+});
+
+test('inventory age: with no age known anywhere the term is 0 for every location, and a weight of 0 ignores known ones', () => {
+  const none = network({ locations: [location('A1'), location('B1')], stock: { A1: { A: 1 }, B1: { A: 1 } } });
+  const unknown = source(none, strategyOf({ costs: { ...NO_COSTS, inventoryAge: { weight: 1.8, horizonDays: 180 } } }));
+  assert.equal([unknown.from, unknown.terms.inventoryAge], [['A1'], 0]);
+  const dated = network({ locations: [location('A1'), location('B1')], stock: { A1: { A: 1 }, B1: { A: 1 } }, stockAttributes: { A1: { A: { ageDays: 1 } }, B1: { A: { ageDays: 170 } } } });
+  assert.equal(source(dated, strategyOf()).from, ['A1'], 'weight 0: the older stock does not win, the tie-break does');
+  assert.equal(source(dated, strategyOf({ costs: { ...NO_COSTS, inventoryAge: { weight: 0.2, horizonDays: 180 } } })).from, ['B1']);
+});
+
 test('sell-through: keeps stock where it sells', () => {
   const net = network({
     locations: [location('BUSY'), location('QUIET')],

@@ -70,4 +70,22 @@ test('the strategies tried before can be included', async () => {
   assert.equal(x.attempts, [{ strategyId: 'web', outcome: 'not_applicable' }, { strategyId: 'rest', outcome: 'planned' }]);
 });
 
+test('candidates show how old their units are, and which ages were assumed (unknown: the mean of the known)', () => {
+  const dated = network({
+    locations: [location('NEW'), location('OLD'), location('UNDATED')],
+    stock: { NEW: { A: 1 }, OLD: { A: 1 }, UNDATED: { A: 1 } },
+    stockAttributes: { NEW: { A: { ageDays: 2 } }, OLD: { A: { ageDays: 120.04 } } },
+  });
+  const problem = buildProblem(request(), dated, strategyOf({ costs: { inventoryAge: { weight: 0.2, horizonDays: 180 } } }));
+  const x = explain(optimize(problem), problem);
+  assert.equal(x.plan!.shipments.map((s) => s.location), ['OLD']);
+  assert.is(x.plan!.terms.inventoryAge, Math.round(0.2 * (1 - 120.04 / 180) * 10_000) / 10_000, 'the term with its value');
+  const lineOf = (id: string) => x.candidates.nearest.find((c) => c.location === id)!.lines[0]!;
+  assert.equal(lineOf('OLD'), { sku: 'A', available: 1, unitCost: x.plan!.terms.inventoryAge!, ageDays: 120 });
+  assert.equal([lineOf('NEW').ageDays, lineOf('NEW').ageAssumed], [2, undefined]);
+  assert.equal([lineOf('UNDATED').ageDays, lineOf('UNDATED').ageAssumed], [61, true]);
+  const undated = buildProblem(request(), network({ locations: [location('L1')], stock: { L1: { A: 1 } } }), strategy);
+  assert.not.ok('ageDays' in explain(optimize(undated), undated).candidates.nearest[0]!.lines[0]!, 'no age known: nothing shown');
+});
+
 test.run();

@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { DomainError } from '../../domain/errors.js';
-import { emptyPosition, onHand, onHandSellable, type Position } from '../../domain/position.js';
+import { emptyPosition, onHand, onHandSellable, receivedAt, type Position } from '../../domain/position.js';
 import type { Committed } from '../../engine/index.js';
 import { adjustStock, countStock, moveStock, type StockUpdateResult } from '../../stock/index.js';
 import { recordChange } from '../audit-trail.js';
@@ -53,10 +53,11 @@ export function inventoryRoutes({ fulcrum, audit }: AppDeps): Hono<AppEnv> {
 /**
  * A position as clients see it: on hand (every unit physically there, whatever its status: `onHand` in
  * src/domain/position.ts), what is free, what is promised, each status (`sellable` counts its reserved
- * units, which are on the shelf), and what open inbound still expect there. Every reply showing a position is
- * this view, so they all agree.
+ * units, which are on the shelf), what open inbound still expect there, and when the units on hand arrived, on
+ * average (`receivedAt`, absent while unknown). Every reply showing a position is this view, so they all agree.
  */
 export function positionView(location: string, sku: string, p: Position, inbound: number) {
+  const arrived = receivedAt(p);
   return {
     location,
     sku,
@@ -67,6 +68,7 @@ export function positionView(location: string, sku: string, p: Position, inbound
     statuses: { sellable: onHandSellable(p), ...p.other },
     inbound,
     asOf: p.asOf ?? {},
+    ...(arrived === undefined ? {} : { receivedAt: new Date(arrived).toISOString() }),
   };
 }
 

@@ -1,5 +1,6 @@
 import { availableToSell } from '../../domain/availability.js';
 import type { Shipment } from '../../domain/order.js';
+import { receivedAt } from '../../domain/position.js';
 import type { NetworkLocation, SourcingNetwork } from '../types.js';
 import type { SourcingPorts } from './sourcing.js';
 
@@ -14,16 +15,19 @@ export interface OrderNetwork extends SourcingNetwork {
   ats(sku: string): number;
 }
 
+const DAY_MS = 86_400_000;
+
 /**
- * The live network as the sourcing optimizer reads it for one order drawing on `pool`: the pool's members
- * that hold any of the order's SKUs, with their configuration and load, and what each may give (its
- * contribution to the pool: free units less the location buffer). Read synchronously while problems are
+ * The live network as the sourcing optimizer reads it for one order drawing on `pool` at time `now` (ISO):
+ * the pool's members that hold any of the order's SKUs, with their configuration and load, what each may
+ * give (its contribution to the pool: free units less the location buffer), and how old its units are (days
+ * since they arrived, on average; unknown for units never received). Read synchronously while problems are
  * built; nothing is kept.
  *
  * With `releasing` (a cart hold the order is about to consume), those units count as already back on the
  * shelf, so the order can be planned against them before anything changes.
  */
-export function sourcingNetwork(ports: SourcingPorts, pool: string, releasing: ReadonlyArray<Shipment> = []): OrderNetwork {
+export function sourcingNetwork(ports: SourcingPorts, pool: string, now: string, releasing: ReadonlyArray<Shipment> = []): OrderNetwork {
   const { index } = ports.stock;
   const held = new Map<string, Map<string, number>>();
   for (const s of releasing) {
@@ -34,6 +38,7 @@ export function sourcingNetwork(ports: SourcingPorts, pool: string, releasing: R
     }
   }
   const definition = index.pool(pool);
+  let nowMs: number | undefined;
   // Released units go back to sellable, so statuses the pool excludes do not grow: the index's own
   // contribution with the hold's units added to the free ones.
   const available = (location: string, sku: string): number => index.atsAt(pool, location, sku, held.get(sku)?.get(location) ?? 0);
@@ -50,6 +55,12 @@ export function sourcingNetwork(ports: SourcingPorts, pool: string, releasing: R
     },
     product: (sku) => ports.stock.catalog.get(sku)?.attributes,
     available,
+    stockAttributes(location, sku) {
+      const p = ports.engine.position(location, sku);
+      const arrived = p && receivedAt(p);
+      // Parsed only for dated stock: most orders meet none, and intake pays for every call here.
+      return arrived === undefined ? undefined : { ageDays: ((nowMs ??= Date.parse(now)) - arrived) / DAY_MS };
+    },
     ats(sku) {
       const more = held.get(sku);
       if (!more || !definition) return index.ats(pool, sku);

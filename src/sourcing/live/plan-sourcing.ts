@@ -58,7 +58,7 @@ export const REPLAN_BUDGET_MS = 10;
  * plan is kept when it still fits current stock, and planned again inline when stock moved meanwhile.
  */
 export function planSourcing(ports: SourcingPorts, ask: SourcingAsk, now: string, proposal?: SourcingDecision | null): SourcingOutcome {
-  const network = sourcingNetwork(ports, ask.pool, ask.releasing);
+  const network = sourcingNetwork(ports, ask.pool, now, ask.releasing);
   const short = beyondPool(ask, network);
   if (short.length > 0) return { ok: false, short, reason: 'not enough stock in the pool', decision: null };
   const request = sourcingRequest(ask, now);
@@ -83,10 +83,11 @@ export function planSourcing(ports: SourcingPorts, ask: SourcingAsk, now: string
  * Also the dry run, which may try a draft `profile`.
  */
 export async function proposeSourcing(ports: SourcingPorts, ask: SourcingAsk, solve: SolveProblem, profile = ports.sourcing.profile): Promise<SourcingOutcome> {
-  const network = sourcingNetwork(ports, ask.pool, ask.releasing);
+  const now = new Date(ports.engine.clock.now()).toISOString();
+  const network = sourcingNetwork(ports, ask.pool, now, ask.releasing);
   const short = beyondPool(ask, network);
   if (short.length > 0) return { ok: false, short, reason: 'not enough stock in the pool', decision: null };
-  const decision = timed(ports, await sourceOrder(sourcingRequest(ask, new Date(ports.engine.clock.now()).toISOString()), network, profile, solve));
+  const decision = timed(ports, await sourceOrder(sourcingRequest(ask, now), network, profile, solve));
   return outcomeOf(ask, network, decision);
 }
 

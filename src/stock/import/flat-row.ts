@@ -78,6 +78,9 @@ export class FlatRowReader {
         case Key.Reason:
           f.reason = value;
           break;
+        case Key.ReceivedAt:
+          f.receivedAt = value;
+          break;
         default:
           f.unknownKey ??= text.slice(keyStart, keyEnd);
       }
@@ -133,6 +136,7 @@ const enum Key {
   Status,
   AsOf,
   Reason,
+  ReceivedAt,
 }
 
 /** Which row field a key names, compared in place (`startsWith` calls cost more than the rest of the row). */
@@ -150,6 +154,8 @@ function keyOf(text: string, start: number, end: number): Key {
       return same(text, start, end, 'reason') ? Key.Reason : Key.Other;
     case 8:
       return same(text, start, end, 'location') ? Key.Location : Key.Other;
+    case 10:
+      return same(text, start, end, 'receivedAt') ? Key.ReceivedAt : Key.Other;
     default:
       return Key.Other;
   }
