@@ -2,7 +2,7 @@ import { createReadStream, existsSync, openSync, readFileSync, readSync, closeSy
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { parseArgs } from 'node:util';
-import type { JobView } from '../stock/index.js';
+import type { JobView } from '../bulk/index.js';
 import { progressLine, summary, type ImportCounts } from './progress.js';
 
 const USAGE = `Usage: npm run import -- FILE [--url http://localhost:8080] [--key KEY] [--format ndjson|json]

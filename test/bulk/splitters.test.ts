@@ -1,9 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DomainError } from '../../../src/domain/errors.js';
-import { JsonArraySplitter } from '../../../src/stock/import/json-array-splitter.js';
-import { NdjsonSplitter } from '../../../src/stock/import/ndjson-splitter.js';
-import { MAX_ROW_CHARS, type RowSplitter } from '../../../src/stock/import/splitter.js';
+import { DomainError } from '../../src/domain/errors.js';
+import { JsonArraySplitter } from '../../src/bulk/json-array-splitter.js';
+import { NdjsonSplitter } from '../../src/bulk/ndjson-splitter.js';
+import { MAX_ROW_CHARS, type RowSplitter } from '../../src/bulk/splitter.js';
 
 type Out = Array<[number, string]>;
 
