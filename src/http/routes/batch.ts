@@ -12,12 +12,15 @@ const FORMATS: Record<string, BatchFormat> = {
   'application/ndjson': 'ndjson',
   'application/jsonl': 'ndjson',
   'application/x-jsonlines': 'ndjson',
+  'text/csv': 'csv',
+  'application/csv': 'csv',
 };
 
 /** Each format's Content-Type as a refusal names it. */
 const NAMED: Record<BatchFormat, string> = {
   ndjson: 'application/x-ndjson (one row per line)',
   json: 'application/json (an array of rows)',
+  csv: 'text/csv (a header line naming the columns, then one row per line)',
 };
 
 /**
