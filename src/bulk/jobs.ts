@@ -119,7 +119,7 @@ export class BulkJobs {
       await loadStream(loader, this.counted(job, start.body), job.format, job.tally, hooks, job.stop.signal);
     } catch (e) {
       status = 'failed';
-      error = failureOf(e, loader.whenCut);
+      error = failureOf(e, loader.whenBroken);
     }
     if (job.stop.signal.aborted) {
       status = 'interrupted';
@@ -182,12 +182,15 @@ export class BulkJobs {
   }
 }
 
-/** Why a job failed, for its record: the body's fault, the engine's, or an upload cut off (`whenCut` says what became of it). */
-function failureOf(e: unknown, whenCut: string): { type: string; message: string } {
-  if (e instanceof DomainError) return { type: e.type, message: e.message };
+/** The refusals that are the body's fault: its structure, its size. */
+const BODY_FAULTS = new Set(['invalid_request', 'payload_too_large']);
+
+/** Why a job failed, for its record: the body's fault or an upload cut off (with what became of the rows read), or the engine's. */
+function failureOf(e: unknown, whenBroken: string): { type: string; message: string } {
+  if (e instanceof DomainError) return { type: e.type, message: BODY_FAULTS.has(e.type) ? `${e.message}; ${whenBroken}` : e.message };
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (e as Error).message === 'aborted') {
-    return { type: 'invalid_request', message: `the upload stopped before its end; ${whenCut}` };
+    return { type: 'invalid_request', message: `the upload stopped before its end; ${whenBroken}` };
   }
   return { type: 'internal', message: (e as Error).message };
 }

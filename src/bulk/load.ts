@@ -29,8 +29,11 @@ export interface BulkLoader<T extends RowTally = RowTally> {
   /** The kind a job records, e.g. `inventory.batch`. */
   readonly kind: string;
   readonly formats: readonly BatchFormat[];
-  /** What a load that broke off (a cut upload) did with the rows read before: said in the job's error. */
-  readonly whenCut: string;
+  /**
+   * What a load whose body broke off (a cut upload, a broken structure, a size limit) did with the rows read
+   * before the break: said in the job's error.
+   */
+  readonly whenBroken: string;
   /** A tally for one load, keeping the `limit` lowest-numbered rows of each list. */
   tally(limit: number): T;
   open(format: BatchFormat, tally: T, hooks: LoadHooks): OpenLoad;

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { ApiKeys } from '../auth/index.js';
 import { inventoryBatch } from '../stock/index.js';
+import { inboundBatch } from '../supply/index.js';
 import { authenticate } from './auth.js';
 import { capConnectionsPerKey } from './connection-caps.js';
 import { allowOrigins } from './cors.js';
@@ -33,7 +34,7 @@ import { workflowRoutes } from './routes/workflows.js';
 import { webhookRoutes } from './routes/webhooks.js';
 
 /** The bulk loads' routes: each streams its body and keeps its own, larger limit. */
-const BULK_PATHS = new Set(['/inventory/batch']);
+const BULK_PATHS = new Set(['/inventory/batch', '/inbound/batch']);
 
 /** The HTTP API: thin routes over the engine, one error envelope, auth on everything but `/health`. */
 export function createApp(deps: AppDeps & { keys: ApiKeys }, lifecycle: Lifecycle = { draining: false }): Hono<AppEnv> {
@@ -62,6 +63,7 @@ export function createApp(deps: AppDeps & { keys: ApiKeys }, lifecycle: Lifecycl
   app.route('/inventory/batch', batchRoutes(deps, inventoryBatch(deps.fulcrum)));
   app.route('/inventory', inventoryRoutes(deps));
   app.route('/jobs', jobRoutes(deps));
+  app.route('/inbound/batch', batchRoutes(deps, inboundBatch(deps.fulcrum)));
   app.route('/', supplyRoutes(deps));
   app.route('/availability', availabilityRoutes(deps));
   app.route('/pools', poolRoutes(deps));

@@ -9,7 +9,7 @@ export function inventoryBatch(ports: StockPorts): BulkLoader<BatchTally> {
   return {
     kind: 'inventory.batch',
     formats: ['ndjson', 'json'],
-    whenCut: 'the rows read before that were applied',
+    whenBroken: 'the rows read before that were applied',
     tally: (limit) => new BatchTally(limit),
     open(_format, tally, hooks) {
       const chunks = new StockChunks(ports, tally, hooks);
