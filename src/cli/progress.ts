@@ -2,12 +2,14 @@ import type { JobView } from '../bulk/index.js';
 
 const WIDTH = 24;
 
-/** What the import prints: a job's progress line, and its summary with the rejected rows; stock loads add the rest. */
+/** What the import prints: a job's progress line, and its summary with the rejected rows; each kind adds its counts. */
 export interface ImportCounts {
   rowsRead: number;
   applied: number;
   rejected: number;
   rejectedRows: Array<{ row: number; reason: string; path?: string }>;
+  /** Inbound loads: what became of the inbound the lines make up. */
+  inbound?: { created: number; updated: number; unchanged: number; rejected: number };
   ignored?: number;
   reservedExceedsOnHand?: number;
   ignoredRows?: Array<{ row: number; reason: string }>;
@@ -27,6 +29,8 @@ export function summary(counts: ImportCounts, elapsedMs: number | undefined): st
   const took = elapsedMs === undefined ? '' : ` in ${seconds(elapsedMs / 1000)} (${n(Math.round(counts.rowsRead / Math.max(elapsedMs / 1000, 0.001)))} rows/s)`;
   const ignored = counts.ignored === undefined ? '' : `, ${n(counts.ignored)} ignored`;
   const lines = [`${n(counts.rowsRead)} rows read${took}: ${n(counts.applied)} applied${ignored}, ${n(counts.rejected)} rejected`];
+  const i = counts.inbound;
+  if (i) lines.push(`inbound: ${n(i.created)} created, ${n(i.updated)} updated, ${n(i.unchanged)} unchanged, ${n(i.rejected)} rejected`);
   if (counts.rejected > 0) {
     lines.push(`rejected rows${listed(counts.rejectedRows.length, counts.rejected)}:`);
     for (const r of counts.rejectedRows) lines.push(`  row ${r.row}: ${r.reason}${r.path ? ` (${r.path})` : ''}`);
