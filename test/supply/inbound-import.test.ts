@@ -156,9 +156,11 @@ t('a CSV header that names an unknown column, or lacks one, is a 400 that loads 
   assert.is((await s.call('GET', '/inbound/PO-9')).status, 404);
 });
 
-t('posting needs inventory:write, as PUT /inbound/:id does; a body in another format is a 415 naming the three', async ({ s }) => {
+t('posting needs inventory:write, as PUT /inbound/:id does; NDJSON, CSV or a JSON array, another format is a 415 naming the three', async ({ s }) => {
   assert.is((await s.call('POST', '/inbound/batch', ndjson(FILE), { ...NDJSON, key: KEYS.storefront })).status, 403);
   assert.is((await s.call('POST', '/inbound/batch', ndjson(FILE), { ...NDJSON, key: KEYS.ops })).status, 200);
+  const array = await s.call('POST', '/inbound/batch', FILE);
+  assert.equal([array.status, array.body.inbound.unchanged], [200, 2], 'a JSON array of the rows is the third format');
   const r = await s.call('POST', '/inbound/batch', 'x', { headers: { 'content-type': 'text/plain' } });
   assert.is(r.status, 415);
   assert.equal([r.body.error.type, r.body.error.details[0].path], ['unsupported_media_type', 'content-type']);
