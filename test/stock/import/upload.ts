@@ -79,3 +79,13 @@ export async function finished(call: (path: string) => Promise<any>, path: strin
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** Polls a job until some of its load is on disk (`applied` > 0), checking that it still runs; returns what it showed. */
+export async function firstDurable(call: (path: string) => Promise<any>, path: string): Promise<any> {
+  for (;;) {
+    const shown = await call(path);
+    if (shown.applied > 0) return shown;
+    if (shown.status !== 'running') throw new Error(`the job ended before anything of it was seen on disk: ${JSON.stringify(shown)}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
