@@ -26,7 +26,7 @@ import { Webhooks, type DeliverySettings } from './integrations/index.js';
 import { openFulcrum, type Fulcrum, type RunningFulcrum } from './fulcrum/index.js';
 import { loadPlugins } from './sdk/index.js';
 import { PluginRegistry, SourcingPool, SourcingProfiles, type SourcingPoolOptions } from './sourcing/index.js';
-import { BulkJobs } from './stock/index.js';
+import { BulkJobs } from './bulk/index.js';
 import { BUILT_IN_RULES, RuleRegistry, WorkflowCatalog } from './workflows/index.js';
 
 export interface ServerOptions extends Partial<Omit<Config, 'dataDir'>> {

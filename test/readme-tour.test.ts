@@ -90,7 +90,7 @@ async function runAgainstDemo(script: (url: string, dir: string) => string): Pro
   }
 }
 
-test('the README pre-order drop works as written: rule, inbound, availability with dates, a pre-order, the ASN arrives', async () => {
+test('the README pre-order drop works as written: rule, inbound, availability with dates, a pre-order, the ASN arrives, a CSV of PO lines', async () => {
   const out = await runAgainstDemo((url, dir) => sectionScript('## Supply: inbound stock, backorders and pre-orders', '\n## ', url, dir));
   for (const expected of [
     /\{"id":"drop-1","version":1,"mode":"preorder","cap":500\}/,
@@ -99,6 +99,7 @@ test('the README pre-order drop works as written: rule, inbound, availability wi
     /"status":"awaiting_payment","promisedAt":"2030-01-05T08:00:00.000Z"/,
     /\[\{"orderId":"ord_\w+","sku":"DROP-1","qty":2\}\]/,
     /\{"status":"fulfilling","fulfilments":\[\{"location":"WH-DOR","status":"released"\}\]\}/,
+    /\{"applied":3,"rejected":0,"inbound":\{"created":2,"updated":0,"unchanged":0,"rejected":0\}\}/,
   ]) {
     assert.match(out, expected);
   }

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { cpuMicros, fixed, writeResult } from '../lib/report.js';
 import { OrderProbe, type ProbeSummary } from './order-probe.js';
 import { rawLmdbRowsPerSecond } from './raw-lmdb.js';
-import { countFor, isBadRow, locationId, ndjsonBody, skuId, type Grid, type RowOrder } from './rows.js';
+import { countFor, inboundBody, isBadRow, locationId, ndjsonBody, PO_LINES, poLine, skuId, type Body, type Grid, type RowOrder } from './rows.js';
 import { call, metric, must, peakRssBytes, postBatch, resetPeakRss, rssBytes, startServer } from './server-process.js';
 import { parseArgs } from '../lib/args.js';
 
@@ -12,7 +12,9 @@ import { parseArgs } from '../lib/args.js';
  * Bulk stock loads: 1,000,000 absolute counts over 1,000 locations x 1,000 SKUs streamed as NDJSON to
  * `POST /inventory/batch`, timed until the job is done (every row durable); against raw lmdb-js batched puts
  * of the same records in the same run. Variants: 1% bad rows, and rows ordered by SKU instead of location.
- * Usage: node dist/bench/bulk/run.js [--locations 1000] [--skus 1000] [--profile DIR] [--smoke]
+ * With --inbound, inbound supply through the same path instead: 100,000 PO lines (10,000 purchase orders of
+ * 10 lines) to `POST /inbound/batch`, written to bench/results/bulk-inbound.md.
+ * Usage: node dist/bench/bulk/run.js [--inbound] [--locations 1000] [--skus 1000] [--profile DIR] [--smoke]
  */
 const args = parseArgs(process.argv.slice(2));
 const SMOKE = args.smoke === true;
@@ -21,6 +23,8 @@ const GRID: Grid = SMOKE ? { locations: 20, skus: 100 } : { locations: Number(ar
 const SERVER_ARGS = SMOKE ? ['--max-body-bytes', '65536', '--snapshot-interval-ms', '100'] : [];
 const PROFILE_DIR = typeof args.profile === 'string' ? resolve(args.profile) : undefined;
 const PROBE_SKU = 'PROBE';
+const PO_LINES_LOADED = SMOKE ? 2000 : 100_000;
+const EXPECTED_AT = new Date(Date.now() + 30 * 86_400_000).toISOString();
 
 interface LoadRun {
   name: string;
@@ -41,6 +45,7 @@ interface LoadRun {
 }
 
 async function main(): Promise<void> {
+  if (args.inbound === true) return inboundMain();
   const loadBefore = loadavg()[0]!;
   const rawBefore = await rawLmdbRowsPerSecond(GRID);
   const runs: LoadRun[] = [];
@@ -60,22 +65,48 @@ async function main(): Promise<void> {
   }
 }
 
+/** The inbound load alone: PO lines through the bulk path, measured as the stock loads are. */
+async function inboundMain(): Promise<void> {
+  const loadBefore = loadavg()[0]!;
+  const run = await loadRun({ name: `${PO_LINES_LOADED} PO lines, ${PO_LINES} per PO`, order: 'by-location', badRows: false, inbound: true });
+  const text = [
+    `${run.rows} PO lines (${run.rows / PO_LINES} purchase orders of ${PO_LINES} lines at ${GRID.locations} locations), NDJSON (${fixed(run.bytes / 2 ** 20, 1)} MiB), streamed with its Content-Length to \`POST /inbound/batch\`; the server in its own process with a fresh data dir, and an order placed every 20 ms during the load. Lines are gathered by PO until the body ends, then each PO is created through the inbound upsert, in steps of whole POs; lines/s durable are the job's lines over the server's time from the request's arrival until every PO was durable.`,
+    '',
+    '| run | lines | applied | rejected | lines/s durable | elapsed s | server CPU µs/line | peak RSS growth MiB | orders during the load p50 / p99 / max ms (n) | snapshots caught up after s | spot-check mismatches |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    tableRow(run),
+    '',
+    `- Lines/s durable: **${fixed(run.rowsPerSecond, 0)}**; orders with no load running (idle): p50 ${fixed(run.idle.p50, 1)} ms, p99 ${fixed(run.idle.p99, 1)} ms (${run.idle.count})`,
+    `- The machine's 1-minute load average: ${fixed(loadBefore, 2)} at the start, ${fixed(loadavg()[0]!, 2)} at the end`,
+  ].join('\n');
+  console.log(text);
+  const cmd = ['npm run bench:bulk', '--', ...process.argv.slice(2)].join(' ');
+  writeResult('bulk-inbound', cmd, text, SMOKE);
+  if (run.mismatches > 0 || run.applied !== run.rows) {
+    console.error('the inbound load did not apply what it should');
+    process.exitCode = 1;
+  }
+}
+
 interface LoadSpec {
   name: string;
   order: RowOrder;
   badRows: boolean;
   /** Load the same rows once before the measured load, so that every position already exists. */
   reload?: boolean;
+  /** PO lines to `POST /inbound/batch` instead of stock rows. */
+  inbound?: boolean;
   profileDir?: string;
 }
 
-async function loadRun({ name, order, badRows, reload, profileDir }: LoadSpec): Promise<LoadRun> {
+async function loadRun({ name, order, badRows, reload, inbound, profileDir }: LoadSpec): Promise<LoadRun> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fulcrum-bulk-'));
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const server = await startServer(dataDir, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [], SERVER_ARGS);
   try {
     await seed(server.url);
-    const body = ndjsonBody(GRID, order, badRows);
+    const body = inbound ? inboundBody(GRID, PO_LINES_LOADED, EXPECTED_AT) : ndjsonBody(GRID, order, badRows);
+    const path = inbound ? '/inbound/batch' : '/inventory/batch';
     if (reload) await loadUnmeasured(server.url, body);
     const pid = server.child.pid!;
     const idle = await probeFor(server.url, SMOKE ? 200 : 1000);
@@ -86,7 +117,7 @@ async function loadRun({ name, order, badRows, reload, profileDir }: LoadSpec): 
     const cpuBefore = cpuMicros(pid);
     const probe = new OrderProbe(server.url, PROBE_SKU);
     probe.start();
-    const job = await load(server.url, body);
+    const job = await load(server.url, body, path);
     const cpu = cpuMicros(pid) - cpuBefore;
     const during = await probe.stop();
     clearInterval(sampler);
@@ -108,7 +139,7 @@ async function loadRun({ name, order, badRows, reload, profileDir }: LoadSpec): 
       idle,
       during,
       snapshotCatchUpMs,
-      mismatches: await spotCheck(server.url, order, badRows),
+      mismatches: inbound ? await inboundSpotCheck(server.url) : await spotCheck(server.url, order, badRows),
     };
   } finally {
     await server.stop();
@@ -117,9 +148,9 @@ async function loadRun({ name, order, badRows, reload, profileDir }: LoadSpec): 
 }
 
 /** Streams a body as one job and waits until it is done (every row durable). */
-async function load(url: string, body: { pieces: Buffer[]; bytes: number }): Promise<any> {
-  const posted = await postBatch(url, body.pieces, body.bytes);
-  if (posted.status !== 202 || !posted.location) throw new Error(`POST /inventory/batch answered ${posted.status}: ${await posted.body}`);
+async function load(url: string, body: Body, path = '/inventory/batch'): Promise<any> {
+  const posted = await postBatch(url, body.pieces, body.bytes, path);
+  if (posted.status !== 202 || !posted.location) throw new Error(`POST ${path} answered ${posted.status}: ${await posted.body}`);
   for (;;) {
     const job = await must(url, 'GET', posted.location);
     if (job.status === 'done') return job;
@@ -128,7 +159,7 @@ async function load(url: string, body: { pieces: Buffer[]; bytes: number }): Pro
   }
 }
 
-async function loadUnmeasured(url: string, body: { pieces: Buffer[]; bytes: number }): Promise<void> {
+async function loadUnmeasured(url: string, body: Body): Promise<void> {
   await load(url, body);
   await snapshotsCaughtUp(url);
 }
@@ -166,6 +197,18 @@ async function spotCheck(url: string, order: RowOrder, badRows: boolean): Promis
   return wrong;
 }
 
+/** Reads back a sample of the purchase orders and counts those whose lines are not what the load sent. */
+async function inboundSpotCheck(url: string): Promise<number> {
+  let wrong = 0;
+  for (let n = 0; n < 50; n++) {
+    const po = Math.floor((n * PO_LINES_LOADED) / PO_LINES / 50) + 3;
+    const expected = Array.from({ length: PO_LINES }, (_, j) => poLine(GRID, po * PO_LINES + j)).map((l) => ({ sku: l.sku, qty: l.qty, received: 0 }));
+    const r = await call(url, 'GET', `/inbound/PO-${po}`);
+    if (r.status !== 200 || JSON.stringify(r.body.lines) !== JSON.stringify(expected) || r.body.location !== poLine(GRID, po * PO_LINES).location) wrong++;
+  }
+  return wrong;
+}
+
 async function probeFor(url: string, ms: number): Promise<ProbeSummary> {
   const probe = new OrderProbe(url, PROBE_SKU);
   probe.start();
@@ -177,10 +220,7 @@ function report(runs: LoadRun[], rawBefore: number, rawAfter: number, load: [num
   const raw = (rawBefore + rawAfter) / 2;
   const clean = runs[0]!;
   const mb = (clean.bytes / 2 ** 20).toFixed(0);
-  const rows = runs.map(
-    (r) =>
-      `| ${r.name} | ${r.rows} | ${r.applied} | ${r.rejected} | **${fixed(r.rowsPerSecond, 0)}** | ${fixed(r.elapsedMs / 1000, 2)} | ${fixed(r.cpuUsPerRow, 2)} | ${fixed(r.rssGrowthMb, 0)} | ${fixed(r.during.p50, 1)} / ${fixed(r.during.p99, 1)} / ${fixed(r.during.max, 1)} (${r.during.count}, ${r.during.failed} failed) | ${fixed(r.snapshotCatchUpMs / 1000, 1)} | ${r.mismatches} |`,
-  );
+  const rows = runs.map(tableRow);
   return [
     `${GRID.locations} locations x ${GRID.skus} SKUs = ${clean.rows} rows of absolute counts, NDJSON (${mb} MiB), streamed by the bench process with its Content-Length to \`POST /inventory/batch\`; the server in its own process with a fresh data dir per run, the default snapshot interval (1 s), and an order placed every 20 ms during the load. Rows/s durable are the job's rows over the server's time from the request's arrival to the moment every row was durable (the job's \`finishedAt\`).`,
     '',
@@ -196,6 +236,11 @@ function report(runs: LoadRun[], rawBefore: number, rawAfter: number, load: [num
     `- Orders with no load running (idle): p50 ${fixed(clean.idle.p50, 1)} ms, p99 ${fixed(clean.idle.p99, 1)} ms (${clean.idle.count})`,
     `- The machine's 1-minute load average: ${fixed(load[0], 2)} at the start, ${fixed(load[1], 2)} at the end (other work on the same cores slows wall-clock figures; server CPU per row is the steadier one)`,
   ].join('\n');
+}
+
+/** A load as a row of the results table. */
+function tableRow(r: LoadRun): string {
+  return `| ${r.name} | ${r.rows} | ${r.applied} | ${r.rejected} | **${fixed(r.rowsPerSecond, 0)}** | ${fixed(r.elapsedMs / 1000, 2)} | ${fixed(r.cpuUsPerRow, 2)} | ${fixed(r.rssGrowthMb, 0)} | ${fixed(r.during.p50, 1)} / ${fixed(r.during.p99, 1)} / ${fixed(r.during.max, 1)} (${r.during.count}, ${r.during.failed} failed) | ${fixed(r.snapshotCatchUpMs / 1000, 1)} | ${r.mismatches} |`;
 }
 
 async function inParallel<T>(items: T[], width: number, fn: (item: T) => Promise<unknown>): Promise<void> {

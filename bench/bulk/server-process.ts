@@ -42,12 +42,12 @@ export async function must(url: string, method: string, path: string, body?: unk
 }
 
 /**
- * Streams `pieces` as the body of `POST /inventory/batch` (NDJSON, with its Content-Length), honouring the
- * socket's backpressure, and resolves with the job's path from the 202's Location header.
+ * Streams `pieces` as the body of `POST /inventory/batch` (or `path`; NDJSON, with its Content-Length),
+ * honouring the socket's backpressure, and resolves with the job's path from the 202's Location header.
  */
-export function postBatch(url: string, pieces: Buffer[], bytes: number): Promise<{ status: number; location: string | undefined; body: Promise<string> }> {
+export function postBatch(url: string, pieces: Buffer[], bytes: number, path = '/inventory/batch'): Promise<{ status: number; location: string | undefined; body: Promise<string> }> {
   return new Promise((resolve, reject) => {
-    const req = request(`${url}/inventory/batch`, {
+    const req = request(url + path, {
       method: 'POST',
       agent,
       headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/x-ndjson', 'content-length': bytes },

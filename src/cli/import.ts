@@ -2,17 +2,21 @@ import { createReadStream, existsSync, openSync, readFileSync, readSync, closeSy
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { parseArgs } from 'node:util';
-import type { JobView } from '../stock/index.js';
+import type { JobView } from '../bulk/index.js';
 import { progressLine, summary, type ImportCounts } from './progress.js';
 
-const USAGE = `Usage: npm run import -- FILE [--url http://localhost:8080] [--key KEY] [--format ndjson|json]
+const USAGE = `Usage: npm run import -- FILE [--inbound] [--url http://localhost:8080] [--key KEY] [--format ndjson|json|csv]
 
-Streams FILE (NDJSON, one row per line, or a JSON array) to POST /inventory/batch and follows the load
-to the end. A row is {location, sku, onHand | delta, status?, asOf?, reason?, receivedAt?}.
+Streams FILE (NDJSON, one row per line, or a JSON array; with --inbound also CSV) to POST /inventory/batch
+(or POST /inbound/batch) and follows the load to the end. A stock row is {location, sku, onHand | delta,
+status?, asOf?, reason?, receivedAt?}; an inbound row (--inbound) is one PO line, {inbound, location, sku, qty, expectedAt,
+kind, reference?}, and the rows of one inbound give all its lines.
 
-  --url     the server (default: FULCRUM_URL, else http://localhost:8080)
-  --key     an API key with inventory:write (default: FULCRUM_API_KEY, else ./data/admin.key)
-  --format  ndjson or json (default: json for a .json file or one starting with [, else ndjson)
+  --inbound  load inbound supply lines instead of stock
+  --url      the server (default: FULCRUM_URL, else http://localhost:8080)
+  --key      an API key with inventory:write (default: FULCRUM_API_KEY, else ./data/admin.key)
+  --format   ndjson, json or csv (default: csv for a .csv file, json for a .json file or one starting with [,
+             else ndjson)
 
 Exit status: 0 when every row was applied or ignored, 2 when some rows were rejected (they are listed),
 1 when the load could not be done.`;
@@ -22,11 +26,18 @@ const POLL_MS = 250;
 /** A failure the operator can act on; its message is printed as it is. */
 class ImportError extends Error {}
 
+type Format = 'ndjson' | 'json' | 'csv';
+
+/** Each format's Content-Type. */
+const CONTENT_TYPES: Record<Format, string> = { ndjson: 'application/x-ndjson', json: 'application/json', csv: 'text/csv' };
+
 interface Options {
   file: string;
   url: URL;
   key: string;
-  format: 'ndjson' | 'json';
+  format: Format;
+  /** The route loading it: stock rows or inbound lines. */
+  path: '/inventory/batch' | '/inbound/batch';
 }
 
 async function main(): Promise<number> {
@@ -55,7 +66,7 @@ async function main(): Promise<number> {
 function readOptions(argv: string[]): Options | undefined {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { url: { type: 'string' }, key: { type: 'string' }, format: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { url: { type: 'string' }, key: { type: 'string' }, format: { type: 'string' }, inbound: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
   } catch (e) {
     throw new ImportError(`${(e as Error).message}\n\n${USAGE}`);
   }
@@ -71,8 +82,9 @@ function readOptions(argv: string[]): Options | undefined {
     throw new ImportError(`--url must be a URL such as http://localhost:8080, got '${values.url}'`);
   }
   const format = values.format ?? guessFormat(file);
-  if (format !== 'ndjson' && format !== 'json') throw new ImportError(`--format must be ndjson or json, got '${format}'`);
-  return { file, url, key: apiKey(values.key), format };
+  if (format !== 'ndjson' && format !== 'json' && format !== 'csv') throw new ImportError(`--format must be ndjson, json or csv, got '${format}'`);
+  if (format === 'csv' && !values.inbound) throw new ImportError('stock loads take NDJSON or JSON; CSV loads inbound lines (--inbound)');
+  return { file, url, key: apiKey(values.key), format, path: values.inbound ? '/inbound/batch' : '/inventory/batch' };
 }
 
 function apiKey(flag: string | undefined): string {
@@ -81,8 +93,9 @@ function apiKey(flag: string | undefined): string {
   return key;
 }
 
-/** JSON for a `.json` file or one whose first non-blank character is `[`; NDJSON otherwise. */
-function guessFormat(file: string): 'ndjson' | 'json' {
+/** CSV for a `.csv` file; JSON for a `.json` file or one whose first non-blank character is `[`; NDJSON otherwise. */
+function guessFormat(file: string): Format {
+  if (file.endsWith('.csv')) return 'csv';
   if (file.endsWith('.json')) return 'json';
   const head = Buffer.alloc(256);
   const fd = openSync(file, 'r');
@@ -95,11 +108,11 @@ function guessFormat(file: string): 'ndjson' | 'json' {
 function upload(o: Options): Promise<IncomingMessage> {
   const request = o.url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = request(new URL('/inventory/batch', o.url), {
+    const req = request(new URL(o.path, o.url), {
       method: 'POST',
       headers: {
         authorization: `Bearer ${o.key}`,
-        'content-type': o.format === 'json' ? 'application/json' : 'application/x-ndjson',
+        'content-type': CONTENT_TYPES[o.format],
         'content-length': statSync(o.file).size,
       },
     });

@@ -1,5 +1,7 @@
 import { Hono } from 'hono';
 import type { ApiKeys } from '../auth/index.js';
+import { inventoryBatch } from '../stock/index.js';
+import { inboundBatch } from '../supply/index.js';
 import { authenticate } from './auth.js';
 import { capConnectionsPerKey } from './connection-caps.js';
 import { allowOrigins } from './cors.js';
@@ -31,6 +33,9 @@ import { statusRoutes } from './routes/statuses.js';
 import { workflowRoutes } from './routes/workflows.js';
 import { webhookRoutes } from './routes/webhooks.js';
 
+/** The bulk loads' routes: each streams its body and keeps its own, larger limit. */
+const BULK_PATHS = new Set(['/inventory/batch', '/inbound/batch']);
+
 /** The HTTP API: thin routes over the engine, one error envelope, auth on everything but `/health`. */
 export function createApp(deps: AppDeps & { keys: ApiKeys }, lifecycle: Lifecycle = { draining: false }): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -51,13 +56,14 @@ export function createApp(deps: AppDeps & { keys: ApiKeys }, lifecycle: Lifecycl
   // A bulk load streams its body and enforces its own, larger limit (a plain path test: hono's `except`
   // composes two more middleware layers on every request).
   const receive = receiveBody({ maxBytes: deps.maxBodyBytes, deadlineMs: deps.body.timeoutMs, counter: deps.body.receiving });
-  app.use((c, next) => (c.req.path === '/inventory/batch' ? next() : receive(c, next)));
+  app.use((c, next) => (BULK_PATHS.has(c.req.path) ? next() : receive(c, next)));
   app.use(shedLoad(deps.maxInFlight ?? 4096, deps.inFlight ?? { current: 0, shed: 0 }));
   app.route('/locations', locationRoutes(deps));
   app.route('/products', productRoutes(deps));
-  app.route('/inventory/batch', batchRoutes(deps));
+  app.route('/inventory/batch', batchRoutes(deps, inventoryBatch(deps.fulcrum)));
   app.route('/inventory', inventoryRoutes(deps));
   app.route('/jobs', jobRoutes(deps));
+  app.route('/inbound/batch', batchRoutes(deps, inboundBatch(deps.fulcrum)));
   app.route('/', supplyRoutes(deps));
   app.route('/availability', availabilityRoutes(deps));
   app.route('/pools', poolRoutes(deps));

@@ -5,7 +5,7 @@ import type { SourcingProfiles } from '../sourcing/index.js';
 import type { SourcingPool } from '../sourcing/index.js';
 import type { RuleRegistry, WorkflowCatalog } from '../workflows/index.js';
 import type { Webhooks } from '../integrations/index.js';
-import type { BulkJobs } from '../stock/index.js';
+import type { BulkJobs } from '../bulk/index.js';
 import type { RefusedConnections } from './connection-caps.js';
 import type { InFlight } from './load-shedding.js';
 import type { Receiving } from './receive-body.js';
@@ -34,7 +34,7 @@ export interface AppDeps {
   inFlight?: InFlight;
   /** Workflow definitions and the bricks they may use. */
   workflows: { catalog: WorkflowCatalog; rules: RuleRegistry };
-  /** Bulk stock loads and their jobs. */
+  /** Bulk loads (stock, inbound) and their jobs. */
   bulk: BulkJobs;
   /** Outbound webhooks: endpoints, dead letters. */
   webhooks: Webhooks;

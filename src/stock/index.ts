@@ -12,4 +12,4 @@ export { BUILT_IN_STATUSES, StatusCatalog, type StatusDefinition } from './statu
 export { Stock, type StockPorts } from './stock.js';
 export { applyStockBatch, type RowNote, type ShortRow, type StockBatchOutcome, type StockBatchRow } from './stock-batch.js';
 export { adjustStock, countStock, moveStock, type StockUpdateResult } from './stock-updates.js';
-export { BulkJobs, type BatchFormat, type BatchReport, type BulkJob, type BulkJobsOptions, type JobRecord, type JobStatus, type JobView } from './import/index.js';
+export { inventoryBatch, type BatchReport } from './import/index.js';

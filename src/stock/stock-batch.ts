@@ -1,4 +1,5 @@
 import type { LocationEvent, StockLoadRow } from '../../actors/index.js';
+import type { RowNote as BulkRowNote } from '../bulk/index.js';
 import { checkDelta, emptyPosition, isStaleCount, type Position } from '../domain/position.js';
 import type { Committed, Engine, LocationEntry, Step } from '../engine/index.js';
 import type { StockPorts } from './stock.js';
@@ -16,11 +17,8 @@ export type StockBatchRow = {
   receivedAt?: string;
 } & ({ onHand: number; asOf?: string } | { delta: number });
 
-/** A row that was not applied (rejected or ignored), with why and, when one field is at fault, which. */
-export interface RowNote {
-  row: number;
-  reason: string;
-  path?: string;
+/** A stock row that was not applied (rejected or ignored): the bulk note, with the row's location and SKU. */
+export interface RowNote extends BulkRowNote {
   location?: string;
   sku?: string;
 }

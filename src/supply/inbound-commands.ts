@@ -31,24 +31,31 @@ export interface ReceiptInput {
   allowOver?: boolean;
 }
 
+/** What an upsert did: made a new inbound, changed one, or found it already as asked (and recorded nothing). */
+export type InboundUpsert = 'created' | 'updated' | 'unchanged';
+
 /**
  * Creates an inbound, or updates one: its date, kind, reference, and lines (added, changed, or dropped —
  * never below what arrived or what orders wait on). A later date re-promises every order waiting on it
  * (`order.repromised`). A new inbound may not be dated in the past; the location and SKUs must exist.
  */
 export function upsertInbound(ports: InboundPorts, id: string, input: InboundInput, by: string): Committed<{ created: boolean }> {
-  return ports.engine.run((step) => upsertInboundIn(ports, step, id, input, by), by);
+  return ports.engine.run((step) => ({ created: upsertInboundIn(ports, step, id, input) === 'created' }), by);
 }
 
-/** `upsertInbound` inside a step that is already running (a transfer announcing its arrival). */
+/**
+ * `upsertInbound` inside a running step (its `by` is the step's): a bulk load applies many inbound in one
+ * step, a transfer announces its arrival (`link`). Everything is checked before anything changes: a refusal
+ * (a DomainError) leaves the step as it was, and the step may go on with other inbound. An update that changes
+ * nothing records nothing.
+ */
 export function upsertInboundIn(
   { engine, stock, supply }: InboundPorts,
   step: Step,
   id: string,
   input: InboundInput,
-  by: string,
   link: Pick<InboundContext, 'transfer' | 'forOrder'> = {},
-): { created: boolean } {
+): InboundUpsert {
   const problems: ErrorDetail[] = [];
   if (!engine.location(input.location)) problems.push({ path: 'location', message: `no location '${input.location}'` });
   const seen = new Set<string>();
@@ -75,33 +82,43 @@ export function upsertInboundIn(
       held: {},
       allocated: {},
       createdAt: step.iso,
-      createdBy: by,
+      createdBy: step.by,
       updatedAt: step.iso,
       timers: {},
       ...link,
     };
     engine.createEntity(step, 'inbound', INBOUND_MACHINE, 'open', context);
-    return { created: true };
+    return 'created';
   }
   const before = existing.snapshot.context as InboundContext;
   if (input.location !== before.location) problems.push({ path: 'location', message: `an inbound cannot move (it is expected at ${before.location})` });
   if (before.transfer !== undefined && (input.kind !== before.kind || input.lines.length !== before.lines.length || input.lines.some((l) => before.lines.find((b) => b.sku === l.sku)?.qty !== l.qty))) {
     problems.push({ path: 'lines', message: `inbound ${id} is transfer ${before.transfer} in flight: only its date can change` });
   }
-  const lines: InboundLine[] = input.lines.map((l) => ({ sku: l.sku, qty: l.qty, received: before.lines.find((b) => b.sku === l.sku)?.received ?? 0 }));
-  for (const b of before.lines) if (b.received > 0 && !lines.some((l) => l.sku === b.sku)) lines.push({ ...b, qty: b.received });
+  // By SKU, not by searching the lines: an inbound of 1,000 lines loaded again would compare a million pairs.
+  const received = new Map(before.lines.map((b) => [b.sku, b.received]));
+  const lines: InboundLine[] = input.lines.map((l) => ({ sku: l.sku, qty: l.qty, received: received.get(l.sku) ?? 0 }));
+  for (const b of before.lines) if (b.received > 0 && !seen.has(b.sku)) lines.push({ ...b, qty: b.received });
   lines.forEach((l, i) => {
     const waiting = before.waiting[l.sku] ?? 0;
     if (l.qty < l.received + waiting) problems.push({ path: `lines[${i}].qty`, message: `${l.sku}: ${l.received} received and ${waiting} sold against it, ${l.qty} asked` });
   });
   for (const b of before.lines) {
     const waiting = before.waiting[b.sku] ?? 0;
-    if (waiting > 0 && !input.lines.some((l) => l.sku === b.sku)) problems.push({ path: 'lines', message: `${b.sku}: ${waiting} sold against it, the line cannot be dropped` });
+    if (waiting > 0 && !seen.has(b.sku)) problems.push({ path: 'lines', message: `${b.sku}: ${waiting} sold against it, the line cannot be dropped` });
   }
   if (problems.length > 0) throw new DomainError('invalid_request', 'the inbound cannot be changed as asked', problems);
+  if (isUnchanged(before, input, lines)) return 'unchanged';
   engine.send(step, existing, { type: 'inbound.updated', expectedAt: input.expectedAt, lines, kind: input.kind, ...(input.reference !== undefined ? { reference: input.reference } : {}), at: step.iso });
   if (input.expectedAt > before.expectedAt) repromise(engine, supply, step, id, input.expectedAt);
-  return { created: false };
+  return 'updated';
+}
+
+/** Whether an update would leave the inbound as it is (the same file loaded again, a repeated PUT). */
+function isUnchanged(before: InboundContext, input: InboundInput, lines: InboundLine[]): boolean {
+  if (input.expectedAt !== before.expectedAt || input.kind !== before.kind) return false;
+  if (input.reference !== undefined && input.reference !== before.reference) return false;
+  return lines.length === before.lines.length && lines.every((l, i) => l.sku === before.lines[i]!.sku && l.qty === before.lines[i]!.qty && l.received === before.lines[i]!.received);
 }
 
 /** Tells every order waiting on an inbound that its date moved (`order.repromised`). */

@@ -52,7 +52,7 @@ export function createTransferIn(ports: InboundPorts, step: Step, cmd: CreateTra
   const expectedAt = cmd.expectedAt ?? new Date(step.at + TRANSFER_DAYS * 86_400_000).toISOString();
   // Validates the arrival (a date in the past is refused) before anything changes.
   const lines = [...need].map(([sku, qty]) => ({ sku, qty }));
-  upsertInboundIn(ports, step, id, { location: cmd.to, lines, expectedAt, kind: 'transfer', reference: id }, createdBy, { transfer: id, ...(forOrder !== undefined ? { forOrder } : {}) });
+  upsertInboundIn(ports, step, id, { location: cmd.to, lines, expectedAt, kind: 'transfer', reference: id }, { transfer: id, ...(forOrder !== undefined ? { forOrder } : {}) });
   stock.reserve(step, cmd.from, id, lines);
   const context = { id, from: cmd.from, to: cmd.to, lines: cmd.lines, reason: cmd.reason ?? '', expectedAt, createdAt: step.iso, createdBy, updatedAt: step.iso, timers: {}, attributes: {} };
   const entry = engine.createEntity(step, 'transfer', machine, ENTITY_NEW_STATE, context);

@@ -120,6 +120,15 @@ export const ROUTES: Record<string, RouteSpec> = {
     bodies: () => [{ windowDays: 30, windowFrom: 'delivery', reasons: ['fuzz', 'damaged'], nonReturnable: { categories: ['food'] }, description: 'fuzz' }],
   },
   'GET /return-policies': {},
+  'POST /inbound/batch': {
+    ndjson: true,
+    bodies: () => [
+      [
+        { inbound: 'FZ-PO-1', location: 'MUC', sku: 'B', qty: 60, expectedAt: '2099-06-01T00:00:00Z', kind: 'purchase_order', reference: 'fuzz' },
+        { inbound: 'FZ-PO-1', location: 'MUC', sku: 'A', qty: 5, expectedAt: '2099-06-01T00:00:00Z', kind: 'purchase_order' },
+      ],
+    ],
+  },
   'PUT /inbound/:id': { params: { id: 'inbound' }, bodies: () => [{ location: 'MUC', lines: [{ sku: 'B', qty: 60 }, { sku: 'A', qty: 5 }], expectedAt: '2099-06-01T00:00:00Z', kind: 'purchase_order', reference: 'fuzz' }] },
   'GET /inbound': { query: { sku: () => 'B', location: () => 'MUC' } },
   'GET /inbound/:id': { params: { id: 'inbound' } },

@@ -53,3 +53,14 @@ export async function startChildServer(dataDir: string, env: Record<string, stri
     },
   };
 }
+
+/** A JSON call to a child server with `key`; anything but 2xx throws with the status and body. */
+export async function callChild(s: ChildServer, key: string, method: string, path: string, body?: unknown): Promise<any> {
+  const res = await fetch(s.url + path, {
+    method,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}

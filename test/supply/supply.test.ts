@@ -64,6 +64,23 @@ test('bad inbound input is refused with every problem and changes nothing', asyn
   }, network);
 });
 
+test('an update that changes nothing records nothing: a repeated PUT or a file loaded again leaves no fact', async () => {
+  await withWorld(async (w) => {
+    const { fulcrum } = w.run;
+    const input = { location: 'MUC', lines: [{ sku: 'A', qty: 10 }, { sku: 'P', qty: 4 }], expectedAt: inDays(w, 5), kind: 'purchase_order' as const, reference: 'PO 1' };
+    upsertInbound(fulcrum, 'PO-1', input, 'k');
+    const seq = fulcrum.engine.journal.nextSeq;
+    const updatedAt = fulcrum.supply.inbound('PO-1')!.context.updatedAt;
+    w.clock.advance(1000);
+    assert.equal(upsertInbound(fulcrum, 'PO-1', input, 'k').value, { created: false });
+    assert.equal(upsertInbound(fulcrum, 'PO-1', { ...input, reference: undefined }, 'k').value, { created: false }, 'no reference keeps the one it has');
+    assert.is(fulcrum.engine.journal.nextSeq, seq, 'nothing journaled');
+    assert.is(fulcrum.supply.inbound('PO-1')!.context.updatedAt, updatedAt);
+    upsertInbound(fulcrum, 'PO-1', { ...input, lines: [{ sku: 'P', qty: 4 }, { sku: 'A', qty: 10 }] }, 'k');
+    assert.is(fulcrum.engine.journal.nextSeq, seq + 1, 'lines in another order are a change (the inbound lists them as given)');
+  }, network);
+});
+
 test('a backorder ships what is in stock and waits for the rest on the soonest inbound, within its confidence; more is refused', async () => {
   await withWorld(async (w) => {
     const { fulcrum } = w.run;

@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
+import type { BatchFormat, BulkJob, BulkJobs, BulkLoader } from '../../bulk/index.js';
 import { DomainError } from '../../domain/errors.js';
-import type { BatchFormat, BulkJob, BulkJobs } from '../../stock/index.js';
 import { allow } from '../auth.js';
 import type { AppDeps, AppEnv } from '../env.js';
 
@@ -12,40 +12,59 @@ const FORMATS: Record<string, BatchFormat> = {
   'application/ndjson': 'ndjson',
   'application/jsonl': 'ndjson',
   'application/x-jsonlines': 'ndjson',
+  'text/csv': 'csv',
+  'application/csv': 'csv',
+};
+
+/** Each format's Content-Type as a refusal names it. */
+const NAMED: Record<BatchFormat, string> = {
+  ndjson: 'application/x-ndjson (one row per line)',
+  json: 'application/json (an array of rows)',
+  csv: 'text/csv (a header line naming the columns, then one row per line)',
 };
 
 /**
- * `POST /inventory/batch`: a JSON array or NDJSON of stock rows. The body is read from the socket as it
- * arrives (this route is exempt from the global body limit). A body that fits in the normal limit is
- * answered at once, `200` with the counts and every rejected row; a larger one becomes a job: `202` goes
- * out at once with `Location: /jobs/<id>`, the body `{job}` follows when the upload has been read.
+ * A bulk load's `POST` (`/inventory/batch`, `/inbound/batch`): a body of `loader`'s rows in one of its
+ * formats. The body is read from the socket as it arrives (these routes are exempt from the global body
+ * limit). A body that fits in the normal limit is answered at once, `200` with the counts and every
+ * rejected row; a larger one becomes a job: `202` goes out at once with `Location: /jobs/<id>`, the body
+ * `{job}` follows when the upload has been read.
  */
-export function batchRoutes({ fulcrum, bulk, maxBodyBytes }: AppDeps): Hono<AppEnv> {
+export function batchRoutes({ fulcrum, bulk, maxBodyBytes }: AppDeps, loader: BulkLoader): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.post('/', allow('inventory:write'), async (c) => {
     const receivedAt = fulcrum.engine.clock.now();
-    const format = formatOf(c.req.header('content-type'));
+    const format = formatOf(c.req.header('content-type'), loader.formats);
     const declared = lengthOf(c.req.header('content-length'));
     if (declared !== undefined && declared > bulk.maxBatchBytes) {
       throw new DomainError('payload_too_large', `bulk loads are limited to ${bulk.maxBatchBytes} bytes; split the file`);
     }
+    const by = c.get('principal').keyId;
     const incoming = (c.env as HttpBindings).incoming;
     const head = await readHead(incoming, maxBodyBytes);
-    if (head.ended) return c.json(await bulk.loadSmall(head.pieces, format), 200);
-    const { job, uploaded } = bulk.start(format, declared, rest(head.pieces, head.iterator), receivedAt);
+    if (head.ended) return c.json(await bulk.loadSmall(loader, head.pieces, format, by), 200);
+    const body = rest(head.pieces, head.iterator);
+    const { job, uploaded } = bulk.start(loader, { format, body, receivedAt, by, ...(declared !== undefined ? { bytesTotal: declared } : {}) });
     job.stop.signal.addEventListener('abort', () => incoming.destroy(), { once: true });
     return accepted(bulk, job, uploaded);
   });
   return app;
 }
 
-function formatOf(contentType: string | undefined): BatchFormat {
+function formatOf(contentType: string | undefined, formats: readonly BatchFormat[]): BatchFormat {
   const type = contentType?.split(';')[0]!.trim().toLowerCase() ?? '';
   const format = FORMATS[type];
-  if (format) return format;
-  throw new DomainError('unsupported_media_type', `send Content-Type application/x-ndjson (one row per line) or application/json (an array of rows), not '${type || 'none'}'`, [
-    { path: 'content-type', message: 'must be application/x-ndjson or application/json' },
+  if (format && formats.includes(format)) return format;
+  const named = formats.map((f) => NAMED[f]);
+  const types = formats.map((f) => NAMED[f].split(' ')[0]!);
+  throw new DomainError('unsupported_media_type', `send Content-Type ${orList(named)}, not '${type || 'none'}'`, [
+    { path: 'content-type', message: `must be ${orList(types)}` },
   ]);
+}
+
+/** `a`, `a or b`, `a, b or c`. */
+function orList(items: string[]): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
 }
 
 function lengthOf(header: string | undefined): number | undefined {

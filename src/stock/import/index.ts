@@ -1,8 +1,6 @@
 /**
- * Bulk stock loads (`POST /inventory/batch`, `GET /jobs/:id`, `npm run import`): reads bodies (JSON, NDJSON,
- * CSV) into rows and hands them to `applyStockBatch` in chunks, one engine step each, with progress as a job.
+ * Bulk stock loads (`POST /inventory/batch`): what a stock row is, how it is read fast and checked, and how
+ * chunks of rows are applied by location with `applyStockBatch`. Jobs, splitting and pacing are `bulk/`'s.
  */
-export type { BulkJob, JobRecord, JobStatus, JobView } from './job.js';
-export { BulkJobs, type BulkJobsOptions } from './jobs.js';
-export type { BatchFormat } from './row-reader.js';
+export { inventoryBatch } from './loader.js';
 export type { BatchReport } from './tally.js';

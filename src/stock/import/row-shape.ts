@@ -1,7 +1,7 @@
+import { isIsoTime, isText, isWhole } from '../../bulk/index.js';
 import type { RowNote, StockBatchRow } from '../stock-batch.js';
 
 const MAX_QTY = 1_000_000_000;
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
 
 /** A row's fields as read from its JSON, before they are checked. One object is reused for every row. */
 export interface RowFields {
@@ -82,19 +82,6 @@ export function shapeRow(f: RowFields, row: number): StockBatchRow | RowNote {
   if (!isWhole(onHand, 0, MAX_QTY)) return problem(f, row, `must be a whole number from 0 to ${MAX_QTY}`, 'onHand');
   if (asOf !== undefined && !isIsoTime(asOf)) return problem(f, row, 'must be an ISO-8601 date-time such as 2026-11-27T10:00:00Z', 'asOf');
   return { row, location, sku, status: status as string | undefined, reason: reason as string | undefined, onHand: onHand as number, asOf: asOf as string | undefined, receivedAt: receivedAt as string | undefined };
-}
-
-/** Whether a value is an ISO-8601 date-time with a zone (`Z` or an offset), as `asOf` must be. */
-export function isIsoTime(value: unknown): value is string {
-  return typeof value === 'string' && ISO_TIME.test(value) && !Number.isNaN(Date.parse(value));
-}
-
-function isText(value: unknown, max: number): value is string {
-  return typeof value === 'string' && value.length > 0 && value.length <= max;
-}
-
-function isWhole(value: unknown, min: number, max: number): boolean {
-  return Number.isInteger(value) && (value as number) >= min && (value as number) <= max;
 }
 
 function problem(f: RowFields, row: number, reason: string, path: string): RowNote {

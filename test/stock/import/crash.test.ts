@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startChildServer, type ChildServer } from '../../helpers/child-server.js';
+import { callChild, startChildServer, type ChildServer } from '../../helpers/child-server.js';
 import { tempDataDir } from '../../helpers/tmp.js';
-import { finished, piecesOf, upload } from './upload.js';
+import { finished, firstDurable, piecesOf, upload } from './upload.js';
 
 const KEY = 'bulk-crash-admin-key-01';
 const ENV = { FULCRUM_API_KEYS: `${KEY}:admin` };
@@ -17,15 +17,7 @@ function lines(): string[] {
   return out;
 }
 
-async function call(s: ChildServer, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(s.url + path, {
-    method,
-    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
+const call = (s: ChildServer, method: string, path: string, body?: unknown) => callChild(s, KEY, method, path, body);
 
 async function seed(s: ChildServer): Promise<void> {
   for (const [i, l] of LOCATIONS.entries()) await call(s, 'PUT', `/locations/${l}`, { name: l, geo: { lat: 50 + i / 1000, lon: 10 }, country: 'DE' });
@@ -78,13 +70,7 @@ test('a job cut by a kill -9 reports interrupted, with exactly the rows that wer
     const all = lines();
     const r = await upload(server.url, KEY, piecesOf(all, 50), { gapMs: 30 });
     assert.is(r.status, 202);
-    let shown: any;
-    for (;;) {
-      shown = await call(server, 'GET', r.location!);
-      if (shown.applied > 0) break;
-      assert.is(shown.status, 'running', 'still running when the first chunk is on disk');
-      await new Promise((res) => setTimeout(res, 10));
-    }
+    const shown = await firstDurable((p) => call(server, 'GET', p), r.location!);
     await server.kill9();
 
     server = await startChildServer(dir, ENV);

@@ -63,6 +63,21 @@ t('a large file runs as a job: progress on stderr, the summary on stdout, exit s
   assert.is(p.onHand, 11_999);
 });
 
+t('with --inbound a CSV of PO lines loads inbound supply; its summary counts the inbound', async ({ server, dir }) => {
+  const file = join(dir, 'po-lines.csv');
+  writeFileSync(file, ['inbound,location,sku,qty,expectedAt,kind,reference', 'PO-1,MUC,S1,40,2030-01-15T08:00:00Z,purchase_order,"PO 1, EDI"', 'PO-2,BER,S2,5,2030-01-05T08:00:00Z,asn,', 'PO-1,MUC,S3,8,2030-01-15T08:00:00Z,purchase_order,', 'PO-3,BER,NOPE,1,2030-01-05T08:00:00Z,asn,'].join('\n'));
+  const r = await run([file, '--inbound', '--url', server.url, '--key', KEY]);
+  assert.is(r.code, 2, r.stderr);
+  assert.match(r.stdout, /4 rows read.*: 3 applied, 1 rejected/);
+  assert.match(r.stdout, /inbound: 2 created, 0 updated, 0 unchanged, 1 rejected/);
+  assert.match(r.stdout, /row 5: no product 'NOPE' \(sku\)/);
+  const po = (await (await fetch(`${server.url}/inbound/PO-1`, { headers: { authorization: `Bearer ${KEY}` } })).json()) as { lines: unknown; reference: string };
+  assert.equal([po.lines, po.reference], [[{ sku: 'S1', qty: 40, received: 0 }, { sku: 'S3', qty: 8, received: 0 }], 'PO 1, EDI']);
+  const stock = await run([file, '--url', server.url, '--key', KEY]);
+  assert.is(stock.code, 1);
+  assert.match(stock.stderr, /stock loads take NDJSON or JSON; CSV loads inbound lines \(--inbound\)/);
+});
+
 t('errors exit 1 with a message that says what to do', async ({ server, dir }) => {
   const file = join(dir, 'small.ndjson');
   const down = await run([file, '--url', 'http://127.0.0.1:1', '--key', KEY]);

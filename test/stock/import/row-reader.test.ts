@@ -1,14 +1,15 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { BodyReader, splitterFor, type BatchFormat } from '../../../src/bulk/index.js';
 import type { StockBatchRow } from '../../../src/stock/index.js';
-import { RowReader, type BatchFormat } from '../../../src/stock/import/row-reader.js';
+import { RowReader } from '../../../src/stock/import/row-reader.js';
 import { BatchTally } from '../../../src/stock/import/tally.js';
 
-/** Reads `pieces` of bytes; returns the rows that passed and the tally's report. */
+/** Reads `pieces` of bytes as the bulk path does; returns the stock rows that passed and the tally's report. */
 function read(format: BatchFormat, pieces: Buffer[]) {
   const tally = new BatchTally(Infinity);
   const rows: StockBatchRow[] = [];
-  const reader = new RowReader(format, tally, (r) => rows.push(r));
+  const reader = new BodyReader(splitterFor(format), new RowReader(tally, (r) => rows.push(r)));
   for (const p of pieces) reader.push(p);
   reader.end();
   return { rows, report: tally.report() };

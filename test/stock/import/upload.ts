@@ -13,18 +13,19 @@ export interface Upload {
 }
 
 /**
- * Streams `pieces` to `POST /inventory/batch`, `gapMs` apart, and resolves at the response's headers (a job
- * answers 202 before the upload ends). With `length` the body carries its Content-Length, else it is chunked.
+ * Streams `pieces` to `POST /inventory/batch` (or `path`), `gapMs` apart, and resolves at the response's
+ * headers (a job answers 202 before the upload ends). With `length` the body carries its Content-Length,
+ * else it is chunked.
  */
 export function upload(
   url: string,
   key: string,
   pieces: ReadonlyArray<string>,
-  options: { contentType?: string; gapMs?: number; length?: boolean } = {},
+  options: { contentType?: string; gapMs?: number; length?: boolean; path?: string } = {},
 ): Promise<Upload> {
   const total = pieces.reduce((n, p) => n + Buffer.byteLength(p), 0);
   return new Promise((resolve, reject) => {
-    const req = request(`${url}/inventory/batch`, {
+    const req = request(`${url}${options.path ?? '/inventory/batch'}`, {
       method: 'POST',
       headers: {
         authorization: `Bearer ${key}`,
@@ -60,7 +61,7 @@ export function upload(
   });
 }
 
-/** NDJSON lines cut into `count` pieces of whole lines. */
+/** NDJSON (or CSV) lines cut into `count` pieces of whole lines. */
 export function piecesOf(lines: ReadonlyArray<string>, count: number): string[] {
   const per = Math.ceil(lines.length / count);
   const out: string[] = [];
@@ -76,5 +77,15 @@ export async function finished(call: (path: string) => Promise<any>, path: strin
     if (job.status !== 'running') return job;
     if (Date.now() > until) throw new Error(`job still running after ${timeoutMs} ms: ${JSON.stringify(job)}`);
     await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Polls a job until some of its load is on disk (`applied` > 0), checking that it still runs; returns what it showed. */
+export async function firstDurable(call: (path: string) => Promise<any>, path: string): Promise<any> {
+  for (;;) {
+    const shown = await call(path);
+    if (shown.applied > 0) return shown;
+    if (shown.status !== 'running') throw new Error(`the job ended before anything of it was seen on disk: ${JSON.stringify(shown)}`);
+    await new Promise((r) => setTimeout(r, 5));
   }
 }

@@ -1,8 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { openFulcrum } from '../../../src/fulcrum/index.js';
-import { BulkJobs } from '../../../src/stock/import/index.js';
-import { tempDataDir } from '../../helpers/tmp.js';
+import { BulkJobs } from '../../src/bulk/index.js';
+import { openFulcrum } from '../../src/fulcrum/index.js';
+import { inventoryBatch } from '../../src/stock/index.js';
+import { tempDataDir } from '../helpers/tmp.js';
 
 test('a job is listed from the moment it starts, before its first record is committed', async () => {
   const { dir, cleanup } = tempDataDir();
@@ -15,7 +16,7 @@ test('a job is listed from the moment it starts, before its first record is comm
     async function* body(): AsyncIterable<Uint8Array> {
       await held;
     }
-    const { job } = jobs.start('ndjson', undefined, body());
+    const { job } = jobs.start(inventoryBatch(run.fulcrum), { format: 'ndjson', body: body() });
     assert.equal(jobs.list(10).map((j) => j.id), [job.id], 'listed synchronously, with nothing committed yet');
     assert.is(jobs.list(10)[0]!.status, 'running');
   } finally {

@@ -1,15 +1,16 @@
-import type { BatchFormat } from './row-reader.js';
-import { BatchTally, type BatchReport } from './tally.js';
+import type { BatchFormat } from './formats.js';
+import type { LoadReport, RowTally } from './tally.js';
 
 export type JobStatus = 'running' | 'done' | 'failed' | 'interrupted';
 
-/** How many rejected, ignored and short rows a job keeps (the lowest row numbers); the counts are exact. */
-const JOB_ROW_LIMIT = 100;
+/** How many rows of each list (rejected, ignored, ...) a job keeps (the lowest row numbers); the counts are exact. */
+export const JOB_ROW_LIMIT = 100;
 
-/** A job as stored: enough to answer `GET /jobs/:id` after a restart. */
-export interface JobRecord extends BatchReport {
+/** A job as stored: enough to answer `GET /jobs/:id` after a restart. Its kind's own counts come with it. */
+export interface JobRecord extends LoadReport {
   id: string;
-  kind: 'inventory.batch';
+  /** What it loads: `inventory.batch` (stock rows), `inbound.batch` (inbound lines). */
+  kind: string;
   status: JobStatus;
   format: BatchFormat;
   createdAt: string;
@@ -34,23 +35,27 @@ export class BulkJob {
   bytesRead = 0;
   finishedAt: number | undefined;
   error: { type: string; message: string } | undefined;
-  readonly tally = new BatchTally(JOB_ROW_LIMIT);
   readonly stop = new AbortController();
   /** The counts as of the last record on disk: what the job shows while it runs. */
-  durable: BatchReport = new BatchTally(0).report();
+  durable: LoadReport;
 
   constructor(
     readonly id: string,
+    readonly kind: string,
     readonly format: BatchFormat,
     readonly createdAt: number,
     readonly bytesTotal: number | undefined,
-  ) {}
+    /** The load's counts; a new one (nothing read) also gives the first durable counts. */
+    readonly tally: RowTally,
+  ) {
+    this.durable = tally.report();
+  }
 
   /** The job as of `now` (ms since epoch), with the counts of `report`. */
-  record(now: number, report: BatchReport = this.tally.report()): JobRecord {
+  record(now: number, report: LoadReport = this.tally.report()): JobRecord {
     const r: JobRecord = {
       id: this.id,
-      kind: 'inventory.batch',
+      kind: this.kind,
       status: this.status,
       format: this.format,
       createdAt: new Date(this.createdAt).toISOString(),

@@ -1,9 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DomainError } from '../../../src/domain/errors.js';
-import { JsonArraySplitter } from '../../../src/stock/import/json-array-splitter.js';
-import { NdjsonSplitter } from '../../../src/stock/import/ndjson-splitter.js';
-import { MAX_ROW_CHARS, type RowSplitter } from '../../../src/stock/import/splitter.js';
+import { DomainError } from '../../src/domain/errors.js';
+import { CsvSplitter } from '../../src/bulk/csv-splitter.js';
+import { JsonArraySplitter } from '../../src/bulk/json-array-splitter.js';
+import { NdjsonSplitter } from '../../src/bulk/ndjson-splitter.js';
+import { MAX_ROW_CHARS, type RowSplitter } from '../../src/bulk/splitter.js';
 
 type Out = Array<[number, string]>;
 
@@ -74,5 +75,34 @@ for (const [name, body, message] of [
     }
   });
 }
+
+test('CSV: a record per line, numbered by the line it starts on; blank lines skipped; CRLF and a last line without a newline', () => {
+  const rows = sameAtEveryCut(() => new CsvSplitter(), 'a,b\r\n\n1,2\r\n  \n3,4');
+  assert.equal(rows, [[1, 'a,b'], [3, '1,2'], [5, '3,4']]);
+});
+
+test('CSV: a quoted field holds commas, doubled quotes and line breaks; the next record is numbered by its own line', () => {
+  const rows = sameAtEveryCut(() => new CsvSplitter(), 'a,b\n"x, ""y""","line 1\nline 2\r\nline 3"\n5,6\n');
+  assert.equal(rows, [[1, 'a,b'], [2, '"x, ""y""","line 1\nline 2\r\nline 3"'], [5, '5,6']]);
+});
+
+test('CSV: a quote inside an unquoted field does not start a quoted one, so it cannot swallow the lines after it', () => {
+  const rows = sameAtEveryCut(() => new CsvSplitter(), 'a,b\nPO-1,5" monitor\nPO-2,x\n');
+  assert.equal(rows, [[1, 'a,b'], [2, 'PO-1,5" monitor'], [3, 'PO-2,x']]);
+});
+
+test('CSV: a byte-order mark before the header is dropped', () => {
+  assert.equal(split(new CsvSplitter(), '\uFEFFa,b\n1,2\n'), [[1, 'a,b'], [2, '1,2']]);
+});
+
+test('CSV: a quoted field still open at the end of the body is rejected, numbered by the line it opened on', () => {
+  assert.equal(split(new CsvSplitter(), 'a,b\n1,2\n3,"four\nfive\n'), [[1, 'a,b'], [2, '1,2'], [3, '!a quoted field is not closed before the end of the body']]);
+});
+
+test('CSV: a record longer than the limit is rejected alone, without being kept', () => {
+  const body = `a\n"${'y'.repeat(MAX_ROW_CHARS)}"\nb\n`;
+  const rows = split(new CsvSplitter(), body, [10, 5000, 40_000, 70_000]);
+  assert.equal(rows, [[1, 'a'], [2, `!longer than ${MAX_ROW_CHARS} characters`], [3, 'b']]);
+});
 
 test.run();

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { SCHEMA_VERSION, canBeKey, checkVersion } from '../../../snapshots/index.js';
-import { DomainError } from '../../domain/errors.js';
-import type { StockPorts } from '../stock.js';
-import { BulkJob, jobView, progressOf, type JobRecord, type JobView } from './job.js';
-import { loadBuffered, loadStream } from './load.js';
-import type { BatchFormat } from './row-reader.js';
-import { BatchTally, type BatchReport } from './tally.js';
+import { SCHEMA_VERSION, canBeKey, checkVersion } from '../../snapshots/index.js';
+import { DomainError } from '../domain/errors.js';
+import type { Engine } from '../engine/index.js';
+import type { BatchFormat } from './formats.js';
+import { BulkJob, JOB_ROW_LIMIT, jobView, progressOf, type JobRecord, type JobView } from './job.js';
+import { loadBuffered, loadStream, type BulkLoader } from './load.js';
+import type { LoadReport } from './tally.js';
 
 export interface BulkJobsOptions {
   /** Largest body a bulk load may send, in bytes. */
@@ -18,17 +18,29 @@ const MAX_RUNNING = 4;
 const KEPT_JOBS = 500;
 const INTERRUPTED = 'the server stopped during the load; the counts are what was applied and made durable before it stopped';
 
+/** A load to start as a job: its body as it streams in, and what is known of it when it arrives. */
+export interface JobStart {
+  format: BatchFormat;
+  body: AsyncIterable<Uint8Array>;
+  /** The body's Content-Length, when the client sent one (the ETA needs it). */
+  bytesTotal?: number;
+  /** When the request arrived (ms since epoch); the job's start. */
+  receivedAt?: number;
+  /** Who asked (an API key's id). */
+  by?: string;
+}
+
 /**
- * Bulk loads of stock: small bodies answered at once, large ones run as jobs. A job's record is written
- * with the facts of each chunk, in the same LMDB transaction, so after a crash it says exactly what was
- * durable; at start-up a record still `running` becomes `interrupted`.
+ * Bulk loads of every kind (`BulkLoader`): small bodies answered at once, large ones run as jobs. A job's
+ * record is written with the facts of each chunk, in the same LMDB transaction, so after a crash it says
+ * exactly what was durable; at start-up a record still `running` becomes `interrupted`.
  */
 export class BulkJobs {
   readonly maxBatchBytes: number;
   private readonly running = new Map<string, { job: BulkJob; finished: Promise<void> }>();
 
   constructor(
-    private readonly ports: StockPorts,
+    private readonly ports: { readonly engine: Engine },
     options: BulkJobsOptions,
   ) {
     this.maxBatchBytes = options.maxBatchBytes;
@@ -36,33 +48,29 @@ export class BulkJobs {
   }
 
   /** Loads a body already in memory and answers with everything it did (every rejected row listed). */
-  async loadSmall(pieces: ReadonlyArray<Uint8Array>, format: BatchFormat): Promise<BatchReport> {
-    const tally = new BatchTally(Infinity);
-    await loadBuffered(this.ports, pieces, format, tally);
+  async loadSmall(loader: BulkLoader, pieces: ReadonlyArray<Uint8Array>, format: BatchFormat, by?: string): Promise<LoadReport> {
+    const tally = loader.tally(Infinity);
+    await loadBuffered(loader, pieces, format, tally, by);
     return tally.report();
   }
 
   /**
-   * Starts a job reading `body`, a request that arrived at `receivedAt`. `uploaded` resolves when the body has
-   * been read (the job then still applies and flushes its last rows). At shutdown the job's `stop` signal
-   * aborts; the caller then ends the upload.
+   * Starts a job loading `start.body` with `loader`. `uploaded` resolves when the body has been read (the job
+   * then still applies and flushes its last rows). At shutdown the job's `stop` signal aborts; the caller
+   * then ends the upload.
    */
-  start(
-    format: BatchFormat,
-    bytesTotal: number | undefined,
-    body: AsyncIterable<Uint8Array>,
-    receivedAt = this.ports.engine.clock.now(),
-  ): { job: BulkJob; uploaded: Promise<void> } {
+  start(loader: BulkLoader, start: JobStart): { job: BulkJob; uploaded: Promise<void> } {
     if (this.running.size >= MAX_RUNNING) {
       throw new DomainError('rate_limited', `${MAX_RUNNING} bulk loads are running; start this one when one of them is done`);
     }
+    const receivedAt = start.receivedAt ?? this.ports.engine.clock.now();
     const id = `job_${receivedAt.toString(36).padStart(9, '0')}${randomBytes(4).toString('hex')}`;
-    const job = new BulkJob(id, format, receivedAt, bytesTotal);
+    const job = new BulkJob(id, loader.kind, start.format, receivedAt, start.bytesTotal, loader.tally(JOB_ROW_LIMIT));
     this.prune();
     this.save(job);
     let uploaded!: () => void;
     const whenUploaded = new Promise<void>((resolve) => (uploaded = resolve));
-    const finished = this.run(job, body, uploaded).finally(() => {
+    const finished = this.run(loader, job, start, uploaded).finally(() => {
       uploaded();
       this.running.delete(job.id);
     });
@@ -103,15 +111,15 @@ export class BulkJobs {
     await Promise.all([...this.running.values()].map((r) => r.finished));
   }
 
-  private async run(job: BulkJob, body: AsyncIterable<Uint8Array>, uploaded: () => void): Promise<void> {
-    const hooks = { job: job.id, afterStep: () => void this.save(job), onBodyRead: uploaded };
+  private async run(loader: BulkLoader, job: BulkJob, start: JobStart, uploaded: () => void): Promise<void> {
+    const hooks = { job: job.id, afterStep: () => void this.save(job), onBodyRead: uploaded, ...(start.by !== undefined ? { by: start.by } : {}) };
     let status: JobRecord['status'] = 'done';
     let error: JobRecord['error'];
     try {
-      await loadStream(this.ports, this.counted(job, body), job.format, job.tally, hooks, job.stop.signal);
+      await loadStream(loader, this.counted(job, start.body), job.format, job.tally, hooks, job.stop.signal);
     } catch (e) {
       status = 'failed';
-      error = failureOf(e);
+      error = failureOf(e, loader.whenBroken);
     }
     if (job.stop.signal.aborted) {
       status = 'interrupted';
@@ -174,12 +182,15 @@ export class BulkJobs {
   }
 }
 
-/** Why a job failed, for its record: the body's fault, the engine's, or an upload cut off. */
-function failureOf(e: unknown): { type: string; message: string } {
-  if (e instanceof DomainError) return { type: e.type, message: e.message };
+/** The refusals that are the body's fault: its structure, its size. */
+const BODY_FAULTS = new Set(['invalid_request', 'payload_too_large']);
+
+/** Why a job failed, for its record: the body's fault or an upload cut off (with what became of the rows read), or the engine's. */
+function failureOf(e: unknown, whenBroken: string): { type: string; message: string } {
+  if (e instanceof DomainError) return { type: e.type, message: BODY_FAULTS.has(e.type) ? `${e.message}; ${whenBroken}` : e.message };
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (e as Error).message === 'aborted') {
-    return { type: 'invalid_request', message: 'the upload stopped before its end; the rows read before that were applied' };
+    return { type: 'invalid_request', message: `the upload stopped before its end; ${whenBroken}` };
   }
   return { type: 'internal', message: (e as Error).message };
 }

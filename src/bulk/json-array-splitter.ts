@@ -1,4 +1,4 @@
-import { DomainError } from '../../domain/errors.js';
+import { DomainError } from '../domain/errors.js';
 import { MAX_ROW_CHARS, TOO_LONG, type RowSink, type RowSplitter } from './splitter.js';
 
 const QUOTE = 34;
