@@ -38,7 +38,11 @@ const SERIES: Array<{ label: string; unit: string; of: (s: Sample) => number; co
   { label: 'LMDB file', unit: 'MiB', of: (s) => s.lmdbMiB, color: '#8c564b' },
 ];
 
-/** The samples as an SVG: one panel per measure, time on the x axis, each panel scaled from 0 to its maximum. */
+/**
+ * The samples as an SVG: one panel per measure, time on the x axis, each panel scaled from 0 to its maximum
+ * after the first sixth (warm-up, like the gate: a first p99 of a second would flatten the rest; warm-up points
+ * above the scale are drawn at its top).
+ */
 export function svgChart(samples: readonly Sample[]): string {
   const W = 900;
   const H = 130;
@@ -46,9 +50,9 @@ export function svgChart(samples: readonly Sample[]): string {
   const span = Math.max(1, samples[samples.length - 1]?.t ?? 1);
   const panels = SERIES.map((series, i) => {
     const values = samples.map(series.of).map((v) => (Number.isFinite(v) ? v : 0));
-    const max = Math.max(1e-9, ...values);
+    const max = Math.max(1e-9, ...values.filter((_, k) => samples[k]!.t > span / 6));
     const x = (t: number) => pad.left + ((W - pad.left - pad.right) * t) / span;
-    const y = (v: number) => pad.top + (H - pad.top - pad.bottom) * (1 - v / max);
+    const y = (v: number) => pad.top + (H - pad.top - pad.bottom) * (1 - Math.min(v, max) / max);
     const points = samples.map((s, k) => `${x(s.t).toFixed(1)},${y(values[k]!).toFixed(1)}`).join(' ');
     const top = i * H;
     return [
