@@ -324,6 +324,9 @@ function checkInvariants(fulcrum: Fulcrum, orders: string[], holds: string[], re
       assert.ok(waiting <= Math.floor(((l.qty - l.received) * (i.kind === 'purchase_order' ? 50 : 100)) / 100) || l.received > 0, `inbound ${id}: ${waiting} ${l.sku} waiting, ${l.qty - l.received} expected`);
     }
     for (const [sku, n] of Object.entries(i.held)) add(i.location, sku, 'reserved', n);
+    // A receipt never gives out more than it brought in: what orders got (allocated) or hold (allotted) of a SKU
+    // is at most what arrived of it.
+    for (const l of i.lines) assert.ok((i.allocated[l.sku] ?? 0) + (i.held[l.sku] ?? 0) <= l.received, `inbound ${id}: ${l.sku} received ${l.received}, given ${(i.allocated[l.sku] ?? 0) + (i.held[l.sku] ?? 0)}`);
   }
   for (const id of orders) {
     for (const w of fulcrum.orders.get(id)!.waiting ?? []) {
