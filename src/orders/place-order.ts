@@ -84,7 +84,9 @@ export function placeOrderIn(ports: OrderPorts, step: Step, cmd: PlaceOrder, cre
   const ask = intakeAsk(stock, { ...cmd, channel }, pool, hold ? (hold.snapshot.context as HoldContext).allocations : []);
   const first = planSourcing(ports, ask, step.iso, options.proposal);
   // One parcel after a transfer, when the strategy allows transfers and that beats a split (or a refusal).
-  const moves = orders.waiting && engine.workflows?.select('transfer', {}) ? considerTransfers(ports, ask, first, step.iso) : undefined;
+  // (considerTransfers returns at once unless the profile allows transfers: the workflow lookup comes after.)
+  const offered = orders.waiting ? considerTransfers(ports, ask, first, step.iso) : undefined;
+  const moves = offered && engine.workflows?.select('transfer', {}) ? offered : undefined;
   const { planned, wait } = moves?.chosen
     ? { planned: consolidatedPlan(moves, first), wait: undefined }
     : first.ok
