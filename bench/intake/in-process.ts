@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import type { Fulcrum } from '../../src/fulcrum/index.js';
-import { OrderBody } from '../../src/http/schemas.js';
-import { placeOrderPooled } from '../../src/orders/index.js';
 import { PluginRegistry, SourcingProfiles } from '../../src/sourcing/index.js';
 import { countStock, upsertLocation, upsertProduct } from '../../src/stock/index.js';
 import { parseArgs } from '../lib/args.js';
+import { placeInProcess } from './place-in-process.js';
 import { SITES } from '../lib/fulcrum-api.js';
 import { openWithWorkflows } from '../lib/open-with-workflows.js';
 import { orderBodies, skusOf, validSpread, type Mode } from './workload.js';
@@ -37,7 +36,7 @@ async function main(): Promise<void> {
     await new SourcingProfiles(fulcrum, new PluginRegistry([])).load(new Date().toISOString());
     await seed(fulcrum, skusOf(MODE, SPREAD));
     const bodies = orderBodies(MODE, SPREAD);
-    await place(fulcrum, bodies, Math.min(2_000, ORDERS)); // warm-up: JIT, first snapshot pass
+    await placeInProcess(fulcrum, solveNothing, bodies, Math.min(2_000, ORDERS), CONNECTIONS); // warm-up: JIT, first snapshot pass
     const figures: number[] = [];
     let gcMs = 0;
     const gc = new PerformanceObserver((list) => {
@@ -48,7 +47,7 @@ async function main(): Promise<void> {
       gcMs = 0;
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
-      await place(fulcrum, bodies, ORDERS);
+      await placeInProcess(fulcrum, solveNothing, bodies, ORDERS, CONNECTIONS);
       const cpu = process.cpuUsage(cpu0);
       await new Promise((resolve) => setImmediate(resolve)); // the observer's last entries
       const us = (cpu.user + cpu.system) / ORDERS;
@@ -74,19 +73,6 @@ async function seed(fulcrum: Fulcrum, skus: string[]): Promise<void> {
   await Promise.all(pending);
 }
 
-/** `count` orders, `CONNECTIONS` in flight, bodies handed out round robin; each as the route handles it. */
-async function place(fulcrum: Fulcrum, bodies: readonly string[], count: number): Promise<void> {
-  let next = 0;
-  const client = async () => {
-    while (next < count) {
-      const body = OrderBody.parse(JSON.parse(bodies[next++ % bodies.length]!));
-      const placed = await placeOrderPooled(fulcrum, solveNothing, body, 'bench');
-      await placed.durable;
-      JSON.stringify(placed.value);
-    }
-  };
-  await Promise.all(Array.from({ length: CONNECTIONS }, client));
-}
 
 main().catch((e: unknown) => {
   console.error(e);

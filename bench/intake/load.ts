@@ -15,7 +15,8 @@ export interface Target {
 }
 
 export interface Run {
-  mode: Mode;
+  /** The workload: a mode of the main section, or the network section's `small` / `large`. */
+  mode: Mode | 'small' | 'large';
   target: TargetName;
   rps: number;
   p50: number;
@@ -39,7 +40,7 @@ export interface LoadOptions {
  * handed out round robin over all connections, so that the requests in flight at any moment are for
  * different SKUs (per-connection cycling would start every connection on the same SKU in lock step).
  */
-export async function load(target: Target, mode: Mode, bodies: readonly string[], options: LoadOptions): Promise<Run> {
+export async function load(target: Target, mode: Run['mode'], bodies: readonly string[], options: LoadOptions): Promise<Run> {
   const headers = { 'content-type': 'application/json', ...options.headers };
   let next = 0;
   const request =

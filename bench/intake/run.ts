@@ -7,6 +7,7 @@ import { fulcrumApi, seedNetwork } from '../lib/fulcrum-api.js';
 import { startProcess, stop, type BenchProcess } from '../lib/processes.js';
 import { cpuMicros, writeResult } from '../lib/report.js';
 import { load, type Run, type Target } from './load.js';
+import { networkSection } from './network-section.js';
 import { startPostgres, type PostgresCluster } from './postgres-cluster.js';
 import { peerTotals, seedStock, withClient } from './postgres-schema.js';
 import { report } from './report.js';
@@ -17,7 +18,10 @@ import { fulcrumStock, MODES, orderBodies, peerStock, skusOf, validSpread, type 
  * acknowledgement, (c) the PostgreSQL peer (a reference intake reserving stock with conditional UPDATEs),
  * for one hot SKU and for orders spread over many SKUs; same connections and duration, alternated.
  * Usage: node dist/bench/intake/run.js [--seconds 10] [--rounds 2] [--connections 100] [--skus 100]
- *   [--peer postgres|none] [--pool 32] [--smoke]
+ *   [--peer postgres|none] [--pool 32] [--network-locations 1000] [--network-skus 1000] [--network-only]
+ *   [--no-network] [--smoke]
+ * Then the store network (network-section.ts): two-line orders on one location against `--network-locations`
+ * x `--network-skus` positions, 50 connections.
  */
 const args = parseArgs(process.argv.slice(2));
 const SMOKE = args.smoke === true;
@@ -33,9 +37,33 @@ if (PEER !== 'postgres' && PEER !== 'none') throw new Error(`--peer: postgres or
  */
 const POOL = Number(args.pool ?? 32);
 const KEY = 'bench-admin-key-000001';
+const NETWORK = args['no-network'] !== true;
+const NETWORK_ONLY = args['network-only'] === true;
+const NETWORK_LOCATIONS = Number(args['network-locations'] ?? (SMOKE ? 20 : 1000));
+const NETWORK_SKUS = Number(args['network-skus'] ?? (SMOKE ? 50 : 1000));
 const SETTLE_MS = 1_000;
 
 async function main(): Promise<void> {
+  const sections: string[] = [];
+  let failed = false;
+  if (!NETWORK_ONLY) {
+    const main = await mainSection();
+    sections.push(main.text);
+    failed ||= main.failed;
+  }
+  if (NETWORK) {
+    const network = await networkSection({ locations: NETWORK_LOCATIONS, skus: NETWORK_SKUS, connections: 50, seconds: SECONDS, rounds: ROUNDS, key: KEY, probeOrders: SMOKE ? 300 : 20_000 });
+    console.log(network.text);
+    sections.push(network.text);
+    failed ||= network.failed;
+  }
+  const cmd = ['npm run bench:intake', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ');
+  writeResult(NETWORK_ONLY ? 'intake-network' : 'intake', cmd, sections.join('\n\n'), SMOKE);
+  if (failed) process.exitCode = 1;
+}
+
+/** Bare Hono, Fulcrum and the peer on the hot and spread workloads. */
+async function mainSection(): Promise<{ text: string; failed: boolean }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fulcrum-intake-'));
   const started: BenchProcess[] = [];
   let cluster: PostgresCluster | undefined;
@@ -101,14 +129,9 @@ async function main(): Promise<void> {
     const peerCheck = cluster ? await checkPeer(cluster.url, peerAcknowledged) : undefined;
     const text = report({ runs, modes: MODES, connections: CONNECTIONS, seconds: SECONDS, rounds: ROUNDS, spread: SPREAD, groupCommit, flush, peer: peerSetup, peerCheck: peerCheck?.text });
     console.log(text);
-    const cmd = ['npm run bench:intake', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ');
-    writeResult('intake', cmd, text, SMOKE);
     const bad = runs.filter((x) => x.non2xx > 0 || x.errors > 0);
-    if (bad.length > 0) {
-      console.error('some requests failed:', JSON.stringify(bad));
-      process.exitCode = 1;
-    }
-    if (peerCheck && !peerCheck.ok) process.exitCode = 1;
+    if (bad.length > 0) console.error('some requests failed:', JSON.stringify(bad));
+    return { text, failed: bad.length > 0 || (peerCheck !== undefined && !peerCheck.ok) };
   } finally {
     await stopAll();
   }

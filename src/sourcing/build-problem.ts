@@ -33,23 +33,52 @@ export function buildProblem(request: SourcingRequest, network: SourcingNetwork,
 
   const eligible: Eligible[] = [];
   const excluded: ExcludedLocation[] = [];
-  for (const location of network.locations(lines.map((l) => l.sku))) {
+  const limit = strategy.filters.nearest;
+  const skus = lines.map((l) => l.sku);
+  // With a limit the network is walked nearest first, and the walk stops once `limit` locations qualify and
+  // one of them (or the next that can) ships the whole order: the problem stays the same size whatever the
+  // network's. Exclusions are those met on the way.
+  const walk = limit === false ? network.locations(skus) : network.nearest ? network.nearest(skus, request.deliverTo) : byDistance(network.locations(skus), request.deliverTo);
+  let complete = false;
+  let withinKm = 0;
+  let nearest: SourcingProblem['nearest'];
+  let passedOver = false;
+  for (const location of walk) {
     const distance = distanceKm(location.geo, request.deliverTo);
+    const full = limit !== false && eligible.length >= limit;
+    if (full && complete) {
+      nearest = { limit, withinKm };
+      break;
+    }
     const reasons = passes(location, distance);
     if (reasons.length > 0) {
-      excluded.push({ location: location.id, reasons });
+      if (!full) excluded.push({ location: location.id, reasons });
       continue;
     }
+    passedOver ||= full;
     // Stock is read only for locations the filters keep: it is the costliest call into the engine.
     const stock = new Array<number>(L);
     let holds = false;
+    let whole = true;
     for (let l = 0; l < L; l++) {
       stock[l] = unitsAvailable(network.available(location.id, lines[l]!.sku));
       if (stock[l]! > 0) holds = true;
+      if (stock[l]! < lines[l]!.qty) whole = false;
     }
-    if (holds) eligible.push({ location, distanceKm: distance, stock });
-    else excluded.push({ location: location.id, reasons: NO_STOCK });
+    if (full) {
+      // Past the limit, only the nearest location that can ship everything still joins.
+      if (!whole) continue;
+      eligible.push({ location, distanceKm: distance, stock });
+      nearest = { limit, withinKm: distance, complete: location.id };
+      break;
+    }
+    if (holds) {
+      eligible.push({ location, distanceKm: distance, stock });
+      withinKm = distance;
+      if (whole) complete = true;
+    } else excluded.push({ location: location.id, reasons: NO_STOCK });
   }
+  if (nearest === undefined && passedOver && limit !== false) nearest = { limit, withinKm };
   // Sorting by id makes the plan independent of the order the engine lists locations in (ties go to the
   // lower index). Exclusions stay in network order: only explanations read them, and they sort.
   eligible.sort((a, b) => compareIds(a.location.id, b.location.id));
@@ -110,7 +139,15 @@ export function buildProblem(request: SourcingRequest, network: SourcingNetwork,
     fixedTerms,
     excluded,
     ...(ageDays === undefined ? {} : { ageDays }),
+    ...(nearest === undefined ? {} : { nearest }),
   };
+}
+
+/** A network without its own nearest-first listing: its locations sorted by distance (ties by id). */
+function byDistance(locations: Iterable<NetworkLocation>, to: SourcingRequest['deliverTo']): NetworkLocation[] {
+  const listed = [...locations].map((location) => ({ location, km: distanceKm(location.geo, to) }));
+  listed.sort((a, b) => (a.km < b.km ? -1 : a.km > b.km ? 1 : compareIds(a.location.id, b.location.id)));
+  return listed.map((l) => l.location);
 }
 
 /** The more restrictive of the customer's split request and the strategy's policy. */

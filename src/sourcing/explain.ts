@@ -26,6 +26,8 @@ export interface SourcingExplanation {
     readonly pruned: number;
     /** The nearest candidates with their costs (at most `maxCandidates`). */
     readonly nearest: readonly ExplainedCandidate[];
+    /** Present when the strategy's `nearest` filter stopped the walk over the network: what was looked at. */
+    readonly limit?: { readonly nearest: number; readonly withinKm: number; readonly complete?: string; readonly note: string };
   };
   readonly search: { readonly nodesExplored: number; readonly elapsedMicros: number };
   readonly attempts?: readonly StrategyAttempt[];
@@ -119,10 +121,20 @@ export function explain(result: SourcingResult, problem: SourcingProblem, option
       total: problem.candidateIds.length,
       pruned: result.pruned,
       nearest: nearestCandidates(problem, options.maxCandidates ?? 20),
+      ...(problem.nearest === undefined ? {} : { limit: explainLimit(problem.nearest) }),
     },
     search: { nodesExplored: result.nodesExplored, elapsedMicros: result.elapsedMicros },
     ...(options.attempts === undefined ? {} : { attempts: options.attempts }),
   };
+}
+
+function explainLimit(limit: NonNullable<SourcingProblem['nearest']>): NonNullable<SourcingExplanation['candidates']['limit']> {
+  const km = round(limit.withinKm);
+  const note =
+    limit.complete === undefined
+      ? `only the ${limit.limit} nearest eligible locations (within ${km} km) were considered`
+      : `the ${limit.limit} nearest eligible locations (within ${km} km) and ${limit.complete}, the nearest that can ship the whole order, were considered`;
+  return { nearest: limit.limit, withinKm: km, ...(limit.complete === undefined ? {} : { complete: limit.complete }), note };
 }
 
 /** A reason as one line of text: its label and, if any, its detail. */

@@ -52,6 +52,7 @@ export type {
 export type { PluginLine, SourcingConditionDefinition, SourcingCostTermDefinition, SourcingExtensions, SourcingFilterDefinition, SourcingPlugin } from './extensions.js';
 export { noPlugins, PluginRegistry } from './extension-registry.js';
 export { considerTransfers, type TransferChoice } from './live/consider-transfers.js';
+export { GeoTable } from './live/nearest-walk.js';
 export { recordDecision, sourcingDecisions, type SourcingDecisionView } from './live/decisions.js';
 export { LocationLoad } from './live/location-load.js';
 export { sourcingNetwork, type OrderNetwork } from './live/order-network.js';

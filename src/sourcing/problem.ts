@@ -73,6 +73,12 @@ export interface SourcingProblem {
    * inventory-age term priced it; absent when no age is known. For explanations: the costs carry the term.
    */
   readonly ageDays?: Float64Array;
+  /**
+   * Set when the strategy's `nearest` filter ended the walk over the network before its end: the candidates
+   * are the `limit` nearest (plus `complete`, the nearest location that could ship the whole order, when none
+   * of those could), all within `withinKm`; farther locations were not looked at.
+   */
+  readonly nearest?: { readonly limit: number; readonly withinKm: number; readonly complete?: string };
 }
 
 /** Units of line `line` at candidate `candidate`. */

@@ -41,6 +41,13 @@ const filtersSchema = z.strictObject({
     .union([z.literal(false), z.strictObject({ deliveryTypes: z.array(label).min(1) })])
     .default({ deliveryTypes: ['express'] }),
   maxDistanceKm: z.number().positive('must be > 0').optional(),
+  /**
+   * Consider only the `nearest` locations (by distance to the destination) that pass every other filter and
+   * hold a line, plus the nearest one that can ship the whole order if none of those can: a store network of
+   * thousands is then priced on the stores that could sensibly ship, and an order's cost does not grow with
+   * the network. `false` considers every location.
+   */
+  nearest: z.union([z.literal(false), z.int().min(1, 'must be >= 1').max(100_000, "must be at most 100,000")]).default(20),
   plugins: z.array(pluginRef).default([]),
 });
 

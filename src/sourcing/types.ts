@@ -97,6 +97,11 @@ export interface SourcingNetwork {
    * once per problem.
    */
   locations(skus: readonly string[]): Iterable<NetworkLocation>;
+  /**
+   * The same locations, nearest to `to` first (great-circle distance), listed lazily: a strategy that
+   * considers only the nearest stops early. Optional: without it the problem sorts `locations`.
+   */
+  nearest?(skus: readonly string[], to: GeoPoint): Iterable<NetworkLocation>;
   /** Attributes of a SKU; undefined for an unknown SKU (treated as having no attributes). */
   product(sku: string): ProductAttributes | undefined;
   /** Units of `sku` this order may take at the location (after reservations and buffers). */

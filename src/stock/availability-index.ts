@@ -27,6 +27,17 @@ export class AvailabilityIndex {
   private readonly pools = new Map<string, PoolState>();
   private readonly poolsOf = new Map<string, PoolState[]>();
   private readonly locations = new Map<string, MemberCandidate>();
+  #locationsVersion = 0;
+
+  /** Changes whenever a location is added or reconfigured: what is derived from locations can tell it is stale. */
+  get locationsVersion(): number {
+    return this.#locationsVersion;
+  }
+
+  /** Every location the index knows, by id. */
+  locationIds(): IterableIterator<string> {
+    return this.locations.keys();
+  }
 
   /** Free units of a SKU by location (only locations holding some). Read-only view. */
   freeBySku(sku: string): ReadonlyMap<string, number> | undefined {
@@ -144,6 +155,7 @@ export class AvailabilityIndex {
   /** Adds or updates a location (status, tags), moving its contributions between pools as membership changes. */
   setLocation(location: MemberCandidate, changes: AvailabilityChange[]): void {
     this.locations.set(location.id, location);
+    this.#locationsVersion++;
     for (const p of this.pools.values()) this.refreshMembership(p, location, changes);
   }
 

@@ -1,7 +1,10 @@
 import { availableToSell } from '../../domain/availability.js';
 import type { Shipment } from '../../domain/order.js';
 import { receivedAt } from '../../domain/position.js';
+import type { GeoPoint } from '../../domain/geo.js';
+import type { AvailabilityIndex } from '../../stock/index.js';
 import type { NetworkLocation, SourcingNetwork } from '../types.js';
+import { GeoTable } from './nearest-walk.js';
 import type { SourcingPorts } from './sourcing.js';
 
 const NO_LIMITS = Object.freeze({});
@@ -53,6 +56,27 @@ export function sourcingNetwork(ports: SourcingPorts, pool: string, now: string,
       }
       return members(ports, pool, ids);
     },
+    *nearest(skus, to) {
+      const table = geoTable(ports);
+      // Each SKU's holders (and the hold's units) looked up once, not once per location walked.
+      const holders: Array<ReadonlyMap<string, number>> = [];
+      for (const sku of skus) {
+        const free = index.freeBySku(sku);
+        if (free) holders.push(free);
+        const more = held.get(sku);
+        if (more) holders.push(more);
+      }
+      if (holders.length === 0) return;
+      for (const i of table.walk(to)) {
+        const id = table.ids[i]!;
+        for (const units of holders) {
+          if ((units.get(id) ?? 0) > 0) {
+            yield* members(ports, pool, [id]);
+            break;
+          }
+        }
+      }
+    },
     product: (sku) => ports.stock.catalog.get(sku)?.attributes,
     available,
     stockAttributes(location, sku) {
@@ -69,6 +93,22 @@ export function sourcingNetwork(ports: SourcingPorts, pool: string, now: string,
       return availableToSell(definition, sku, sum);
     },
   };
+}
+
+const tables = new WeakMap<AvailabilityIndex, { version: number; table: GeoTable }>();
+
+/** Every location's place, rebuilt when a location is added or reconfigured (the index's version moves). */
+function geoTable({ engine, stock }: SourcingPorts): GeoTable {
+  const cached = tables.get(stock.index);
+  if (cached?.version === stock.index.locationsVersion) return cached.table;
+  const places: Array<[string, GeoPoint]> = [];
+  for (const id of stock.index.locationIds()) {
+    const entry = engine.location(id);
+    if (entry) places.push([id, engine.locationInfo(entry).geo]);
+  }
+  const table = new GeoTable(places);
+  tables.set(stock.index, { version: stock.index.locationsVersion, table });
+  return table;
 }
 
 /** The pool's members among `ids`, as sourcing sees a location. */
