@@ -69,3 +69,8 @@ export {
 } from './live/plan-sourcing.js';
 export { SourcingProfiles, type SourcingProfileVersion, type StoredSourcingProfile } from './live/profiles.js';
 export { Sourcing, type SourcingPorts } from './live/sourcing.js';
+export type { LookAheadSettings } from './look-ahead/config.js';
+export { DemandWindow, type DemandWindowSettings, type SkuDemand } from './look-ahead/demand.js';
+export { solveFluidLp, type FluidLpAnswer, type FluidLpInput, type LpLocation, type LpRegion, type LpSku } from './look-ahead/fluid-lp.js';
+export { futureValuesOf, lookAheadKey, type FutureValues, type FutureValueTable } from './look-ahead/future-values.js';
+export { fluidLpInput } from './look-ahead/lp-input.js';
