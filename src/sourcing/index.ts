@@ -54,6 +54,8 @@ export { noPlugins, PluginRegistry } from './extension-registry.js';
 export { considerTransfers, type TransferChoice } from './live/consider-transfers.js';
 export { recordDecision, sourcingDecisions, type SourcingDecisionView } from './live/decisions.js';
 export { LocationLoad } from './live/location-load.js';
+export { LookAhead, type LookAheadPrices } from './live/look-ahead.js';
+export { LookAheadSolver, type LookAheadSolverOptions } from './live/look-ahead-solver.js';
 export { sourcingNetwork, type OrderNetwork } from './live/order-network.js';
 export { orderResourcingAsk, planAndReserve, type ResourcingAsk, type ResourcingOutcome } from './live/plan-and-reserve.js';
 export {
