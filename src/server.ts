@@ -132,6 +132,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const lookAhead = new LookAheadSolver(fulcrum);
   lookAhead.start();
   metrics.counter('fulcrum_sourcing_lookahead_failures_total', 'Look-ahead LP solves that failed or timed out since start (the previous future values stay).', () => lookAhead.failures);
+  metrics.gauge('fulcrum_sourcing_lookahead_solve_seconds', 'Time the worker spent on the last look-ahead LP that answered (every SKU and scenario of one strategy).', () => lookAhead.lastSolveMs / 1000);
   const sourcing = { profiles: sourcingProfiles, pool: sourcingPool };
   const lifecycle: Lifecycle = { draining: false };
   const app = createApp({ fulcrum, audit, idempotency, metrics, bulk, keys, webhooks, sourcing, corsOrigins: options.corsOrigins ?? [], maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, workflows: { catalog: workflows!, rules }, rateLimits: options.rateLimits ?? DEFAULT_RATE_LIMITS, maxInFlight: options.maxInFlight ?? 4096, inFlight,

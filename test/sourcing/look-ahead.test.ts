@@ -128,7 +128,7 @@ test('look-ahead settings are validated: every bad field with its path', () => {
     assert.equal(paths, ['strategies[0].costs.lookAhead', ...['horizonHours', 'maxSkus', 'refreshSeconds', 'regionKm', 'shortageCostPerUnit', 'weight', 'windowHours'].map(at)].sort());
   }
   const defaults = parseSourcingProfile({ id: 'p', version: 1, strategies: [{ id: 's', costs: { lookAhead: {} } }] }).strategies[0]!.costs.lookAhead;
-  assert.equal(defaults, { weight: 1, windowHours: 168, horizonHours: 72, refreshSeconds: 300, regionKm: 50, maxSkus: 2000 });
+  assert.equal(defaults, { weight: 1, windowHours: 168, horizonHours: 72, refreshSeconds: 300, regionKm: 50, scenarios: 1, maxSkus: 2000 });
   assert.is(parseSourcingProfile({ id: 'p', version: 1, strategies: [{ id: 's' }] }).strategies[0]!.costs.lookAhead, undefined, 'off by default');
 });
 

@@ -7,6 +7,8 @@ import type { SourcingPorts } from './sourcing.js';
 
 const WORKER_FILE = new URL('../look-ahead/worker.js', import.meta.url).href;
 const HOUR_MS = 3_600_000;
+/** SKUs whose holders are read per event turn while the LP input is built. */
+const SKU_CHUNK = 100;
 /** How often the solver looks whether a strategy's LP is due (cheap: no work unless one is). */
 const TICK_MS = 1000;
 
@@ -33,6 +35,7 @@ export class LookAheadSolver {
   /** Wall-clock time (ms) each strategy was last solved. */
   readonly #solvedAt = new Map<string, number>();
   #failures = 0;
+  #lastSolveMs = 0;
 
   constructor(ports: SourcingPorts, options: LookAheadSolverOptions = {}) {
     this.#ports = ports;
@@ -48,6 +51,11 @@ export class LookAheadSolver {
   /** LP solves that failed (worker error or timeout) since start. */
   get failures(): number {
     return this.#failures;
+  }
+
+  /** How long the worker spent on the last LP that answered (all its SKUs and scenarios), ms. */
+  get lastSolveMs(): number {
+    return this.#lastSolveMs;
   }
 
   /** Solves the LP of every look-ahead strategy of the active profile now (waits for one already running first). */
@@ -85,7 +93,8 @@ export class LookAheadSolver {
       this.#solvedAt.set(key, Date.now());
       const nowMs = this.#ports.engine.clock.now();
       try {
-        const answer = await this.#solve(this.#input(strategy, nowMs));
+        const answer = await this.#solve(await this.#input(strategy, nowMs));
+        this.#lastSolveMs = answer.elapsedMs;
         this.#ports.sourcing.lookAhead.setPrices(key, { values: futureValuesOf(answer.values), solvedAt: nowMs, skusPriced: Object.keys(answer.values).length, elapsedMs: answer.elapsedMs });
       } catch {
         this.#failures++;
@@ -93,15 +102,22 @@ export class LookAheadSolver {
     }
   }
 
-  /** The LP's input, read on the engine's thread: the demand window and the free stock of every holder. */
-  #input(strategy: SourcingStrategy, nowMs: number): FluidLpInput {
+  /**
+   * The LP's input, read on the engine's thread: the demand window and the free stock of every holder of the
+   * SKUs in demand, `SKU_CHUNK` SKUs per event turn (a catalogue of thousands of SKUs at a thousand locations
+   * is millions of reads). Stock may move between chunks: the LP is an estimate either way.
+   */
+  async #input(strategy: SourcingStrategy, nowMs: number): Promise<FluidLpInput> {
     const { engine, stock, sourcing } = this.#ports;
     const settings = strategy.costs.lookAhead!;
     const longest = Math.max(...this.#strategies().map((s) => s.costs.lookAhead!.windowHours));
-    sourcing.lookAhead.cover(nowMs - longest * HOUR_MS);
+    await sourcing.lookAhead.cover(nowMs - longest * HOUR_MS);
     const demand = sourcing.lookAhead.demand.estimate(nowMs, settings);
     const statuses = new Set(strategy.filters.statuses);
-    const holders = (sku: string): LpLocation[] => {
+    const holders = new Map<string, LpLocation[]>();
+    for (let k = 0; k < demand.length; k++) {
+      if (k > 0 && k % SKU_CHUNK === 0) await new Promise((resolve) => setImmediate(resolve));
+      const sku = demand[k]!.sku;
       const out: LpLocation[] = [];
       for (const [id, units] of stock.index.freeBySku(sku) ?? []) {
         const entry = engine.location(id);
@@ -109,9 +125,9 @@ export class LookAheadSolver {
         const info = engine.locationInfo(entry);
         if (statuses.has(info.status)) out.push({ id, lat: info.geo.lat, lon: info.geo.lon, stock: units });
       }
-      return out;
-    };
-    return fluidLpInput(strategy, demand, holders, (sku) => stock.catalog.get(sku)?.attributes);
+      holders.set(sku, out);
+    }
+    return fluidLpInput(strategy, demand, (sku) => holders.get(sku) ?? [], (sku) => stock.catalog.get(sku)?.attributes);
   }
 
   #solve(input: FluidLpInput): Promise<FluidLpAnswer> {

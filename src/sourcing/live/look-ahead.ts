@@ -12,6 +12,9 @@ interface OrderFacts {
   lines?: ReadonlyArray<{ sku: string; qty: number }>;
 }
 
+/** Stored orders read per event turn while the window is built (~a few ms of the engine's thread). */
+const SCAN_CHUNK = 2000;
+
 /** The last LP answer for one strategy, as `GET /sourcing/look-ahead` would show it. */
 export interface LookAheadPrices {
   readonly values: FutureValues;
@@ -64,23 +67,35 @@ export class LookAhead {
   /**
    * Makes the window hold every order created since `fromMs` and forgets older ones. The first call (or one
    * reaching further back) reads the orders from memory and the store: order ids sort by creation time, so
-   * the window is one key range.
+   * the window is one key range, read `SCAN_CHUNK` orders per event turn so intake never waits long on it.
+   * Orders created meanwhile are counted as they come (`orderChanged`), so the scan skips them.
    */
-  cover(fromMs: number): void {
+  async cover(fromMs: number): Promise<void> {
     if (fromMs < this.#coveredFrom) {
-      this.demand.prune(Infinity);
       const engine = this.#engine;
+      const scanStart = engine.clock.now();
+      this.demand.prune(Infinity);
+      this.#coveredFrom = fromMs;
       const seen = new Set<string>();
       const add = (key: string, state: { context: unknown }) => {
         if (seen.has(key)) return;
         seen.add(key);
         const facts = state.context as OrderFacts;
-        if (Date.parse(facts.createdAt ?? '') >= fromMs) this.#record(facts);
+        const created = Date.parse(facts.createdAt ?? '');
+        if (created >= fromMs && created < scanStart) this.#record(facts);
       };
       for (const entry of engine.registry.orders.values()) add(`ord:${entry.id}`, entry.snapshot);
       for (const [key, { state }] of engine.passivating) if (key.startsWith('ord:')) add(key, state);
-      for (const { key, value } of engine.store.actors.getRange({ start: `ord:${SortableIds.firstAt('ord', fromMs)}`, end: 'ord;' })) {
-        add(key as string, value.snapshot as StoredState);
+      let start = `ord:${SortableIds.firstAt('ord', fromMs)}`;
+      for (;;) {
+        let last: string | undefined;
+        for (const { key, value } of engine.store.actors.getRange({ start, end: 'ord;', limit: SCAN_CHUNK })) {
+          last = key as string;
+          add(last, value.snapshot as StoredState);
+        }
+        if (last === undefined) break;
+        start = `${last}\0`;
+        await new Promise((resolve) => setImmediate(resolve));
       }
     }
     this.#coveredFrom = fromMs;

@@ -28,6 +28,11 @@ export const lookAheadSchema = z.strictObject({
    * future value never exceeds the shipping it saves.
    */
   shortageCostPerUnit: z.number().min(0, 'must be >= 0').optional(),
+  /**
+   * 1: the fluid LP with the expected demand. More: the duals averaged over that many LPs with Poisson draws
+   * of the demand, which prices a unit by how likely it is to be needed rather than all or nothing.
+   */
+  scenarios: z.int('must be an integer').min(1, 'must be >= 1').max(100, 'must be at most 100').default(1),
   /** The SKUs with the most demand in the window that the LP prices; others get no look-ahead cost. */
   maxSkus: z.int('must be an integer').min(1, 'must be >= 1').max(100_000, 'must be at most 100000').default(2000),
 });

@@ -32,6 +32,11 @@ export interface FluidLpInput {
   readonly shippingPerKgKm: number;
   /** Absent: the costliest shipping to the region from any location holding the SKU. */
   readonly shortageCostPerUnit?: number;
+  /**
+   * 1: one LP with the expected demand (the fluid LP). More: that many LPs, each with a Poisson draw of every
+   * region's demand (seeded, so the same input gives the same values), and their duals averaged.
+   */
+  readonly scenarios?: number;
   readonly skus: readonly LpSku[];
 }
 
@@ -51,30 +56,68 @@ export interface FluidLpAnswer {
  */
 export const NEAREST_HOLDERS = 24;
 
-/** Solves the LP of every SKU with HiGHS and returns the future values (only positive ones). */
+/**
+ * Solves the LP of every SKU with HiGHS and returns the future values (only positive ones). With scenarios,
+ * a SKU whose LP fails in any scenario is left unpriced.
+ */
 export function solveFluidLp(highs: Highs, input: FluidLpInput): FluidLpAnswer {
   const started = performance.now();
+  const scenarios = Math.max(1, Math.floor(input.scenarios ?? 1));
   const values: Record<string, Record<string, number>> = {};
   let solved = 0;
   let failed = 0;
-  for (const sku of input.skus) {
-    const model = skuModel(sku, input);
-    if (model === null) continue;
-    const solution = highs.solve(model.lp, { output_flag: false });
-    if (solution.Status !== 'Optimal') {
-      failed++;
-      continue;
+  input.skus.forEach((sku, k) => {
+    const draw = scenarios === 1 ? null : new PoissonDraws(k + 1);
+    const sum = new Map<string, number>();
+    for (let s = 0; s < scenarios; s++) {
+      const regions = draw === null ? sku.regions : sku.regions.map((r) => ({ ...r, demand: draw.next(r.demand) }));
+      const model = skuModel({ ...sku, regions }, input);
+      if (model === null) continue;
+      const solution = highs.solve(model.lp, { output_flag: false });
+      if (solution.Status !== 'Optimal') {
+        failed++;
+        return;
+      }
+      model.stockRows.forEach((location, r) => {
+        // A binding "<= stock" row of a minimisation has a dual <= 0: minus it is what one more unit saves.
+        const value = -(solution.Rows[r] as { Dual: number }).Dual;
+        if (value > 1e-9) sum.set(sku.locations[location]!.id, (sum.get(sku.locations[location]!.id) ?? 0) + value);
+      });
     }
     solved++;
-    const priced: Record<string, number> = {};
-    model.stockRows.forEach((location, r) => {
-      // A binding "<= stock" row of a minimisation has a dual <= 0: minus it is what one more unit saves.
-      const value = -(solution.Rows[r] as { Dual: number }).Dual;
-      if (value > 1e-9) priced[sku.locations[location]!.id] = value;
-    });
-    if (Object.keys(priced).length > 0) values[sku.sku] = priced;
-  }
+    if (sum.size > 0) values[sku.sku] = Object.fromEntries([...sum].map(([id, v]) => [id, v / scenarios]));
+  });
   return { values, solved, failed, elapsedMs: performance.now() - started };
+}
+
+/** Poisson draws from a seeded generator (mulberry32); a normal approximation above a mean of 50. */
+class PoissonDraws {
+  #state: number;
+
+  constructor(seed: number) {
+    this.#state = seed >>> 0;
+  }
+
+  next(mean: number): number {
+    if (!(mean > 0)) return 0;
+    if (mean > 50) return Math.max(0, Math.round(mean + Math.sqrt(mean) * this.#normal()));
+    const limit = Math.exp(-mean);
+    let k = 0;
+    for (let p = this.#uniform(); p > limit; p *= this.#uniform()) k++;
+    return k;
+  }
+
+  #normal(): number {
+    return Math.sqrt(-2 * Math.log(1 - this.#uniform())) * Math.cos(2 * Math.PI * this.#uniform());
+  }
+
+  #uniform(): number {
+    this.#state = (this.#state + 0x6d2b79f5) >>> 0;
+    let t = this.#state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
 }
 
 /** The LP of one SKU in CPLEX LP format, and which location each stock row (the first rows) belongs to. */

@@ -18,6 +18,7 @@ export function fluidLpInput(
   const shortage = costs.lookAhead?.shortageCostPerUnit;
   return {
     shippingPerKgKm: costs.shippingPerKgKm,
+    scenarios: costs.lookAhead?.scenarios ?? 1,
     ...(shortage === undefined ? {} : { shortageCostPerUnit: shortage }),
     skus: demand.map((d) => {
       const attributes = product(d.sku);
