@@ -51,6 +51,18 @@ test('the fluid LP gives stock no future value when it covers the expected deman
   assert.equal(answer.values, {});
 });
 
+test('averaged over Poisson scenarios, stock that covers the expected demand keeps some value, and the same input gives the same values', async () => {
+  const input = {
+    shippingPerKgKm: 0.01,
+    scenarios: 30,
+    skus: [{ sku: 'A', weightKg: 1, locations: [{ id: 'ST-BER', ...BERLIN, stock: 12 }, { id: 'DC-HAM', ...HAMBURG, stock: 1000 }], regions: [{ ...BERLIN, demand: 10 }] }],
+  };
+  const full = 0.01 * distanceKm(HAMBURG, BERLIN);
+  const value = solveFluidLp(await highs, input).values.A?.['ST-BER'] ?? 0;
+  assert.ok(value > 0.05 * full && value < 0.7 * full, `${value} of ${full}: the chance that more than 12 are ordered`);
+  assert.is(solveFluidLp(await highs, input).values.A?.['ST-BER'], value);
+});
+
 test('a shortage cost caps the future value', async () => {
   const answer = solveFluidLp(await highs, {
     shippingPerKgKm: 0.01,
