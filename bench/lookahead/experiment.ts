@@ -9,7 +9,7 @@ import { simulate, type LookAheadPolicy, type PolicyOutcome } from './simulate.j
  * Shipping is priced at 0.01 per kg and km (Fulcrum's default is 0.002): at the default a unit crosses
  * Germany for ~1, a fifth of one shipment, and where stock sits hardly matters.
  */
-export function benchStrategy(weight = 1): SourcingStrategy {
+export function benchStrategy(weight = 1, scenarios = 1): SourcingStrategy {
   return parseSourcingProfile({
     id: 'bench',
     version: 1,
@@ -25,7 +25,7 @@ export function benchStrategy(weight = 1): SourcingStrategy {
           stockLevel: { weight: 0, mode: 'deep' },
           markdown: { weight: 0 },
           locationLoad: { weight: 0 },
-          lookAhead: { weight, regionKm: 50 },
+          lookAhead: { weight, regionKm: 50, scenarios },
         },
         split: { policy: 'allow', maxShipments: 3, splitLines: true },
       },
@@ -38,6 +38,8 @@ export interface Variant {
   readonly name: string;
   readonly policy: LookAheadPolicy;
   readonly weight: number;
+  /** LPs with Poisson draws of the demand whose duals are averaged (1: the fluid LP alone). */
+  readonly scenarios?: number;
 }
 
 export interface SeedOutcome {
@@ -59,7 +61,7 @@ export async function runSeed(seed: number, instanceOptions: Omit<InstanceOption
   const instance: SimInstance = generateInstance({ ...instanceOptions, seed });
   const myopic = await simulate(instance, benchStrategy(), null);
   const results = new Map<string, PolicyOutcome>();
-  for (const v of variants) results.set(v.name, await simulate(instance, benchStrategy(v.weight), v.policy));
+  for (const v of variants) results.set(v.name, await simulate(instance, benchStrategy(v.weight, v.scenarios), v.policy));
   const optimum = await clairvoyant(instance, benchStrategy(), milpTimeLimitSec);
   return { seed, orders: instance.orders.length, myopic, clairvoyant: optimum, variants: results };
 }

@@ -21,7 +21,7 @@ export function parseLookAheadArgs(argv: readonly string[]): { seeds: number[]; 
     if (!(n > 0) || !Number.isFinite(n)) throw new Error(`--${flag} must be a number > 0, got '${raw}'\n${USAGE}`);
     return n;
   };
-  const seeds = Math.round(count('seeds', values.seeds, smoke ? 1 : 10));
+  const seeds = Math.round(count('seeds', values.seeds, smoke ? 1 : 20));
   return {
     seeds: Array.from({ length: seeds }, (_, i) => i + 1),
     orders: Math.round(count('orders', values.orders, smoke ? 40 : DEFAULT_INSTANCE.orders)),
