@@ -15,7 +15,7 @@ interface OrderFacts {
 /** Stored orders read per event turn while the window is built (~a few ms of the engine's thread). */
 const SCAN_CHUNK = 2000;
 
-/** The last LP answer for one strategy, as `GET /sourcing/look-ahead` would show it. */
+/** The last LP answer for one strategy. */
 export interface LookAheadPrices {
   readonly values: FutureValues;
   /** Engine time of the stock and demand the LP saw (ms). */
