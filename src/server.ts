@@ -25,7 +25,7 @@ import {
 import { Webhooks, type DeliverySettings } from './integrations/index.js';
 import { openFulcrum, type Fulcrum, type RunningFulcrum } from './fulcrum/index.js';
 import { loadPlugins } from './sdk/index.js';
-import { PluginRegistry, SourcingPool, SourcingProfiles, type SourcingPoolOptions } from './sourcing/index.js';
+import { LookAheadSolver, PluginRegistry, SourcingPool, SourcingProfiles, type SourcingPoolOptions } from './sourcing/index.js';
 import { BulkJobs } from './bulk/index.js';
 import { BUILT_IN_RULES, RuleRegistry, WorkflowCatalog } from './workflows/index.js';
 
@@ -50,6 +50,8 @@ export interface RunningServer {
   feed: Feed;
   /** Outbound webhooks: endpoints, outbox, delivery. */
   webhooks: Webhooks;
+  /** Solves the look-ahead LP of the active profile's strategies that have the term (`refresh()` solves now). */
+  lookAhead: LookAheadSolver;
   /** The admin key generated into the data dir when no keys were configured. */
   generatedAdminKey?: string;
   close(): Promise<void>;
@@ -127,6 +129,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   metrics.counter('fulcrum_sourcing_pooled_total', 'Sourcing problems solved by a worker since start.', () => pooled().pooled);
   metrics.counter('fulcrum_sourcing_fallbacks_total', 'Pooled problems answered with the greedy plan (worker crash or timeout) since start.', () => pooled().fallbacks);
   metrics.counter('fulcrum_sourcing_shed_total', 'Orders refused with 503 because the sourcing queue was full, since start.', () => pooled().shed);
+  const lookAhead = new LookAheadSolver(fulcrum);
+  lookAhead.start();
+  metrics.counter('fulcrum_sourcing_lookahead_failures_total', 'Look-ahead LP solves that failed or timed out since start (the previous future values stay).', () => lookAhead.failures);
+  metrics.gauge('fulcrum_sourcing_lookahead_solve_seconds', 'Time the worker spent on the last look-ahead LP that answered (every SKU and scenario of one strategy).', () => lookAhead.lastSolveMs / 1000);
   const sourcing = { profiles: sourcingProfiles, pool: sourcingPool };
   const lifecycle: Lifecycle = { draining: false };
   const app = createApp({ fulcrum, audit, idempotency, metrics, bulk, keys, webhooks, sourcing, corsOrigins: options.corsOrigins ?? [], maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, workflows: { catalog: workflows!, rules }, rateLimits: options.rateLimits ?? DEFAULT_RATE_LIMITS, maxInFlight: options.maxInFlight ?? 4096, inFlight,
@@ -165,6 +171,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     running,
     feed,
     webhooks,
+    lookAhead,
     ...(generatedAdminKey ? { generatedAdminKey } : {}),
     close: () =>
       (closing ??= (async () => {
@@ -180,6 +187,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         });
         // No request waits on a worker any more: sourcing problems still running finish, then the threads stop.
         await sourcingPool.close();
+        await lookAhead.close();
         // Attempts in flight are cut short and stay in the outbox; outcomes already decided are written first.
         await webhooks.stop();
         metrics.close();

@@ -3,6 +3,7 @@ import type { PluginLine } from './extensions.js';
 import { createCostModel, type LineStock } from './cost-model.js';
 import { prepareLocationFilter } from './filters.js';
 import { ageOrNaN, meanKnownAge, type AgeMatrix } from './inventory-age.js';
+import { lookAheadKey } from './look-ahead/future-values.js';
 import { attributeKeysOf } from './order-attributes.js';
 import type { ExcludedLocation, ExclusionReason, ProblemLine, SourcingProblem } from './problem.js';
 import type { SourcingStrategy } from './profile.js';
@@ -83,7 +84,8 @@ export function buildProblem(request: SourcingRequest, network: SourcingNetwork,
   // lower index). Exclusions stay in network order: only explanations read them, and they sort.
   eligible.sort((a, b) => compareIds(a.location.id, b.location.id));
 
-  const model = createCostModel(strategy, request);
+  const futureValues = strategy.costs.lookAhead === undefined ? undefined : network.futureValues?.(lookAheadKey(strategy));
+  const model = createCostModel(strategy, request, futureValues);
   const n = eligible.length;
   const U = model.unitTermNames.length;
   const F = model.fixedTermNames.length;

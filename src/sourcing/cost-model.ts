@@ -1,11 +1,14 @@
 import { DomainError } from '../domain/errors.js';
 import type { PluginLine } from './extensions.js';
+import type { FutureValues } from './look-ahead/future-values.js';
 import { ageOrNaN } from './inventory-age.js';
 import type { SourcingStrategy } from './profile.js';
 import type { NetworkLocation, SourcingRequest, StockAttributes } from './types.js';
 
 /** Built-in per-unit terms, in the order they are stored; plugin terms follow, named `<plugin>/<term>`. */
 export const BUILT_IN_UNIT_TERMS = ['shipping', 'inventoryAge', 'sellThrough', 'stockLevel', 'markdown'] as const;
+/** The look-ahead term (look-ahead/config.ts), stored after the built-in terms when the strategy has it. */
+export const LOOK_AHEAD_TERM = 'lookAhead';
 /** Per-shipment terms: paid once for each location the plan uses. */
 export const FIXED_TERMS = ['shipment', 'locationLoad'] as const;
 
@@ -36,12 +39,18 @@ export interface CostModel {
   fixedTerms(location: NetworkLocation, out: Float64Array, offset: number): number;
 }
 
-/** The cost model of `strategy` for `request`. */
-export function createCostModel(strategy: SourcingStrategy, request: SourcingRequest): CostModel {
+/**
+ * The cost model of `strategy` for `request`. With the look-ahead term, `futureValues` prices it (absent:
+ * the LP has not answered yet, and the term is 0).
+ */
+export function createCostModel(strategy: SourcingStrategy, request: SourcingRequest, futureValues?: FutureValues): CostModel {
   const c = strategy.costs;
   const plugins = strategy.pluginCostTerms;
+  const lookAhead = c.lookAhead;
+  // Strategies without the term keep the term list (and so every stored problem and explanation) as before.
+  const builtIn: readonly string[] = lookAhead === undefined ? BUILT_IN_UNIT_TERMS : [...BUILT_IN_UNIT_TERMS, LOOK_AHEAD_TERM];
   return {
-    unitTermNames: [...BUILT_IN_UNIT_TERMS, ...plugins.map((t) => t.ref)],
+    unitTermNames: [...builtIn, ...plugins.map((t) => t.ref)],
     fixedTermNames: FIXED_TERMS,
     unitTerms(location, distanceKm, line, available, stock, lineStock, out, offset) {
       const product = line.product;
@@ -61,10 +70,15 @@ export function createCostModel(strategy: SourcingStrategy, request: SourcingReq
       out[offset + 3] = level;
       out[offset + 4] = markdown;
       let total = shipping + age + sellThrough + level + markdown;
+      if (lookAhead !== undefined) {
+        const future = futureValues === undefined ? 0 : lookAhead.weight * Math.max(0, futureValues.at(location.id, line.sku));
+        out[offset + BUILT_IN_UNIT_TERMS.length] = future;
+        total += future;
+      }
       for (let t = 0; t < plugins.length; t++) {
         const term = plugins[t]!;
         const value = (term.weight * pluginCost(term.ref, () => term.definition.cost(location, line, line.qty, request))) / line.qty;
-        out[offset + BUILT_IN_UNIT_TERMS.length + t] = value;
+        out[offset + builtIn.length + t] = value;
         total += value;
       }
       return total;

@@ -55,6 +55,8 @@ export { considerTransfers, type TransferChoice } from './live/consider-transfer
 export { GeoTable } from './live/nearest-walk.js';
 export { recordDecision, sourcingDecisions, type SourcingDecisionView } from './live/decisions.js';
 export { LocationLoad } from './live/location-load.js';
+export { LookAhead, type LookAheadPrices } from './live/look-ahead.js';
+export { LookAheadSolver, type LookAheadSolverOptions } from './live/look-ahead-solver.js';
 export { sourcingNetwork, type OrderNetwork } from './live/order-network.js';
 export { orderResourcingAsk, planAndReserve, type ResourcingAsk, type ResourcingOutcome } from './live/plan-and-reserve.js';
 export {
@@ -70,3 +72,8 @@ export {
 } from './live/plan-sourcing.js';
 export { SourcingProfiles, type SourcingProfileVersion, type StoredSourcingProfile } from './live/profiles.js';
 export { Sourcing, type SourcingPorts } from './live/sourcing.js';
+export type { LookAheadSettings } from './look-ahead/config.js';
+export { DemandWindow, type DemandWindowSettings, type SkuDemand } from './look-ahead/demand.js';
+export { solveFluidLp, type FluidLpAnswer, type FluidLpInput, type LpLocation, type LpRegion, type LpSku } from './look-ahead/fluid-lp.js';
+export { futureValuesOf, lookAheadKey, type FutureValues, type FutureValueTable } from './look-ahead/future-values.js';
+export { fluidLpInput } from './look-ahead/lp-input.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isTimeZone } from './local-time.js';
+import { lookAheadSchema } from './look-ahead/config.js';
 
 /**
  * Product attributes a profile can refer to: the boolean flags, or a regulated category as
@@ -76,6 +77,8 @@ const costsSchema = z.strictObject({
   locationLoad: z.strictObject({ weight }).default({ weight: 2 }),
   /** Weights of plugin cost terms, by `<plugin>/<term>`. */
   plugins: z.record(pluginRef, weight).default({}),
+  /** Per unit: the unit's future value at the location (look-ahead/config.ts); absent: off. */
+  lookAhead: lookAheadSchema.optional(),
 });
 
 const splitSchema = z.discriminatedUnion('policy', [

@@ -1,4 +1,5 @@
 import type { GeoPoint } from '../domain/geo.js';
+import type { FutureValues } from './look-ahead/future-values.js';
 
 /** How the customer receives the order; custom values are allowed and matched by profile conditions. */
 export type DeliveryType = 'home' | 'collect' | 'express' | (string & {});
@@ -107,4 +108,9 @@ export interface SourcingNetwork {
   /** Units of `sku` this order may take at the location (after reservations and buffers). */
   available(locationId: string, sku: string): number;
   stockAttributes?(locationId: string, sku: string): StockAttributes | undefined;
+  /**
+   * Future values of stock for a strategy with the look-ahead term, by `lookAheadKey(strategy)`; undefined
+   * (or no method) prices the term at 0. Called once per problem.
+   */
+  futureValues?(strategyKey: string): FutureValues | undefined;
 }

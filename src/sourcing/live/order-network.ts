@@ -79,6 +79,7 @@ export function sourcingNetwork(ports: SourcingPorts, pool: string, now: string,
     },
     product: (sku) => ports.stock.catalog.get(sku)?.attributes,
     available,
+    futureValues: (strategyKey) => ports.sourcing.lookAhead.futureValues(strategyKey),
     stockAttributes(location, sku) {
       const p = ports.engine.position(location, sku);
       const arrived = p && receivedAt(p);

@@ -37,6 +37,7 @@ test("the README's sourcing examples work as written against a demo server", asy
       /"outcome": "planned",\s*"strategy": "one-box"/,
       /\{"id":"default","version":2,"status":"draft"/,
       /\{"id":"default","active":2,"versions":\[\{"version":1,"status":"retired"\},\{"version":2,"status":"active"\}\]\}/,
+      /^\{"weight":1,"windowHours":168,"horizonHours":168,"refreshSeconds":300,"regionKm":50,"scenarios":10,"maxSkus":2000\}$/m,
     ]) {
       assert.match(out, expected);
     }
