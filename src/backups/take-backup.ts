@@ -1,0 +1,95 @@
+import { chmod, copyFile, mkdir, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { copyStore, inspectStoreCopy, STORE_FILE, storeBytesInUse, type CopySource } from '../../snapshots/index.js';
+import { DomainError } from '../domain/errors.js';
+import { fulcrumVersion, MANIFEST_VERSION, sha256Of, syncPath, writeManifest, type BackupFile, type BackupManifest } from './manifest.js';
+
+/** The admin key generated into a data dir when no keys are configured; a node restored without it would lock its admin out. */
+const ADMIN_KEY_FILE = 'admin.key';
+
+/** Where a backup is, updated as it goes (a job's view reads it). */
+export interface BackupProgress {
+  phase: 'copying' | 'verifying' | 'checksumming' | 'done';
+  /** Bytes of the store copy written so far, and the most it can take (the source's pages in use). */
+  bytesCopied: number;
+  bytesEstimated: number;
+  /** Bytes hashed so far for the manifest's checksums. */
+  bytesHashed: number;
+}
+
+export interface TakeBackup {
+  source: CopySource;
+  dataDir: string;
+  /** A checked target (`checkTarget`): absent, or an empty directory. */
+  to: string;
+  mode: BackupManifest['mode'];
+  now: () => number;
+  progress?: BackupProgress;
+}
+
+/** How often the size of the growing copy is read for progress. */
+const PROGRESS_MS = 250;
+
+/**
+ * Takes a backup into `to`: LMDB's compacted copy of the store (consistent, off the engine's thread), the admin
+ * key file if the data dir has one, then the manifest with the journal sequence the copy covers (read from the
+ * copy itself, so it cannot disagree with it), the version and each file's SHA-256. The manifest is written
+ * last: a directory without one is a backup that did not finish.
+ */
+export async function takeBackup(o: TakeBackup): Promise<BackupManifest> {
+  const started = o.now();
+  const progress = o.progress ?? { phase: 'copying', bytesCopied: 0, bytesEstimated: 0, bytesHashed: 0 };
+  progress.bytesEstimated = storeBytesInUse(o.source);
+  await mkdir(o.to, { recursive: true });
+  const storeFile = join(o.to, STORE_FILE);
+  const watch = setInterval(() => {
+    stat(storeFile).then(
+      (s) => void (progress.bytesCopied = Math.max(progress.bytesCopied, s.size)),
+      () => undefined,
+    );
+  }, PROGRESS_MS);
+  try {
+    await copyStore(o.source, storeFile);
+  } catch (e) {
+    throw new DomainError('internal', `LMDB could not copy the store to ${storeFile}: ${(e as Error).message}`);
+  } finally {
+    clearInterval(watch);
+  }
+  // LMDB closes the copy without flushing it: the manifest must never be on disk before the data it describes.
+  await syncPath(storeFile);
+  await chmod(storeFile, 0o600);
+  progress.bytesCopied = (await stat(storeFile)).size;
+  progress.phase = 'verifying';
+  const facts = await inspectStoreCopy(storeFile);
+  const names = [STORE_FILE];
+  if (existsSync(join(o.dataDir, ADMIN_KEY_FILE))) {
+    await copyFile(join(o.dataDir, ADMIN_KEY_FILE), join(o.to, ADMIN_KEY_FILE));
+    await chmod(join(o.to, ADMIN_KEY_FILE), 0o600);
+    await syncPath(join(o.to, ADMIN_KEY_FILE));
+    names.push(ADMIN_KEY_FILE);
+  }
+  progress.phase = 'checksumming';
+  const files: BackupFile[] = [];
+  for (const name of names) {
+    const path = join(o.to, name);
+    files.push({ name, bytes: (await stat(path)).size, sha256: await sha256Of(path, (n) => (progress.bytesHashed += n)) });
+  }
+  const finished = o.now();
+  const manifest: BackupManifest = {
+    format: 'fulcrum-backup',
+    manifestVersion: MANIFEST_VERSION,
+    fulcrumVersion: fulcrumVersion(),
+    schemaVersion: facts.schemaVersion,
+    journalSeq: facts.journalSeq,
+    mode: o.mode,
+    startedAt: new Date(started).toISOString(),
+    finishedAt: new Date(finished).toISOString(),
+    durationMs: finished - started,
+    bytes: files.reduce((sum, f) => sum + f.bytes, 0),
+    files,
+  };
+  await writeManifest(o.to, manifest);
+  progress.phase = 'done';
+  return manifest;
+}
