@@ -70,7 +70,7 @@ export class Backups {
     const id = `bkp_${startedAt.toString(36).padStart(9, '0')}${randomBytes(4).toString('hex')}`;
     const progress: BackupProgress = { phase: 'copying', bytesCopied: 0, bytesEstimated: 0, bytesHashed: 0 };
     const job: Job = { id, to: target, startedAt, progress, finished: Promise.resolve(), ...(by !== undefined ? { by } : {}) };
-    job.finished = takeBackup({ source: this.ports.source, dataDir: this.ports.dataDir, to: target, mode: 'online', now: this.ports.now, progress }).then(
+    job.finished = takeBackup({ source: this.ports.source, dataDir: this.ports.dataDir, to: target, mode: 'online', offThread: true, now: this.ports.now, progress }).then(
       (manifest) => void (job.manifest = manifest),
       (e: unknown) => void (job.error = e instanceof DomainError ? { type: e.type, message: e.message } : { type: 'internal', message: (e as Error).message }),
     ).finally(() => {

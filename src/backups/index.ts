@@ -5,6 +5,6 @@
  */
 export { Backups, type BackupPorts, type BackupView } from './backups.js';
 export { MANIFEST_FILE, type BackupFile, type BackupManifest } from './manifest.js';
-export { restoreBackup, verifyBackup, type RestoreReport } from './restore.js';
+export { restoreBackup, type RestoreReport } from './restore.js';
 export { takeBackup, type BackupProgress, type TakeBackup } from './take-backup.js';
 export { checkTarget } from './target.js';

@@ -1,16 +1,18 @@
 import { chmod, copyFile, mkdir, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { copyStore, inspectStoreCopy, STORE_FILE, storeBytesInUse, type CopySource } from '../../snapshots/index.js';
+import { copyStore, STORE_FILE, storeBytesInUse, type CopySource } from '../../snapshots/index.js';
 import { DomainError } from '../domain/errors.js';
-import { fulcrumVersion, MANIFEST_VERSION, sha256Of, syncPath, writeManifest, type BackupFile, type BackupManifest } from './manifest.js';
+import { checkCopy, checkCopyOffThread } from './check-copy.js';
+import { fulcrumVersion, MANIFEST_VERSION, syncPath, writeManifest, type BackupManifest } from './manifest.js';
 
 /** The admin key generated into a data dir when no keys are configured; a node restored without it would lock its admin out. */
 const ADMIN_KEY_FILE = 'admin.key';
 
 /** Where a backup is, updated as it goes (a job's view reads it). */
 export interface BackupProgress {
-  phase: 'copying' | 'verifying' | 'checksumming' | 'done';
+  /** `checking`: the copy is read whole (its journal decoded, the sequence it covers) and every file hashed. */
+  phase: 'copying' | 'checking' | 'done';
   /** Bytes of the store copy written so far, and the most it can take (the source's pages in use). */
   bytesCopied: number;
   bytesEstimated: number;
@@ -24,6 +26,8 @@ export interface TakeBackup {
   /** A checked target (`checkTarget`): absent, or an empty directory. */
   to: string;
   mode: BackupManifest['mode'];
+  /** Check the copy on a worker thread (a running server: its thread takes orders) or on this one (the CLI). */
+  offThread: boolean;
   now: () => number;
   progress?: BackupProgress;
 }
@@ -60,8 +64,6 @@ export async function takeBackup(o: TakeBackup): Promise<BackupManifest> {
   await syncPath(storeFile);
   await chmod(storeFile, 0o600);
   progress.bytesCopied = (await stat(storeFile)).size;
-  progress.phase = 'verifying';
-  const facts = await inspectStoreCopy(storeFile);
   const names = [STORE_FILE];
   if (existsSync(join(o.dataDir, ADMIN_KEY_FILE))) {
     await copyFile(join(o.dataDir, ADMIN_KEY_FILE), join(o.to, ADMIN_KEY_FILE));
@@ -69,12 +71,9 @@ export async function takeBackup(o: TakeBackup): Promise<BackupManifest> {
     await syncPath(join(o.to, ADMIN_KEY_FILE));
     names.push(ADMIN_KEY_FILE);
   }
-  progress.phase = 'checksumming';
-  const files: BackupFile[] = [];
-  for (const name of names) {
-    const path = join(o.to, name);
-    files.push({ name, bytes: (await stat(path)).size, sha256: await sha256Of(path, (n) => (progress.bytesHashed += n)) });
-  }
+  progress.phase = 'checking';
+  const check = o.offThread ? checkCopyOffThread : checkCopy;
+  const { facts, files } = await check({ dir: o.to, names }, (n) => (progress.bytesHashed += n));
   const finished = o.now();
   const manifest: BackupManifest = {
     format: 'fulcrum-backup',

@@ -54,7 +54,7 @@ async function offline(dataDir: string, to: string): Promise<BackupManifest> {
     throw new BackupCliError((e as Error).message);
   }
   try {
-    return await takeBackup({ source, dataDir, to: target, mode: 'offline', now: Date.now });
+    return await takeBackup({ source, dataDir, to: target, mode: 'offline', offThread: false, now: Date.now });
   } finally {
     await source.close();
   }

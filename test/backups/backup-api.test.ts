@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -38,6 +38,7 @@ t('an admin starts a backup (202 and Location); the job ends done with the seque
   const manifest = JSON.parse(readFileSync(job.manifest, 'utf8'));
   assert.equal([manifest.journalSeq, manifest.bytes, manifest.durationMs, manifest.mode], [job.journalSeq, job.bytes, job.durationMs, 'online']);
   assert.ok(manifest.files.some((f: any) => f.name === 'fulcrum.lmdb' && /^[0-9a-f]{64}$/.test(f.sha256)));
+  assert.equal(readdirSync(to).sort(), ['fulcrum.lmdb', 'manifest.json'], 'the copy and its manifest, no lock file left by checking the copy');
   const list = await s.call('GET', '/ops/backups');
   assert.is(list.body.items[0].id, job.id);
 });

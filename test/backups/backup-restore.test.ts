@@ -1,4 +1,4 @@
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -95,6 +95,7 @@ t('npm run restore verifies the API backup; a node started on it holds exactly t
   const restored = await runCli('restore', ['--from', ctx.second.dir, '--data', data]);
   assert.is(restored.code, 0, restored.output);
   assert.match(restored.output, `journal sequence ${ctx.second.seq}`);
+  assert.equal(readdirSync(ctx.second.dir).sort(), ['fulcrum.lmdb', 'manifest.json'], 'a restore only reads the backup');
   const node = await startChildServer(data, ENV);
   ctx.servers.push(node);
   const v = await checkRestored(node, ctx.second.seq, ctx.load.acked, ctx.seqs);
