@@ -15,14 +15,14 @@ import { cpuMicros, fixed, writeResult } from '../lib/report.js';
  * directory, the next as soon as one is done), on a store made large enough (`--filler` SKUs at three sites)
  * that one copy takes a noticeable time. Reports p50/p99 and throughput of both and their ratios, measured in
  * one run, with each backup's size, duration and sequence.
- * Usage: node dist/bench/backup/run.js [--seconds 8] [--rounds 2] [--connections 50] [--filler 30000] [--smoke]
+ * Usage: node dist/bench/backup/run.js [--seconds 8] [--rounds 2] [--connections 50] [--filler 10000] [--smoke]
  */
 const args = parseArgs(process.argv.slice(2));
 const SMOKE = args.smoke === true;
 const SECONDS = SMOKE ? 2 : Number(args.seconds ?? 8);
 const ROUNDS = SMOKE ? 1 : Number(args.rounds ?? 2);
 const CONNECTIONS = Number(args.connections ?? 50);
-const FILLER = SMOKE ? 500 : Number(args.filler ?? 30_000);
+const FILLER = SMOKE ? 500 : Number(args.filler ?? 10_000);
 const SPREAD = 100;
 const KEY = 'bench-admin-key-000001';
 const SETTLE_MS = 1_000;
