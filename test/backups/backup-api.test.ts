@@ -85,4 +85,15 @@ t('an unknown backup id is a 404', async ({ s }) => {
   assert.is((await s.call('GET', '/ops/backups/bkp_nothing')).status, 404);
 });
 
+t('a server stopping waits for the backup it is taking, which finishes with its manifest', async ({ root }) => {
+  const other = await startTestServer({ server: { feedProcesses: 0 } });
+  await seedHttp(other, { locations: { HAM: [53.55, 9.99] }, skus: ['B'], stock: [['HAM', 'B', 5]] });
+  const to = join(root, 'at-shutdown');
+  const r = await other.call('POST', '/ops/backups', { to });
+  assert.is(r.status, 202);
+  await other.stop();
+  const manifest = JSON.parse(readFileSync(join(to, 'manifest.json'), 'utf8'));
+  assert.ok(manifest.journalSeq > 0);
+});
+
 t.run();

@@ -20,6 +20,8 @@ interface Ctx {
   /** When each backup was asked for and when it was done (performance.now), and the sequence it covers. */
   first: { dir: string; askedAt: number; doneAt: number; seq: number };
   second: { dir: string; askedAt: number; doneAt: number; seq: number };
+  /** `npm run backup -- --data-dir` on the stopped source. */
+  offline: { dir: string; seq: number };
   servers: ChildServer[];
 }
 
@@ -60,9 +62,13 @@ t.before(async (ctx) => {
   await ctx.load.stop();
   assert.is(await source.stop(), 0, source.output());
   ctx.seqs = await orderSeqs(join(dir, 'source'));
+  const offlineDir = join(dir, 'backup-offline');
+  const offline = await runCli('backup', ['--to', offlineDir, '--data-dir', join(dir, 'source')]);
+  assert.is(offline.code, 0, offline.output);
   const manifest = (d: string) => JSON.parse(readFileSync(join(d, 'manifest.json'), 'utf8'));
   ctx.first = { dir: firstDir, askedAt: firstAsked, doneAt: firstDone, seq: manifest(firstDir).journalSeq };
   ctx.second = { dir: secondDir, askedAt: secondAsked, doneAt: secondDone, seq: job.journalSeq };
+  ctx.offline = { dir: offlineDir, seq: manifest(offlineDir).journalSeq };
   assert.is(manifest(secondDir).journalSeq, job.journalSeq, 'the job reports the sequence its manifest records');
   const during = ctx.load.latencies.filter((l) => l.sentAt >= secondAsked && l.sentAt <= secondDone).map((l) => l.ms);
   const outside = ctx.load.latencies.filter((l) => l.sentAt < firstAsked || (l.sentAt > firstDone && l.sentAt < secondAsked) || l.sentAt > secondDone).map((l) => l.ms);
@@ -115,6 +121,16 @@ t('npm start --restore-from restores the CLI backup and starts on it at its sequ
   // the orders acknowledged in between, so the check above can fail.
   const wrong = await checkRestored(node, ctx.second.seq, ctx.load.acked, ctx.seqs);
   assert.ok(wrong.lostOrders.length > 0, `a backup missing acknowledged orders is caught (${JSON.stringify(wrong).slice(0, 300)})`);
+  await node.stop();
+});
+
+t('a backup of the stopped data dir (npm run backup --data-dir) holds every order acknowledged', async (ctx) => {
+  assert.ok(ctx.offline.seq > ctx.second.seq);
+  const node = await startChildServer(join(ctx.root, 'restored-offline'), ENV, ['--restore-from', ctx.offline.dir]);
+  ctx.servers.push(node);
+  const v = await checkRestored(node, ctx.offline.seq, ctx.load.acked, ctx.seqs);
+  assert.is(countBackupViolations(v), 0, JSON.stringify(v, null, 1));
+  assert.ok([...ctx.load.acked.values()].every((o) => ctx.seqs.get(o.id)!.created <= ctx.offline.seq), 'every acknowledged order is at or before its sequence');
   await node.stop();
 });
 
