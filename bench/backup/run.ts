@@ -15,17 +15,30 @@ import { cpuMicros, fixed, writeResult } from '../lib/report.js';
  * directory, the next as soon as one is done), on a store made large enough (`--filler` SKUs at three sites)
  * that one copy takes a noticeable time. Reports p50/p99 and throughput of both and their ratios, measured in
  * one run, with each backup's size, duration and sequence.
- * Usage: node dist/bench/backup/run.js [--seconds 8] [--rounds 2] [--connections 50] [--filler 10000] [--smoke]
+ * Usage: node dist/bench/backup/run.js [--seconds 8] [--rounds 3] [--connections 50] [--filler 10000] [--smoke]
  */
 const args = parseArgs(process.argv.slice(2));
 const SMOKE = args.smoke === true;
 const SECONDS = SMOKE ? 2 : Number(args.seconds ?? 8);
-const ROUNDS = SMOKE ? 1 : Number(args.rounds ?? 2);
+const ROUNDS = SMOKE ? 1 : Number(args.rounds ?? 3);
 const CONNECTIONS = Number(args.connections ?? 50);
 const FILLER = SMOKE ? 500 : Number(args.filler ?? 10_000);
 const SPREAD = 100;
 const KEY = 'bench-admin-key-000001';
 const SETTLE_MS = 1_000;
+
+/** One load window, with the engine thread's event-loop delay over it (ms, prom-client's monitor at 10 ms resolution). */
+interface Window extends Run {
+  loopP99: number;
+  loopMax: number;
+}
+
+/** The engine's event-loop delay p99 and max since the last scrape, in ms (the scrape resets them). */
+async function loopDelay(url: string): Promise<{ p99: number; max: number }> {
+  const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${KEY}` } })).text();
+  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) * 1000;
+  return { p99: value('nodejs_eventloop_lag_p99_seconds'), max: value('nodejs_eventloop_lag_max_seconds') };
+}
 
 interface BackupDone {
   journalSeq: number;
@@ -50,18 +63,20 @@ async function main(): Promise<void> {
     const options = { connections: CONNECTIONS, seconds: SECONDS, headers: { authorization: `Bearer ${KEY}` } };
     let backupsTaken = 0;
     const backups: BackupDone[] = [];
-    const measure = async (withBackups: boolean): Promise<Run> => {
+    const measure = async (withBackups: boolean): Promise<Window> => {
+      await loopDelay(server!.url); // a scrape resets the engine's loop-delay histogram: the next one covers this window
       let loading = true;
       const running = withBackups ? backToBack(api, root, () => loading, () => ++backupsTaken, backups) : Promise.resolve();
       const run = await load(target, 'spread', bodies, options);
+      const loop = await loopDelay(server!.url);
       loading = false;
       await running;
       await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-      return run;
+      return { ...run, loopP99: loop.p99, loopMax: loop.max };
     };
     await load(target, 'spread', bodies, { ...options, seconds: 1 });
-    const without: Run[] = [];
-    const during: Run[] = [];
+    const without: Window[] = [];
+    const during: Window[] = [];
     for (let r = 0; r < ROUNDS; r++) {
       without.push(await measure(false));
       during.push(await measure(true));
@@ -95,9 +110,12 @@ async function backToBack(api: FulcrumApi, root: string, loading: () => boolean,
   }
 }
 
-function report(without: Run[], during: Run[], backups: BackupDone[]): string {
-  const avg = (runs: Run[], f: (r: Run) => number) => runs.reduce((s, r) => s + f(r), 0) / runs.length;
-  const row = (name: string, runs: Run[]) => `| ${name} | ${fixed(avg(runs, (r) => r.rps), 0)} | ${fixed(avg(runs, (r) => r.p50), 1)} | ${fixed(avg(runs, (r) => r.p99), 1)} | ${fixed(avg(runs, (r) => r.cpuUsPerReq), 0)} | ${runs.reduce((s, r) => s + r.non2xx + r.errors, 0)} |`;
+function report(without: Window[], during: Window[], backups: BackupDone[]): string {
+  const avg = (runs: Window[], f: (r: Window) => number) => runs.reduce((s, r) => s + f(r), 0) / runs.length;
+  const row = (name: string, runs: Window[]) =>
+    `| ${name} | ${fixed(avg(runs, (r) => r.rps), 0)} | ${fixed(avg(runs, (r) => r.p50), 1)} | ${fixed(avg(runs, (r) => r.p99), 1)} | ${fixed(avg(runs, (r) => r.loopP99), 1)} / ${fixed(avg(runs, (r) => r.loopMax), 1)} | ${fixed(avg(runs, (r) => r.cpuUsPerReq), 0)} | ${runs.reduce((s, r) => s + r.non2xx + r.errors, 0)} |`;
+  // Each window in the order it ran, then the means: on shared cores the spread between windows is the noise to read the ratios against.
+  const windows = without.flatMap((w, i) => [row(`round ${i + 1}: without a backup`, [w]), row(`round ${i + 1}: backups back to back`, [during[i]!])]);
   const p99 = avg(during, (r) => r.p99) / avg(without, (r) => r.p99);
   const rps = avg(during, (r) => r.rps) / avg(without, (r) => r.rps);
   const sizes = backups.map((b) => b.bytes / 2 ** 20);
@@ -105,18 +123,20 @@ function report(without: Run[], during: Run[], backups: BackupDone[]): string {
   return [
     `## Intake during online backups (${CONNECTIONS} connections, ${SECONDS} s windows, ${ROUNDS} round(s), orders spread over ${SPREAD} SKUs, store with ${FILLER} filler SKUs at 3 sites)`,
     '',
-    '| window | orders/s | p50 ms | p99 ms | server CPU µs/order | failed |',
-    '|---|---|---|---|---|---|',
-    row('without a backup', without),
-    row('backups back to back', during),
+    '| window | orders/s | p50 ms | p99 ms | engine loop delay p99 / max ms | server CPU µs/order | failed |',
+    '|---|---|---|---|---|---|---|',
+    ...windows,
+    row('mean: without a backup', without),
+    row('mean: backups back to back', during),
     '',
     `| ratio (during / without) | value |`,
     '|---|---|',
     `| p99 latency | **${fixed(p99, 2)}** |`,
+    `| engine loop delay p99 | **${fixed(avg(during, (r) => r.loopP99) / avg(without, (r) => r.loopP99), 2)}** |`,
     `| throughput | **${fixed(rps, 2)}** |`,
     '',
     `${backups.length} backups taken during the load windows: ${fixed(Math.min(...sizes), 1)}–${fixed(Math.max(...sizes), 1)} MiB each, ${Math.min(...times)}–${Math.max(...times)} ms each (copy, fsync, check, SHA-256), journal sequences ${backups[0]?.journalSeq}–${backups.at(-1)?.journalSeq}.`,
-    'The copy is LMDB\'s own (`mdb_env_copy2` with compaction) on a libuv thread in one read transaction; the check of the copy (its journal decoded, the sequence it covers, SHA-256 of each file) runs on a worker thread; the engine\'s thread only starts them and reads the growing file\'s size for progress. On 2 shared cores the copy and the check still take CPU from intake: that is the throughput ratio.',
+    'The copy is LMDB\'s own (`mdb_env_copy2` with compaction) on a libuv thread in one read transaction; the check of the copy (its journal decoded, the sequence it covers, SHA-256 of each file) runs on a worker thread; the engine\'s thread only starts them and reads the growing file\'s size for progress. The copy and the check still take CPU that intake could use (2 cores, shared with the load generator and, here, with other work): read the ratios against the spread between rounds of the same kind. Server CPU per order counts every thread of the server process, the copy\'s and the check\'s included; the engine loop delay is the engine thread\'s own (prom-client\'s monitor, 10 ms resolution).',
   ].join('\n');
 }
 
