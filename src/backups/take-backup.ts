@@ -1,5 +1,5 @@
 import { chmod, copyFile, mkdir, stat } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyStore, STORE_FILE, storeBytesInUse, type CopySource } from '../../snapshots/index.js';
 import { DomainError } from '../domain/errors.js';
@@ -39,9 +39,23 @@ const PROGRESS_MS = 250;
  * Takes a backup into `to`: LMDB's compacted copy of the store (consistent, off the engine's thread), the admin
  * key file if the data dir has one, then the manifest with the journal sequence the copy covers (read from the
  * copy itself, so it cannot disagree with it), the version and each file's SHA-256. The manifest is written
- * last: a directory without one is a backup that did not finish.
+ * last: a directory without one is a backup that did not finish. A backup that fails leaves the target as it
+ * found it.
  */
 export async function takeBackup(o: TakeBackup): Promise<BackupManifest> {
+  const created = !existsSync(o.to);
+  try {
+    return await copyAndDescribe(o);
+  } catch (e) {
+    // The target was new or empty when checked: what is in it now is this backup's, cut short. Removing it
+    // lets the same directory be used again (a non-empty one is refused).
+    if (created) rmSync(o.to, { recursive: true, force: true });
+    else for (const name of readdirSync(o.to)) rmSync(join(o.to, name), { recursive: true, force: true });
+    throw e;
+  }
+}
+
+async function copyAndDescribe(o: TakeBackup): Promise<BackupManifest> {
   const started = o.now();
   const progress = o.progress ?? { phase: 'copying', bytesCopied: 0, bytesEstimated: 0, bytesHashed: 0 };
   progress.bytesEstimated = storeBytesInUse(o.source);
