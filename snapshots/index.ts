@@ -1,4 +1,4 @@
-export { Journal, type Appended, type FatalHandler } from './journal.js';
+export { Journal, lastSequence, type Appended, type FatalHandler } from './journal.js';
 export {
   checkVersion,
   SCHEMA_VERSION,
@@ -18,5 +18,6 @@ export {
   type TimelineRecord,
   type WebhookEndpointRecord,
 } from './records.js';
-export { canBeKey, closeStore, openStore, type Store } from './store.js';
+export { canBeKey, closeStore, openStore, STORE_FILE, type Store } from './store.js';
+export { copyStore, inspectStoreCopy, openStoreForCopy, storeBytesInUse, type CopySource, type StoreCopyFacts } from './store-copy.js';
 export { SnapshotWriter, type DirtyEntity, type DirtyLocation, type SnapshotSource, type SnapshotStats, type SnapshotWriterOptions } from './snapshot-writer.js';

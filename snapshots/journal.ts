@@ -33,9 +33,7 @@ export class Journal {
   constructor(store: Store, onFatal: FatalHandler) {
     this.store = store;
     this.onFatal = onFatal;
-    let last = 0;
-    for (const key of store.journal.getKeys({ reverse: true, limit: 1 })) last = key;
-    this.next = Math.max(last, numberOr(store.meta.get('journal.lastSeq'), 0)) + 1;
+    this.next = lastSequence(store) + 1;
     this.oldest = this.next;
     for (const key of store.journal.getKeys({ limit: 1 })) this.oldest = key;
   }
@@ -108,6 +106,16 @@ export class Journal {
     this.store.meta.put('journal.lastSeq', this.next - 1).catch((e: unknown) => this.onFatal(asError(e)));
     this.oldest = end;
   }
+}
+
+/**
+ * The highest sequence ever appended to the store's journal: its last key, or what truncation recorded when
+ * it removed every entry. A backup covers exactly the facts up to its copy's last sequence.
+ */
+export function lastSequence(store: Pick<Store, 'journal' | 'meta'>): number {
+  let last = 0;
+  for (const key of store.journal.getKeys({ reverse: true, limit: 1 })) last = key;
+  return Math.max(last, numberOr(store.meta.get('journal.lastSeq'), 0));
 }
 
 function numberOr(v: unknown, fallback: number): number {

@@ -67,10 +67,13 @@ export interface Store {
   path: string;
 }
 
+/** The store's file in a data dir (LMDB with `noSubdir`: the lock file sits next to it, `fulcrum.lmdb-lock`). */
+export const STORE_FILE = 'fulcrum.lmdb';
+
 /** Opens (creating when missing) the store under `dataDir`, and checks it was written by a compatible build. */
 export function openStore(dataDir: string): Store {
   mkdirSync(dataDir, { recursive: true });
-  const path = join(dataDir, 'fulcrum.lmdb');
+  const path = join(dataDir, STORE_FILE);
   const root = open({
     path,
     maxDbs: 32,

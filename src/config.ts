@@ -48,6 +48,8 @@ export interface Config {
   webhookConcurrency: number;
   /** Sourcing: worker threads that solve large sourcing problems off the engine's thread. */
   sourcingWorkers: number;
+  /** A backup directory to restore into the (new or empty) data dir before starting; `--restore-from`, flag only. */
+  restoreFrom: string | undefined;
   /** Test-only negative control (FULCRUM_UNSAFE_EARLY_ACK=1): acknowledge before the commit. Never in production. */
   unsafeEarlyAck: boolean;
 }
@@ -91,6 +93,7 @@ export function usage(): string {
   const lines = ['Usage: npm start -- [options]', '', 'Each option can also be set by its environment variable; a flag wins over the variable.', ''];
   for (const s of Object.values(SETTINGS)) lines.push(`  --${s.flag.padEnd(22)} ${s.env.padEnd(30)} ${s.help}`);
   lines.push(`  --${'demo'.padEnd(22)} ${''.padEnd(30)} load a demo network (12 locations, 300 SKUs, 2 pools) into an empty data dir`);
+  lines.push(`  --${'restore-from'.padEnd(22)} ${''.padEnd(30)} restore a backup (npm run backup) into the data dir, which must be new or empty, then start on it`);
   lines.push(`  --${'help'.padEnd(22)}`);
   return lines.join('\n');
 }
@@ -139,6 +142,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config & { h
     webhookRetryMaxMs: retryMax(pick(SETTINGS.webhookRetryMaxMs), pick(SETTINGS.webhookRetryBaseMs)),
     webhookConcurrency: integer(pick(SETTINGS.webhookConcurrency), DEFAULT_DELIVERY.concurrency, 1, 10_000),
     sourcingWorkers: integer(pick(SETTINGS.sourcingWorkers), availableParallelism(), 1, 256),
+    restoreFrom: typeof values['restore-from'] === 'string' && values['restore-from'] !== '' ? resolve(values['restore-from']) : undefined,
     unsafeEarlyAck: env.FULCRUM_UNSAFE_EARLY_ACK === '1',
   };
 }
@@ -151,6 +155,7 @@ function parse(argv: string[]) {
     options: {
       ...Object.fromEntries(Object.values(SETTINGS).map((s) => [s.flag, { type: 'string' as const }])),
       demo: { type: 'boolean' },
+      'restore-from': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });

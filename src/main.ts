@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig, usage } from './config.js';
+import { restoreBackup } from './backups/index.js';
 import { loadDemo } from './demo.js';
 import { startServer } from './server.js';
 
@@ -20,6 +21,10 @@ async function main(): Promise<void> {
   }
   if (config.unsafeEarlyAck) {
     console.error('fulcrum: WARNING: FULCRUM_UNSAFE_EARLY_ACK=1 acknowledges before the commit: acknowledged orders WILL be lost on a crash. Test use only.');
+  }
+  if (config.restoreFrom) {
+    const restored = await restoreBackup(config.restoreFrom, config.dataDir);
+    console.log(`fulcrum: restored backup ${config.restoreFrom} (journal sequence ${restored.manifest.journalSeq}, taken ${restored.manifest.startedAt}) into ${config.dataDir}`);
   }
   const server = await startServer(config);
   const { fulcrum, running } = server;

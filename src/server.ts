@@ -27,6 +27,7 @@ import { openFulcrum, type Fulcrum, type RunningFulcrum } from './fulcrum/index.
 import { loadPlugins } from './sdk/index.js';
 import { LookAheadSolver, PluginRegistry, SourcingPool, SourcingProfiles, type SourcingPoolOptions } from './sourcing/index.js';
 import { BulkJobs } from './bulk/index.js';
+import { Backups } from './backups/index.js';
 import { BUILT_IN_RULES, RuleRegistry, WorkflowCatalog } from './workflows/index.js';
 
 export interface ServerOptions extends Partial<Omit<Config, 'dataDir'>> {
@@ -120,6 +121,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   metrics.counter('fulcrum_webhook_failed_attempts_total', 'Webhook attempts that failed (non-2xx, timeout, network) since start.', () => delivery.failedAttempts);
   metrics.counter('fulcrum_webhook_dead_letters_total', 'Webhook deliveries that ran out of attempts since start.', () => delivery.deadLettered);
   const bulk = new BulkJobs(fulcrum, { maxBatchBytes: options.maxBatchBytes ?? 1024 ** 3 });
+  // Wall time, not the engine's clock: a backup's times are when it was taken on this machine.
+  const backups = new Backups({ source: engine.store.root, dataDir: options.dataDir, now: Date.now });
   const keys = new ApiKeys(configured);
   const audit = new AuditLog(engine);
   await recordKeyConfiguration(audit, engine, keys, configured);
@@ -135,7 +138,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   metrics.gauge('fulcrum_sourcing_lookahead_solve_seconds', 'Time the worker spent on the last look-ahead LP that answered (every SKU and scenario of one strategy).', () => lookAhead.lastSolveMs / 1000);
   const sourcing = { profiles: sourcingProfiles, pool: sourcingPool };
   const lifecycle: Lifecycle = { draining: false };
-  const app = createApp({ fulcrum, audit, idempotency, metrics, bulk, keys, webhooks, sourcing, corsOrigins: options.corsOrigins ?? [], maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, workflows: { catalog: workflows!, rules }, rateLimits: options.rateLimits ?? DEFAULT_RATE_LIMITS, maxInFlight: options.maxInFlight ?? 4096, inFlight,
+  const app = createApp({ fulcrum, audit, idempotency, metrics, bulk, backups, keys, webhooks, sourcing, corsOrigins: options.corsOrigins ?? [], maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, workflows: { catalog: workflows!, rules }, rateLimits: options.rateLimits ?? DEFAULT_RATE_LIMITS, maxInFlight: options.maxInFlight ?? 4096, inFlight,
     body: { timeoutMs: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS, receiving },
     connections: { maxPerKey: options.maxConnectionsPerKey ?? DEFAULT_CONNECTION_CAPS.perKey, refused },
   }, lifecycle);
@@ -190,6 +193,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         await lookAhead.close();
         // Attempts in flight are cut short and stay in the outbox; outcomes already decided are written first.
         await webhooks.stop();
+        // A backup still copying reads the store through LMDB: it finishes before the store closes.
+        await backups.close();
         metrics.close();
         await running.close();
       })()),

@@ -119,4 +119,16 @@ test('the README return walkthrough works as written: drop-off, two dispositions
   }
 });
 
+
+test('the README backup works as written: a job, its sequence, the manifest with the copy and the admin key', async () => {
+  const backups = tempDataDir('fulcrum-readme-backups-');
+  try {
+    const out = await runAgainstDemo((url, dir) => `export TMPDIR=${backups.dir}\n${sectionScript('## Backups', '\n## ', url, dir)}`);
+    assert.match(out, /\{"status":"done","journalSeq":\d+,"bytes":\d+,"durationMs":\d+,"manifest":"[^"]+\/first\/manifest\.json"\}/);
+    assert.match(out, /\{"format":"fulcrum-backup","journalSeq":\d+,"mode":"online","files":\["fulcrum\.lmdb","admin\.key"\]\}/);
+  } finally {
+    backups.cleanup();
+  }
+});
+
 test.run();

@@ -14,12 +14,13 @@ export type Permission =
   | 'orders:write'
   | 'metrics'
   | 'holds'
-  | 'feed';
+  | 'feed'
+  | 'backups';
 
 const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set<Permission>([
     'config', 'network:read', 'inventory:read', 'inventory:write', 'availability:read',
-    'orders:create', 'orders:read', 'orders:read-any', 'orders:write', 'metrics', 'holds', 'feed',
+    'orders:create', 'orders:read', 'orders:read-any', 'orders:write', 'metrics', 'holds', 'feed', 'backups',
   ]),
   ops: new Set<Permission>([
     'network:read', 'inventory:read', 'inventory:write', 'availability:read',

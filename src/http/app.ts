@@ -22,6 +22,7 @@ import { inventoryRoutes } from './routes/inventory.js';
 import { jobRoutes } from './routes/jobs.js';
 import { locationRoutes } from './routes/locations.js';
 import { opsRoutes } from './routes/ops.js';
+import { backupRoutes } from './routes/backups.js';
 import { orderRoutes } from './routes/orders.js';
 import { poolRoutes } from './routes/pools.js';
 import { productRoutes } from './routes/products.js';
@@ -79,6 +80,7 @@ export function createApp(deps: AppDeps & { keys: ApiKeys }, lifecycle: Lifecycl
   app.route('/audit', auditRoutes(deps));
   app.route('/', entityRoutes(deps));
   app.route('/webhooks', webhookRoutes(deps));
+  app.route('/ops/backups', backupRoutes(deps));
   app.route('/', opsRoutes(deps));
   app.notFound((c) => c.json({ error: { type: 'not_found', message: `no route for ${c.req.method} ${c.req.path}`, details: [] } }, 404));
   app.onError((err, c) => errorResponse(c, err));

@@ -6,6 +6,7 @@ import type { SourcingPool } from '../sourcing/index.js';
 import type { RuleRegistry, WorkflowCatalog } from '../workflows/index.js';
 import type { Webhooks } from '../integrations/index.js';
 import type { BulkJobs } from '../bulk/index.js';
+import type { Backups } from '../backups/index.js';
 import type { RefusedConnections } from './connection-caps.js';
 import type { InFlight } from './load-shedding.js';
 import type { Receiving } from './receive-body.js';
@@ -36,6 +37,8 @@ export interface AppDeps {
   workflows: { catalog: WorkflowCatalog; rules: RuleRegistry };
   /** Bulk loads (stock, inbound) and their jobs. */
   bulk: BulkJobs;
+  /** Online backups of the store (`/ops/backups`). */
+  backups: Backups;
   /** Outbound webhooks: endpoints, dead letters. */
   webhooks: Webhooks;
   /** Sourcing profiles, and the worker pool that solves large sourcing problems off the engine's thread. */

@@ -231,3 +231,8 @@ function withinBounds(value: unknown, maxDepth: number, maxValues: number): bool
   };
   return walk(value, 0);
 }
+
+/** `POST /ops/backups`: the directory on the server's disk to write the backup into. */
+export const BackupBody = z.strictObject({
+  to: z.string().min(1).max(4096).regex(/^[^\0]*$/, 'must not contain a NUL character'),
+});

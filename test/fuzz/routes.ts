@@ -49,6 +49,15 @@ export const ROUTES: Record<string, RouteSpec> = {
   'GET /health/live': {},
   'GET /health/ready': {},
   'GET /metrics': {},
+  'POST /ops/backups': {
+    // Each accepted backup goes into a new directory of the world's backup root; the next waits for it (409 otherwise).
+    bodies: (w) => [{ to: `${w.backupRoot}/b${++w.backups}` }],
+    cleanup: async (w, body) => {
+      for (let i = 0; i < 200 && body?.id && (await w.t.call('GET', `/ops/backups/${body.id}`)).body.status === 'running'; i++) await new Promise((r) => setTimeout(r, 20));
+    },
+  },
+  'GET /ops/backups': {},
+  'GET /ops/backups/:id': { params: { id: 'backup' } },
   'PUT /locations/:id': {
     params: { id: 'location' },
     bodies: () => [

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { KEYS, orderBody, seedHttp, shipOrderHttp, startTestServer, type TestServer } from '../helpers/server.js';
 import { send } from './http-request.js';
 import type { Fuzzed } from './json-text.js';
@@ -5,7 +8,7 @@ import type { Fuzzed } from './json-text.js';
 /** What a path parameter names; the fuzzer picks real ids of the kind, new valid ones, or garbage. */
 export type IdKind =
   | 'location' | 'sku' | 'pool' | 'status' | 'order' | 'fulfilment' | 'return' | 'transfer' | 'hold' | 'alert' | 'job'
-  | 'webhook' | 'dead' | 'limit' | 'returnPolicy' | 'profile' | 'wfEntity' | 'wfName' | 'version' | 'inbound' | 'supplyRule';
+  | 'webhook' | 'dead' | 'limit' | 'returnPolicy' | 'profile' | 'wfEntity' | 'wfName' | 'version' | 'inbound' | 'supplyRule' | 'backup';
 
 /** The fixture supply rule: B may be backordered against inbound. */
 const SUPPLY_RULE = { skus: ['B'], mode: 'backorder', cap: 1_000_000, description: 'fuzz fixture' };
@@ -26,6 +29,9 @@ export interface World {
   /** The active sourcing profile's document and the built-in workflows' definitions, as served. */
   profileDoc: Fuzzed;
   workflowDocs: Array<{ entity: string; name: string; definition: Fuzzed }>;
+  /** Where accepted backups go (outside the data dir, removed with the server), and how many were asked for. */
+  backupRoot: string;
+  backups: number;
   /** Fatal engine errors reported while fuzzing. */
   fatal: Error[];
   /** Answers with a 5xx status the server counted (`/metrics`), as of the last digest: some never reach a client. */
@@ -67,6 +73,12 @@ export async function createWorld(): Promise<World> {
     },
   });
   await seedHttp(t, { locations: {}, skus: ['A', 'B', 'LIM'], stock: [] });
+  const backupRoot = mkdtempSync(join(tmpdir(), 'fulcrum-fuzz-backups-'));
+  const stop = t.stop.bind(t);
+  t.stop = async () => {
+    await stop();
+    rmSync(backupRoot, { recursive: true, force: true });
+  };
   const world: World = {
     t,
     port: t.server.port,
@@ -75,14 +87,16 @@ export async function createWorld(): Promise<World> {
       location: Object.keys(LOCATIONS), sku: ['A', 'B', 'LIM'], pool: Object.keys(POOLS), status: ['sellable', 'damaged', 'fz_held'],
       order: [], fulfilment: [], return: [], transfer: [], hold: [], alert: [], job: [], webhook: ['wh-1'], dead: [],
       limit: ['pl-1'], returnPolicy: ['rp-1'], profile: ['default'], wfEntity: ['order', 'fulfilment', 'return', 'transfer'],
-      wfName: ['home-delivery', 'click-collect', 'standard'], version: ['1', '2'], inbound: [], supplyRule: ['sr-1'],
+      wfName: ['home-delivery', 'click-collect', 'standard'], version: ['1', '2'], inbound: [], supplyRule: ['sr-1'], backup: [],
     },
     fresh: {
       location: ['FZ-LOC'], sku: ['FZ-SKU'], pool: ['fz-pool'], status: ['fz_new'], order: ['ord_0000000000000'], fulfilment: ['ord_0000000000000-1'],
       return: ['ret_0000000000000'], transfer: ['trf_0000000000000'], hold: ['hld_0000000000000'], alert: ['alr_0000000000000'], job: ['job_0000000000000'],
       webhook: ['fz-hook'], dead: ['dl_0000000000000'], limit: ['fz-limit'], returnPolicy: ['fz-policy'], profile: ['fz-profile'], wfEntity: ['order'], wfName: ['fz-flow'], version: ['3', '99'],
-      inbound: ['fz-inbound'], supplyRule: ['fz-rule'],
+      inbound: ['fz-inbound'], supplyRule: ['fz-rule'], backup: ['bkp_0000000000000'],
     },
+    backupRoot,
+    backups: 0,
     profileDoc: null,
     workflowDocs: [],
     fatal,
@@ -103,6 +117,10 @@ export async function createWorld(): Promise<World> {
   const rows = Array.from({ length: 1500 }, () => JSON.stringify({ location: 'BER', sku: 'A', onHand: STOCK })).join('\n');
   const job = await must(t.call('POST', '/inventory/batch', rows, { headers: { 'content-type': 'application/x-ndjson' } }));
   world.known.job.push(job.body.job.id);
+  // One finished backup for GET /ops/backups/:id.
+  const backup = await must(t.call('POST', '/ops/backups', { to: join(backupRoot, 'b0') }));
+  for (let i = 0; i < 200 && (await t.call('GET', `/ops/backups/${backup.body.id}`)).body.status === 'running'; i++) await new Promise((r) => setTimeout(r, 20));
+  world.known.backup.push(backup.body.id);
   await settle(world);
   return world;
 }

@@ -64,3 +64,18 @@ export async function callChild(s: ChildServer, key: string, method: string, pat
   if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
   return res.json();
 }
+
+/** A JSON call with `key` whose outcome may be unknown: undefined when no answer came (refused, reset, 10 s timeout). */
+export async function tryCall(url: string, key: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any } | undefined> {
+  try {
+    const res = await fetch(url + path, {
+      method,
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      signal: AbortSignal.timeout(10_000),
+    });
+    return { status: res.status, body: await res.json() };
+  } catch {
+    return undefined;
+  }
+}

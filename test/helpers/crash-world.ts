@@ -1,4 +1,4 @@
-import { startChildServer, type ChildServer } from './child-server.js';
+import { startChildServer, tryCall, type ChildServer } from './child-server.js';
 import { mulberry32 } from '../../src/demo.js';
 
 /** Slack past a hold's deadline as the checker computed it: the server starts the TTL when the request arrives, and its timer wheel then releases it. */
@@ -509,18 +509,8 @@ export function countViolations(v: Violations): number {
   return v.lostOrders.length + v.lostEvents.length + v.rejectedPresent.length + v.notConserved.length + v.reservationMismatch.length;
 }
 
-async function call(url: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any } | undefined> {
-  try {
-    const res = await fetch(url + path, {
-      method,
-      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      signal: AbortSignal.timeout(10_000),
-    });
-    return { status: res.status, body: await res.json() };
-  } catch {
-    return undefined;
-  }
+function call(url: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any } | undefined> {
+  return tryCall(url, KEY, method, path, body);
 }
 
 async function must(p: Promise<{ status: number; body: any } | undefined>): Promise<{ status: number; body: any }> {
