@@ -27,6 +27,8 @@ import { openFulcrum, type Fulcrum, type RunningFulcrum } from './fulcrum/index.
 import { loadPlugins } from './sdk/index.js';
 import { PluginRegistry, SourcingPool, SourcingProfiles, type SourcingPoolOptions } from './sourcing/index.js';
 import { BulkJobs } from './bulk/index.js';
+import { ConsoleAssets, ConsoleLayouts } from './console/index.js';
+import { fileURLToPath } from 'node:url';
 import { BUILT_IN_RULES, RuleRegistry, WorkflowCatalog } from './workflows/index.js';
 
 export interface ServerOptions extends Partial<Omit<Config, 'dataDir'>> {
@@ -129,7 +131,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   metrics.counter('fulcrum_sourcing_shed_total', 'Orders refused with 503 because the sourcing queue was full, since start.', () => pooled().shed);
   const sourcing = { profiles: sourcingProfiles, pool: sourcingPool };
   const lifecycle: Lifecycle = { draining: false };
-  const app = createApp({ fulcrum, audit, idempotency, metrics, bulk, keys, webhooks, sourcing, corsOrigins: options.corsOrigins ?? [], maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, workflows: { catalog: workflows!, rules }, rateLimits: options.rateLimits ?? DEFAULT_RATE_LIMITS, maxInFlight: options.maxInFlight ?? 4096, inFlight,
+  // The console's bundle sits beside the compiled server (dist/console, built by `npm run build`).
+  const assets = new ConsoleAssets(fileURLToPath(new URL('../console/', import.meta.url)));
+  for (const plugin of plugins) {
+    if (plugin.console) assets.add(`plugins/${plugin.name}.js`, readFileSync(plugin.console.script));
+  }
+  const consoleDeps = { assets, layouts: new ConsoleLayouts(engine) };
+  const app = createApp({ fulcrum, audit, idempotency, metrics, bulk, keys, webhooks, sourcing, console: consoleDeps, corsOrigins: options.corsOrigins ?? [], maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, workflows: { catalog: workflows!, rules }, rateLimits: options.rateLimits ?? DEFAULT_RATE_LIMITS, maxInFlight: options.maxInFlight ?? 4096, inFlight,
     body: { timeoutMs: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS, receiving },
     connections: { maxPerKey: options.maxConnectionsPerKey ?? DEFAULT_CONNECTION_CAPS.perKey, refused },
   }, lifecycle);
