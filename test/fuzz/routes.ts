@@ -63,6 +63,7 @@ export const ROUTES: Record<string, RouteSpec> = {
       { screens: {} },
     ],
   },
+  'GET /products': { query: { q: () => 'a', limit: () => '5' } },
   'GET /returns': { query: { state: () => 'requested', limit: () => '10' } },
   'PUT /locations/:id': {
     params: { id: 'location' },
