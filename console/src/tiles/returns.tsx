@@ -9,7 +9,8 @@ import { ActionButton, Empty, Loaded, Status, relative, time, useAsync } from '.
 const STATES = ['requested', 'authenticating', 'inspecting', 'refunding', 'refurbishing'];
 const OUTCOMES = ['restock', 'refurbish', 'scrap', 'vendor'] as const;
 type ReturnLine = { sku: string; qty: number; reason?: string; shippedFrom?: string };
-type Refund = { id: string; total: number; status: string };
+type Refund = { id: string; total?: number; status: string; lines?: Array<{ sku: string; qty: number }> };
+type Disposition = { sku: string; qty: number; outcome: string };
 
 function ReturnQueue({ config }: { config: Record<string, ConfigValue> }) {
   const state = useSignal(String(config.state ?? ''));
@@ -67,10 +68,16 @@ function ReturnDetail({ id }: { id: string }) {
             <tbody>{(r.lines as ReturnLine[]).map((l) => <tr><td>{l.sku}</td><td class="num">{l.qty}</td><td>{l.reason ?? '—'}</td><td>{l.shippedFrom ?? '—'}</td></tr>)}</tbody>
           </table>
           {may('orders:write') ? <ReturnActions r={r} send={send} /> : <p class="muted">Your key may not act on returns.</p>}
+          {(r.dispositions as Disposition[] | undefined)?.length ? (
+            <>
+              <h3>Dispositions</h3>
+              <ul class="plain">{(r.dispositions as Disposition[]).map((d) => <li>{d.qty}× {d.sku}: <strong>{d.outcome}</strong></li>)}</ul>
+            </>
+          ) : null}
           {(r.refunds as Refund[] | undefined)?.length ? (
             <>
               <h3>Refunds</h3>
-              <ul class="plain">{(r.refunds as Refund[]).map((f) => <li><span class="mono">{f.id}</span> {f.total.toFixed(2)} <Status value={f.status} /></li>)}</ul>
+              <ul class="plain">{(r.refunds as Refund[]).map((f) => <li><span class="mono">{f.id}</span> {f.total !== undefined ? f.total.toFixed(2) : `${(f.lines ?? []).map((l) => `${l.qty}× ${l.sku}`).join(', ')} (no prices on the order: the payment system sets the amount)`} <Status value={f.status} /></li>)}</ul>
             </>
           ) : null}
         </div>
