@@ -17,7 +17,7 @@ export function TimeChart({ t, series, unit, height = 160 }: { t: number[]; seri
         legend: { show: series.length > 1, live: false },
         cursor: { drag: { x: false, y: false } },
         scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.15 : 1] } },
-        axes: [{ stroke: '#64748b', grid: { stroke: '#e2e8f0' }, values: (_u, vals) => vals.map((v) => new Date(v * 1000).toLocaleTimeString('en-GB')) }, { stroke: '#64748b', grid: { stroke: '#e2e8f0' }, size: 56, values: (_u, vals) => vals.map((v) => `${+v.toFixed(2)}${unit ?? ''}`) }],
+        axes: [{ stroke: '#64748b', grid: { stroke: '#e2e8f0' }, values: (_u, vals) => vals.map((v, i) => (i > 0 && Math.floor(vals[i - 1]!) === Math.floor(v) ? '' : new Date(v * 1000).toLocaleTimeString('en-GB'))) }, { stroke: '#64748b', grid: { stroke: '#e2e8f0' }, size: 56, values: (_u, vals) => vals.map((v) => `${+v.toFixed(2)}${unit ?? ''}`) }],
         series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: COLOURS[i % COLOURS.length], width: 2, fill: series.length === 1 ? `${COLOURS[0]}22` : undefined, spanGaps: true }))],
       },
       [t, ...series.map((s) => s.v)] as uPlot.AlignedData,

@@ -49,7 +49,7 @@ export function Shell() {
       <header class="top">
         <a class="brand" href="#/overview">Fulcrum</a>
         <nav aria-label="Screens">
-          {SCREENS.map((s) => (
+          {SCREENS.filter((s) => !layout.value || tilesOf(layout.value, s).some((t) => visible(tileTypes.value.get(t.type)))).map((s) => (
             <a href={`#/${s}`} aria-current={screen.value === s ? 'page' : undefined}>{LABELS[s]}</a>
           ))}
         </nav>

@@ -67,7 +67,7 @@ function OrderDetail({ id }: { id: string }) {
           <p class="muted">{o.channel} channel · pool {o.pool} · customer {o.customer.id} · workflow {o.workflow} · placed {time(o.createdAt)}</p>
           {may('orders:write') && (
             <div class="actions" aria-label="Actions">
-              {(events.data ?? []).map((e) => <ActionButton label={e} run={() => api.orderEvent(o.id, e).then(refresh)} />)}
+              {(events.data ?? []).map((e) => <ActionButton label={e} title={`Send the event ${e} to this order`} run={() => api.orderEvent(o.id, e).then(refresh)} />)}
               {!['cancelled', 'delivered', 'shipped', 'collected'].includes(o.status) && <ActionButton kind="danger" label="Cancel order" run={() => api.cancelOrder(o.id, 'cancelled in the console').then(refresh)} />}
               {events.data?.length === 0 && ['cancelled', 'delivered'].includes(o.status) && <span class="muted">Nothing left to do: the order is {o.status}.</span>}
             </div>
@@ -86,7 +86,7 @@ function OrderDetail({ id }: { id: string }) {
                   return (
                     <tr>
                       <td class="mono">{f.id}</td><td>{f.location}</td><td>{f.lines.map((l) => `${l.qty}× ${l.sku}`).join(', ')}</td><td><Status value={live?.status ?? f.status} /></td>
-                      <td>{clocks.map(([n, at]) => <span class="sla" title={time(at)}>{n.replace('.escalate', '')}: {countdown(at, now)}</span>)}</td>
+                      <td>{clocks.length === 0 ? <span class="muted">—</span> : clocks.map(([n, at]) => <span class="sla" title={`escalates ${time(at)}`}>{n.replace('.escalate', '')}: {countdown(at, now)}</span>)}</td>
                     </tr>
                   );
                 })}

@@ -66,7 +66,7 @@ function WaitingTile() {
             {[...queues].map(([key, q]) => (
               <div class="queue">
                 <h3>{key} <span class="muted">({q.reduce((n, w) => n + w.qty, 0)} units, {q.length} orders)</span></h3>
-                <ol>{q.map((w) => <li><button type="button" class="link mono" onClick={() => ((selectedOrder.value = w.order.id), (location.hash = '#/orders'))}>{w.order.id}</button> {w.qty} units, {w.mode}, promised {time(w.promisedAt)}</li>)}</ol>
+                <ol>{q.map((w) => <li><button type="button" class="link mono" onClick={() => ((selectedOrder.value = w.order.id), (location.hash = '#/orders'))}>{w.order.id}</button> {w.qty} {w.qty === 1 ? 'unit' : 'units'} ({w.mode}), promised {new Date(w.promisedAt).toLocaleDateString('en-GB', { dateStyle: 'medium' })}</li>)}</ol>
               </div>
             ))}
           </div>
