@@ -134,6 +134,24 @@ export function time(iso: string): string {
   return new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'medium' });
 }
 
+/**
+ * The value, but changing at most once per `ms`: a detail that reloads when a live number moves must not
+ * send a burst of reads for every feed message during a flash sale.
+ */
+export function useThrottled<T>(value: T, ms: number): T {
+  const [shown, setShown] = useState(value);
+  const last = useRef(0);
+  useEffect(() => {
+    const wait = last.current + ms - Date.now();
+    const id = setTimeout(() => {
+      last.current = Date.now();
+      setShown(value);
+    }, Math.max(0, wait));
+    return () => clearTimeout(id);
+  }, [value, ms]);
+  return shown;
+}
+
 /** Re-renders every second (for countdowns). */
 export function useNow(): number {
   const [now, setNow] = useState(Date.now());

@@ -63,4 +63,20 @@ t('the console is served at /console without a key, and a browser asking for / i
   }
 });
 
+t('GET /products?q= finds products by SKU or name, any case, up to the limit', async () => {
+  const s = await startTestServer();
+  try {
+    for (const [sku, name] of [['TENT-1', 'Dome tent'], ['TENT-2', 'Tunnel tent'], ['LAMP-1', 'Head lamp']]) await s.call('PUT', `/products/${sku}`, { name });
+    const ids = async (q: string) => (await s.call('GET', `/products?${q}`)).body.items.map((p: { sku: string }) => p.sku);
+    assert.equal(await ids('q=tent'), ['TENT-1', 'TENT-2']);
+    assert.equal(await ids('q=LAMP'), ['LAMP-1']);
+    assert.equal(await ids('q=tent&limit=1'), ['TENT-1']);
+    assert.equal(await ids('q=nothing'), []);
+    assert.is((await s.call('GET', '/products?limit=0')).status, 400);
+    assert.is((await s.call('GET', '/products', undefined, { key: KEYS.storefront })).status, 200, 'a storefront key reads the network');
+  } finally {
+    await s.stop();
+  }
+});
+
 t.run();

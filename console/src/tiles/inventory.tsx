@@ -5,7 +5,7 @@ import { api, type ConfigValue, type Position } from '../api.js';
 import { atsOf, feedState, watch } from '../feed.js';
 import type { TileType } from '../registry.js';
 import { selectedPool, selectedSku } from '../selection.js';
-import { Empty, Loaded, time, useAsync } from '../ui.js';
+import { Empty, Loaded, time, useAsync, useThrottled } from '../ui.js';
 
 export function PoolPicker({ label = 'Pool' }: { label?: string }) {
   const pools = useAsync(() => api.pools(), []);
@@ -70,12 +70,14 @@ function SkuTile() {
 
 function SkuDetail({ sku, pool }: { sku: string; pool: string }) {
   useEffect(() => watch(pool, [sku]), [pool, sku]);
-  const avail = useAsync(() => api.availability(pool, [sku], true), [pool, sku, atsOf(pool, sku).value]);
+  // Reloaded when the live ATS moves, at most every 2 s.
+  const moved = useThrottled(atsOf(pool, sku).value, 2000);
+  const avail = useAsync(() => api.availability(pool, [sku], true), [pool, sku, moved]);
   const positions = useAsync(async () => {
     const locations = (await api.locations()).items;
     const all = await Promise.all(locations.map((l) => api.position(l.id, sku).catch(() => undefined)));
     return all.filter((p): p is Position => p !== undefined && (p.onHand > 0 || p.inbound > 0 || p.reserved > 0));
-  }, [sku, atsOf(pool, sku).value]);
+  }, [sku, moved]);
   return (
     <div>
       <p class="big"><strong>{sku}</strong> in pool <strong>{pool}</strong>: <LiveAts pool={pool} sku={sku} /> available to sell</p>
