@@ -226,6 +226,12 @@ t('every screen shows the demo data with no error (screenshots in test/artifacts
   for (const tile of ['orders-rate', 'intake-p99', 'feed-clients']) await page.waitForSelector(`section:has(#tile-${tile}) .chart canvas`, { timeout: 10_000 });
   await page.waitForSelector('section[data-tile="overview.watched-ats"] .chart canvas', { timeout: 10_000 });
   await page.waitForSelector('section[data-tile="overview.sourcing-saved"] .chart canvas', { timeout: 10_000 });
+  // Orders placed now show up in the live figures at the next scrapes.
+  for (let i = 0; i < 6; i++) {
+    assert.is((await w.s.call('POST', '/orders', { customer: { id: `c-rush-${i}` }, deliverTo: { lat: 50.1, lon: 8.7, country: 'DE' }, lines: [{ sku: 'SKU-0001', qty: 1 }] })).status, 201);
+  }
+  await page.waitForFunction(() => Number((globalThis as any).document.querySelector('[data-figure="orders-rate"]')?.textContent) > 0, undefined, { timeout: 10_000 });
+  await page.waitForFunction(() => Number((globalThis as any).document.querySelector('[data-figure="intake-p99"]')?.textContent) > 0, undefined, { timeout: 10_000 });
   await shot(page, 'overview');
 
   await show(page, 'orders');
