@@ -41,6 +41,8 @@ interface World {
 const t = suite<World>('the operations console in chromium');
 
 t.before(async (w) => {
+  const bundle = fileURLToPath(new URL('../../console/index.html', import.meta.url));
+  if (!existsSync(bundle)) throw new Error(`the console is not built (${bundle} is missing): run npm run build:console (npm test does)`);
   w.pluginDir = mkdtempSync(join(tmpdir(), 'fulcrum-console-plugin-'));
   writeFileSync(join(w.pluginDir, 'acme.js'), PLUGIN);
   // Beside the plugin module, not in the directory's top level: Fulcrum imports every top-level *.js as a plugin.
