@@ -36,11 +36,16 @@ interface World {
   demo: DemoActivity;
   pluginDir: string;
   errors: string[];
+  ready: Promise<void>;
 }
 
 const t = suite<World>('the operations console in chromium');
 
-t.before(async (w) => {
+/**
+ * Sets the world up once. uvu ends a suite silently, as passed, when its `before` hook throws: the setup runs
+ * there, and every case awaits it, so a failed setup fails each case loudly instead.
+ */
+async function setUp(w: World): Promise<void> {
   const bundle = fileURLToPath(new URL('../../console/index.html', import.meta.url));
   if (!existsSync(bundle)) throw new Error(`the console is not built (${bundle} is missing): run npm run build:console (npm test does)`);
   w.pluginDir = mkdtempSync(join(tmpdir(), 'fulcrum-console-plugin-'));
@@ -54,12 +59,23 @@ t.before(async (w) => {
   w.browser = await chromium.launch({ executablePath: CHROMIUM!, args: ['--no-sandbox'] });
   w.errors = [];
   mkdirSync(ARTIFACTS, { recursive: true });
+}
+
+t.before((w) => {
+  w.ready = setUp(w);
+  w.ready.catch(() => undefined);
+});
+
+/** A case that runs once the shared setup is done. */
+const test = (name: string, run: (w: World) => Promise<void>) => t(name, async (w) => {
+  await w.ready;
+  await run(w);
 });
 
 t.after(async (w) => {
   await w.browser?.close();
   await w.s?.stop();
-  rmSync(w.pluginDir, { recursive: true, force: true });
+  if (w.pluginDir) rmSync(w.pluginDir, { recursive: true, force: true });
 });
 
 /** A fresh browser tab signed in with a key (its own session storage). */
@@ -80,7 +96,7 @@ async function show(page: Page, screen: string): Promise<void> {
 
 const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `console-${name}.png`), fullPage: true });
 
-t('signing in: an unknown key is refused with what to do; a known one stays for the tab session', async (w) => {
+test('signing in: an unknown key is refused with what to do; a known one stays for the tab session', async (w) => {
   const page = await (await w.browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
   const first = await page.goto(`${w.s.url}/`);
   assert.is(new URL(page.url()).pathname, '/console', `a browser asking for / lands on the console (${first?.status()})`);
@@ -102,7 +118,7 @@ t('signing in: an unknown key is refused with what to do; a known one stays for 
   await page.context().close();
 });
 
-t('Inventory: a SKU’s live ATS changes when an order is placed over HTTP, without a reload', async (w) => {
+test('Inventory: a SKU’s live ATS changes when an order is placed over HTTP, without a reload', async (w) => {
   const page = await signedIn(w, KEYS.ops);
   await show(page, 'inventory');
   await page.fill('input[type=search]', 'SKU-0002');
@@ -119,7 +135,7 @@ t('Inventory: a SKU’s live ATS changes when an order is placed over HTTP, with
   await page.context().close();
 });
 
-t('Alerts: an open alert is acknowledged in place', async (w) => {
+test('Alerts: an open alert is acknowledged in place', async (w) => {
   const open = (await w.s.call('GET', '/alerts?status=open')).body.items as Array<{ id: string; alert: string }>;
   const alert = open.find((a) => a.alert === 'embroidery-requested');
   assert.ok(alert, 'the demo activity raised an embroidery alert');
@@ -136,7 +152,7 @@ t('Alerts: an open alert is acknowledged in place', async (w) => {
   await page.context().close();
 });
 
-t('Returns: a return is received, inspected line by line, and moves on to its refund', async (w) => {
+test('Returns: a return is received, inspected line by line, and moves on to its refund', async (w) => {
   const id = w.demo.returns[0]!;
   assert.is((await w.s.call('GET', `/returns/${id}`)).body.state, 'requested');
   const page = await signedIn(w, KEYS.ops);
@@ -154,7 +170,7 @@ t('Returns: a return is received, inspected line by line, and moves on to its re
   await page.context().close();
 });
 
-t('Layout: an admin adds a plugin tile and removes it; both survive a reload, stored per role', async (w) => {
+test('Layout: an admin adds a plugin tile and removes it; both survive a reload, stored per role', async (w) => {
   const page = await signedIn(w, KEYS.admin);
   await show(page, 'inventory');
   await page.click('button:text-is("Edit layout")');
@@ -181,7 +197,7 @@ t('Layout: an admin adds a plugin tile and removes it; both survive a reload, st
   await page.context().close();
 });
 
-t('Workflows: an invalid upload shows every problem in place, by its path', async (w) => {
+test('Workflows: an invalid upload shows every problem in place, by its path', async (w) => {
   const page = await signedIn(w, KEYS.admin);
   await show(page, 'workflows');
   await page.waitForSelector('.diagram svg');
@@ -198,7 +214,7 @@ t('Workflows: an invalid upload shows every problem in place, by its path', asyn
   await page.context().close();
 });
 
-t('a storefront key is offered no admin or operator action', async (w) => {
+test('a storefront key is offered no admin or operator action', async (w) => {
   const own = await w.s.call('POST', '/orders', { customer: { id: 'c-shop' }, deliverTo: { lat: 52.5, lon: 13.4, country: 'DE' }, lines: [{ sku: 'SKU-0003', qty: 1 }] }, { key: KEYS.storefront });
   assert.is(own.status, 201);
   const page = await signedIn(w, KEYS.storefront);
@@ -222,7 +238,7 @@ t('a storefront key is offered no admin or operator action', async (w) => {
   await page.context().close();
 });
 
-t('every screen shows the demo data with no error (screenshots in test/artifacts/)', async (w) => {
+test('every screen shows the demo data with no error (screenshots in test/artifacts/)', async (w) => {
   const page = await signedIn(w, KEYS.admin);
   await show(page, 'overview');
   for (const tile of ['orders-rate', 'intake-p99', 'feed-clients']) await page.waitForSelector(`section:has(#tile-${tile}) .chart canvas`, { timeout: 10_000 });
