@@ -53,6 +53,8 @@ export interface Store {
   deadLetters: Database<DeadLetterRecord, [string, string]>;
   /** Bulk-load job records, written with each chunk's facts so a restart reports what a cut job made durable. */
   jobs: Database<DocumentRecord<unknown>, string>;
+  /** The console's tile layouts, by role. */
+  consoleLayouts: Database<DocumentRecord<unknown>, string>;
   /** Sourcing profiles with all their versions, by id. */
   sourcingProfiles: Database<DocumentRecord<unknown>, string>;
   /** Sourcing decisions with their explanations, keyed `<order>/<step seq>/<n>`; written in the step that decided. */
@@ -103,6 +105,7 @@ export function openStore(dataDir: string): Store {
     outbox: root.openDB<OutboxRecord, [string, number, string]>({ name: 'outbox', ...PLAIN }),
     deadLetters: root.openDB<DeadLetterRecord, [string, string]>({ name: 'dead-letters', ...PLAIN }),
     jobs: root.openDB<DocumentRecord<unknown>, string>({ name: 'jobs', ...PLAIN }),
+    consoleLayouts: root.openDB<DocumentRecord<unknown>, string>({ name: 'console-layouts', ...PLAIN }),
     sourcingProfiles: root.openDB<DocumentRecord<unknown>, string>({ name: 'sourcing-profiles', ...PLAIN }),
     // One record per order placed, on the engine's thread: shared structures, as for snapshots.
     decisions: root.openDB<DocumentRecord<unknown>, string>({ name: 'decisions', sharedStructuresKey: STRUCTURES }),

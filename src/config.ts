@@ -14,6 +14,8 @@ export interface Config {
   dataDir: string;
   apiKeys: ConfiguredKey[];
   demo: boolean;
+  /** With `demo`: also orders, pre-orders on inbound, an alert and returns, made through the API, so every console screen shows something. */
+  demoActivity: boolean;
   /** Origins whose pages may call the API and open the feed from a browser; empty: no CORS, any WebSocket Origin. */
   corsOrigins: string[];
   maxBodyBytes: number;
@@ -94,6 +96,7 @@ export function usage(): string {
   for (const s of Object.values(SETTINGS)) lines.push(`  --${s.flag.padEnd(22)} ${s.env.padEnd(30)} ${s.help}`);
   lines.push(`  --${'demo'.padEnd(22)} ${''.padEnd(30)} load a demo network (12 locations, 300 SKUs, 2 pools) into an empty data dir`);
   lines.push(`  --${'restore-from'.padEnd(22)} ${''.padEnd(30)} restore a backup (npm run backup) into the data dir, which must be new or empty, then start on it`);
+  lines.push(`  --${'demo-activity'.padEnd(22)} ${''.padEnd(30)} with --demo: also orders, pre-orders waiting on inbound, an alert and returns (for the console at /console)`);
   lines.push(`  --${'help'.padEnd(22)}`);
   return lines.join('\n');
 }
@@ -118,7 +121,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config & { h
   };
   return {
     help: values.help === true,
-    demo: values.demo === true,
+    demo: values.demo === true || values['demo-activity'] === true,
+    demoActivity: values['demo-activity'] === true,
     // PORT, the variable platforms set, is honoured when FULCRUM_PORT and --port are absent.
     port: integer(pickOr(SETTINGS.port, 'PORT'), 8080, 0, 65535),
     host: text(pick(SETTINGS.host), '127.0.0.1'),
@@ -156,6 +160,7 @@ function parse(argv: string[]) {
       ...Object.fromEntries(Object.values(SETTINGS).map((s) => [s.flag, { type: 'string' as const }])),
       demo: { type: 'boolean' },
       'restore-from': { type: 'string' },
+      'demo-activity': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });

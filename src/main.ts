@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig, usage } from './config.js';
 import { restoreBackup } from './backups/index.js';
 import { loadDemo } from './demo.js';
+import { httpCaller, loadDemoActivity } from './demo-activity.js';
 import { startServer } from './server.js';
 
 /** Process entry: config -> open store -> recover -> serve. */
@@ -36,9 +37,14 @@ async function main(): Promise<void> {
     } else {
       const demo = await loadDemo(fulcrum);
       console.log(`fulcrum: demo network loaded: ${demo.locations} locations, ${demo.products} SKUs (${demo.sampleSkus.join(', ')}, ...), pools ${demo.pools.join(', ')}`);
+      const adminKey = server.generatedAdminKey ?? config.apiKeys.find((k) => k.role === 'admin')?.key;
+      if (adminKey && config.demoActivity) {
+        const activity = await loadDemoActivity(httpCaller(server.url, adminKey));
+        console.log(`fulcrum: demo activity: ${activity.orders.length} orders (pre-orders waiting on inbound among them), ${activity.returns.length} returns, ${activity.alerts} open alert`);
+      }
     }
   }
-  console.log(`fulcrum: listening on ${server.url}`);
+  console.log(`fulcrum: listening on ${server.url} (console: ${server.url}/console)`);
   if (server.generatedAdminKey) {
     console.log(`fulcrum: no FULCRUM_API_KEYS set; an admin key was generated and stored in ${config.dataDir}/admin.key`);
     console.log(`fulcrum: authenticate with:  -H "Authorization: Bearer ${server.generatedAdminKey}"`);

@@ -28,6 +28,8 @@ import { loadPlugins } from './sdk/index.js';
 import { LookAheadSolver, PluginRegistry, SourcingPool, SourcingProfiles, type SourcingPoolOptions } from './sourcing/index.js';
 import { BulkJobs } from './bulk/index.js';
 import { Backups } from './backups/index.js';
+import { ConsoleAssets, ConsoleLayouts } from './console/index.js';
+import { fileURLToPath } from 'node:url';
 import { BUILT_IN_RULES, RuleRegistry, WorkflowCatalog } from './workflows/index.js';
 
 export interface ServerOptions extends Partial<Omit<Config, 'dataDir'>> {
@@ -138,7 +140,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   metrics.gauge('fulcrum_sourcing_lookahead_solve_seconds', 'Time the worker spent on the last look-ahead LP that answered (every SKU and scenario of one strategy).', () => lookAhead.lastSolveMs / 1000);
   const sourcing = { profiles: sourcingProfiles, pool: sourcingPool };
   const lifecycle: Lifecycle = { draining: false };
-  const app = createApp({ fulcrum, audit, idempotency, metrics, bulk, backups, keys, webhooks, sourcing, corsOrigins: options.corsOrigins ?? [], maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, workflows: { catalog: workflows!, rules }, rateLimits: options.rateLimits ?? DEFAULT_RATE_LIMITS, maxInFlight: options.maxInFlight ?? 4096, inFlight,
+  // The console's bundle sits beside the compiled server (dist/console, built by `npm run build`).
+  const assets = new ConsoleAssets(fileURLToPath(new URL('../console/', import.meta.url)));
+  for (const plugin of plugins) {
+    if (plugin.console) assets.add(`plugins/${plugin.name}.js`, readFileSync(plugin.console.script));
+  }
+  const consoleDeps = { assets, layouts: new ConsoleLayouts(engine) };
+  const app = createApp({ fulcrum, audit, idempotency, metrics, bulk, backups, keys, webhooks, sourcing, console: consoleDeps, corsOrigins: options.corsOrigins ?? [], maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, workflows: { catalog: workflows!, rules }, rateLimits: options.rateLimits ?? DEFAULT_RATE_LIMITS, maxInFlight: options.maxInFlight ?? 4096, inFlight,
     body: { timeoutMs: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS, receiving },
     connections: { maxPerKey: options.maxConnectionsPerKey ?? DEFAULT_CONNECTION_CAPS.perKey, refused },
   }, lifecycle);

@@ -46,6 +46,11 @@ export interface Principal {
   channels?: readonly string[];
 }
 
+/** Everything a role may do, for a client deciding what to offer (the console hides the rest). */
+export function permissionsOf(role: Role): Permission[] {
+  return [...ROLE_PERMISSIONS[role]];
+}
+
 /** Whether a role grants a permission. */
 export function can(principal: Principal, permission: Permission): boolean {
   return ROLE_PERMISSIONS[principal.role].has(permission);

@@ -13,13 +13,14 @@ export type UpgradeVerdict = { ok: true; role: string } | { ok: false; status: 4
  * Checks the path, the origin and the key of an upgrade request before any WebSocket exists: the key from
  * `Authorization: Bearer`, or `?token=` for browsers, whose WebSocket API cannot set headers. WebSockets are
  * not bound by CORS, so with `origins` configured a browser page from any other origin is refused (403);
- * clients that send no Origin (servers, not browsers) are not affected.
+ * clients that send no Origin (servers, not browsers) are not affected, nor are Fulcrum's own pages (the
+ * console at `/console`), whose origin is the host they were served from.
  */
 export function checkUpgrade(req: IncomingMessage, keys: ApiKeys, origins: readonly string[] = []): UpgradeVerdict {
   const url = new URL(req.url ?? '/', 'http://feed.invalid');
   if (url.pathname !== FEED_PATH) return { ok: false, status: 404, error: new DomainError('not_found', `no WebSocket endpoint at ${url.pathname}; the feed is at ${FEED_PATH}`) };
   const origin = req.headers.origin;
-  if (origins.length > 0 && origin !== undefined && !origins.includes(origin)) {
+  if (origins.length > 0 && origin !== undefined && !origins.includes(origin) && !sameOrigin(origin, req.headers.host)) {
     return { ok: false, status: 403, error: new DomainError('forbidden', `pages from ${origin} may not open the feed; allowed origins are set by FULCRUM_CORS_ORIGINS`, [{ path: 'origin', message: 'not an allowed origin' }]) };
   }
   const header = req.headers.authorization;
@@ -53,4 +54,9 @@ export function refuseUpgrade(socket: Duplex, status: keyof typeof REASONS, erro
   socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
   // A peer that never closes its side must not keep the socket.
   setTimeout(() => socket.destroy(), 1000).unref();
+}
+
+/** Whether a page's origin is this server itself (its host as the request names it), over http or https. */
+function sameOrigin(origin: string, host: string | undefined): boolean {
+  return host !== undefined && (origin === `http://${host}` || origin === `https://${host}`);
 }

@@ -12,6 +12,7 @@ import type { AppDeps, AppEnv } from './env.js';
 import { errorResponse } from './errors.js';
 import { alertRoutes } from './routes/alerts.js';
 import { auditRoutes } from './routes/audit.js';
+import { consoleFileRoutes, consoleRoutes } from './routes/console.js';
 import { availabilityRoutes } from './routes/availability.js';
 import { batchRoutes } from './routes/batch.js';
 import { entityRoutes } from './routes/entities.js';
@@ -48,6 +49,7 @@ export function createApp(deps: AppDeps & { keys: ApiKeys }, lifecycle: Lifecycl
     metrics.observe(c.req.method, c.req.routePath, c.res.status, (performance.now() - started) / 1000);
   });
   app.route('/health', healthRoutes(deps, lifecycle));
+  app.route('/', consoleFileRoutes(deps.console.assets));
   if (deps.corsOrigins?.length) app.use(allowOrigins(deps.corsOrigins));
   // Cheap refusals first (who is asking, how often, on how many connections), then the body, then a slot:
   // a request holds an in-flight slot only once its body is complete, so slow bodies cannot take them all.
@@ -82,6 +84,7 @@ export function createApp(deps: AppDeps & { keys: ApiKeys }, lifecycle: Lifecycl
   app.route('/webhooks', webhookRoutes(deps));
   app.route('/ops/backups', backupRoutes(deps));
   app.route('/', opsRoutes(deps));
+  app.route('/ui', consoleRoutes(deps));
   app.notFound((c) => c.json({ error: { type: 'not_found', message: `no route for ${c.req.method} ${c.req.path}`, details: [] } }, 404));
   app.onError((err, c) => errorResponse(c, err));
   return app;

@@ -12,6 +12,7 @@ import type { InFlight } from './load-shedding.js';
 import type { Receiving } from './receive-body.js';
 import type { RateLimits } from './rate-limit.js';
 import type { Metrics } from './metrics.js';
+import type { ConsoleAssets, ConsoleLayouts } from '../console/index.js';
 
 /** What every handler can reach: Fulcrum (the engine and its modules) and the shared services of the edge. */
 export interface AppDeps {
@@ -43,6 +44,8 @@ export interface AppDeps {
   webhooks: Webhooks;
   /** Sourcing profiles, and the worker pool that solves large sourcing problems off the engine's thread. */
   sourcing: { profiles: SourcingProfiles; pool: SourcingPool };
+  /** The operations console: its files (served before authentication) and the tile layouts per role. */
+  console: { assets: ConsoleAssets; layouts: ConsoleLayouts };
 }
 
 export type { AppEnv, IdempotentReply } from './app-env.js';

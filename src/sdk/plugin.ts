@@ -8,6 +8,11 @@ export interface PluginDefinition {
   readonly sourcing?: SourcingExtensions;
   /** Workflow bricks made with `defineRule` / `defineGuard`; workflows name them `<plugin>/<name>`. */
   readonly rules?: readonly WorkflowRule[];
+  /**
+   * A browser script the console loads at start (served at `/console/plugins/<name>.js`): it registers
+   * custom tiles with `window.fulcrumConsole.registerTile({...})`. A path or a `file:` URL.
+   */
+  readonly console?: { readonly script: string | URL };
 }
 
 /** Marks objects made by `definePlugin`; a registered symbol so copies of this module agree on it. */
@@ -37,6 +42,10 @@ export function definePlugin(definition: PluginDefinition): FulcrumPlugin {
     const ok = r && (r.kind === 'action' ? typeof r.run === 'function' : r.kind === 'guard' && typeof r.test === 'function');
     if (!ok) details.push({ path: `rules[${i}]`, message: 'must be made with defineRule or defineGuard' });
   });
+  const script = definition?.console?.script;
+  if (definition?.console !== undefined && typeof script !== 'string' && !(script instanceof URL)) {
+    details.push({ path: 'console.script', message: 'must be a path or a file: URL of a browser script' });
+  }
   if (details.length > 0) {
     throw new DomainError('invalid_request', `invalid plugin '${String(definition?.name)}'`, details);
   }

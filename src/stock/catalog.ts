@@ -29,6 +29,20 @@ export class Catalog {
     return this.products.has(sku);
   }
 
+  /**
+   * Products whose SKU or name contains `text` (any case), in catalog order, at most `limit`: a scan that
+   * stops at the limit, for people searching (the console), not for hot paths.
+   */
+  search(text: string, limit: number): Product[] {
+    const needle = text.toLowerCase();
+    const out: Product[] = [];
+    for (const p of this.products.values()) {
+      if (out.length >= limit) break;
+      if (p.sku.toLowerCase().includes(needle) || p.name.toLowerCase().includes(needle)) out.push(p);
+    }
+    return out;
+  }
+
   set(product: Product): void {
     this.products.set(product.sku, product);
   }

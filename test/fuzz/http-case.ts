@@ -166,7 +166,8 @@ export function buildRequest(w: World, route: string, spec: RouteSpec, c: HttpCa
   }
   return {
     request: { method, target: target + query, headers, ...(body ? { body } : {}), ...(c.chunkBytes !== null && body ? { chunkBytes: c.chunkBytes } : {}) },
-    unauthenticated: unauthenticated && !route.startsWith('GET /health'),
+    // The health checks and the console's static files answer without a key (the console signs in itself).
+    unauthenticated: unauthenticated && !route.startsWith('GET /health') && !route.startsWith('GET /console'),
     oversized: (body?.length ?? 0) > w.maxBodyBytes,
     // Node refuses a head over 16 KiB before any route sees it; the client adds its own headers and the
     // request line, so a head within a KiB of the limit may be refused too.

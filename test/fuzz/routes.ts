@@ -23,7 +23,7 @@ export interface RouteSpec {
  */
 export function discoverRoutes(): string[] {
   const standIn: any = new Proxy(function standIn() {}, { get: (_t, k) => (k === 'then' ? undefined : standIn), apply: () => standIn });
-  const deps = { fulcrum: standIn, idempotency: standIn, metrics: standIn, bulk: standIn, webhooks: standIn, maxBodyBytes: 1, body: { timeoutMs: 1, receiving: standIn }, connections: { maxPerKey: 1, refused: standIn }, workflows: { catalog: standIn, rules: standIn }, sourcing: { profiles: standIn, pool: standIn } } as AppDeps;
+  const deps = { fulcrum: standIn, console: { assets: standIn, layouts: standIn }, idempotency: standIn, metrics: standIn, bulk: standIn, webhooks: standIn, maxBodyBytes: 1, body: { timeoutMs: 1, receiving: standIn }, connections: { maxPerKey: 1, refused: standIn }, workflows: { catalog: standIn, rules: standIn }, sourcing: { profiles: standIn, pool: standIn } } as AppDeps;
   const app = createApp({ ...deps, keys: new ApiKeys([]) });
   return [...new Set(app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path}`))];
 }
@@ -58,6 +58,22 @@ export const ROUTES: Record<string, RouteSpec> = {
   },
   'GET /ops/backups': {},
   'GET /ops/backups/:id': { params: { id: 'backup' } },
+  'GET /': {},
+  'GET /console': {},
+  'GET /console/': {},
+  'GET /console/plugins.json': {},
+  'GET /console/*': {},
+  'GET /ui/me': {},
+  'GET /ui/layouts/:role': { params: { role: 'role' } },
+  'PUT /ui/layouts/:role': {
+    params: { role: 'role' },
+    bodies: () => [
+      { screens: { inventory: [{ id: 'stock', type: 'inventory.stock', width: 'full', config: { pool: 'default', skus: ['A', 'B'] } }], overview: [] } },
+      { screens: {} },
+    ],
+  },
+  'GET /products': { query: { q: () => 'a', limit: () => '5' } },
+  'GET /returns': { query: { state: () => 'requested', limit: () => '10' } },
   'PUT /locations/:id': {
     params: { id: 'location' },
     bodies: () => [

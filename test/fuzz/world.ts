@@ -8,7 +8,7 @@ import type { Fuzzed } from './json-text.js';
 /** What a path parameter names; the fuzzer picks real ids of the kind, new valid ones, or garbage. */
 export type IdKind =
   | 'location' | 'sku' | 'pool' | 'status' | 'order' | 'fulfilment' | 'return' | 'transfer' | 'hold' | 'alert' | 'job'
-  | 'webhook' | 'dead' | 'limit' | 'returnPolicy' | 'profile' | 'wfEntity' | 'wfName' | 'version' | 'inbound' | 'supplyRule' | 'backup';
+  | 'webhook' | 'dead' | 'limit' | 'returnPolicy' | 'profile' | 'wfEntity' | 'wfName' | 'version' | 'inbound' | 'supplyRule' | 'backup' | 'role';
 
 /** The fixture supply rule: B may be backordered against inbound. */
 const SUPPLY_RULE = { skus: ['B'], mode: 'backorder', cap: 1_000_000, description: 'fuzz fixture' };
@@ -87,13 +87,13 @@ export async function createWorld(): Promise<World> {
       location: Object.keys(LOCATIONS), sku: ['A', 'B', 'LIM'], pool: Object.keys(POOLS), status: ['sellable', 'damaged', 'fz_held'],
       order: [], fulfilment: [], return: [], transfer: [], hold: [], alert: [], job: [], webhook: ['wh-1'], dead: [],
       limit: ['pl-1'], returnPolicy: ['rp-1'], profile: ['default'], wfEntity: ['order', 'fulfilment', 'return', 'transfer'],
-      wfName: ['home-delivery', 'click-collect', 'standard'], version: ['1', '2'], inbound: [], supplyRule: ['sr-1'], backup: [],
+      wfName: ['home-delivery', 'click-collect', 'standard'], version: ['1', '2'], inbound: [], supplyRule: ['sr-1'], backup: [], role: ['admin', 'ops', 'storefront'],
     },
     fresh: {
       location: ['FZ-LOC'], sku: ['FZ-SKU'], pool: ['fz-pool'], status: ['fz_new'], order: ['ord_0000000000000'], fulfilment: ['ord_0000000000000-1'],
       return: ['ret_0000000000000'], transfer: ['trf_0000000000000'], hold: ['hld_0000000000000'], alert: ['alr_0000000000000'], job: ['job_0000000000000'],
       webhook: ['fz-hook'], dead: ['dl_0000000000000'], limit: ['fz-limit'], returnPolicy: ['fz-policy'], profile: ['fz-profile'], wfEntity: ['order'], wfName: ['fz-flow'], version: ['3', '99'],
-      inbound: ['fz-inbound'], supplyRule: ['fz-rule'], backup: ['bkp_0000000000000'],
+      inbound: ['fz-inbound'], supplyRule: ['fz-rule'], backup: ['bkp_0000000000000'], role: ['auditor'],
     },
     backupRoot,
     backups: 0,
@@ -170,7 +170,7 @@ function digestReads(w: World): string[] {
   const recent = (kind: IdKind, prefix: string) => w.known[kind].slice(-DIGEST_PER_KIND).map((id) => `${prefix}/${id}`);
   return [
     '/metrics', '/locations', '/pools', '/statuses', '/workflows', '/sourcing-profiles', '/purchase-limits', '/return-policies', '/supply-rules', '/webhooks', '/webhooks/dead',
-    '/alerts?limit=500', '/jobs?limit=100', '/orders?limit=20',
+    '/alerts?limit=500', '/jobs?limit=100', '/orders?limit=20', '/returns', '/ui/layouts/admin', '/ui/layouts/ops',
     '/availability?pool=default&sku=A&sku=B&sku=LIM&locations=true', '/availability?pool=web&sku=A&sku=B&locations=true',
     ...[...w.known.sku, ...w.fresh.sku].map((s) => `/products/${s}`),
     '/inventory/BER/A', '/inventory/MUC/B', ...recent('order', '/orders'), ...recent('hold', '/holds'), ...recent('inbound', '/inbound'),

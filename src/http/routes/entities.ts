@@ -24,11 +24,13 @@ const ReturnBody = z.strictObject({
 });
 const TransferBody = z.strictObject({ from: Id, to: Id, lines: Lines, reason: z.string().min(1).max(500).optional(), expectedAt: Instant.optional() });
 
+const ReturnsQuery = z.strictObject({ state: z.string().min(1).max(100).optional(), limit: z.coerce.number().int().min(1).max(500).default(200) });
+
 type WorkflowKind = 'fulfilment' | 'return' | 'transfer';
 
 /**
  * `GET /:kind/:id`, `GET /:kind/:id/history` and `POST /:kind/:id/events` for fulfilments, returns and
- * transfers; `POST /returns`, `POST /transfers`.
+ * transfers; `GET /returns` (the open ones), `POST /returns`, `POST /transfers`.
  */
 export function entityRoutes({ fulcrum, idempotency }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -47,6 +49,12 @@ export function entityRoutes({ fulcrum, idempotency }: AppDeps): Hono<AppEnv> {
       return reply(c, 200, { ...committed, value: entityView(fulcrum.engine, kind, id) });
     });
   }
+  // `GET /returns`: the open returns (closed ones leave memory), newest first, optionally in one state.
+  app.get('/returns', allow('orders:read-any'), (c) => {
+    const q = validate(ReturnsQuery, c.req.query(), 'the query is not valid');
+    const items = [...fulcrum.engine.registry.entities('return').keys()].reverse().map((id) => entityView(fulcrum.engine, 'return', id));
+    return c.json({ items: items.filter((r) => q.state === undefined || r.state === q.state).slice(0, q.limit) });
+  });
   app.post('/returns', allow('orders:write'), once, async (c) => {
     const body = await jsonBody(c, ReturnBody);
     const committed = createReturn(fulcrum, body, c.get('principal').keyId);

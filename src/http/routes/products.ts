@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { z } from 'zod';
 import { DomainError } from '../../domain/errors.js';
 import { upsertProduct } from '../../stock/index.js';
 import { recordChange } from '../audit-trail.js';
@@ -8,7 +9,9 @@ import type { AppDeps, AppEnv } from '../env.js';
 import { reply } from '../reply.js';
 import { Id, ProductBody } from '../schemas.js';
 
-/** `PUT/GET /products/:sku`. */
+const SearchQuery = z.strictObject({ q: z.string().max(100).default(''), limit: z.coerce.number().int().min(1).max(200).default(50) });
+
+/** `PUT/GET /products/:sku`; `GET /products?q=&limit=` finds products by SKU or name. */
 export function productRoutes({ fulcrum, audit }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.put('/:sku', allow('config'), async (c) => {
@@ -18,6 +21,10 @@ export function productRoutes({ fulcrum, audit }: AppDeps): Hono<AppEnv> {
     const committed = upsertProduct(fulcrum, { sku, name: body.name, attributes: body.attributes });
     recordChange(c, audit, { action: 'product.put', target: { type: 'product', id: sku }, before, after: committed.value });
     return reply(c, before ? 200 : 201, committed);
+  });
+  app.get('/', allow('network:read'), (c) => {
+    const q = validate(SearchQuery, c.req.query(), 'the query is not valid');
+    return c.json({ items: fulcrum.stock.catalog.search(q.q, q.limit) });
   });
   app.get('/:sku', allow('network:read'), (c) => {
     const product = fulcrum.stock.catalog.get(c.req.param('sku'));
