@@ -24,7 +24,7 @@ function sectionScript(heading: string, end: string, url: string, dataDir: strin
   const body = ['API=http://localhost:8080', 'AUTH="Authorization: Bearer $(cat data/admin.key)"', ...blocks]
     .join('\n')
     .split('\n')
-    .filter((line) => !line.startsWith('npm start'))
+    .filter((line) => !/^npm (start|run (build|serve))\b/.test(line))
     .join('\n')
     .replaceAll('http://localhost:8080', url)
     .replaceAll('data/admin.key', `${dataDir}/admin.key`);
