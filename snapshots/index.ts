@@ -1,4 +1,4 @@
-export { Journal, type Appended, type FatalHandler } from './journal.js';
+export { Journal, type Appended, type FatalHandler, type ReplicationPort } from './journal.js';
 export {
   checkVersion,
   SCHEMA_VERSION,
@@ -20,3 +20,4 @@ export {
 } from './records.js';
 export { canBeKey, closeStore, openStore, type Store } from './store.js';
 export { SnapshotWriter, type DirtyEntity, type DirtyLocation, type SnapshotSource, type SnapshotStats, type SnapshotWriterOptions } from './snapshot-writer.js';
+export { applyWrites, captureWrites, CONFIGURATION_DATABASES, REPLICATED_DATABASES, type ReplicatedDatabase, type ReplicatedWrite } from './replicated-writes.js';

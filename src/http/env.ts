@@ -6,6 +6,7 @@ import type { SourcingPool } from '../sourcing/index.js';
 import type { RuleRegistry, WorkflowCatalog } from '../workflows/index.js';
 import type { Webhooks } from '../integrations/index.js';
 import type { BulkJobs } from '../bulk/index.js';
+import type { ClusterView } from '../cluster/index.js';
 import type { RefusedConnections } from './connection-caps.js';
 import type { InFlight } from './load-shedding.js';
 import type { Receiving } from './receive-body.js';
@@ -40,6 +41,8 @@ export interface AppDeps {
   webhooks: Webhooks;
   /** Sourcing profiles, and the worker pool that solves large sourcing problems off the engine's thread. */
   sourcing: { profiles: SourcingProfiles; pool: SourcingPool };
+  /** Cluster mode: the node's role, its leader, how far it applied the journal stream. */
+  cluster?: ClusterView;
 }
 
 export type { AppEnv, IdempotentReply } from './app-env.js';

@@ -15,7 +15,7 @@ export interface Lifecycle {
  *   `Retry-After` while it shuts down or after a fatal error.
  * - `/health`: kept for existing checks; it answers like `/health/ready`, with the same body as before.
  */
-export function healthRoutes({ fulcrum }: Pick<AppDeps, 'fulcrum'>, lifecycle: Lifecycle): Hono<AppEnv> {
+export function healthRoutes({ fulcrum, cluster }: Pick<AppDeps, 'fulcrum' | 'cluster'>, lifecycle: Lifecycle): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { engine } = fulcrum;
   const notReady = (): { status: 'failed'; error: string } | { status: 'draining' } | undefined => {
@@ -34,7 +34,8 @@ export function healthRoutes({ fulcrum }: Pick<AppDeps, 'fulcrum'>, lifecycle: L
   app.get('/ready', (c) => {
     const problem = notReady();
     if (problem) return unavailable(c, problem);
-    return c.json({ status: 'ready', journalSeq: engine.journal.nextSeq - 1, feed: 'accepting' });
+    // In a cluster: role, leader, applied stream sequence and lag (`src/cluster`).
+    return c.json({ status: 'ready', journalSeq: engine.journal.nextSeq - 1, feed: 'accepting', ...(cluster ? { cluster: cluster.status() } : {}) });
   });
   app.get('/', (c) => {
     const problem = notReady();
