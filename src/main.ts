@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { ClusterNode } from './cluster/index.js';
 import { ConfigError, loadConfig, usage, type Config } from './config.js';
+import { DomainError } from './domain/errors.js';
 import { loadDemo } from './demo.js';
 import { startServer } from './server.js';
 
@@ -96,6 +97,13 @@ async function runClusterNode(config: Config & { help: boolean; natsUrls: string
       const demo = await loadDemo((served as Awaited<ReturnType<typeof startServer>>).fulcrum);
       log(`demo network loaded: ${demo.locations} locations, ${demo.products} SKUs, pools ${demo.pools.join(', ')}`);
     },
+  });
+  // A batch the stream refused rejects every promise that waited on it; one of them left unawaited (a reply
+  // that failed on another of its promises first) is expected here, not a reason to stop. Anything else is.
+  process.on('unhandledRejection', (e) => {
+    if (e instanceof DomainError && e.type === 'unavailable') return;
+    console.error('fulcrum: unhandled rejection:', e);
+    process.exit(70);
   });
   if (config.unsafeClusterAck) console.error('fulcrum: WARNING: FULCRUM_UNSAFE_CLUSTER_ACK=1 acknowledges before the quorum holds a write: acknowledged orders WILL be lost on failover. Test use only.');
   await node.start();

@@ -19,6 +19,9 @@ export interface NatsServer {
   kill(): Promise<void>;
   /** Starts it again with the same ports and store (after `kill`). */
   restart(): Promise<void>;
+  /** SIGSTOP / SIGCONT: the process stops answering, its sockets stay open. */
+  freeze(): void;
+  thaw(): void;
   output(): string;
 }
 
@@ -96,6 +99,8 @@ function natsServer(name: string, conf: string, port: number): NatsServer {
     url: `nats://127.0.0.1:${port}`,
     running: () => child !== undefined,
     output: () => out,
+    freeze: () => void child?.kill('SIGSTOP'),
+    thaw: () => void child?.kill('SIGCONT'),
     async kill() {
       if (!child) return;
       child.kill('SIGKILL');

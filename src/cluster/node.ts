@@ -26,6 +26,11 @@ export interface ClusterView {
   waitForSeq(seq: number, timeoutMs: number): Promise<boolean>;
   /** What `/health/ready` reports: role, leader, applied sequence, lag. */
   status(): Record<string, unknown>;
+  /**
+   * Whether to send traffic here: the leader while it accepts writes; a follower once it applied the stream
+   * as far as it reached when the follower started, and while it is not about to reopen its engine.
+   */
+  ready(): boolean;
 }
 
 /** What a server started in cluster mode is given: its role, the hooks its engine needs, the edge's view. */
@@ -97,6 +102,12 @@ export class ClusterNode implements ClusterView {
   private stopped = false;
   private ticking: Promise<void> | undefined;
   private lastTakeoverMs: number | undefined;
+  /** The stream's last sequence when this node (re)started following: it is not ready before applying it. */
+  private catchUpTo = Infinity;
+  private reloading = false;
+  private watchedAt = 0;
+  private watchedApplied = -1;
+  private stalls = 0;
 
   constructor(private readonly options: ClusterNodeOptions) {
     this.port = options.port;
@@ -153,9 +164,15 @@ export class ClusterNode implements ClusterView {
     return true;
   }
 
+  ready(): boolean {
+    if (this.role === 'leader') return this.gateOpen();
+    return this.applied >= this.catchUpTo && !this.reloading && this.reloadTimer === undefined;
+  }
+
   status(): Record<string, unknown> {
     return {
       role: this.role,
+      ready: this.ready(),
       node: this.options.nodeId,
       leader: this.role === 'leader' ? this.options.nodeId : (this.leader?.node ?? null),
       leaderUrl: this.leaderUrl() ?? null,
@@ -217,6 +234,7 @@ export class ClusterNode implements ClusterView {
     void (async () => {
       while (generation === this.following && !this.stopped) {
         try {
+          if (this.catchUpTo === Infinity) this.catchUpTo = (await this.jsm.streams.info(JOURNAL_STREAM)).state.last_seq;
           const consumer = await this.js.consumers.get(JOURNAL_STREAM, { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: this.applied + 1 });
           if (generation !== this.following) return;
           this.messages = await consumer.consume();
@@ -245,28 +263,32 @@ export class ClusterNode implements ClusterView {
   private apply(seq: number, batch: Batch): void {
     if (seq !== this.applied + 1) throw new Error(`journal stream message ${seq} arrived after ${this.applied}: a gap`);
     const engine = this.served!.fulcrum.engine;
-    let reload = false;
+    let reload: string | undefined;
     for (const entry of batch.entries) {
-      if (applyReplicatedEntry(engine, entry).createdLocation) reload = true;
+      if (applyReplicatedEntry(engine, entry).createdLocation) reload = 'a new location';
     }
     if (batch.writes.length > 0) {
       applyWrites(engine.store as Store, batch.writes).catch((e: unknown) => engine.fail(e as Error));
-      if (batch.writes.some(([db]) => CONFIGURATION_DATABASES.has(db))) reload = true;
+      const config = batch.writes.find(([db]) => CONFIGURATION_DATABASES.has(db));
+      if (config) reload = `${config[0]} changed`;
     }
     this.applied = seq;
-    if (reload) this.scheduleReload();
+    if (reload) this.scheduleReload(reload);
   }
 
   /** Configuration lives in modules' memory, loaded at start: reopen the engine from disk to read it. */
-  private scheduleReload(): void {
+  private scheduleReload(reason: string): void {
     if (this.reloadTimer) clearTimeout(this.reloadTimer);
     this.reloadTimer = setTimeout(() => {
       this.reloadTimer = undefined;
       this.serialize(async () => {
         if (this.role !== 'follower' || this.stopped) return;
+        this.options.log(`reopening the engine to load its configuration (${reason})`);
+        this.reloading = true;
         this.stopFollowing();
         await this.served!.close();
         this.served = await this.options.serve(this.followerHooks(), this.port);
+        this.reloading = false;
         this.follow();
       });
     }, RELOAD_DEBOUNCE_MS);
@@ -301,9 +323,33 @@ export class ClusterNode implements ClusterView {
       return;
     }
     this.leader = await this.lease.holder();
+    await this.watchFollowing();
     if (this.leader || this.stopped) return;
     const started = performance.now();
     if (await this.lease.acquire()) await this.promote(started);
+  }
+
+  /**
+   * Measures the lag against the stream's last sequence, once a second; a consumer that made no progress
+   * while behind for two checks in a row (it can stall after NATS servers restart) is subscribed again.
+   */
+  private async watchFollowing(): Promise<void> {
+    const now = performance.now();
+    if (now - this.watchedAt < 1000 || this.reloading || this.reloadTimer) return;
+    this.watchedAt = now;
+    const last = (await this.jsm.streams.info(JOURNAL_STREAM)).state.last_seq;
+    this.lag = Math.max(0, last - this.applied);
+    if (this.lag > 0 && this.applied === this.watchedApplied) {
+      if (++this.stalls >= 2) {
+        this.options.log(`following stalled at ${this.applied} of ${last}; subscribing again`);
+        this.stalls = 0;
+        this.stopFollowing();
+        this.follow();
+      }
+    } else {
+      this.stalls = 0;
+    }
+    this.watchedApplied = this.applied;
   }
 
   /** Catches up with the stream, fences it, and reopens as the leader. */
@@ -368,8 +414,10 @@ export class ClusterNode implements ClusterView {
       await this.served!.close();
       this.role = 'follower';
       this.replicator = undefined;
+      this.options.log('discarding this node\'s store: rebuilding it from the journal stream as a follower');
       this.wipe();
       this.applied = 0;
+      this.catchUpTo = Infinity;
       this.served = await this.options.serve(this.followerHooks(), this.port);
       this.follow();
     });

@@ -18,10 +18,12 @@ export interface Lifecycle {
 export function healthRoutes({ fulcrum, cluster }: Pick<AppDeps, 'fulcrum' | 'cluster'>, lifecycle: Lifecycle): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { engine } = fulcrum;
-  const notReady = (): { status: 'failed'; error: string } | { status: 'draining' } | undefined => {
+  const notReady = (): { status: 'failed'; error: string } | { status: 'draining' } | { status: 'not_ready'; cluster: object } | undefined => {
     const failure = engine.failure;
     if (failure) return { status: 'failed', error: failure.message };
-    return lifecycle.draining ? { status: 'draining' } : undefined;
+    if (lifecycle.draining) return { status: 'draining' };
+    // A cluster node still catching up with the stream, about to reopen, or a leader that lost its lease.
+    return cluster && !cluster.ready() ? { status: 'not_ready', cluster: cluster.status() } : undefined;
   };
   const unavailable = (c: Context<AppEnv>, body: object) => {
     c.header('Retry-After', '1');
