@@ -58,6 +58,8 @@ export interface Config {
   clusterLeaseMs: number;
   /** Cluster mode: how long an append may wait for the quorum's ack before the leader steps down. */
   clusterPublishTimeoutMs: number;
+  /** Cluster mode: how often a follower uploads a store snapshot for new and long-lost nodes to start from. */
+  clusterSnapshotMs: number;
   /** Test-only negative control (FULCRUM_UNSAFE_CLUSTER_ACK=1): acknowledge before the quorum holds a write. */
   unsafeClusterAck: boolean;
 }
@@ -97,6 +99,7 @@ const SETTINGS = {
   nodeId: { flag: 'node-id', env: 'FULCRUM_NODE_ID', help: 'cluster mode: this node\'s name, unique in the cluster (default: host name and port)' },
   clusterLeaseMs: { flag: 'cluster-lease-ms', env: 'FULCRUM_CLUSTER_LEASE_MS', help: 'cluster mode: leader lease length; takeover after a crash takes about this long (default 3000)' },
   clusterPublishTimeoutMs: { flag: 'cluster-publish-timeout-ms', env: 'FULCRUM_CLUSTER_PUBLISH_TIMEOUT_MS', help: 'cluster mode: time an append waits for its quorum ack before the leader steps down (default 2000)' },
+  clusterSnapshotMs: { flag: 'cluster-snapshot-ms', env: 'FULCRUM_CLUSTER_SNAPSHOT_MS', help: 'cluster mode: how often a follower uploads a store snapshot new nodes start from (default 30000)' },
   sourcingWorkers: { flag: 'sourcing-workers', env: 'FULCRUM_SOURCING_WORKERS', help: 'sourcing: worker threads for large sourcing problems (default: CPU cores)' },
 } satisfies Record<string, Setting>;
 
@@ -158,6 +161,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config & { h
     nodeId: text(pick(SETTINGS.nodeId), ''),
     clusterLeaseMs: integer(pick(SETTINGS.clusterLeaseMs), 3000, 1500, 600_000),
     clusterPublishTimeoutMs: integer(pick(SETTINGS.clusterPublishTimeoutMs), 2000, 100, 600_000),
+    clusterSnapshotMs: integer(pick(SETTINGS.clusterSnapshotMs), 30_000, 500, 86_400_000),
     unsafeClusterAck: env.FULCRUM_UNSAFE_CLUSTER_ACK === '1',
   };
 }

@@ -81,6 +81,7 @@ async function runClusterNode(config: Config & { help: boolean; natsUrls: string
     port: config.port,
     leaseTtlMs: config.clusterLeaseMs,
     publishTimeoutMs: config.clusterPublishTimeoutMs,
+    snapshotIntervalMs: config.clusterSnapshotMs,
     unsafeEarlyAck: config.unsafeClusterAck,
     log,
     serve: async (cluster, port) => {

@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
@@ -12,6 +12,7 @@ import { applyReplicatedEntry, prepareToLead, type Engine, type WriteGate } from
 import { decodeBatch, encodeBatch, JOURNAL_STREAM, JOURNAL_SUBJECT, LEASE_BUCKET, type Batch } from './batch.js';
 import { LeaderLease, type LeaderInfo } from './lease.js';
 import { Replicator } from './replicator.js';
+import { APPLIED_KEY, SnapshotStore } from './snapshot-store.js';
 
 export type ClusterRole = 'leader' | 'follower';
 
@@ -57,6 +58,8 @@ export interface ClusterNodeOptions {
   port: number;
   leaseTtlMs: number;
   publishTimeoutMs: number;
+  /** A follower uploads a store snapshot this often (when the stream moved since the latest one). */
+  snapshotIntervalMs: number;
   /** Test-only negative control: acknowledge writes before the quorum holds them. */
   unsafeEarlyAck: boolean;
   /** Starts this node's HTTP server and engine in a role. */
@@ -108,6 +111,9 @@ export class ClusterNode implements ClusterView {
   private watchedAt = 0;
   private watchedApplied = -1;
   private stalls = 0;
+  private snapshots!: SnapshotStore;
+  private snapshotAt = performance.now();
+  private snapshotting = false;
 
   constructor(private readonly options: ClusterNodeOptions) {
     this.port = options.port;
@@ -126,8 +132,8 @@ export class ClusterNode implements ClusterView {
     this.js = jetstream(this.nc, { timeout: options.publishTimeoutMs });
     await until(() => this.ensureStream(), 30_000, 'the journal stream could not be created');
     const kv = await until(() => new Kvm(this.nc).create(LEASE_BUCKET, { ttl: options.leaseTtlMs, replicas: 3, history: 1 }), 30_000, 'the lease bucket could not be created');
-    this.lease = new LeaderLease(kv, { node: options.nodeId, url: '' }, options.leaseTtlMs, LEASE_MARGIN_MS);
-    this.wipe();
+    this.snapshots = await until(() => SnapshotStore.open(this.nc), 30_000, 'the snapshot store could not be created');
+    await this.startOver();
     this.served = await options.serve(this.followerHooks(), this.port);
     this.port = this.served.port;
     this.lease = new LeaderLease(kv, { node: options.nodeId, url: this.served.url }, options.leaseTtlMs, LEASE_MARGIN_MS);
@@ -273,6 +279,8 @@ export class ClusterNode implements ClusterView {
       if (config) reload = `${config[0]} changed`;
     }
     this.applied = seq;
+    // In the same transaction as the batch: a snapshot of this store names the sequence it covers.
+    engine.store.meta.put(APPLIED_KEY, seq).catch((e: unknown) => engine.fail(e as Error));
     if (reload) this.scheduleReload(reload);
   }
 
@@ -324,6 +332,7 @@ export class ClusterNode implements ClusterView {
     }
     this.leader = await this.lease.holder();
     await this.watchFollowing();
+    void this.maybeSnapshot();
     if (this.leader || this.stopped) return;
     const started = performance.now();
     if (await this.lease.acquire()) await this.promote(started);
@@ -414,20 +423,46 @@ export class ClusterNode implements ClusterView {
       await this.served!.close();
       this.role = 'follower';
       this.replicator = undefined;
-      this.options.log('discarding this node\'s store: rebuilding it from the journal stream as a follower');
-      this.wipe();
-      this.applied = 0;
+      this.options.log('discarding this node\'s store: rebuilding it from the latest snapshot and the journal stream as a follower');
+      await this.startOver();
       this.catchUpTo = Infinity;
       this.served = await this.options.serve(this.followerHooks(), this.port);
       this.follow();
     });
   }
 
-  /** Removes this node's store: a node's state is whatever the stream says, rebuilt from it. */
-  private wipe(): void {
+  /**
+   * Replaces this node's store with the latest snapshot (or nothing): a node's state is whatever the stream
+   * says, and a store left by a crash may hold writes the stream never acknowledged.
+   */
+  private async startOver(): Promise<void> {
     const path = join(this.options.dataDir, 'fulcrum.lmdb');
     rmSync(path, { force: true, recursive: true });
     rmSync(`${path}-lock`, { force: true });
+    mkdirSync(this.options.dataDir, { recursive: true });
+    this.applied = await this.snapshots.restore(this.options.dataDir).catch((e: unknown) => {
+      this.options.log(`no snapshot restored (${(e as Error).message}): applying the whole stream`);
+      rmSync(path, { force: true });
+      return 0;
+    });
+    if (this.applied > 0) this.options.log(`restored the snapshot at stream sequence ${this.applied}`);
+  }
+
+  /** Uploads a snapshot of this follower's store when the interval passed and the stream moved on since. */
+  private async maybeSnapshot(): Promise<void> {
+    if (this.snapshotting || !this.ready() || performance.now() - this.snapshotAt < this.options.snapshotIntervalMs) return;
+    this.snapshotAt = performance.now();
+    if ((await this.snapshots.latestSeq()) >= this.applied) return;
+    this.snapshotting = true;
+    const served = this.served!;
+    try {
+      const seq = await this.snapshots.write(served.fulcrum.engine.store, this.options.dataDir);
+      this.options.log(`snapshot at stream sequence ${seq} written`);
+    } catch (e) {
+      this.options.log(`snapshot failed: ${(e as Error).message}`);
+    } finally {
+      this.snapshotting = false;
+    }
   }
 }
 

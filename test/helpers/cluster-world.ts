@@ -136,19 +136,29 @@ export class ClusterWorld {
     readonly nodes: FulcrumNode[],
     private readonly root: string,
     seed: number,
+    private readonly env: Record<string, string>,
   ) {
     this.random = mulberry32(seed);
+  }
+
+  private static nodeEnv(nats: NatsCluster, id: string, env: Record<string, string>): Record<string, string> {
+    return { FULCRUM_NATS_URL: nats.urls, FULCRUM_NODE_ID: id, FULCRUM_API_KEYS: `${KEY}:admin`, FULCRUM_SOURCING_WORKERS: '1', FULCRUM_FEED_PROCESSES: '0', ...env };
+  }
+
+  /** Starts a brand-new node (empty data dir) that joins the cluster. */
+  async addNode(id: string): Promise<FulcrumNode> {
+    const node = new FulcrumNode(id, await freePort(), join(this.root, id), ClusterWorld.nodeEnv(this.nats, id, this.env));
+    this.nodes.push(node);
+    await node.start();
+    return node;
   }
 
   static async start(seed: number, env: Record<string, string> = {}): Promise<ClusterWorld> {
     const root = mkdtempSync(join(tmpdir(), 'fulcrum-cluster-test-'));
     const nats = await startNatsCluster(3, join(root, 'nats'));
     const nodes: FulcrumNode[] = [];
-    for (const id of ['a', 'b', 'c']) {
-      const nodeEnv = { FULCRUM_NATS_URL: nats.urls, FULCRUM_NODE_ID: id, FULCRUM_API_KEYS: `${KEY}:admin`, FULCRUM_SOURCING_WORKERS: '1', FULCRUM_FEED_PROCESSES: '0', ...env };
-      nodes.push(new FulcrumNode(id, await freePort(), join(root, id), nodeEnv));
-    }
-    const world = new ClusterWorld(nats, nodes, root, seed);
+    for (const id of ['a', 'b', 'c']) nodes.push(new FulcrumNode(id, await freePort(), join(root, id), ClusterWorld.nodeEnv(nats, id, env)));
+    const world = new ClusterWorld(nats, nodes, root, seed, env);
     try {
       await Promise.all(nodes.map((n) => n.start()));
     } catch (e) {
