@@ -154,7 +154,9 @@ export class ClusterNode implements ClusterView {
   }
 
   leaderUrl(): string | undefined {
-    return this.role === 'leader' ? this.served?.url : this.leader?.url;
+    if (this.role === 'leader') return this.served?.url;
+    // A lease this node held before a restart names it until it expires: that is no leader to forward to.
+    return this.leader?.node === this.options.nodeId ? undefined : this.leader?.url;
   }
 
   appliedSeq(): number {

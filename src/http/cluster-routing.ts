@@ -6,6 +6,9 @@ import type { AppEnv } from './env.js';
 /** How long a read that asks for a journal sequence waits for this node to apply it. */
 const MIN_SEQ_WAIT_MS = 5000;
 
+/** Marks a write a follower forwarded. */
+const FORWARDED = 'fulcrum-forwarded';
+
 /** Request headers not passed on to the leader: hop-by-hop ones, and those `fetch` sets itself. */
 const HOP_HEADERS = new Set(['host', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', 'upgrade', 'expect']);
 
@@ -37,10 +40,13 @@ export function routeInCluster(view: ClusterView): MiddlewareHandler<AppEnv> {
 async function forward(c: Context<AppEnv>, view: ClusterView): Promise<Response> {
   const leader = view.leaderUrl();
   if (!leader) throw new DomainError('unavailable', 'the cluster has no leader right now (an election is under way); retry');
+  // Forwarded once only: two followers that disagree about the leader for a moment must not bounce a write.
+  if (c.req.header(FORWARDED) !== undefined) throw new DomainError('unavailable', 'this node is not the leader any more; retry');
   const headers = new Headers();
   c.req.raw.headers.forEach((value, name) => {
     if (!HOP_HEADERS.has(name)) headers.set(name, value);
   });
+  headers.set(FORWARDED, '1');
   const url = new URL(c.req.url);
   let res: Response;
   try {

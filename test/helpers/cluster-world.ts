@@ -126,6 +126,8 @@ export function countViolations(v: ClusterViolations): number {
 export class ClusterWorld {
   readonly acked = new Map<string, string>();
   readonly rejected = new Set<string>();
+  /** Who answered each acknowledgement (node, leader it forwarded to, applied sequence, replayed): for a failure's message. */
+  readonly ackedBy = new Map<string, string>();
   readonly totals: Outcomes = { acked: 0, rejected: 0, unresolved: 0 };
   readonly takeovers: number[] = [];
   private readonly random: () => number;
@@ -234,6 +236,7 @@ export class ClusterWorld {
       const r = node && (await call(node.url, 'POST', '/orders', body, { 'idempotency-key': ref }, 3000));
       if (r && r.status === 201) {
         this.acked.set(r.body.id, ref);
+        this.ackedBy.set(r.body.id, `${node.id}${r.headers.get('fulcrum-forwarded-to') ? ` via ${r.headers.get('fulcrum-forwarded-to')}` : ''}, seq ${r.headers.get('fulcrum-applied-seq')}${r.headers.get('idempotent-replayed') ? ', replayed' : ''}`);
         return 'acked';
       }
       if (r && r.status === 409) {
@@ -268,7 +271,8 @@ export class ClusterWorld {
       const orders = await listAll(node.url);
       const ids = new Set(orders.map((o) => o.id as string));
       const refs = new Set(orders.map((o) => o.ref as string));
-      for (const id of this.acked.keys()) if (!ids.has(id)) v.lostOrders.push(`${node.id}: ${id} (${this.acked.get(id)})`);
+      const idOfRef = new Map(orders.map((o) => [o.ref as string, o.id as string]));
+      for (const id of this.acked.keys()) if (!ids.has(id)) v.lostOrders.push(`${node.id}: ${id} (${this.acked.get(id)}${idOfRef.has(this.acked.get(id)!) ? `, present as ${idOfRef.get(this.acked.get(id)!)}` : ''}; acknowledged by ${this.ackedBy.get(id)})`);
       for (const ref of this.rejected) if (refs.has(ref)) v.rejectedPresent.push(`${node.id}: ${ref}`);
       const reserved = new Map<string, number>();
       for (const o of orders) {
@@ -406,7 +410,7 @@ export async function natsBlackout(world: ClusterWorld, frozenMs: number, worker
     for (const s of world.nats.servers) s.freeze();
     await sleep(frozenMs);
     await old.kill9();
-    for (const s of world.nats.servers) s.thaw();
+    // Killed while still frozen: what they had not read from their sockets never reaches a store.
     await Promise.all(world.nats.servers.map((s) => s.kill()));
     await Promise.all(world.nats.servers.map((s) => s.restart()));
     await world.leader(30_000, old);
