@@ -1,4 +1,4 @@
-export { Journal, lastSequence, type Appended, type FatalHandler } from './journal.js';
+export { Journal, lastSequence, type Appended, type FatalHandler, type ReplicationPort } from './journal.js';
 export {
   checkVersion,
   SCHEMA_VERSION,
@@ -21,3 +21,4 @@ export {
 export { canBeKey, closeStore, openStore, STORE_FILE, type Store } from './store.js';
 export { copyStore, inspectStoreCopy, openStoreForCopy, storeBytesInUse, type CopySource, type StoreCopyFacts } from './store-copy.js';
 export { SnapshotWriter, type DirtyEntity, type DirtyLocation, type SnapshotSource, type SnapshotStats, type SnapshotWriterOptions } from './snapshot-writer.js';
+export { applyWrites, captureWrites, CONFIGURATION_DATABASES, REPLICATED_DATABASES, type ReplicatedDatabase, type ReplicatedWrite } from './replicated-writes.js';

@@ -10,6 +10,18 @@ export interface Appended {
   durable: Promise<void>;
 }
 
+/**
+ * Where a cluster's leader sends what it journals (unset in the embedded mode, which pays one property test
+ * per append). Every entry appended and every replicated write issued in one event turn travel as one batch;
+ * the promises resolve once a quorum of the cluster holds that batch.
+ */
+export interface ReplicationPort {
+  /** Adds an appended entry to this turn's batch; resolves once the batch is held by a quorum. */
+  entry(entry: JournalEntry): Promise<void>;
+  /** The batch collecting this turn's writes (or the last one sent): resolves once a quorum holds it. */
+  current(): Promise<void>;
+}
+
 /** How many old entries one truncation pass removes, so a pass never holds the thread long. */
 const TRUNCATE_CHUNK = 20_000;
 
@@ -29,6 +41,8 @@ export class Journal {
   readonly flushTimes = new FlushTimes(4096);
   /** Told each commit's flush time in seconds (the `/metrics` histogram). */
   onFlushed: ((seconds: number) => void) | undefined;
+  /** Set on a cluster's leader: nothing counts as durable before the cluster holds it too. */
+  replication: ReplicationPort | undefined;
 
   constructor(store: Store, onFatal: FatalHandler) {
     this.store = store;
@@ -59,11 +73,27 @@ export class Journal {
         this.onFlushed?.(ms / 1000);
       }, () => undefined);
     }
-    return { seq, durable: this.whenFlushed(written) };
+    const local = this.whenFlushedHere(written);
+    return { seq, durable: this.replication ? both(local, this.replication.entry(entry)) : local };
   }
 
-  /** Resolves once `written` is on disk; a failed write is fatal. */
+  /**
+   * Writes an entry a cluster's leader appended (a follower applying the stream); it must be the next one.
+   * Returns when it is on this node's disk.
+   */
+  appendReplicated(entry: JournalEntry): Promise<void> {
+    if (entry.seq !== this.next) throw new Error(`replicated journal entry ${entry.seq} arrived where ${this.next} was expected: the stream and this node disagree`);
+    this.next++;
+    return this.whenFlushedHere(this.store.journal.put(entry.seq, entry));
+  }
+
+  /** Resolves once `written` is on disk (and, on a cluster's leader, held by a quorum); a failed write is fatal. */
   whenFlushed(written: Promise<boolean>): Promise<void> {
+    const local = this.whenFlushedHere(written);
+    return this.replication ? both(local, this.replication.current()) : local;
+  }
+
+  private whenFlushedHere(written: Promise<boolean>): Promise<void> {
     const flushed = (written as Promise<boolean> & { flushed?: Promise<unknown> }).flushed ?? written;
     written.catch((e: unknown) => this.onFatal(asError(e)));
     return flushed.then(
@@ -116,6 +146,10 @@ export function lastSequence(store: Pick<Store, 'journal' | 'meta'>): number {
   let last = 0;
   for (const key of store.journal.getKeys({ reverse: true, limit: 1 })) last = key;
   return Math.max(last, numberOr(store.meta.get('journal.lastSeq'), 0));
+}
+
+function both(a: Promise<void>, b: Promise<void>): Promise<void> {
+  return Promise.all([a, b]).then(() => undefined);
 }
 
 function numberOr(v: unknown, fallback: number): number {

@@ -54,6 +54,18 @@ export interface Config {
   restoreFrom: string | undefined;
   /** Test-only negative control (FULCRUM_UNSAFE_EARLY_ACK=1): acknowledge before the commit. Never in production. */
   unsafeEarlyAck: boolean;
+  /** Cluster mode when set: the NATS servers (with JetStream) that hold the journal stream and the lease. */
+  natsUrls: string[] | undefined;
+  /** Cluster mode: this node's name, unique in the cluster. */
+  nodeId: string;
+  /** Cluster mode: how long the leader's lease lasts without renewal; takeover after a crash takes about this long. */
+  clusterLeaseMs: number;
+  /** Cluster mode: how long an append may wait for the quorum's ack before the leader steps down. */
+  clusterPublishTimeoutMs: number;
+  /** Cluster mode: how often a follower uploads a store snapshot for new and long-lost nodes to start from. */
+  clusterSnapshotMs: number;
+  /** Test-only negative control (FULCRUM_UNSAFE_CLUSTER_ACK=1): acknowledge before the quorum holds a write. */
+  unsafeClusterAck: boolean;
 }
 
 /** A setting with a bad value; the message names the setting and says what it accepts. */
@@ -87,6 +99,11 @@ const SETTINGS = {
   webhookRetryBaseMs: { flag: 'webhook-retry-base-ms', env: 'FULCRUM_WEBHOOK_RETRY_BASE_MS', help: 'webhooks: first retry wait ceiling, doubling per attempt (default 1000)' },
   webhookRetryMaxMs: { flag: 'webhook-retry-max-ms', env: 'FULCRUM_WEBHOOK_RETRY_MAX_MS', help: 'webhooks: longest retry wait (default 600000)' },
   webhookConcurrency: { flag: 'webhook-concurrency', env: 'FULCRUM_WEBHOOK_CONCURRENCY', help: 'webhooks: attempts in flight at once (default 16)' },
+  natsUrl: { flag: 'nats-url', env: 'FULCRUM_NATS_URL', help: 'cluster mode: NATS server URLs with JetStream, comma-separated (nats://127.0.0.1:4222,...); unset: one process' },
+  nodeId: { flag: 'node-id', env: 'FULCRUM_NODE_ID', help: 'cluster mode: this node\'s name, unique in the cluster (default: host name and port)' },
+  clusterLeaseMs: { flag: 'cluster-lease-ms', env: 'FULCRUM_CLUSTER_LEASE_MS', help: 'cluster mode: leader lease length; takeover after a crash takes about this long (default 3000)' },
+  clusterPublishTimeoutMs: { flag: 'cluster-publish-timeout-ms', env: 'FULCRUM_CLUSTER_PUBLISH_TIMEOUT_MS', help: 'cluster mode: time an append waits for its quorum ack before the leader steps down (default 2000)' },
+  clusterSnapshotMs: { flag: 'cluster-snapshot-ms', env: 'FULCRUM_CLUSTER_SNAPSHOT_MS', help: 'cluster mode: how often a follower uploads a store snapshot new nodes start from (default 30000)' },
   sourcingWorkers: { flag: 'sourcing-workers', env: 'FULCRUM_SOURCING_WORKERS', help: 'sourcing: worker threads for large sourcing problems (default: CPU cores)' },
 } satisfies Record<string, Setting>;
 
@@ -148,6 +165,12 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config & { h
     sourcingWorkers: integer(pick(SETTINGS.sourcingWorkers), availableParallelism(), 1, 256),
     restoreFrom: typeof values['restore-from'] === 'string' && values['restore-from'] !== '' ? resolve(values['restore-from']) : undefined,
     unsafeEarlyAck: env.FULCRUM_UNSAFE_EARLY_ACK === '1',
+    natsUrls: natsUrls(pick(SETTINGS.natsUrl)),
+    nodeId: text(pick(SETTINGS.nodeId), ''),
+    clusterLeaseMs: integer(pick(SETTINGS.clusterLeaseMs), 3000, 1500, 600_000),
+    clusterPublishTimeoutMs: integer(pick(SETTINGS.clusterPublishTimeoutMs), 2000, 100, 600_000),
+    clusterSnapshotMs: integer(pick(SETTINGS.clusterSnapshotMs), 30_000, 500, 86_400_000),
+    unsafeClusterAck: env.FULCRUM_UNSAFE_CLUSTER_ACK === '1',
   };
 }
 
@@ -188,6 +211,15 @@ function rates(s: { value: string | undefined; name: string }): RateLimits {
   } catch (e) {
     throw new ConfigError((e as Error).message);
   }
+}
+
+function natsUrls(s: { value: string | undefined; name: string }): string[] | undefined {
+  if (s.value === undefined || s.value === '') return undefined;
+  const urls = s.value.split(',').map((u) => u.trim());
+  for (const url of urls) {
+    if (!/^(nats|tls):\/\/[^\s/]+(:\d+)?$/.test(url)) throw new ConfigError(`${s.name} must list NATS URLs like nats://127.0.0.1:4222, comma-separated; '${url}' is not one`);
+  }
+  return urls;
 }
 
 function optionalDir(s: { value: string | undefined; name: string }): string | undefined {

@@ -1,5 +1,8 @@
-import { ConfigError, loadConfig, usage } from './config.js';
+import { hostname } from 'node:os';
 import { restoreBackup } from './backups/index.js';
+import { ClusterNode } from './cluster/index.js';
+import { ConfigError, loadConfig, usage, type Config } from './config.js';
+import { DomainError } from './domain/errors.js';
 import { loadDemo } from './demo.js';
 import { httpCaller, loadDemoActivity } from './demo-activity.js';
 import { startServer } from './server.js';
@@ -27,6 +30,7 @@ async function main(): Promise<void> {
     const restored = await restoreBackup(config.restoreFrom, config.dataDir);
     console.log(`fulcrum: restored backup ${config.restoreFrom} (journal sequence ${restored.manifest.journalSeq}, taken ${restored.manifest.startedAt}) into ${config.dataDir}`);
   }
+  if (config.natsUrls) return runClusterNode({ ...config, natsUrls: config.natsUrls });
   const server = await startServer(config);
   const { fulcrum, running } = server;
   const r = running.recovery;
@@ -51,12 +55,17 @@ async function main(): Promise<void> {
   } else {
     console.log(`fulcrum: authenticate with "Authorization: Bearer <key>" using a key from FULCRUM_API_KEYS`);
   }
+  stopOnSignals(() => server.close(), (signal) => console.log(`fulcrum: ${signal}: finishing requests, writing snapshots, closing the store`));
+}
+
+/** SIGINT and SIGTERM close cleanly once (`close`), then exit 0; a failed close exits 1. */
+function stopOnSignals(close: () => Promise<void>, announce: (signal: string) => void): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`fulcrum: ${signal}: finishing requests, writing snapshots, closing the store`);
-    server.close().then(
+    announce(signal);
+    close().then(
       () => process.exit(0),
       (e: unknown) => {
         console.error('fulcrum: shutdown failed:', e);
@@ -66,6 +75,51 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/**
+ * Cluster mode: this process is one node. The node owns the server's life: it starts it as a follower,
+ * reopens it as the leader when it takes the lease, and rebuilds it from the stream when it steps down.
+ */
+async function runClusterNode(config: Config & { help: boolean; natsUrls: string[] }): Promise<void> {
+  const nodeId = config.nodeId || `${hostname()}:${config.port}`;
+  const log = (message: string) => console.log(`fulcrum[${nodeId}]: ${message}`);
+  let announced = false;
+  const node: ClusterNode = new ClusterNode({
+    natsUrls: config.natsUrls,
+    nodeId,
+    dataDir: config.dataDir,
+    port: config.port,
+    leaseTtlMs: config.clusterLeaseMs,
+    publishTimeoutMs: config.clusterPublishTimeoutMs,
+    snapshotIntervalMs: config.clusterSnapshotMs,
+    unsafeEarlyAck: config.unsafeClusterAck,
+    log,
+    serve: async (cluster, port) => {
+      const server = await startServer({ ...config, port, cluster });
+      if (!announced) {
+        announced = true;
+        log(`listening on ${server.url} as a follower; NATS at ${config.natsUrls.join(',')}`);
+        if (server.generatedAdminKey) log(`no FULCRUM_API_KEYS set; authenticate with:  -H "Authorization: Bearer ${server.generatedAdminKey}" (each node generates its own: set FULCRUM_API_KEYS for a cluster)`);
+      }
+      return server;
+    },
+    onLeading: async (served) => {
+      if (!config.demo || served.fulcrum.engine.registry.locations.size > 0) return;
+      const demo = await loadDemo((served as Awaited<ReturnType<typeof startServer>>).fulcrum);
+      log(`demo network loaded: ${demo.locations} locations, ${demo.products} SKUs, pools ${demo.pools.join(', ')}`);
+    },
+  });
+  // A batch the stream refused rejects every promise that waited on it; one of them left unawaited (a reply
+  // that failed on another of its promises first) is expected here, not a reason to stop. Anything else is.
+  process.on('unhandledRejection', (e) => {
+    if (e instanceof DomainError && e.type === 'unavailable') return;
+    console.error('fulcrum: unhandled rejection:', e);
+    process.exit(70);
+  });
+  if (config.unsafeClusterAck) console.error('fulcrum: WARNING: FULCRUM_UNSAFE_CLUSTER_ACK=1 acknowledges before the quorum holds a write: acknowledged orders WILL be lost on failover. Test use only.');
+  await node.start();
+  stopOnSignals(() => node.stop(), (signal) => log(`${signal}: stopping`));
 }
 
 main().catch((e: unknown) => {

@@ -31,6 +31,7 @@ import { Backups } from './backups/index.js';
 import { ConsoleAssets, ConsoleLayouts } from './console/index.js';
 import { fileURLToPath } from 'node:url';
 import { BUILT_IN_RULES, RuleRegistry, WorkflowCatalog } from './workflows/index.js';
+import type { ClusterHooks } from './cluster/index.js';
 
 export interface ServerOptions extends Partial<Omit<Config, 'dataDir'>> {
   dataDir: string;
@@ -41,6 +42,8 @@ export interface ServerOptions extends Partial<Omit<Config, 'dataDir'>> {
   webhooks?: DeliverySettings;
   /** Sourcing pool tuning beyond the worker count (queue, timeouts, inline threshold); tests shrink it. */
   sourcing?: Omit<SourcingPoolOptions, 'workers'>;
+  /** Cluster mode: this server is one node's, in the role its cluster node gives it (see `src/cluster`). */
+  cluster?: ClusterHooks;
 }
 
 /** A listening Fulcrum server. */
@@ -77,6 +80,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     dataDir: options.dataDir,
     // Workflow machines must be registered before recovery: stored entities name the version they run.
     prepare: ({ engine }) => {
+      options.cluster?.prepare(engine);
       workflows = new WorkflowCatalog(engine, rules);
       workflowsReady = workflows.load(new Date(engine.clock.now()).toISOString());
       engine.workflows = workflows;
@@ -87,6 +91,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const { fulcrum } = running;
   const { engine } = fulcrum;
+  // A follower only applies what its leader decided and wrote: it delivers no webhooks, sweeps no keys and
+  // records no configuration of its own.
+  const decides = options.cluster === undefined || options.cluster.role === 'leader';
   await workflowsReady;
   const sourcingProfiles = new SourcingProfiles(fulcrum, new PluginRegistry(plugins));
   await sourcingProfiles.load(new Date(engine.clock.now()).toISOString());
@@ -117,7 +124,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...options.webhooks,
   });
   engine.outbox = webhooks.outbox;
-  webhooks.start();
+  if (decides) webhooks.start();
   const delivery = webhooks.dispatcher.stats;
   metrics.counter('fulcrum_webhook_deliveries_total', 'Webhook deliveries a receiver accepted (2xx) since start.', () => delivery.delivered);
   metrics.counter('fulcrum_webhook_failed_attempts_total', 'Webhook attempts that failed (non-2xx, timeout, network) since start.', () => delivery.failedAttempts);
@@ -127,7 +134,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const backups = new Backups({ source: engine.store.root, dataDir: options.dataDir, now: Date.now });
   const keys = new ApiKeys(configured);
   const audit = new AuditLog(engine);
-  await recordKeyConfiguration(audit, engine, keys, configured);
+  if (decides) await recordKeyConfiguration(audit, engine, keys, configured);
   const sourcingPool = new SourcingPool({ ...options.sourcing, ...(options.sourcingWorkers !== undefined ? { workers: options.sourcingWorkers } : {}) });
   const pooled = () => sourcingPool.stats;
   metrics.counter('fulcrum_sourcing_inline_total', 'Problems of large orders that turned out small enough to solve on the engine thread, since start.', () => pooled().inline);
@@ -146,7 +153,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (plugin.console) assets.add(`plugins/${plugin.name}.js`, readFileSync(plugin.console.script));
   }
   const consoleDeps = { assets, layouts: new ConsoleLayouts(engine) };
-  const app = createApp({ fulcrum, audit, idempotency, metrics, bulk, backups, keys, webhooks, sourcing, console: consoleDeps, corsOrigins: options.corsOrigins ?? [], maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, workflows: { catalog: workflows!, rules }, rateLimits: options.rateLimits ?? DEFAULT_RATE_LIMITS, maxInFlight: options.maxInFlight ?? 4096, inFlight,
+  const app = createApp({ fulcrum, audit, idempotency, metrics, bulk, backups, keys, webhooks, sourcing, console: consoleDeps, ...(options.cluster ? { cluster: options.cluster.view } : {}), corsOrigins: options.corsOrigins ?? [], maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, workflows: { catalog: workflows!, rules }, rateLimits: options.rateLimits ?? DEFAULT_RATE_LIMITS, maxInFlight: options.maxInFlight ?? 4096, inFlight,
     body: { timeoutMs: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS, receiving },
     connections: { maxPerKey: options.maxConnectionsPerKey ?? DEFAULT_CONNECTION_CAPS.perKey, refused },
   }, lifecycle);
@@ -172,7 +179,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await feed.close();
     throw e;
   }
-  const sweep = setInterval(() => idempotency.sweep(engine.clock.now()), 3_600_000).unref();
+  const sweep = setInterval(() => decides && idempotency.sweep(engine.clock.now()), 3_600_000).unref();
   const port = (server.address() as AddressInfo).port;
   let closing: Promise<void> | undefined;
   return {

@@ -1,6 +1,6 @@
 import { createActor, type AnyMachineSnapshot } from 'xstate';
 import { locationMachine, touchedSkus, type LocationEmitted, type LocationEvent, type LocationInfo } from '../../actors/index.js';
-import { canBeKey, Journal, type StoredState, type Store } from '../../snapshots/index.js';
+import { canBeKey, Journal, type JournalEntry, type StoredState, type Store } from '../../snapshots/index.js';
 import type { AlertView } from '../domain/alert.js';
 import type { AvailabilityChange } from '../domain/availability.js';
 import { DomainError } from '../domain/errors.js';
@@ -80,6 +80,16 @@ export type TransitionListener = (
 
 const RESOLVED = Promise.resolve();
 
+/**
+ * Whether this engine may decide anything now. Unset in the embedded mode; in a cluster, a follower's gate is
+ * shut (it applies the leader's facts instead) and a leader's shuts the moment it cannot be sure of its lease.
+ */
+export interface WriteGate {
+  readonly open: boolean;
+  /** The error a refused command gets (a DomainError the edge turns into 503 with Retry-After). */
+  refusal(): Error;
+}
+
 /** The event transition listeners see for an entity's creation. */
 const CREATED = Object.freeze({ type: 'entity.create' });
 
@@ -104,6 +114,8 @@ export class Engine {
   readonly timers = new TimerWheel();
   /** Where webhook effects go; set by the server (tests may leave it unset: webhooks are then dropped). */
   outbox: OutboxPort | undefined;
+  /** Set in cluster mode: commands run only while it is open. */
+  gate: WriteGate | undefined;
 
   private current: Step | undefined;
   private readonly effects: Array<{ from: EntityEntry; effect: Effect }> = [];
@@ -202,6 +214,7 @@ export class Engine {
   run<T>(fn: (step: Step) => T, by = 'system'): Committed<T> {
     if (this.failed) throw new DomainError('unavailable', `the engine stopped after a fatal error (${this.failed.message}); restart the server`);
     if (this.current) throw new Error('engine steps do not nest');
+    if (this.gate !== undefined && !this.gate.open) throw this.gate.refusal();
     const step = new Step(this.journal.nextSeq, this.clock.now(), by);
     this.current = step;
     let value: T;
@@ -326,8 +339,40 @@ export class Engine {
     return true;
   }
 
-  /** Applies a journaled event during recovery (no step, no effects). @internal */
-  replay(entry: ActorEntry, event: { type: string; [k: string]: unknown }, seq: number): void {
+  /**
+   * Applies an entry a cluster's leader journaled, on a follower: `apply` replays its facts (the recovery
+   * path, never re-deciding) with `step` collecting what listeners derive; the entry is then written to this
+   * node's journal and its availability changes published once on disk, as a leader's step would be. @internal
+   */
+  applyReplicated(entry: JournalEntry, apply: (step: Step) => void): Promise<void> {
+    if (this.current) throw new Error('engine steps do not nest');
+    const step = new Step(entry.seq, entry.at, 'replica');
+    try {
+      apply(step);
+    } catch (e) {
+      const err = new Error(`replicated entry ${entry.seq} could not be applied: ${(e as Error).message}`);
+      this.onFatal(err);
+      throw err;
+    }
+    const durable = this.journal.appendReplicated(entry);
+    if (this.listeners.size > 0 && (step.changes.length > 0 || step.signals.length > 0 || step.alerts.length > 0)) {
+      const committed: CommittedChanges = { seq: entry.seq, changes: step.changes, signals: step.signals, alerts: step.alerts };
+      durable.then(() => this.publish(committed), () => undefined);
+    }
+    return durable;
+  }
+
+  /** Tells entity listeners of an entity a replicated fact created (a follower's derived state). @internal */
+  replayedCreate(entry: EntityEntry, at: number): void {
+    for (const l of this.entityListeners) l(entry, undefined, at);
+    this.trackTimers(entry);
+  }
+
+  /**
+   * Applies a journaled event during recovery (no step, no effects). With `step` (a follower applying the
+   * stream), location listeners are told too, so derived state such as availability stays current. @internal
+   */
+  replay(entry: ActorEntry, event: { type: string; [k: string]: unknown }, seq: number, step?: Step): void {
     let accepted: boolean;
     if (entry.kind === 'location') {
       const before = entry.actor.getSnapshot();
@@ -340,7 +385,10 @@ export class Engine {
       throw new Error(`journal fact ${seq} (${event.type}) was refused by ${actorKey(entry)} on replay: the stored state is inconsistent`);
     }
     this.registry.touch(entry, seq);
-    if (entry.kind === 'location') markDirty(entry, event as LocationEvent);
+    if (entry.kind === 'location') {
+      const skus = markDirty(entry, event as LocationEvent);
+      if (step) for (const l of this.locationListeners) l(step, entry, event as LocationEvent, skus);
+    }
   }
 
   /** Tells the modules that recovery is done (`recover` calls it once). @internal */
@@ -377,7 +425,7 @@ export class Engine {
 
   /** Fires every timer due now, in one step. Called by the wheel's alarm; tests call it after moving a clock. */
   fireDueTimers(): number {
-    if (this.failed || this.current) return 0;
+    if (this.failed || this.current || (this.gate !== undefined && !this.gate.open)) return 0;
     const due = this.timers.takeDue(this.clock.now());
     if (due.length === 0) return 0;
     let fired = 0;

@@ -22,8 +22,13 @@ export class IdempotencyKeys {
     this.engine = engine;
   }
 
-  /** The stored reply for a key, if it is still remembered. */
+  /**
+   * The stored reply for a key, if it is still remembered. None while the engine's gate is shut (a cluster's
+   * leader whose append the stream refused): its store may hold replies the cluster never acknowledged, and
+   * replaying one would acknowledge what was lost. The request then goes on and is refused by the gate.
+   */
   stored(scope: string, key: string, now: number): IdempotencyRecord | undefined {
+    if (this.engine.gate !== undefined && !this.engine.gate.open) return undefined;
     const record = this.engine.store.idempotency.get(`${scope}\u0000${key}`);
     return record && now - record.at < IDEMPOTENCY_TTL_MS ? record : undefined;
   }

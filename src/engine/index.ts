@@ -8,6 +8,7 @@ export {
   type EntityListener,
   type LocationListener,
   type TransitionListener,
+  type WriteGate,
   type SelectionFacts,
   type WorkflowSelector,
 } from './engine.js';
@@ -16,6 +17,6 @@ export { EntityIds, SortableIds } from './entity-ids.js';
 export { IDEMPOTENCY_TTL_MS, IdempotencyKeys, type StoredReply } from './idempotency.js';
 export { ALERT_MACHINE, DEFAULT_ORDER_MACHINE, ENTITY_NEW_STATE, HOLD_MACHINE, INBOUND_MACHINE, LOCATION_MACHINE, MachineCatalog } from './machines.js';
 export { openEngine, type OpenEngineOptions, type RunningEngine } from './open-engine.js';
-export { type RecoveryReport } from './recovery.js';
+export { applyReplicatedEntry, prepareToLead, type RecoveryReport, type ReplicatedApply } from './recovery.js';
 export { actorKey, ENTITY_KINDS, ENTITY_PREFIX, type ActorEntry, type EntityEntry, type EntityKind, type LocationEntry } from './registry.js';
 export type { Committed, Step } from './step.js';

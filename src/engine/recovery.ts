@@ -1,8 +1,9 @@
 import { createActor, type AnyMachineSnapshot } from 'xstate';
 import { locationMachine, touchedSkus, type LocationContext, type LocationEvent } from '../../actors/index.js';
-import { checkVersion, type Fact, type PositionRecord, type StoredState } from '../../snapshots/index.js';
+import { checkVersion, type Fact, type JournalEntry, type PositionRecord, type StoredState } from '../../snapshots/index.js';
 import { restorePosition, type Position } from '../domain/position.js';
 import type { Engine } from './engine.js';
+import type { Step } from './step.js';
 import { SortableIds } from './entity-ids.js';
 import { ENTITY_KINDS, ENTITY_PREFIX, type EntityKind } from './registry.js';
 
@@ -81,6 +82,37 @@ export function recover(engine: Engine): RecoveryReport {
   return report;
 }
 
+/** What applying one replicated entry found: whether it created a location (configuration followers reload). */
+export interface ReplicatedApply {
+  durable: Promise<void>;
+  createdLocation: boolean;
+}
+
+/**
+ * Applies one entry of a cluster's journal stream on a follower, through recovery's own fact replay: nothing
+ * is decided again. Memory is current here (no snapshot is behind it), so no fact counts as covered.
+ */
+export function applyReplicatedEntry(engine: Engine, entry: JournalEntry): ReplicatedApply {
+  const covered: Covered = { headers: new Map(), positions: new Map(), entities: new Map() };
+  let createdLocation = false;
+  const durable = engine.applyReplicated(entry, (step) => {
+    for (const fact of entry.facts) {
+      if (fact.actor.startsWith('loc:') && 'create' in fact) createdLocation = true;
+      replayFact(engine, fact, entry.seq, covered, step);
+    }
+  });
+  return { durable, createdLocation };
+}
+
+/**
+ * Readies a follower's recovered engine to decide: ids never repeat those the old leader handed out, and the
+ * timers it did not fire (followers never fire timers) are armed.
+ */
+export function prepareToLead(engine: Engine): void {
+  for (const kind of ENTITY_KINDS) engine.ids.floor(kind, newestTime(engine, kind));
+  engine.armTimers();
+}
+
 /**
  * The journal sequence each stored snapshot covers. Replay decides by these, not by `lastSeq`: the facts of
  * one entry share its sequence, and all of them must apply to an actor the snapshot does not cover.
@@ -92,7 +124,7 @@ interface Covered {
   entities: Map<string, number>;
 }
 
-function replayFact(engine: Engine, fact: Fact, seq: number, covered: Covered): boolean {
+function replayFact(engine: Engine, fact: Fact, seq: number, covered: Covered, step?: Step): boolean {
   const [kind, id] = splitKey(fact.actor);
   if (kind === 'loc') {
     if ('create' in fact) {
@@ -108,13 +140,13 @@ function replayFact(engine: Engine, fact: Fact, seq: number, covered: Covered): 
     const event = fact.event as unknown as LocationEvent;
     if (event.type === 'location.configured') {
       if (seq <= (covered.headers.get(id) ?? 0)) return false;
-      engine.replay(entry, event, seq);
+      engine.replay(entry, event, seq, step);
       return true;
     }
     const positions = covered.positions.get(id);
     const open = touchedSkus(event).filter((sku) => seq > (positions?.get(sku) ?? 0));
     if (open.length === 0) return false;
-    engine.replay(entry, uncoveredPart(event, open), seq);
+    engine.replay(entry, uncoveredPart(event, open), seq, step);
     return true;
   }
   const entityKind = kindOf(kind);
@@ -125,7 +157,9 @@ function replayFact(engine: Engine, fact: Fact, seq: number, covered: Covered): 
     if (record && record.seq >= seq) return false;
     if ('create' in fact) {
       const { machine, state } = fact.create as { machine: string; state: StoredState };
-      engine.registry.touch(engine.registerEntity(entityKind, id, machine, restore(engine, machine, state)), seq);
+      const created = engine.registerEntity(entityKind, id, machine, restore(engine, machine, state));
+      engine.registry.touch(created, seq);
+      if (step) engine.replayedCreate(created, step.at);
       return true;
     }
     if (!record) throw new Error(`journal fact ${seq} names ${fact.actor}, which does not exist: the data dir is damaged`);
@@ -134,7 +168,7 @@ function replayFact(engine: Engine, fact: Fact, seq: number, covered: Covered): 
     covered.entities.set(fact.actor, record.seq);
   }
   if ('create' in fact || seq <= (covered.entities.get(fact.actor) ?? 0)) return false;
-  engine.replay(entry, fact.event, seq);
+  engine.replay(entry, fact.event, seq, step);
   return true;
 }
 

@@ -3,6 +3,7 @@ import type { ApiKeys } from '../auth/index.js';
 import { inventoryBatch } from '../stock/index.js';
 import { inboundBatch } from '../supply/index.js';
 import { authenticate } from './auth.js';
+import { routeInCluster } from './cluster-routing.js';
 import { capConnectionsPerKey } from './connection-caps.js';
 import { allowOrigins } from './cors.js';
 import { shedLoad } from './load-shedding.js';
@@ -51,6 +52,8 @@ export function createApp(deps: AppDeps & { keys: ApiKeys }, lifecycle: Lifecycl
   app.route('/health', healthRoutes(deps, lifecycle));
   app.route('/', consoleFileRoutes(deps.console.assets));
   if (deps.corsOrigins?.length) app.use(allowOrigins(deps.corsOrigins));
+  // Before authentication: a follower forwards a write whole, and the leader authenticates it.
+  if (deps.cluster) app.use(routeInCluster(deps.cluster));
   // Cheap refusals first (who is asking, how often, on how many connections), then the body, then a slot:
   // a request holds an in-flight slot only once its body is complete, so slow bodies cannot take them all.
   app.use(authenticate(deps.keys));

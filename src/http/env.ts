@@ -7,6 +7,7 @@ import type { RuleRegistry, WorkflowCatalog } from '../workflows/index.js';
 import type { Webhooks } from '../integrations/index.js';
 import type { BulkJobs } from '../bulk/index.js';
 import type { Backups } from '../backups/index.js';
+import type { ClusterView } from '../cluster/index.js';
 import type { RefusedConnections } from './connection-caps.js';
 import type { InFlight } from './load-shedding.js';
 import type { Receiving } from './receive-body.js';
@@ -46,6 +47,8 @@ export interface AppDeps {
   sourcing: { profiles: SourcingProfiles; pool: SourcingPool };
   /** The operations console: its files (served before authentication) and the tile layouts per role. */
   console: { assets: ConsoleAssets; layouts: ConsoleLayouts };
+  /** Cluster mode: the node's role, its leader, how far it applied the journal stream. */
+  cluster?: ClusterView;
 }
 
 export type { AppEnv, IdempotentReply } from './app-env.js';

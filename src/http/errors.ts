@@ -30,6 +30,8 @@ export function errorResponse(c: Context, err: unknown): Response {
   if (err instanceof DomainError) {
     const res = c.json({ error: { type: err.type, message: err.message, details: err.details } }, statusOf(err.type));
     if (err.type === 'unauthorized') res.headers.set('WWW-Authenticate', 'Bearer');
+    // Unavailable is temporary by definition (a cluster between leaders, a store shutting down): say when to retry.
+    if (err.type === 'unavailable' && !res.headers.has('Retry-After')) res.headers.set('Retry-After', '1');
     // The rest of an oversized or late body is still on its way: close the connection rather than let the
     // client reuse it.
     if (err.type === 'payload_too_large' || err.type === 'request_timeout') res.headers.set('Connection', 'close');

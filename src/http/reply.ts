@@ -9,7 +9,8 @@ import type { AppEnv } from './env.js';
  */
 export async function reply<T>(c: Context<AppEnv>, status: ContentfulStatusCode, committed: Committed<T>): Promise<Response> {
   const saved = c.get('idempotency')?.save(status, committed.value);
-  await committed.durable;
-  if (saved) await saved;
+  // Both at once: in a cluster either can be refused (the leader lost its lease), and neither may be left
+  // unawaited when the other fails.
+  await Promise.all([committed.durable, saved]);
   return c.json(committed.value as object, status);
 }

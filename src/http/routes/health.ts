@@ -15,13 +15,15 @@ export interface Lifecycle {
  *   `Retry-After` while it shuts down or after a fatal error.
  * - `/health`: kept for existing checks; it answers like `/health/ready`, with the same body as before.
  */
-export function healthRoutes({ fulcrum }: Pick<AppDeps, 'fulcrum'>, lifecycle: Lifecycle): Hono<AppEnv> {
+export function healthRoutes({ fulcrum, cluster }: Pick<AppDeps, 'fulcrum' | 'cluster'>, lifecycle: Lifecycle): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { engine } = fulcrum;
-  const notReady = (): { status: 'failed'; error: string } | { status: 'draining' } | undefined => {
+  const notReady = (): { status: 'failed'; error: string } | { status: 'draining' } | { status: 'not_ready'; cluster: object } | undefined => {
     const failure = engine.failure;
     if (failure) return { status: 'failed', error: failure.message };
-    return lifecycle.draining ? { status: 'draining' } : undefined;
+    if (lifecycle.draining) return { status: 'draining' };
+    // A cluster node still catching up with the stream, about to reopen, or a leader that lost its lease.
+    return cluster && !cluster.ready() ? { status: 'not_ready', cluster: cluster.status() } : undefined;
   };
   const unavailable = (c: Context<AppEnv>, body: object) => {
     c.header('Retry-After', '1');
@@ -34,7 +36,8 @@ export function healthRoutes({ fulcrum }: Pick<AppDeps, 'fulcrum'>, lifecycle: L
   app.get('/ready', (c) => {
     const problem = notReady();
     if (problem) return unavailable(c, problem);
-    return c.json({ status: 'ready', journalSeq: engine.journal.nextSeq - 1, feed: 'accepting' });
+    // In a cluster: role, leader, applied stream sequence and lag (`src/cluster`).
+    return c.json({ status: 'ready', journalSeq: engine.journal.nextSeq - 1, feed: 'accepting', ...(cluster ? { cluster: cluster.status() } : {}) });
   });
   app.get('/', (c) => {
     const problem = notReady();

@@ -1,0 +1,21 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ClusterWorld, failoverRounds } from '../helpers/cluster-world.js';
+
+test('failover under a flash sale (kill -9 twice, SIGSTOP once): every acknowledged order is on every node, nothing oversold, stock conserved, states equal, takeover within 5 s', async () => {
+  const world = await ClusterWorld.start(3);
+  try {
+    await world.seed();
+    const report = await failoverRounds(world, ['kill', 'freeze', 'kill'], false);
+    assert.equal(report.found, [0, 0, 0], `${JSON.stringify(report.first, null, 1)}\n${world.logs()}`);
+    assert.ok(world.totals.acked > 50, `enough acknowledged orders to mean something (${world.totals.acked})`);
+    assert.ok(world.totals.rejected > 0, 'the hot SKU sold out: refusals happened');
+    assert.is(world.totals.unresolved, 0, 'every order was answered through the failovers');
+    assert.ok(Math.max(...report.takeovers) <= 5000, `takeover took ${report.takeovers.join(', ')} ms`);
+    console.log(`failover: ${world.totals.acked} acknowledged, ${world.totals.rejected} refused; takeover ${report.takeovers.join(', ')} ms`);
+  } finally {
+    await world.stop();
+  }
+});
+
+test.run();

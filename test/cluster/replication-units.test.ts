@@ -1,0 +1,57 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Packr } from 'msgpackr';
+import { applyWrites, captureWrites, closeStore, openStore, SCHEMA_VERSION, type ReplicatedWrite } from '../../snapshots/index.js';
+import { decodeBatch, encodeBatch } from '../../src/cluster/batch.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
+import { tempDataDir } from '../helpers/tmp.js';
+
+test('a batch decodes to what was encoded; one from a newer build is refused', () => {
+  const entry = { v: SCHEMA_VERSION, seq: 7, at: 1, facts: [{ actor: 'loc:BER', event: { type: 'stock.reserved', ref: 'o1', lines: [{ sku: 'A', qty: 2 }] } }] };
+  const writes: ReplicatedWrite[] = [['idempotency', 'k\u0000a', { v: 1, status: 201 }], ['outbox', ['ep', 5, 'e1']]];
+  const batch = decodeBatch(encodeBatch({ term: 3, node: 'a', entries: [entry], writes }));
+  assert.equal(batch.entries, [entry]);
+  assert.equal(batch.writes, writes);
+  assert.is(batch.term, 3);
+  const newer = new Packr({ useRecords: false }).pack({ v: 99, term: 1, node: 'a', entries: [], writes: [] });
+  assert.throws(() => decodeBatch(newer), /batch version 99/);
+});
+
+test('writes to replicated databases are captured while a sink is set, applied elsewhere as they were; symbol keys and local databases are not', async () => {
+  const a = tempDataDir();
+  const b = tempDataDir();
+  const leader = openStore(a.dir);
+  const follower = openStore(b.dir);
+  try {
+    const captured: ReplicatedWrite[] = [];
+    let sink: ((w: ReplicatedWrite) => void) | undefined = (w) => captured.push(w);
+    captureWrites(leader, () => sink);
+    await leader.products.put('A', { v: 1, doc: { sku: 'A' } });
+    await leader.outbox.put(['ep', 5, 'e1'], { v: 1, event: { id: 'e1', type: 't', subject: 's', time: 'x', data: null }, attempts: 0 });
+    await leader.outbox.remove(['ep', 5, 'e1']);
+    await leader.decisions.put(Symbol.for('fulcrum.structures') as never, [] as never);
+    await leader.meta.put('local', 1);
+    sink = undefined;
+    await leader.products.put('B', { v: 1, doc: { sku: 'B' } });
+    assert.equal(captured.map(([db, key]) => [db, key]), [['products', 'A'], ['outbox', ['ep', 5, 'e1']], ['outbox', ['ep', 5, 'e1']]]);
+    assert.is(captured[2]!.length, 2, 'a remove carries no value');
+    await applyWrites(follower, captured);
+    assert.equal(follower.products.get('A'), { v: 1, doc: { sku: 'A' } });
+    assert.is(follower.outbox.get(['ep', 5, 'e1']), undefined);
+    assert.is(follower.products.get('B'), undefined);
+  } finally {
+    await closeStore(leader);
+    await closeStore(follower);
+    a.cleanup();
+    b.cleanup();
+  }
+});
+
+test('FULCRUM_NATS_URL takes comma-separated NATS URLs and refuses anything else, naming the setting', () => {
+  assert.equal(loadConfig([], { FULCRUM_NATS_URL: 'nats://127.0.0.1:4222, nats://10.0.0.2:4222' }).natsUrls, ['nats://127.0.0.1:4222', 'nats://10.0.0.2:4222']);
+  assert.is(loadConfig([], {}).natsUrls, undefined);
+  assert.throws(() => loadConfig([], { FULCRUM_NATS_URL: 'http://x:4222' }), (e: unknown) => e instanceof ConfigError && /FULCRUM_NATS_URL/.test((e as Error).message));
+  assert.throws(() => loadConfig([], { FULCRUM_CLUSTER_LEASE_MS: '100' }), /FULCRUM_CLUSTER_LEASE_MS/);
+});
+
+test.run();
