@@ -48,9 +48,14 @@ export interface Config {
   webhookConcurrency: number;
   /** Sourcing: worker threads that solve large sourcing problems off the engine's thread. */
   sourcingWorkers: number;
+  /** Sourcing lab: most orders one backtest may replay (`POST /sourcing/backtests`); a longer period gets 409. */
+  backtestMaxOrders: number;
   /** Test-only negative control (FULCRUM_UNSAFE_EARLY_ACK=1): acknowledge before the commit. Never in production. */
   unsafeEarlyAck: boolean;
 }
+
+/** Orders one backtest may replay by default: twice the 100,000 of the benchmark's 60-second goal. */
+export const DEFAULT_BACKTEST_MAX_ORDERS = 200_000;
 
 /** A setting with a bad value; the message names the setting and says what it accepts. */
 export class ConfigError extends Error {}
@@ -84,6 +89,7 @@ const SETTINGS = {
   webhookRetryMaxMs: { flag: 'webhook-retry-max-ms', env: 'FULCRUM_WEBHOOK_RETRY_MAX_MS', help: 'webhooks: longest retry wait (default 600000)' },
   webhookConcurrency: { flag: 'webhook-concurrency', env: 'FULCRUM_WEBHOOK_CONCURRENCY', help: 'webhooks: attempts in flight at once (default 16)' },
   sourcingWorkers: { flag: 'sourcing-workers', env: 'FULCRUM_SOURCING_WORKERS', help: 'sourcing: worker threads for large sourcing problems (default: CPU cores)' },
+  backtestMaxOrders: { flag: 'backtest-max-orders', env: 'FULCRUM_BACKTEST_MAX_ORDERS', help: 'sourcing lab: most orders one backtest may replay (default 200000)' },
 } satisfies Record<string, Setting>;
 
 /** The usage text printed for `--help`. */
@@ -139,6 +145,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config & { h
     webhookRetryMaxMs: retryMax(pick(SETTINGS.webhookRetryMaxMs), pick(SETTINGS.webhookRetryBaseMs)),
     webhookConcurrency: integer(pick(SETTINGS.webhookConcurrency), DEFAULT_DELIVERY.concurrency, 1, 10_000),
     sourcingWorkers: integer(pick(SETTINGS.sourcingWorkers), availableParallelism(), 1, 256),
+    backtestMaxOrders: integer(pick(SETTINGS.backtestMaxOrders), DEFAULT_BACKTEST_MAX_ORDERS, 1, 10_000_000),
     unsafeEarlyAck: env.FULCRUM_UNSAFE_EARLY_ACK === '1',
   };
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createServer } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
-import type { Config } from './config.js';
+import { DEFAULT_BACKTEST_MAX_ORDERS, type Config } from './config.js';
 import { IdempotencyKeys } from './engine/index.js';
 import { attachFeed, type Feed, type FeedOptions } from './feed/index.js';
 import { AuditLog } from './audit/index.js';
@@ -27,6 +27,7 @@ import { openFulcrum, type Fulcrum, type RunningFulcrum } from './fulcrum/index.
 import { loadPlugins } from './sdk/index.js';
 import { PluginRegistry, SourcingPool, SourcingProfiles, type SourcingPoolOptions } from './sourcing/index.js';
 import { BulkJobs } from './bulk/index.js';
+import { Backtests, type BacktestsOptions } from './lab/index.js';
 import { BUILT_IN_RULES, RuleRegistry, WorkflowCatalog } from './workflows/index.js';
 
 export interface ServerOptions extends Partial<Omit<Config, 'dataDir'>> {
@@ -38,6 +39,8 @@ export interface ServerOptions extends Partial<Omit<Config, 'dataDir'>> {
   webhooks?: DeliverySettings;
   /** Sourcing pool tuning beyond the worker count (queue, timeouts, inline threshold); tests shrink it. */
   sourcing?: Omit<SourcingPoolOptions, 'workers'>;
+  /** Backtest tuning beyond the order limit (chunk size, replay worker); tests shrink it. */
+  backtests?: Omit<BacktestsOptions, 'maxOrders'>;
 }
 
 /** A listening Fulcrum server. */
@@ -127,7 +130,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   metrics.counter('fulcrum_sourcing_pooled_total', 'Sourcing problems solved by a worker since start.', () => pooled().pooled);
   metrics.counter('fulcrum_sourcing_fallbacks_total', 'Pooled problems answered with the greedy plan (worker crash or timeout) since start.', () => pooled().fallbacks);
   metrics.counter('fulcrum_sourcing_shed_total', 'Orders refused with 503 because the sourcing queue was full, since start.', () => pooled().shed);
-  const sourcing = { profiles: sourcingProfiles, pool: sourcingPool };
+  const backtests = new Backtests(fulcrum, sourcingProfiles, { ...options.backtests, maxOrders: options.backtestMaxOrders ?? DEFAULT_BACKTEST_MAX_ORDERS });
+  const sourcing = { profiles: sourcingProfiles, pool: sourcingPool, backtests };
   const lifecycle: Lifecycle = { draining: false };
   const app = createApp({ fulcrum, audit, idempotency, metrics, bulk, keys, webhooks, sourcing, corsOrigins: options.corsOrigins ?? [], maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, workflows: { catalog: workflows!, rules }, rateLimits: options.rateLimits ?? DEFAULT_RATE_LIMITS, maxInFlight: options.maxInFlight ?? 4096, inFlight,
     body: { timeoutMs: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS, receiving },
@@ -180,6 +184,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         });
         // No request waits on a worker any more: sourcing problems still running finish, then the threads stop.
         await sourcingPool.close();
+        await backtests.close();
         // Attempts in flight are cut short and stay in the outbox; outcomes already decided are written first.
         await webhooks.stop();
         metrics.close();

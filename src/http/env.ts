@@ -6,6 +6,7 @@ import type { SourcingPool } from '../sourcing/index.js';
 import type { RuleRegistry, WorkflowCatalog } from '../workflows/index.js';
 import type { Webhooks } from '../integrations/index.js';
 import type { BulkJobs } from '../bulk/index.js';
+import type { Backtests } from '../lab/index.js';
 import type { RefusedConnections } from './connection-caps.js';
 import type { InFlight } from './load-shedding.js';
 import type { Receiving } from './receive-body.js';
@@ -38,8 +39,11 @@ export interface AppDeps {
   bulk: BulkJobs;
   /** Outbound webhooks: endpoints, dead letters. */
   webhooks: Webhooks;
-  /** Sourcing profiles, and the worker pool that solves large sourcing problems off the engine's thread. */
-  sourcing: { profiles: SourcingProfiles; pool: SourcingPool };
+  /**
+   * Sourcing profiles, the worker pool that solves large sourcing problems off the engine's thread, and the
+   * backtests of draft profiles (absent: `POST /sourcing/backtests` answers 503).
+   */
+  sourcing: { profiles: SourcingProfiles; pool: SourcingPool; backtests?: Backtests };
 }
 
 export type { AppEnv, IdempotentReply } from './app-env.js';

@@ -69,3 +69,5 @@ export {
 } from './live/plan-sourcing.js';
 export { SourcingProfiles, type SourcingProfileVersion, type StoredSourcingProfile } from './live/profiles.js';
 export { Sourcing, type SourcingPorts } from './live/sourcing.js';
+export * from './backtest/index.js';
+export { countRecordedOrders, recordedIntakeDecisions, type StoredDecision } from './live/decisions.js';

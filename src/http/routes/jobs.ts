@@ -3,8 +3,8 @@ import { DomainError } from '../../domain/errors.js';
 import { allow } from '../auth.js';
 import type { AppDeps, AppEnv } from '../env.js';
 
-/** `GET /jobs/:id` (a bulk load's progress and outcome) and `GET /jobs?limit=` (newest first). */
-export function jobRoutes({ bulk }: AppDeps): Hono<AppEnv> {
+/** `GET /jobs/:id` (a bulk load's or a backtest's progress and outcome) and `GET /jobs?limit=` (newest first). */
+export function jobRoutes({ bulk, sourcing }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get('/', allow('inventory:read'), (c) => {
     const raw = c.req.query('limit') ?? '20';
@@ -14,7 +14,7 @@ export function jobRoutes({ bulk }: AppDeps): Hono<AppEnv> {
     return c.json({ items: bulk.list(Number(raw)) });
   });
   app.get('/:id', allow('inventory:read'), (c) => {
-    const view = bulk.view(c.req.param('id'));
+    const view = sourcing.backtests?.view(c.req.param('id')) ?? bulk.view(c.req.param('id'));
     if (!view) throw new DomainError('not_found', `no job '${c.req.param('id')}'`);
     return c.json(view);
   });

@@ -40,7 +40,7 @@ export interface SourcingDecisionView {
  * same plan. That keeps explaining off the intake step. A decision that is not proven (a time budget ran
  * out, a worker fell back to greedy) stores its explanation as made, since solving again could differ.
  */
-interface StoredDecision extends Omit<SourcingDecisionView, 'explanation'> {
+export interface StoredDecision extends Omit<SourcingDecisionView, 'explanation'> {
   explanation: SourcingExplanation | null;
   problem?: SourcingProblem;
   attempts?: readonly StrategyAttempt[];
@@ -144,4 +144,39 @@ function revived(problem: SourcingProblem): SourcingProblem {
 /** `<order>/<step seq, zero-padded so keys sort by it>/<n>`. */
 function decisionKey(orderId: string, seq: number, n: number): string {
   return `${orderId}/${String(seq).padStart(16, '0')}/${n}`;
+}
+
+/**
+ * The intake decisions of the orders whose ids lie in [`from`, `to`), oldest first (ids sort by creation, so
+ * this is the order they arrived in), raw as stored with their problems revived: for backtests, which read
+ * what each order saw and explain nothing. At most `limit` orders; `after` continues from an order id.
+ */
+export function recordedIntakeDecisions(engine: Engine, range: { from: string; to: string; after?: string }, limit: number): Array<{ orderId: string; decision: StoredDecision }> {
+  const out: Array<{ orderId: string; decision: StoredDecision }> = [];
+  // `0` sorts right after `/`, so `<id>0` starts past every key of that order.
+  const start = range.after === undefined ? range.from : `${range.after}0`;
+  let last: string | undefined;
+  for (const { key, value } of engine.store.decisions.getRange({ start, end: range.to })) {
+    const orderId = (key as string).slice(0, (key as string).indexOf('/'));
+    if (orderId === last) continue;
+    checkVersion('sourcing decision', value);
+    const stored = value.doc as StoredDecision;
+    if (stored.kind !== 'intake') continue;
+    if (out.length >= limit) break;
+    last = orderId;
+    out.push({ orderId, decision: stored.problem ? { ...stored, problem: revived(stored.problem) } : stored });
+  }
+  return out;
+}
+
+/** How many orders in [`from`, `to`) have a recorded decision: one key scan, nothing decoded. */
+export function countRecordedOrders(engine: Engine, range: { from: string; to: string }): number {
+  let n = 0;
+  let last = '';
+  for (const key of engine.store.decisions.getKeys({ start: range.from, end: range.to })) {
+    const orderId = (key as string).slice(0, (key as string).indexOf('/'));
+    if (orderId !== last) n++;
+    last = orderId;
+  }
+  return n;
 }

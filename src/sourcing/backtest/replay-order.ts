@@ -1,0 +1,42 @@
+import type { NetworkLocation, ProductAttributes, SourcingLine, SourcingRequest } from '../types.js';
+
+/**
+ * What a backtest replays, as plain data that crosses to a worker (structured-clone safe). Built on the
+ * engine's thread from each order and the decision recorded when it was placed; read-only afterwards.
+ */
+
+/** A location as a backtest sees it: its configuration when the backtest starts (its load is the sandbox's own). */
+export type ReplayLocation = Omit<NetworkLocation, 'openOrders' | 'ordersToday'>;
+
+/**
+ * The stock an order saw when it was placed, as its decision record kept it. Units are per SKU of `skus`
+ * (the order's lines merged by SKU), after reservations and location buffers, as sourcing read them.
+ */
+export interface StockSeen {
+  readonly skus: readonly string[];
+  /** Locations whose stock was read: units per SKU of `skus`, and how old those units were (NaN: unknown). */
+  readonly held: ReadonlyArray<{ readonly location: string; readonly units: readonly number[]; readonly ageDays?: readonly number[] }>;
+  /** Locations known to hold none of the order's SKUs. */
+  readonly empty: readonly string[];
+  /**
+   * Locations whose stock the record does not say: the live profile excluded them before reading it (a filter
+   * other than stock), or the record kept only the nearest candidates. The replay counts them as holding none.
+   */
+  readonly unrecorded: readonly string[];
+}
+
+/** One order to replay, in the order orders arrived. */
+export interface ReplayOrder {
+  readonly id: string;
+  /** When it was placed (ISO): the decision time for cut-offs, and the day its location load counts toward. */
+  readonly at: string;
+  readonly request: Omit<SourcingRequest, 'now' | 'lines'> & { readonly lines: readonly SourcingLine[] };
+  /** The profile version that was live when the order was placed. */
+  readonly live: { readonly id: string; readonly version: number };
+  readonly seen: StockSeen;
+  /** What the order reserved at intake, by location: the consumption the recorded stock already reflects. */
+  readonly recorded: ReadonlyArray<{ readonly location: string; readonly lines: readonly SourcingLine[] }>;
+}
+
+/** SKU attributes the replayed orders need, by SKU. */
+export type ReplayProducts = ReadonlyArray<readonly [sku: string, attributes: ProductAttributes]>;
