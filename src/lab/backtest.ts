@@ -16,6 +16,11 @@ export interface BacktestView {
   /** Orders with a recorded decision taken in the period; those read so far; those replayed (read and not skipped). */
   orders: { inPeriod: number; read: number; replayed: number };
   elapsedMs: number;
+  /**
+   * Where the time went: reading the period on the engine's thread (in slices of at most a few ms), and
+   * waiting for the worker (reading the next chunk overlaps it).
+   */
+  timing: { readingMs: number; waitingForWorkerMs: number };
   /** Orders read per second. */
   rate: number;
   etaSeconds: number | null;
@@ -60,6 +65,8 @@ export class Backtest {
   status: BacktestStatus = 'running';
   read = 0;
   explained = 0;
+  readMs = 0;
+  waitedMs = 0;
   finishedAt: number | undefined;
   error: string | undefined;
   finished: Promise<void> = Promise.resolve();
@@ -107,6 +114,7 @@ export class Backtest {
       ...(this.finishedAt === undefined ? {} : { finishedAt: new Date(this.finishedAt).toISOString() }),
       orders: { inPeriod: this.total, read: this.read, replayed },
       elapsedMs,
+      timing: { readingMs: Math.round(this.readMs), waitingForWorkerMs: Math.round(this.waitedMs) },
       rate,
       etaSeconds: eta,
       ...(this.status === 'cancelled' ? { message: `cancelled: stopped after replaying ${replayed} of ${this.total} orders; the report covers those` } : {}),

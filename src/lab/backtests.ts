@@ -175,7 +175,9 @@ export class Backtests {
           explain: Math.max(0, EXPLAINED - backtest.explained),
           budgetMs: this.#options.budgetMs,
         };
+        const sent = performance.now();
         const reply = await this.#pool.replay(task, signal);
+        backtest.waitedMs += performance.now() - sent;
         sandboxes = reply.sandboxes;
         backtest.add(reply);
       }
@@ -196,6 +198,7 @@ export class Backtests {
       while (!period.done && out.length < this.#options.chunkOrders && performance.now() - started < SLICE_MS) {
         for (const o of period.slice(SLICE_ORDERS)) out.push(o);
       }
+      backtest.readMs += performance.now() - started;
       backtest.read = period.read;
       if (!period.done) await nextTurn();
     }

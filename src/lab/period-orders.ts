@@ -7,7 +7,7 @@ import {
   stockSeen,
   type ReplayOrder,
   type SourcingProfileDocument,
-  type StoredDecision,
+  type RecordedDecision,
 } from '../sourcing/index.js';
 
 /** Which orders of the period a backtest replays; every list given must contain the order's value. */
@@ -70,7 +70,7 @@ export class PeriodOrders {
     return out;
   }
 
-  #replayable(orderId: string, decision: StoredDecision): ReplayOrder | SkipReason {
+  #replayable(orderId: string, decision: RecordedDecision): ReplayOrder | SkipReason {
     const ctx = this.engine.entityState('order', orderId)?.state.context as OrderContext | undefined;
     if (!ctx) return 'order_missing';
     if (!matches(ctx, decision, this.filter)) return 'filtered';
@@ -118,7 +118,7 @@ export function usesPlugins(doc: SourcingProfileDocument): boolean {
   return doc.strategies.some((s) => (s.when.plugins?.length ?? 0) > 0 || s.filters.plugins.length > 0 || Object.keys(s.costs.plugins).length > 0);
 }
 
-function matches(ctx: OrderContext, decision: StoredDecision, filter: BacktestFilter): boolean {
+function matches(ctx: OrderContext, decision: RecordedDecision, filter: BacktestFilter): boolean {
   if (filter.channels && !filter.channels.includes(ctx.channel)) return false;
   if (filter.pools && !filter.pools.includes(ctx.pool)) return false;
   if (filter.deliveryTypes && !filter.deliveryTypes.includes(ctx.deliveryType)) return false;

@@ -70,4 +70,4 @@ export {
 export { SourcingProfiles, type SourcingProfileVersion, type StoredSourcingProfile } from './live/profiles.js';
 export { Sourcing, type SourcingPorts } from './live/sourcing.js';
 export * from './backtest/index.js';
-export { countRecordedOrders, recordedIntakeDecisions, type StoredDecision } from './live/decisions.js';
+export { countRecordedOrders, recordedIntakeDecisions, type RecordedDecision } from './live/decisions.js';

@@ -4,8 +4,8 @@ import type { SourcingPlan } from '../result.js';
 import { sourceOrderSync, type SourcingDecision } from '../source-order.js';
 import type { ProductAttributes } from '../types.js';
 import type { BacktestSide, ExplainedOrder, OrderRow, PlanRow, ReplayReply, ReplayTask } from './replay-messages.js';
-import type { ReplayLocation, ReplayOrder } from './replay-order.js';
-import { replayNetwork } from './replay-network.js';
+import type { ReplayOrder } from './replay-order.js';
+import { indexSeen, replayNetwork, SideLocations } from './replay-network.js';
 import { SandboxStock } from './sandbox-stock.js';
 
 /** The parsed profiles a chunk replays with: the draft, and the live versions by `id@version`. */
@@ -23,17 +23,18 @@ const EXPLAINED_CANDIDATES = 5;
  * from the optimizer's clock (its time budget); runs in a worker.
  */
 export function replayChunk(task: ReplayTask, profiles: ReplayProfiles): ReplayReply {
-  const locations = new Map<string, ReplayLocation>(task.locations.map((l) => [l.id, l]));
+  const locations = { live: new SideLocations(task.locations), draft: new SideLocations(task.locations) };
   const products = new Map<string, ProductAttributes>(task.products);
   const sandboxes = { live: new SandboxStock(task.sandboxes.live), draft: new SandboxStock(task.sandboxes.draft) };
   const rows: OrderRow[] = [];
   const explained: ExplainedOrder[] = [];
   const options = { runnerUps: 0, budgetMs: task.budgetMs };
   for (const order of task.orders) {
+    const seen = indexSeen(order);
     const plan = (side: BacktestSide): SourcingDecision | null => {
       const profile = side === 'draft' ? profiles.draft : profiles.live.get(`${order.live.id}@${order.live.version}`);
       if (!profile) return null;
-      const network = replayNetwork(order, locations, products, sandboxes[side]);
+      const network = replayNetwork(seen, locations[side], products, sandboxes[side]);
       const decision = sourceOrderSync({ ...order.request, now: order.at }, network, profile, options);
       sandboxes[side].settle(order.recorded, decision.result?.plan?.shipments ?? null, order.at);
       return decision;

@@ -10,17 +10,22 @@ export type ReplayLocation = Omit<NetworkLocation, 'openOrders' | 'ordersToday'>
 
 /**
  * The stock an order saw when it was placed, as its decision record kept it. Units are per SKU of `skus`
- * (the order's lines merged by SKU), after reservations and location buffers, as sourcing read them.
+ * (the order's lines merged by SKU), after reservations and location buffers, as sourcing read them. Flat
+ * arrays, row-major by location: a chunk of 2,000 orders crosses to a worker as a few arrays per order, not
+ * a hundred small objects each.
  */
 export interface StockSeen {
   readonly skus: readonly string[];
-  /** Locations whose stock was read: units per SKU of `skus`, and how old those units were (NaN: unknown). */
-  readonly held: ReadonlyArray<{ readonly location: string; readonly units: readonly number[]; readonly ageDays?: readonly number[] }>;
-  /** Locations known to hold none of the order's SKUs. */
-  readonly empty: readonly string[];
+  /** Locations whose stock was read. */
+  readonly held: readonly string[];
+  /** Units, held x skus: `units[h * skus.length + s]`. */
+  readonly units: readonly number[];
+  /** How old those units were, days (NaN: unknown); absent when no age was known. */
+  readonly ageDays?: readonly number[];
   /**
    * Locations whose stock the record does not say: the live profile excluded them before reading it (a filter
    * other than stock), or the record kept only the nearest candidates. The replay counts them as holding none.
+   * (Locations known to hold none are not listed: a side can only find units there that it left itself.)
    */
   readonly unrecorded: readonly string[];
 }

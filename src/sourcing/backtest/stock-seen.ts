@@ -1,10 +1,19 @@
 import { describeReason, type SourcingExplanation } from '../explain.js';
-import type { SourcingProblem } from '../problem.js';
+import type { ExcludedLocation, ProblemLine } from '../problem.js';
 import type { StockSeen } from './replay-order.js';
+
+/** Numbers as a decision record stores them: a typed array in memory, `{f64: [...]}` once stored. */
+export type StoredNumbers = Float64Array | { readonly f64: readonly number[] };
 
 /** What a recorded decision may hold: its problem (proven decisions) or the explanation made at the time. */
 export interface RecordedSight {
-  readonly problem?: SourcingProblem;
+  readonly problem?: {
+    readonly lines: readonly ProblemLine[];
+    readonly candidateIds: readonly string[];
+    readonly stock: StoredNumbers;
+    readonly ageDays?: StoredNumbers;
+    readonly excluded: readonly ExcludedLocation[];
+  };
   readonly explanation: SourcingExplanation | null;
 }
 
@@ -19,34 +28,38 @@ const NO_STOCK_LABEL = describeReason({ code: 'no_stock' });
 export function stockSeen(record: RecordedSight): StockSeen | undefined {
   const { problem, explanation } = record;
   if (problem) {
-    const L = problem.lines.length;
-    const held = problem.candidateIds.map((location, c) => {
-      const units = Array.from(problem.stock.subarray(c * L, c * L + L));
-      const ages = problem.ageDays ? Array.from(problem.ageDays.subarray(c * L, c * L + L)) : undefined;
-      return ages ? { location, units, ageDays: ages } : { location, units };
-    });
-    const empty: string[] = [];
     const unrecorded: string[] = [];
-    for (const e of problem.excluded) (e.reasons.every((r) => r.code === 'no_stock') ? empty : unrecorded).push(e.location);
-    return { skus: problem.lines.map((l) => l.sku), held, empty, unrecorded };
+    for (const e of problem.excluded) if (!e.reasons.every((r) => r.code === 'no_stock')) unrecorded.push(e.location);
+    const ageDays = problem.ageDays && numbers(problem.ageDays);
+    return {
+      skus: problem.lines.map((l) => l.sku),
+      held: problem.candidateIds,
+      units: numbers(problem.stock),
+      ...(ageDays ? { ageDays } : {}),
+      unrecorded,
+    };
   }
   if (!explanation) return undefined;
-  const skus = [...new Set(explanation.candidates.nearest.flatMap((c) => c.lines.map((l) => l.sku)))];
-  const held = explanation.candidates.nearest.map((c) => ({
-    location: c.location,
-    units: skus.map((sku) => c.lines.find((l) => l.sku === sku)?.available ?? 0),
-    ageDays: skus.map((sku) => {
+  const nearest = explanation.candidates.nearest;
+  const skus = [...new Set(nearest.flatMap((c) => c.lines.map((l) => l.sku)))];
+  const units: number[] = [];
+  const ageDays: number[] = [];
+  for (const c of nearest) {
+    for (const sku of skus) {
       const line = c.lines.find((l) => l.sku === sku);
-      return line?.ageDays === undefined || line.ageAssumed ? NaN : line.ageDays;
-    }),
-  }));
-  const empty: string[] = [];
-  const unrecorded: string[] = [];
-  for (const e of explanation.excluded.locations) (e.reasons.every((r) => r === NO_STOCK_LABEL) ? empty : unrecorded).push(e.location);
-  return { skus, held, empty, unrecorded };
+      units.push(line?.available ?? 0);
+      ageDays.push(line?.ageDays === undefined || line.ageAssumed ? NaN : line.ageDays);
+    }
+  }
+  const unrecorded = explanation.excluded.locations.filter((e) => !e.reasons.every((r) => r === NO_STOCK_LABEL)).map((e) => e.location);
+  return { skus, held: nearest.map((c) => c.location), units, ageDays, unrecorded };
 }
 
 /** Whether the record kept fewer candidates than the decision had (an explanation lists the nearest only). */
 export function partlyRecorded(record: RecordedSight): boolean {
   return !record.problem && record.explanation !== null && record.explanation.candidates.nearest.length < record.explanation.candidates.total;
+}
+
+function numbers(stored: StoredNumbers): readonly number[] {
+  return stored instanceof Float64Array ? Array.from(stored) : stored.f64;
 }

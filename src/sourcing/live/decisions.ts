@@ -6,6 +6,7 @@ import type { SourcingProblem } from '../problem.js';
 import type { SourcingResult } from '../result.js';
 import type { StrategyAttempt } from '../source-order.js';
 import type { Engine, Step } from '../../engine/index.js';
+import type { RecordedSight } from '../backtest/stock-seen.js';
 import type { TransferChoice } from './consider-transfers.js';
 import type { Recheck, SourcingAsk, SourcingOutcome } from './plan-sourcing.js';
 
@@ -45,6 +46,9 @@ export interface StoredDecision extends Omit<SourcingDecisionView, 'explanation'
   problem?: SourcingProblem;
   attempts?: readonly StrategyAttempt[];
 }
+
+/** A decision as a backtest reads it: the stored record, its problem's numbers as stored. */
+export type RecordedDecision = Omit<StoredDecision, 'problem'> & RecordedSight;
 
 /** Per engine: the step seen last and the decisions recorded in it per order, so two in one step get distinct keys. */
 const recorded = new WeakMap<Engine, { seq: number; byOrder: Map<string, number> }>();
@@ -148,11 +152,12 @@ function decisionKey(orderId: string, seq: number, n: number): string {
 
 /**
  * The intake decisions of the orders whose ids lie in [`from`, `to`), oldest first (ids sort by creation, so
- * this is the order they arrived in), raw as stored with their problems revived: for backtests, which read
- * what each order saw and explain nothing. At most `limit` orders; `after` continues from an order id.
+ * this is the order they arrived in), raw as stored: for backtests, which read what each order saw and explain
+ * nothing (a problem's numbers stay as stored, `{f64: [...]}`: reviving every matrix cost ~190 us an order).
+ * At most `limit` orders; `after` continues from an order id.
  */
-export function recordedIntakeDecisions(engine: Engine, range: { from: string; to: string; after?: string }, limit: number): Array<{ orderId: string; decision: StoredDecision }> {
-  const out: Array<{ orderId: string; decision: StoredDecision }> = [];
+export function recordedIntakeDecisions(engine: Engine, range: { from: string; to: string; after?: string }, limit: number): Array<{ orderId: string; decision: RecordedDecision }> {
+  const out: Array<{ orderId: string; decision: RecordedDecision }> = [];
   // `0` sorts right after `/`, so `<id>0` starts past every key of that order.
   const start = range.after === undefined ? range.from : `${range.after}0`;
   let last: string | undefined;
@@ -160,11 +165,11 @@ export function recordedIntakeDecisions(engine: Engine, range: { from: string; t
     const orderId = (key as string).slice(0, (key as string).indexOf('/'));
     if (orderId === last) continue;
     checkVersion('sourcing decision', value);
-    const stored = value.doc as StoredDecision;
+    const stored = value.doc as RecordedDecision;
     if (stored.kind !== 'intake') continue;
     if (out.length >= limit) break;
     last = orderId;
-    out.push({ orderId, decision: stored.problem ? { ...stored, problem: revived(stored.problem) } : stored });
+    out.push({ orderId, decision: stored });
   }
   return out;
 }
