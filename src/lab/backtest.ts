@@ -110,7 +110,8 @@ export class Backtest {
       kind: 'sourcing.backtest',
       status: this.status,
       createdAt: new Date(this.createdAt).toISOString(),
-      updatedAt: new Date(now).toISOString(),
+      // A finished backtest's view never changes again (so a client polling it sees a settled answer).
+      updatedAt: new Date(this.finishedAt ?? now).toISOString(),
       ...(this.finishedAt === undefined ? {} : { finishedAt: new Date(this.finishedAt).toISOString() }),
       orders: { inPeriod: this.total, read: this.read, replayed },
       elapsedMs,
