@@ -52,6 +52,8 @@ export interface Config {
   sourcingWorkers: number;
   /** A backup directory to restore into the (new or empty) data dir before starting; `--restore-from`, flag only. */
   restoreFrom: string | undefined;
+  /** Sourcing lab: most orders one backtest may replay (`POST /sourcing/backtests`); a longer period gets 409. */
+  backtestMaxOrders: number;
   /** Test-only negative control (FULCRUM_UNSAFE_EARLY_ACK=1): acknowledge before the commit. Never in production. */
   unsafeEarlyAck: boolean;
   /** Cluster mode when set: the NATS servers (with JetStream) that hold the journal stream and the lease. */
@@ -67,6 +69,9 @@ export interface Config {
   /** Test-only negative control (FULCRUM_UNSAFE_CLUSTER_ACK=1): acknowledge before the quorum holds a write. */
   unsafeClusterAck: boolean;
 }
+
+/** Orders one backtest may replay by default: twice the 100,000 of the benchmark's 60-second goal. */
+export const DEFAULT_BACKTEST_MAX_ORDERS = 200_000;
 
 /** A setting with a bad value; the message names the setting and says what it accepts. */
 export class ConfigError extends Error {}
@@ -105,6 +110,7 @@ const SETTINGS = {
   clusterPublishTimeoutMs: { flag: 'cluster-publish-timeout-ms', env: 'FULCRUM_CLUSTER_PUBLISH_TIMEOUT_MS', help: 'cluster mode: time an append waits for its quorum ack before the leader steps down (default 2000)' },
   clusterSnapshotMs: { flag: 'cluster-snapshot-ms', env: 'FULCRUM_CLUSTER_SNAPSHOT_MS', help: 'cluster mode: how often a follower uploads a store snapshot new nodes start from (default 30000)' },
   sourcingWorkers: { flag: 'sourcing-workers', env: 'FULCRUM_SOURCING_WORKERS', help: 'sourcing: worker threads for large sourcing problems (default: CPU cores)' },
+  backtestMaxOrders: { flag: 'backtest-max-orders', env: 'FULCRUM_BACKTEST_MAX_ORDERS', help: 'sourcing lab: most orders one backtest may replay (default 200000)' },
 } satisfies Record<string, Setting>;
 
 /** The usage text printed for `--help`. */
@@ -164,6 +170,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config & { h
     webhookConcurrency: integer(pick(SETTINGS.webhookConcurrency), DEFAULT_DELIVERY.concurrency, 1, 10_000),
     sourcingWorkers: integer(pick(SETTINGS.sourcingWorkers), availableParallelism(), 1, 256),
     restoreFrom: typeof values['restore-from'] === 'string' && values['restore-from'] !== '' ? resolve(values['restore-from']) : undefined,
+    backtestMaxOrders: integer(pick(SETTINGS.backtestMaxOrders), DEFAULT_BACKTEST_MAX_ORDERS, 1, 10_000_000),
     unsafeEarlyAck: env.FULCRUM_UNSAFE_EARLY_ACK === '1',
     natsUrls: natsUrls(pick(SETTINGS.natsUrl)),
     nodeId: text(pick(SETTINGS.nodeId), ''),

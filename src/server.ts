@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createServer } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
-import type { Config } from './config.js';
+import { DEFAULT_BACKTEST_MAX_ORDERS, type Config } from './config.js';
 import { IdempotencyKeys } from './engine/index.js';
 import { attachFeed, type Feed, type FeedOptions } from './feed/index.js';
 import { AuditLog } from './audit/index.js';
@@ -30,6 +30,7 @@ import { BulkJobs } from './bulk/index.js';
 import { Backups } from './backups/index.js';
 import { ConsoleAssets, ConsoleLayouts } from './console/index.js';
 import { fileURLToPath } from 'node:url';
+import { Backtests, type BacktestsOptions } from './lab/index.js';
 import { BUILT_IN_RULES, RuleRegistry, WorkflowCatalog } from './workflows/index.js';
 import type { ClusterHooks } from './cluster/index.js';
 
@@ -44,6 +45,8 @@ export interface ServerOptions extends Partial<Omit<Config, 'dataDir'>> {
   sourcing?: Omit<SourcingPoolOptions, 'workers'>;
   /** Cluster mode: this server is one node's, in the role its cluster node gives it (see `src/cluster`). */
   cluster?: ClusterHooks;
+  /** Backtest tuning beyond the order limit (chunk size, replay worker); tests shrink it. */
+  backtests?: Omit<BacktestsOptions, 'maxOrders'>;
 }
 
 /** A listening Fulcrum server. */
@@ -145,7 +148,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   lookAhead.start();
   metrics.counter('fulcrum_sourcing_lookahead_failures_total', 'Look-ahead LP solves that failed or timed out since start (the previous future values stay).', () => lookAhead.failures);
   metrics.gauge('fulcrum_sourcing_lookahead_solve_seconds', 'Time the worker spent on the last look-ahead LP that answered (every SKU and scenario of one strategy).', () => lookAhead.lastSolveMs / 1000);
-  const sourcing = { profiles: sourcingProfiles, pool: sourcingPool };
+  const backtests = new Backtests(fulcrum, sourcingProfiles, { ...options.backtests, maxOrders: options.backtestMaxOrders ?? DEFAULT_BACKTEST_MAX_ORDERS });
+  const sourcing = { profiles: sourcingProfiles, pool: sourcingPool, backtests };
   const lifecycle: Lifecycle = { draining: false };
   // The console's bundle sits beside the compiled server (dist/console, built by `npm run build`).
   const assets = new ConsoleAssets(fileURLToPath(new URL('../console/', import.meta.url)));
@@ -206,6 +210,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         // No request waits on a worker any more: sourcing problems still running finish, then the threads stop.
         await sourcingPool.close();
         await lookAhead.close();
+        await backtests.close();
         // Attempts in flight are cut short and stay in the outbox; outcomes already decided are written first.
         await webhooks.stop();
         // A backup still copying reads the store through LMDB: it finishes before the store closes.

@@ -31,6 +31,7 @@ import { productRoutes } from './routes/products.js';
 import { purchaseLimitRoutes } from './routes/purchase-limits.js';
 import { returnPolicyRoutes } from './routes/return-policies.js';
 import { sourcingProfileRoutes } from './routes/sourcing-profiles.js';
+import { backtestRoutes } from './routes/backtests.js';
 import { sourcingRoutes } from './routes/sourcing.js';
 import { statusRoutes } from './routes/statuses.js';
 import { workflowRoutes } from './routes/workflows.js';
@@ -79,6 +80,7 @@ export function createApp(deps: AppDeps & { keys: ApiKeys }, lifecycle: Lifecycl
   app.route('/purchase-limits', purchaseLimitRoutes(deps));
   app.route('/return-policies', returnPolicyRoutes(deps));
   app.route('/sourcing-profiles', sourcingProfileRoutes(deps));
+  app.route('/sourcing/backtests', backtestRoutes(deps));
   app.route('/sourcing', sourcingRoutes(deps));
   app.route('/workflows', workflowRoutes(deps, deps.workflows.catalog, deps.workflows.rules));
   app.route('/alerts', alertRoutes(deps));

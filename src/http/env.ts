@@ -8,6 +8,7 @@ import type { Webhooks } from '../integrations/index.js';
 import type { BulkJobs } from '../bulk/index.js';
 import type { Backups } from '../backups/index.js';
 import type { ClusterView } from '../cluster/index.js';
+import type { Backtests } from '../lab/index.js';
 import type { RefusedConnections } from './connection-caps.js';
 import type { InFlight } from './load-shedding.js';
 import type { Receiving } from './receive-body.js';
@@ -43,8 +44,11 @@ export interface AppDeps {
   backups: Backups;
   /** Outbound webhooks: endpoints, dead letters. */
   webhooks: Webhooks;
-  /** Sourcing profiles, and the worker pool that solves large sourcing problems off the engine's thread. */
-  sourcing: { profiles: SourcingProfiles; pool: SourcingPool };
+  /**
+   * Sourcing profiles, the worker pool that solves large sourcing problems off the engine's thread, and the
+   * backtests of draft profiles (absent: `POST /sourcing/backtests` answers 503).
+   */
+  sourcing: { profiles: SourcingProfiles; pool: SourcingPool; backtests?: Backtests };
   /** The operations console: its files (served before authentication) and the tile layouts per role. */
   console: { assets: ConsoleAssets; layouts: ConsoleLayouts };
   /** Cluster mode: the node's role, its leader, how far it applied the journal stream. */

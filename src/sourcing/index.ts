@@ -77,3 +77,5 @@ export { DemandWindow, type DemandWindowSettings, type SkuDemand } from './look-
 export { solveFluidLp, type FluidLpAnswer, type FluidLpInput, type LpLocation, type LpRegion, type LpSku } from './look-ahead/fluid-lp.js';
 export { futureValuesOf, lookAheadKey, type FutureValues, type FutureValueTable } from './look-ahead/future-values.js';
 export { fluidLpInput } from './look-ahead/lp-input.js';
+export * from './backtest/index.js';
+export { countRecordedOrders, recordedIntakeDecisions, type RecordedDecision } from './live/decisions.js';

@@ -55,4 +55,13 @@ test('the sourcing worker loads only the solver and domain types', () => {
   assert.equal([...reached].flatMap((f) => graph.packages.get(f) ?? []), []);
 });
 
+test('the backtest worker loads only the solver, the replay and domain types: no engine, no live state', () => {
+  const reached = graph.reachableFrom('src/sourcing/backtest/replay-worker.ts');
+  assert.ok(reached.has('src/sourcing/backtest/replay-chunk.ts'));
+  const outside = [...reached].filter((f) => !(f.startsWith('src/domain/') || (f.startsWith('src/sourcing/') && !f.startsWith('src/sourcing/live/'))));
+  assert.equal(outside, []);
+  // zod comes with the profile schema: the worker parses the documents it is sent.
+  assert.equal([...new Set([...reached].flatMap((f) => graph.packages.get(f) ?? []))], ['zod']);
+});
+
 test.run();

@@ -168,6 +168,17 @@ export const ROUTES: Record<string, RouteSpec> = {
   'GET /sourcing-profiles/:id': { params: { id: 'profile' } },
   'PUT /sourcing-profiles/:id': { params: { id: 'profile' }, bodies: (w) => [w.profileDoc] },
   'POST /sourcing-profiles/:id/versions/:version/activate': { params: { id: 'profile', version: 'version' } },
+  'GET /sourcing/backtests': {},
+  'POST /sourcing/backtests': {
+    bodies: (w) => [{ profile: w.profileDoc, from: '2020-01-01T00:00:00Z', to: '2099-01-01T00:00:00Z', filter: { channels: ['default'] } }],
+    cleanup: async (w, body) => {
+      if (typeof body?.id === 'string') await w.t.call('DELETE', `/sourcing/backtests/${body.id}`);
+    },
+  },
+  'GET /sourcing/backtests/:id': { params: { id: 'job' } },
+  'GET /sourcing/backtests/:id/orders': { params: { id: 'job' }, query: { offset: () => '0', limit: () => '10', changed: () => 'true' } },
+  'DELETE /sourcing/backtests/:id': { params: { id: 'job' } },
+  'POST /sourcing/backtests/:id/cancel': { params: { id: 'job' } },
   'POST /sourcing/preview': { bodies: (w) => [...orders(w), { ...(orders(w)[0] as object), profile: w.profileDoc }] },
   'GET /workflows': {},
   'GET /workflows/bricks': {},

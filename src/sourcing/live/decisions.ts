@@ -6,6 +6,7 @@ import type { SourcingProblem } from '../problem.js';
 import type { SourcingResult } from '../result.js';
 import type { StrategyAttempt } from '../source-order.js';
 import type { Engine, Step } from '../../engine/index.js';
+import type { RecordedSight } from '../backtest/stock-seen.js';
 import type { TransferChoice } from './consider-transfers.js';
 import type { Recheck, SourcingAsk, SourcingOutcome } from './plan-sourcing.js';
 
@@ -40,11 +41,14 @@ export interface SourcingDecisionView {
  * same plan. That keeps explaining off the intake step. A decision that is not proven (a time budget ran
  * out, a worker fell back to greedy) stores its explanation as made, since solving again could differ.
  */
-interface StoredDecision extends Omit<SourcingDecisionView, 'explanation'> {
+export interface StoredDecision extends Omit<SourcingDecisionView, 'explanation'> {
   explanation: SourcingExplanation | null;
   problem?: SourcingProblem;
   attempts?: readonly StrategyAttempt[];
 }
+
+/** A decision as a backtest reads it: the stored record, its problem's numbers as stored. */
+export type RecordedDecision = Omit<StoredDecision, 'problem'> & RecordedSight;
 
 /** Per engine: the step seen last and the decisions recorded in it per order, so two in one step get distinct keys. */
 const recorded = new WeakMap<Engine, { seq: number; byOrder: Map<string, number> }>();
@@ -144,4 +148,40 @@ function revived(problem: SourcingProblem): SourcingProblem {
 /** `<order>/<step seq, zero-padded so keys sort by it>/<n>`. */
 function decisionKey(orderId: string, seq: number, n: number): string {
   return `${orderId}/${String(seq).padStart(16, '0')}/${n}`;
+}
+
+/**
+ * The intake decisions of the orders whose ids lie in [`from`, `to`), oldest first (ids sort by creation, so
+ * this is the order they arrived in), raw as stored: for backtests, which read what each order saw and explain
+ * nothing (a problem's numbers stay as stored, `{f64: [...]}`: reviving every matrix cost ~190 us an order).
+ * At most `limit` orders; `after` continues from an order id.
+ */
+export function recordedIntakeDecisions(engine: Engine, range: { from: string; to: string; after?: string }, limit: number): Array<{ orderId: string; decision: RecordedDecision }> {
+  const out: Array<{ orderId: string; decision: RecordedDecision }> = [];
+  // `0` sorts right after `/`, so `<id>0` starts past every key of that order.
+  const start = range.after === undefined ? range.from : `${range.after}0`;
+  let last: string | undefined;
+  for (const { key, value } of engine.store.decisions.getRange({ start, end: range.to })) {
+    const orderId = (key as string).slice(0, (key as string).indexOf('/'));
+    if (orderId === last) continue;
+    checkVersion('sourcing decision', value);
+    const stored = value.doc as RecordedDecision;
+    if (stored.kind !== 'intake') continue;
+    if (out.length >= limit) break;
+    last = orderId;
+    out.push({ orderId, decision: stored });
+  }
+  return out;
+}
+
+/** How many orders in [`from`, `to`) have a recorded decision: one key scan, nothing decoded. */
+export function countRecordedOrders(engine: Engine, range: { from: string; to: string }): number {
+  let n = 0;
+  let last = '';
+  for (const key of engine.store.decisions.getKeys({ start: range.from, end: range.to })) {
+    const orderId = (key as string).slice(0, (key as string).indexOf('/'));
+    if (orderId !== last) n++;
+    last = orderId;
+  }
+  return n;
 }
