@@ -14,6 +14,7 @@ import { alertRoutes } from './routes/alerts.js';
 import { auditRoutes } from './routes/audit.js';
 import { availabilityRoutes } from './routes/availability.js';
 import { batchRoutes } from './routes/batch.js';
+import { docsRoutes } from './routes/docs.js';
 import { entityRoutes } from './routes/entities.js';
 import { healthRoutes, type Lifecycle } from './routes/health.js';
 import { holdRoutes } from './routes/holds.js';
@@ -47,6 +48,8 @@ export function createApp(deps: AppDeps & { keys: ApiKeys }, lifecycle: Lifecycl
     metrics.observe(c.req.method, c.req.routePath, c.res.status, (performance.now() - started) / 1000);
   });
   app.route('/health', healthRoutes(deps, lifecycle));
+  // The API's description, before authentication like /health: a browser opens /docs without a key.
+  app.route('/', docsRoutes(app));
   if (deps.corsOrigins?.length) app.use(allowOrigins(deps.corsOrigins));
   // Cheap refusals first (who is asking, how often, on how many connections), then the body, then a slot:
   // a request holds an in-flight slot only once its body is complete, so slow bodies cannot take them all.

@@ -1,19 +1,22 @@
 import { Hono } from 'hono';
 import { DomainError } from '../../domain/errors.js';
 import { allow } from '../auth.js';
+import { validate } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
+import { described } from '../openapi/describe.js';
+import { itemsOf, Job } from '../replies.js';
+import { z } from 'zod';
+
+const Query = z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(20) });
 
 /** `GET /jobs/:id` (a bulk load's progress and outcome) and `GET /jobs?limit=` (newest first). */
 export function jobRoutes({ bulk }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.get('/', allow('inventory:read'), (c) => {
-    const raw = c.req.query('limit') ?? '20';
-    if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 100) {
-      throw new DomainError('invalid_request', 'limit must be a whole number from 1 to 100', [{ path: 'limit', message: 'must be from 1 to 100' }]);
-    }
-    return c.json({ items: bulk.list(Number(raw)) });
+  app.get('/', described({ summary: 'List bulk load jobs', description: 'Newest first.', query: Query, replies: { 200: { description: 'The jobs', schema: itemsOf(Job) } } }, allow('inventory:read')), (c) => {
+    const q = validate(Query, c.req.query(), 'the query is not valid');
+    return c.json({ items: bulk.list(q.limit) });
   });
-  app.get('/:id', allow('inventory:read'), (c) => {
+  app.get('/:id', described({ summary: "Get a bulk load job's progress", replies: { 200: { description: 'The job', schema: Job } }, errors: ['not_found'] }, allow('inventory:read')), (c) => {
     const view = bulk.view(c.req.param('id'));
     if (!view) throw new DomainError('not_found', `no job '${c.req.param('id')}'`);
     return c.json(view);
