@@ -139,6 +139,8 @@ export const SourcingProfileDraft = z.looseObject({ id: z.string(), version: Int
 
 export const Webhook = z.looseObject({ id: z.string(), url: z.string(), events: z.array(z.string()), enabled: z.boolean() }).meta({ id: 'Webhook' });
 
+export const DeletedWebhook = z.looseObject({ id: z.string(), deleted: z.literal(true), droppedDeliveries: Int }).meta({ id: 'DeletedWebhook' });
+
 export const DeadLetterPage = z.looseObject({ items: z.array(z.record(z.string(), z.unknown())) }).meta({ id: 'DeadLetterPage' });
 
 export const AuditPage = pageOf(z.looseObject({ seq: Int, at: Time, by: z.string(), action: z.string() }), Int).meta({ id: 'AuditPage' });

@@ -7,7 +7,7 @@ import { BEARER_KEY } from './access.js';
 /** An OpenAPI document as JSON. */
 export type OpenApiDocument = Awaited<ReturnType<typeof generateSpecs>>;
 
-type Operation = { description?: string; tags?: string[]; 'x-roles'?: string[] };
+type Operation = { description?: string; tags?: string[]; security?: unknown[]; 'x-roles'?: string[] };
 
 /**
  * Builds the document from the descriptions on the app's routes (see describe.ts), then adds what every
@@ -37,6 +37,8 @@ export async function openApiDocument(app: Hono<AppEnv>, version: string): Promi
     const tag = path.split('/')[1] || 'root';
     for (const operation of Object.values(item ?? {}) as Operation[]) {
       operation.tags = [tag];
+      // A guard set with `app.use` is merged once per described middleware of the route: keep one copy.
+      if (operation.security) operation.security = [...new Set(operation.security.map((s) => JSON.stringify(s)))].map((s) => JSON.parse(s) as unknown);
       const roles = operation['x-roles'];
       if (roles) operation.description = `${operation.description ? `${operation.description}\n\n` : ''}Roles: ${roles.map((r) => `\`${r}\``).join(', ')}.`;
     }

@@ -8,7 +8,7 @@ import { idempotent } from '../idempotency.js';
 import { reply } from '../reply.js';
 import { DeadLettersQuery, Id, WebhookBody } from '../schemas.js';
 import { describe } from '../openapi/describe.js';
-import { AnyRecord, DeadLetterPage, itemsOf, Webhook } from '../replies.js';
+import { AnyRecord, DeadLetterPage, DeletedWebhook, itemsOf, Webhook } from '../replies.js';
 import { z } from 'zod';
 
 /**
@@ -41,7 +41,7 @@ export function webhookRoutes({ fulcrum, audit, idempotency, webhooks }: AppDeps
   });
   app.get('/', describe({ summary: 'List webhook endpoints', replies: { 200: { description: 'Every endpoint', schema: itemsOf(Webhook) } } }), (c) => c.json({ items: webhooks.listEndpoints() }));
   app.get('/:id', describe({ summary: 'Get a webhook endpoint', replies: { 200: { description: 'The endpoint', schema: Webhook } }, errors: ['not_found'] }), (c) => c.json(webhooks.endpoint(c.req.param('id'))));
-  app.delete('/:id', describe({ summary: 'Delete a webhook endpoint', description: 'Its pending deliveries are dropped.', replies: { 200: { description: 'The deleted endpoint', schema: Webhook } }, errors: ['not_found'] }), async (c) => {
+  app.delete('/:id', describe({ summary: 'Delete a webhook endpoint', description: 'Its pending deliveries are dropped.', replies: { 200: { description: 'The endpoint is gone, with its pending deliveries', schema: DeletedWebhook } }, errors: ['not_found'] }), async (c) => {
     const before = webhooks.endpoint(c.req.param('id'));
     const deleted = await webhooks.deleteEndpoint(c.req.param('id'));
     // Recorded once the delete is durable (it spans two writes: pending deliveries, then the endpoint).
