@@ -33,9 +33,11 @@ t('the document at /openapi.json is valid OpenAPI 3.1, served without a key', as
 t('every route Hono serves is described in the document', ({ s, doc }) => {
   const served = new Set(s.server.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:([^/]+)/g, '{$1}')}`));
   assert.ok(served.size > 60, `${served.size} routes`);
+  // Described means more than present: a route carrying only its guard's fragment has no summary or reply.
   const missing = [...served].filter((route) => {
     const [method, path] = route.split(' ') as [string, string];
-    return !doc.paths[path]?.[method];
+    const op = doc.paths[path]?.[method] as { summary?: string; responses?: Record<string, unknown> } | undefined;
+    return !op?.summary || !Object.keys(op.responses ?? {}).some((status) => status.startsWith('2'));
   });
   assert.equal(missing, []);
 });
