@@ -49,6 +49,9 @@ export const ROUTES: Record<string, RouteSpec> = {
   'GET /health/live': {},
   'GET /health/ready': {},
   'GET /metrics': {},
+  'GET /openapi.json': {},
+  'GET /docs': {},
+  'GET /docs/:asset': {},
   'PUT /locations/:id': {
     params: { id: 'location' },
     bodies: () => [
