@@ -4114,6 +4114,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: `conflict` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Error: `payload_too_large` */
             413: {
                 headers: {
@@ -4498,6 +4507,15 @@ export interface operations {
             };
             /** @description Error: `request_timeout` */
             408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `conflict` */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6270,6 +6288,15 @@ export interface operations {
             };
             /** @description Error: `request_timeout` */
             408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `conflict` */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -7,6 +7,9 @@ import { BEARER_KEY } from './access.js';
 /** An OpenAPI document as JSON. */
 export type OpenApiDocument = Awaited<ReturnType<typeof generateSpecs>>;
 
+/** The reference page's sections, in the order a reader meets the API: selling first, configuration, then operations. */
+const TAGS = ['orders', 'availability', 'holds', 'inventory', 'fulfilments', 'returns', 'transfers', 'inbound', 'supply-rules', 'alerts', 'sourcing', 'locations', 'products', 'pools', 'statuses', 'purchase-limits', 'return-policies', 'sourcing-profiles', 'workflows', 'webhooks', 'jobs', 'audit', 'metrics', 'health', 'docs'];
+
 type Operation = { description?: string; tags?: string[]; security?: unknown[]; 'x-roles'?: string[] };
 
 /**
@@ -22,6 +25,7 @@ export async function openApiDocument(app: Hono<AppEnv>, version: string): Promi
         description:
           'Distributed order management: real-time inventory, sourcing, workflows. Every request but `/health`, `/openapi.json` and `/docs` sends `Authorization: Bearer <key>`; each operation lists the roles whose keys may call it (`x-roles`). Errors are `{"error": {"type", "message", "details"}}`.',
       },
+      tags: TAGS.map((name) => ({ name })),
       components: {
         securitySchemes: {
           [BEARER_KEY]: { type: 'http', scheme: 'bearer', description: 'An API key from `FULCRUM_API_KEYS` (`key:role,...`); roles: admin, ops, storefront, publishable.' },
@@ -34,7 +38,8 @@ export async function openApiDocument(app: Hono<AppEnv>, version: string): Promi
     excludeStaticFile: false,
   });
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
-    const tag = path.split('/')[1] || 'root';
+    const first = path.split('/')[1] || 'root';
+    const tag = first === 'openapi.json' ? 'docs' : first;
     for (const operation of Object.values(item ?? {}) as Operation[]) {
       operation.tags = [tag];
       // A guard set with `app.use` is merged once per described middleware of the route: keep one copy.

@@ -14,7 +14,7 @@ import { Hold } from '../replies.js';
 /** `POST /holds`, `GET /holds/:id`, `DELETE /holds/:id`: cart holds (soft reservations with a deadline). */
 export function holdRoutes({ fulcrum, idempotency }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.post('/', described({ summary: 'Place a cart hold', description: 'Reserves units for a cart until `ttlSeconds` pass; an order naming the hold takes them over.', body: HoldBody, replies: { 201: { description: 'The hold', schema: Hold } }, errors: ['insufficient_stock', 'not_found', 'forbidden'] }, allow('holds')), idempotent(idempotency, () => fulcrum.engine.clock.now()), async (c) => {
+  app.post('/', described({ summary: 'Place a cart hold', description: 'Reserves units for a cart until `ttlSeconds` pass; an order naming the hold takes them over.', body: HoldBody, replies: { 201: { description: 'The hold', schema: Hold } }, errors: ['insufficient_stock', 'conflict', 'not_found', 'forbidden'] }, allow('holds')), idempotent(idempotency, () => fulcrum.engine.clock.now()), async (c) => {
     const body = await jsonBody(c, HoldBody);
     return reply(c, 201, placeHold(fulcrum, body, c.get('principal').keyId, c.get('principal').channels));
   });

@@ -21,7 +21,7 @@ export function orderRoutes({ fulcrum, idempotency, sourcing }: AppDeps): Hono<A
   const once = idempotent(idempotency, () => fulcrum.engine.clock.now());
   const solve = sourcing.pool.solve.bind(sourcing.pool);
 
-  app.post('/', described({ summary: 'Place an order', description: 'Sources and reserves the order; `409 insufficient_stock` lists the short lines in `details` when it cannot be sourced (and no backorder or pre-order rule takes it): nothing is reserved then. A storefront key bound to channels may only sell on them.', body: OrderBody, replies: { 201: { description: 'The order, sourced and reserved', schema: Order } }, errors: ['insufficient_stock', 'preorder_closed', 'not_found', 'forbidden', 'unavailable'] }, allow('orders:create')), once, async (c) => {
+  app.post('/', described({ summary: 'Place an order', description: 'Sources and reserves the order; `409 insufficient_stock` lists the short lines in `details` when it cannot be sourced (and no backorder or pre-order rule takes it): nothing is reserved then. A storefront key bound to channels may only sell on them.', body: OrderBody, replies: { 201: { description: 'The order, sourced and reserved', schema: Order } }, errors: ['insufficient_stock', 'preorder_closed', 'conflict', 'not_found', 'forbidden', 'unavailable'] }, allow('orders:create')), once, async (c) => {
     const body = await jsonBody(c, OrderBody);
     const p = c.get('principal');
     return reply(c, 201, await placeOrderPooled(fulcrum, solve, body, p.keyId, { anyHold: can(p, 'orders:read-any'), ...(p.channels ? { sellsOn: p.channels } : {}) }));

@@ -15,7 +15,7 @@ import { z } from 'zod';
 /** `PUT/GET /pools/:id`, `GET /pools`. */
 export function poolRoutes({ fulcrum, audit }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.put('/:id', described({ summary: 'Create or replace a pool', description: 'A set of locations that sells together, with buffers held back from ATS.', body: PoolBody, params: z.object({ id: Id }), replies: { 200: { description: 'Replaced', schema: Pool }, 201: { description: 'Created', schema: Pool } } }, allow('config')), async (c) => {
+  app.put('/:id', described({ summary: 'Create or replace a pool', description: 'A set of locations that sells together, with buffers held back from ATS.', body: PoolBody, params: z.object({ id: Id }), replies: { 200: { description: 'Replaced', schema: Pool }, 201: { description: 'Created', schema: Pool } }, errors: ['conflict'] }, allow('config')), async (c) => {
     const id = validate(Id, c.req.param('id'), 'the pool id in the path is not valid');
     const body = await jsonBody(c, PoolBody);
     const before = fulcrum.stock.index.pool(id) ?? null;

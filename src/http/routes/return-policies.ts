@@ -41,7 +41,7 @@ const PolicyBody = z.strictObject({
 export function returnPolicyRoutes({ fulcrum, audit }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const policies = fulcrum.returns.policies;
-  app.put('/:id', described({ summary: 'Create or replace a return policy', description: 'Return windows, accepted reasons, non-returnable products and refund deductions, per channel or category.', body: PolicyBody, params: z.object({ id: Id }), replies: { 200: { description: 'Replaced', schema: ReturnPolicyReply }, 201: { description: 'Created', schema: ReturnPolicyReply } } }, allow('config')), async (c) => {
+  app.put('/:id', described({ summary: 'Create or replace a return policy', description: 'Return windows, accepted reasons, non-returnable products and refund deductions, per channel or category.', body: PolicyBody, params: z.object({ id: Id }), replies: { 200: { description: 'Replaced', schema: ReturnPolicyReply }, 201: { description: 'Created', schema: ReturnPolicyReply } }, errors: ['conflict'] }, allow('config')), async (c) => {
     const id = validate(Id, c.req.param('id'), 'the policy id in the path is not valid');
     const body = await jsonBody(c, PolicyBody);
     const before = policies.get(id) ?? null;

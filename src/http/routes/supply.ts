@@ -95,7 +95,7 @@ export function supplyRoutes({ fulcrum, audit, idempotency }: AppDeps): Hono<App
     return reply(c, 200, { ...committed, value: { ...committed.value, inbound: view(id) } });
   });
 
-  app.put('/supply-rules/:id', described({ summary: 'Create or replace a supply rule', description: 'Backorder or pre-order for a set of SKUs: cap, window, confidence per inbound kind, priority of the waiting queue.', body: RuleBody, params: z.object({ id: Id }), replies: { 200: { description: 'Replaced', schema: SupplyRule }, 201: { description: 'Created', schema: SupplyRule } } }, allow('config')), async (c) => {
+  app.put('/supply-rules/:id', described({ summary: 'Create or replace a supply rule', description: 'Backorder or pre-order for a set of SKUs: cap, window, confidence per inbound kind, priority of the waiting queue.', body: RuleBody, params: z.object({ id: Id }), replies: { 200: { description: 'Replaced', schema: SupplyRule }, 201: { description: 'Created', schema: SupplyRule } }, errors: ['conflict'] }, allow('config')), async (c) => {
     const id = validate(Id, c.req.param('id'), 'the rule id in the path is not valid');
     const body = await jsonBody(c, RuleBody);
     const unknown = body.skus.map((sku, i) => ({ sku, i })).filter(({ sku }) => !fulcrum.stock.catalog.has(sku));
