@@ -3750,7 +3750,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `conflict` */
+            /** @description Error: `invalid_state`, `conflict` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3881,7 +3881,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `conflict` */
+            /** @description Error: `invalid_state`, `conflict` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4939,7 +4939,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `conflict` */
+            /** @description Error: `insufficient_stock`, `preorder_closed`, `conflict` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5143,7 +5143,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `conflict` */
+            /** @description Error: `invalid_state`, `conflict`, `insufficient_stock` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5422,7 +5422,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `conflict` */
+            /** @description Error: `invalid_state`, `conflict` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5556,7 +5556,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `conflict` */
+            /** @description Error: `invalid_state`, `conflict` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5690,7 +5690,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `conflict` */
+            /** @description Error: `insufficient_stock`, `conflict` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8104,7 +8104,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `conflict` */
+            /** @description Error: `invalid_state`, `conflict` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8383,7 +8383,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `conflict` */
+            /** @description Error: `invalid_state`, `conflict` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8662,7 +8662,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `conflict` */
+            /** @description Error: `invalid_state`, `conflict` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8804,7 +8804,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `conflict` */
+            /** @description Error: `invalid_state`, `conflict` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8940,7 +8940,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `conflict` */
+            /** @description Error: `invalid_state`, `insufficient_stock`, `conflict` */
             409: {
                 headers: {
                     [name: string]: unknown;

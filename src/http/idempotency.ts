@@ -79,7 +79,9 @@ const IDEMPOTENCY_DOC = {
       schema: { type: 'string', pattern: KEY_PATTERN.source, minLength: 1, maxLength: 255 },
     },
   ],
-  responses: errorReplies(['invalid_request', 'conflict', 'idempotency_mismatch']),
+  // 409 (a first request still running after 10 s) is left to each route to list with its other 409s: the
+  // fragments of a route are merged status by status, and a later one would replace the route's description.
+  responses: errorReplies(['invalid_request', 'idempotency_mismatch']),
 };
 
 function replay(c: Context<AppEnv>, stored: StoredReply): Response {

@@ -64,6 +64,14 @@ t('pagination and the Idempotency-Key header are parameters of the routes that t
   assert.ok(names('/orders/{id}/history', 'get').includes('query:cursor'));
   assert.ok(names('/orders', 'post').includes('header:Idempotency-Key'));
   assert.not.ok(names('/locations/{id}', 'put').includes('header:Idempotency-Key'));
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      if (names(path, method).includes('header:Idempotency-Key')) {
+        assert.ok(op.responses['409'] && op.responses['422'], `${method} ${path}: a repeat still running is a 409, another body a 422`);
+      }
+    }
+  }
+  assert.match((doc.paths['/orders']!.post!.responses['409'] as { description: string }).description, /insufficient_stock/);
 });
 
 t('a tour of the API answers only documented statuses, with bodies that match their schemas', async ({ call, check, problems }) => {

@@ -25,7 +25,7 @@ export function webhookRoutes({ fulcrum, audit, idempotency, webhooks }: AppDeps
     const q = validate(DeadLettersQuery, c.req.query(), 'the query is not valid');
     return c.json(webhooks.deadLetters(q));
   });
-  app.post('/dead/:id/replay', describe({ summary: 'Replay a dead letter', replies: { 202: { description: 'Queued for delivery again', schema: AnyRecord } }, errors: ['not_found'] }), idempotent(idempotency, () => fulcrum.engine.clock.now()), (c) => reply(c, 202, webhooks.replay(c.req.param('id'))));
+  app.post('/dead/:id/replay', describe({ summary: 'Replay a dead letter', replies: { 202: { description: 'Queued for delivery again', schema: AnyRecord } }, errors: ['not_found', 'conflict'] }), idempotent(idempotency, () => fulcrum.engine.clock.now()), (c) => reply(c, 202, webhooks.replay(c.req.param('id'))));
   app.delete('/dead/:id', describe({ summary: 'Discard a dead letter', replies: { 200: { description: 'The discarded dead letter', schema: AnyRecord } }, errors: ['not_found'] }), (c) => reply(c, 200, webhooks.discard(c.req.param('id'))));
 
   app.put('/:id', describe({ summary: 'Create or replace a webhook endpoint', description: 'Events are POSTed to `url`, signed with `secret` (never shown again).', body: WebhookBody, params: z.object({ id: Id }), replies: { 200: { description: 'Replaced', schema: Webhook }, 201: { description: 'Created', schema: Webhook } } }), async (c) => {
