@@ -63,6 +63,8 @@ export interface RunningServer {
   lookAhead: LookAheadSolver;
   /** The admin key generated into the data dir when no keys were configured. */
   generatedAdminKey?: string;
+  /** Every route the HTTP app serves, middleware included: the OpenAPI contract test checks each is described. */
+  routes: ReadonlyArray<{ method: string; path: string }>;
   close(): Promise<void>;
 }
 
@@ -195,6 +197,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     webhooks,
     lookAhead,
     ...(generatedAdminKey ? { generatedAdminKey } : {}),
+    routes: app.routes.map(({ method, path }) => ({ method, path })),
     close: () =>
       (closing ??= (async () => {
         lifecycle.draining = true;

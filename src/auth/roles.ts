@@ -38,6 +38,11 @@ export const BINDABLE_ROLES: ReadonlyArray<Role> = ['storefront', 'publishable']
 
 export const ROLES = Object.keys(ROLE_PERMISSIONS) as Role[];
 
+/** The roles that grant a permission (the API description lists them on each route). */
+export function rolesWith(permission: Permission): Role[] {
+  return ROLES.filter((role) => ROLE_PERMISSIONS[role].has(permission));
+}
+
 /** An authenticated caller: the key's id (a hash prefix, safe to store and show) and its role. */
 export interface Principal {
   keyId: string;

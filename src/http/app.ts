@@ -16,6 +16,7 @@ import { auditRoutes } from './routes/audit.js';
 import { consoleFileRoutes, consoleRoutes } from './routes/console.js';
 import { availabilityRoutes } from './routes/availability.js';
 import { batchRoutes } from './routes/batch.js';
+import { docsRoutes } from './routes/docs.js';
 import { entityRoutes } from './routes/entities.js';
 import { healthRoutes, type Lifecycle } from './routes/health.js';
 import { holdRoutes } from './routes/holds.js';
@@ -52,6 +53,8 @@ export function createApp(deps: AppDeps & { keys: ApiKeys }, lifecycle: Lifecycl
   });
   app.route('/health', healthRoutes(deps, lifecycle));
   app.route('/', consoleFileRoutes(deps.console.assets));
+  // The API's description, before authentication like /health: a browser opens /docs without a key.
+  app.route('/', docsRoutes(app));
   if (deps.corsOrigins?.length) app.use(allowOrigins(deps.corsOrigins));
   // Before authentication: a follower forwards a write whole, and the leader authenticates it.
   if (deps.cluster) app.use(routeInCluster(deps.cluster));

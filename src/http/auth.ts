@@ -3,6 +3,8 @@ import type { MiddlewareHandler } from 'hono';
 import { DomainError } from '../domain/errors.js';
 import type { AppEnv } from './app-env.js';
 import { bearer, can, type ApiKeys, type Permission } from '../auth/index.js';
+import { accessDoc } from './openapi/access.js';
+import { documented } from './openapi/describe.js';
 
 /** Authenticates every request it guards; 401 when the key is missing or unknown. */
 export function authenticate(keys: ApiKeys): MiddlewareHandler<AppEnv> {
@@ -21,9 +23,10 @@ export function authenticate(keys: ApiKeys): MiddlewareHandler<AppEnv> {
 
 /** Refuses (403) a request whose key's role lacks the permission. */
 export function allow(permission: Permission): MiddlewareHandler<AppEnv> {
-  return async function allow(c, next) {
+  // The route's description in the OpenAPI document takes its security, roles and refusals from here.
+  return documented(async function allow(c, next) {
     const p = c.get('principal');
     if (!can(p, permission)) throw new DomainError('forbidden', `a ${p.role} key may not do this (needs ${permission})`);
     await next();
-  };
+  }, accessDoc(permission));
 }

@@ -20,6 +20,9 @@ const STATUS: Record<ErrorType, ContentfulStatusCode> = {
   internal: 500,
 };
 
+/** Every error type with its HTTP status, as the OpenAPI document lists them. */
+export const ERROR_STATUSES: Readonly<Record<ErrorType, ContentfulStatusCode>> = STATUS;
+
 /** The HTTP status for a domain error type. */
 export function statusOf(type: ErrorType): ContentfulStatusCode {
   return STATUS[type];

@@ -4,6 +4,7 @@ import { DomainError } from '../domain/errors.js';
 import type { IdempotencyKeys, StoredReply } from '../engine/index.js';
 import { rawBody } from './body.js';
 import type { AppEnv } from './env.js';
+import { documented, errorReplies } from './openapi/describe.js';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
@@ -19,7 +20,7 @@ const WAIT_FOR_FIRST_MS = 10_000;
  * milliseconds and saves the client a retry loop. Only a first request still running after 10 s yields 409.
  */
 export function idempotent(keys: IdempotencyKeys, now: () => number): MiddlewareHandler<AppEnv> {
-  return async function idempotent(c, next) {
+  return documented(async function idempotent(c, next) {
     const key = c.req.header('idempotency-key');
     if (key === undefined) {
       c.set('idempotency', undefined);
@@ -63,8 +64,25 @@ export function idempotent(keys: IdempotencyKeys, now: () => number): Middleware
     } finally {
       settle(saved);
     }
-  };
+  }, IDEMPOTENCY_DOC);
 }
+
+/** The header and the refusals `idempotent` adds to its routes in the OpenAPI document. */
+const IDEMPOTENCY_DOC = {
+  parameters: [
+    {
+      name: 'Idempotency-Key',
+      in: 'header',
+      required: false,
+      description:
+        'Makes a retry safe: a repeat with the same key and body gets the first reply (same status and body, header `Idempotent-Replayed: true`); the same key with another body gets 422; a repeat while the first has run for 10 s gets 409.',
+      schema: { type: 'string', pattern: KEY_PATTERN.source, minLength: 1, maxLength: 255 },
+    },
+  ],
+  // 409 (a first request still running after 10 s) is left to each route to list with its other 409s: the
+  // fragments of a route are merged status by status, and a later one would replace the route's description.
+  responses: errorReplies(['invalid_request', 'idempotency_mismatch']),
+};
 
 function replay(c: Context<AppEnv>, stored: StoredReply): Response {
   const res = c.json(stored.body as object, stored.status as 200);

@@ -89,39 +89,45 @@ const Money = z.number().min(0).max(1_000_000_000);
 /** An order line may carry what the customer paid per unit (refunds are computed from it). */
 const PricedLine = z.strictObject({ sku: Id, qty: z.number().int().min(1).max(1_000_000), unitPrice: Money.optional() });
 
-export const OrderBody = z
-  .strictObject({
-    ref: z.string().min(1).max(200).optional(),
-    channel: z.string().min(1).max(100).optional(),
-    pool: Id.optional(),
-    customer: z.looseObject({ id: z.string().min(1).max(200) }).refine((v) => withinBounds(v, 6, 200), {
-      error: 'must be at most 6 levels deep with at most 200 values',
-    }),
-    deliverTo: z.strictObject({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180), country: Country }),
-    deliveryType: z.enum(['home', 'collect', 'express']).optional(),
-    collectAt: Id.optional(),
-    lines: z.array(PricedLine).min(1).max(500),
-    currency: z.string().regex(/^[A-Z]{3}$/, { error: 'an ISO 4217 code such as EUR' }).optional(),
-    shippingAmount: Money.optional(),
-    split: z
-      .strictObject({ allowed: z.boolean(), maxShipments: z.number().int().min(1).max(20).optional(), splitLines: z.boolean().optional() })
-      .optional(),
-    attributes: FreeForm.optional(),
-    holdId: z.string().min(1).max(100).optional(),
-    backorder: z.enum(['ship-available', 'ship-complete']).optional(),
-  })
-  .superRefine((o, ctx) => {
-    if (o.deliveryType === 'collect' && o.collectAt === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['collectAt'], message: 'is required when deliveryType is collect' });
-    }
-    const priced = o.shippingAmount !== undefined || o.lines.some((l) => l.unitPrice !== undefined);
-    if (priced && o.currency === undefined) ctx.addIssue({ code: 'custom', path: ['currency'], message: 'is required with unitPrice or shippingAmount' });
-    const prices = new Map<string, number | undefined>();
-    o.lines.forEach((l, i) => {
-      if (prices.has(l.sku) && prices.get(l.sku) !== l.unitPrice) ctx.addIssue({ code: 'custom', path: ['lines', i, 'unitPrice'], message: `differs from another line of ${l.sku}` });
-      prices.set(l.sku, l.unitPrice);
-    });
+const OrderFields = z.strictObject({
+  ref: z.string().min(1).max(200).optional(),
+  channel: z.string().min(1).max(100).optional(),
+  pool: Id.optional(),
+  customer: z.looseObject({ id: z.string().min(1).max(200) }).refine((v) => withinBounds(v, 6, 200), {
+    error: 'must be at most 6 levels deep with at most 200 values',
+  }),
+  deliverTo: z.strictObject({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180), country: Country }),
+  deliveryType: z.enum(['home', 'collect', 'express']).optional(),
+  collectAt: Id.optional(),
+  lines: z.array(PricedLine).min(1).max(500),
+  currency: z.string().regex(/^[A-Z]{3}$/, { error: 'an ISO 4217 code such as EUR' }).optional(),
+  shippingAmount: Money.optional(),
+  split: z
+    .strictObject({ allowed: z.boolean(), maxShipments: z.number().int().min(1).max(20).optional(), splitLines: z.boolean().optional() })
+    .optional(),
+  attributes: FreeForm.optional(),
+  holdId: z.string().min(1).max(100).optional(),
+  backorder: z.enum(['ship-available', 'ship-complete']).optional(),
+});
+
+/** The rules across an order's fields, for `POST /orders` and the sourcing preview alike. */
+function orderRules(o: z.output<typeof OrderFields>, ctx: z.RefinementCtx): void {
+  if (o.deliveryType === 'collect' && o.collectAt === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['collectAt'], message: 'is required when deliveryType is collect' });
+  }
+  const priced = o.shippingAmount !== undefined || o.lines.some((l) => l.unitPrice !== undefined);
+  if (priced && o.currency === undefined) ctx.addIssue({ code: 'custom', path: ['currency'], message: 'is required with unitPrice or shippingAmount' });
+  const prices = new Map<string, number | undefined>();
+  o.lines.forEach((l, i) => {
+    if (prices.has(l.sku) && prices.get(l.sku) !== l.unitPrice) ctx.addIssue({ code: 'custom', path: ['lines', i, 'unitPrice'], message: `differs from another line of ${l.sku}` });
+    prices.set(l.sku, l.unitPrice);
   });
+}
+
+export const OrderBody = OrderFields.superRefine(orderRules).meta({ id: 'PlaceOrder' });
+
+/** `POST /sourcing/preview`: an order, and optionally a draft sourcing profile to try (checked by the sourcing module). */
+export const PreviewBody = OrderFields.extend({ profile: z.record(z.string(), z.unknown()).optional() }).superRefine(orderRules);
 
 export const HoldBody = z.strictObject({
   pool: Id.optional(),

@@ -112,6 +112,9 @@ export interface Built {
   headTooLarge: boolean;
 }
 
+/** Routes served without a key (health checks, the API's description): no 401 is expected of them. */
+const OPEN_ROUTES = /^GET \/(health|openapi\.json|docs|console)(\/|$)/;
+
 /** Resolves a case against the world: a concrete request for `method path`. */
 export function buildRequest(w: World, route: string, spec: RouteSpec, c: HttpCase): Built {
   const [method, pattern] = route.split(' ') as [string, string];
@@ -166,8 +169,8 @@ export function buildRequest(w: World, route: string, spec: RouteSpec, c: HttpCa
   }
   return {
     request: { method, target: target + query, headers, ...(body ? { body } : {}), ...(c.chunkBytes !== null && body ? { chunkBytes: c.chunkBytes } : {}) },
-    // The health checks and the console's static files answer without a key (the console signs in itself).
-    unauthenticated: unauthenticated && !route.startsWith('GET /health') && !route.startsWith('GET /console'),
+    // The health checks, the API's description and the console's static files answer without a key (the console signs in itself).
+    unauthenticated: unauthenticated && !OPEN_ROUTES.test(route),
     oversized: (body?.length ?? 0) > w.maxBodyBytes,
     // Node refuses a head over 16 KiB before any route sees it; the client adds its own headers and the
     // request line, so a head within a KiB of the limit may be refused too.

@@ -74,6 +74,9 @@ export const ROUTES: Record<string, RouteSpec> = {
   },
   'GET /products': { query: { q: () => 'a', limit: () => '5' } },
   'GET /returns': { query: { state: () => 'requested', limit: () => '10' } },
+  'GET /openapi.json': {},
+  'GET /docs': {},
+  'GET /docs/:asset': {},
   'PUT /locations/:id': {
     params: { id: 'location' },
     bodies: () => [

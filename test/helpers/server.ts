@@ -1,5 +1,14 @@
 import { startServer, type RunningServer, type ServerOptions } from '../../src/server.js';
+import { contractChecker, type ContractChecker } from './contract.js';
 import { tempDataDir } from './tmp.js';
+
+/**
+ * Every reply a test gets through `call` is checked against the OpenAPI document (status documented, body
+ * matching its schema), so the whole suite tests the contract. The document is the same for every server
+ * of a run: it is fetched once. `FULCRUM_CONTRACT_CHECK=0` turns the check off.
+ */
+let checker: Promise<ContractChecker> | undefined;
+const CHECK_CONTRACT = process.env.FULCRUM_CONTRACT_CHECK !== '0';
 
 export const KEYS = {
   admin: 'test-admin-key-0001',
@@ -54,6 +63,11 @@ export async function startTestServer(options: { dir?: string; server?: Partial<
         parsed = JSON.parse(text);
       } catch {
         /* not JSON: keep the text */
+      }
+      if (CHECK_CONTRACT) {
+        checker ??= fetch(`${server.url}/openapi.json`).then(async (r) => contractChecker(await r.json()));
+        const problems = (await checker).problems({ method, path, status: res.status, body: parsed });
+        if (problems.length > 0) throw new Error(`the reply breaks the API's documented contract: ${problems.join('; ')}`);
       }
       return { status: res.status, body: parsed, headers: res.headers };
     },

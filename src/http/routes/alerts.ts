@@ -6,6 +6,8 @@ import { allow } from '../auth.js';
 import { validate } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
 import { reply } from '../reply.js';
+import { described } from '../openapi/describe.js';
+import { Alert, itemsOf } from '../replies.js';
 
 const Query = z.strictObject({
   status: z.enum(['open', 'acknowledged', 'resolved']).optional(),
@@ -17,17 +19,18 @@ const Query = z.strictObject({
 /** `GET /alerts?status=&type=&entity=`, `GET /alerts/:id`, `POST /alerts/:id/acknowledge`, `POST /alerts/:id/resolve`. */
 export function alertRoutes({ fulcrum }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.get('/', allow('orders:read-any'), (c) => {
+  app.get('/', described({ summary: 'List alerts', description: 'SLA and stock alerts, filtered by status, alert type and entity.', query: Query, replies: { 200: { description: 'The alerts', schema: itemsOf(Alert) } } }, allow('orders:read-any')), (c) => {
     const q = validate(Query, c.req.query(), 'the query is not valid');
     return c.json({ items: listAlerts(fulcrum, { limit: q.limit, ...(q.status ? { status: q.status } : {}), ...(q.type ? { alert: q.type } : {}), ...(q.entity ? { entity: q.entity } : {}) }) });
   });
-  app.get('/:id', allow('orders:read-any'), (c) => {
+  app.get('/:id', described({ summary: 'Get an alert', replies: { 200: { description: 'The alert', schema: Alert } }, errors: ['not_found'] }, allow('orders:read-any')), (c) => {
     const view = alertView(fulcrum, c.req.param('id'));
     if (!view) throw new DomainError('not_found', `no alert '${c.req.param('id')}'`);
     return c.json(view);
   });
   for (const action of ['acknowledge', 'resolve'] as const) {
-    app.post(`/:id/${action}`, allow('orders:write'), (c) => reply(c, 200, changeAlert(fulcrum, c.req.param('id'), action, c.get('principal').keyId)));
+    const doc = { summary: `${action === 'acknowledge' ? 'Acknowledge' : 'Resolve'} an alert`, replies: { 200: { description: 'The alert after the change', schema: Alert } }, errors: ['not_found', 'invalid_state'] } as const;
+    app.post(`/:id/${action}`, described({ ...doc, errors: [...doc.errors] }, allow('orders:write')), (c) => reply(c, 200, changeAlert(fulcrum, c.req.param('id'), action, c.get('principal').keyId)));
   }
   return app;
 }

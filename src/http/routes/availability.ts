@@ -6,6 +6,8 @@ import { allow } from '../auth.js';
 import { validate } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
 import { Id } from '../schemas.js';
+import { described } from '../openapi/describe.js';
+import { Availability } from '../replies.js';
 
 const Query = z.strictObject({
   pool: Id.default('default'),
@@ -19,7 +21,7 @@ const Query = z.strictObject({
  */
 export function availabilityRoutes({ fulcrum }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.get('/', allow('availability:read'), (c) => {
+  app.get('/', described({ summary: 'Available to sell', description: 'ATS per SKU in a pool, with units on inbound supply and what supply rules let the pool promise by date (`future`); `locations=true` adds the breakdown per location.', query: Query, replies: { 200: { description: 'ATS per SKU', schema: Availability } }, errors: ['not_found'] }, allow('availability:read')), (c) => {
     const raw = c.req.queries();
     const q = validate(
       Query,

@@ -1,10 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import type { HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
+import { z } from 'zod';
 import type { BatchFormat, BulkJob, BulkJobs, BulkLoader } from '../../bulk/index.js';
 import { DomainError } from '../../domain/errors.js';
 import { allow } from '../auth.js';
 import type { AppDeps, AppEnv } from '../env.js';
+import { described } from '../openapi/describe.js';
+import { Job, LoadReport } from '../replies.js';
 
 const FORMATS: Record<string, BatchFormat> = {
   'application/json': 'json',
@@ -32,7 +35,7 @@ const NAMED: Record<BatchFormat, string> = {
  */
 export function batchRoutes({ fulcrum, bulk, maxBodyBytes }: AppDeps, loader: BulkLoader): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.post('/', allow('inventory:write'), async (c) => {
+  app.post('/', described({ summary: `Bulk load ${loader.kind === 'inventory.batch' ? 'stock rows' : 'inbound lines'}`, description: 'A JSON array, NDJSON (one row per line) or CSV. A body within the normal limit is answered at once with the counts and each rejected row; a larger one runs as a job: `202` with `Location: /jobs/<id>`.', body: z.array(z.record(z.string(), z.unknown())), bodyMedia: ['application/x-ndjson', 'text/csv'], replies: { 200: { description: 'The counts and the rejected rows', schema: LoadReport }, 202: { description: 'Running as a job', schema: z.looseObject({ job: Job }) } } }, allow('inventory:write')), async (c) => {
     const receivedAt = fulcrum.engine.clock.now();
     const format = formatOf(c.req.header('content-type'), loader.formats);
     const declared = lengthOf(c.req.header('content-length'));

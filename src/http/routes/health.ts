@@ -1,5 +1,7 @@
 import { Hono, type Context } from 'hono';
 import type { AppDeps, AppEnv } from '../env.js';
+import { describe } from '../openapi/describe.js';
+import { Health } from '../replies.js';
 
 /** Where the server is in its life, as the health endpoints report it. */
 export interface Lifecycle {
@@ -29,17 +31,17 @@ export function healthRoutes({ fulcrum, cluster }: Pick<AppDeps, 'fulcrum' | 'cl
     c.header('Retry-After', '1');
     return c.json(body, 503);
   };
-  app.get('/live', (c) => {
+  app.get('/live', describe({ summary: 'Liveness', description: 'No key needed. 503 only after a fatal storage error: restart the process.', replies: { 200: { description: 'Live', schema: Health }, 503: { description: 'Failed', schema: Health } } }), (c) => {
     const failure = engine.failure;
     return failure ? c.json({ status: 'failed', error: failure.message }, 503) : c.json({ status: 'live' });
   });
-  app.get('/ready', (c) => {
+  app.get('/ready', describe({ summary: 'Readiness', description: 'No key needed. 200 once HTTP, the feed and the workers are ready; 503 with `Retry-After` while shutting down or after a fatal error.', replies: { 200: { description: 'Ready', schema: Health }, 503: { description: 'Not ready', schema: Health } } }), (c) => {
     const problem = notReady();
     if (problem) return unavailable(c, problem);
     // In a cluster: role, leader, applied stream sequence and lag (`src/cluster`).
     return c.json({ status: 'ready', journalSeq: engine.journal.nextSeq - 1, feed: 'accepting', ...(cluster ? { cluster: cluster.status() } : {}) });
   });
-  app.get('/', (c) => {
+  app.get('/', describe({ summary: 'Health (as readiness)', description: 'No key needed; answers like `/health/ready`.', replies: { 200: { description: 'Ready', schema: Health }, 503: { description: 'Not ready', schema: Health } } }), (c) => {
     const problem = notReady();
     if (problem) return unavailable(c, problem);
     return c.json({ status: 'ok', journalSeq: engine.journal.nextSeq - 1, orders: engine.registry.orders.size });

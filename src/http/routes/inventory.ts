@@ -9,6 +9,8 @@ import { jsonBody } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
 import { reply } from '../reply.js';
 import { StockAdjustBody, StockCountBody, StockMoveBody } from '../schemas.js';
+import { described } from '../openapi/describe.js';
+import { Position as PositionReply, StockUpdate } from '../replies.js';
 
 /**
  * `PUT/GET /inventory/:location/:sku`, `POST /inventory/:location/:sku/adjust` and `/move`. Every change is
@@ -29,19 +31,19 @@ export function inventoryRoutes({ fulcrum, audit }: AppDeps): Hono<AppEnv> {
     }
     return committed;
   };
-  app.put('/:location/:sku', allow('inventory:write'), async (c) => {
+  app.put('/:location/:sku', described({ summary: 'Set a stock count', description: 'An absolute count from a source system; a count older than the last applied `asOf` is ignored, and the reply says so.', body: StockCountBody, replies: { 200: { description: 'The outcome and the position after', schema: StockUpdate } }, errors: ['not_found'] }, allow('inventory:write')), async (c) => {
     const body = await jsonBody(c, StockCountBody);
     return reply(c, 200, audited(c, 'inventory.count', undefined, () => countStock(fulcrum, c.req.param('location'), c.req.param('sku'), body)));
   });
-  app.post('/:location/:sku/adjust', allow('inventory:write'), async (c) => {
+  app.post('/:location/:sku/adjust', described({ summary: 'Adjust stock by a delta', body: StockAdjustBody, replies: { 200: { description: 'The outcome and the position after', schema: StockUpdate } }, errors: ['not_found', 'conflict', 'invalid_state'] }, allow('inventory:write')), async (c) => {
     const body = await jsonBody(c, StockAdjustBody);
     return reply(c, 200, audited(c, 'inventory.adjust', body.reason, () => adjustStock(fulcrum, c.req.param('location'), c.req.param('sku'), body)));
   });
-  app.post('/:location/:sku/move', allow('inventory:write'), async (c) => {
+  app.post('/:location/:sku/move', described({ summary: 'Move units between statuses', body: StockMoveBody, replies: { 200: { description: 'The outcome and the position after', schema: StockUpdate } }, errors: ['not_found', 'conflict', 'invalid_state'] }, allow('inventory:write')), async (c) => {
     const body = await jsonBody(c, StockMoveBody);
     return reply(c, 200, audited(c, 'inventory.move', body.reason, () => moveStock(fulcrum, c.req.param('location'), c.req.param('sku'), body)));
   });
-  app.get('/:location/:sku', allow('inventory:read'), (c) => {
+  app.get('/:location/:sku', described({ summary: 'Get a stock position', description: 'Quantities by status, reserved, shipped and inbound at one location.', replies: { 200: { description: 'The position', schema: PositionReply } }, errors: ['not_found'] }, allow('inventory:read')), (c) => {
     const { location, sku } = c.req.param();
     if (!fulcrum.engine.location(location)) throw new DomainError('not_found', `no location '${location}'`);
     if (!fulcrum.stock.catalog.has(sku)) throw new DomainError('not_found', `no product '${sku}'`);

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { z } from 'zod';
 import type { LocationInfo } from '../../../actors/index.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Engine } from '../../engine/index.js';
@@ -9,11 +10,13 @@ import { jsonBody, validate } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
 import { reply } from '../reply.js';
 import { Id, LocationBody } from '../schemas.js';
+import { described } from '../openapi/describe.js';
+import { itemsOf, Location } from '../replies.js';
 
 /** `PUT/GET /locations/:id`, `GET /locations`. */
 export function locationRoutes({ fulcrum, audit }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.put('/:id', allow('config'), async (c) => {
+  app.put('/:id', described({ summary: 'Create or replace a location', body: LocationBody, params: z.object({ id: Id }), replies: { 200: { description: 'Replaced', schema: Location }, 201: { description: 'Created', schema: Location } } }, allow('config')), async (c) => {
     const id = validate(Id, c.req.param('id'), 'the location id in the path is not valid');
     const body = await jsonBody(c, LocationBody);
     const before = fulcrum.engine.location(id) ? locationView(fulcrum.engine, id) : null;
@@ -22,11 +25,11 @@ export function locationRoutes({ fulcrum, audit }: AppDeps): Hono<AppEnv> {
     recordChange(c, audit, { action: 'location.put', target: { type: 'location', id }, before, after });
     return reply(c, committed.value.created ? 201 : 200, { ...committed, value: after });
   });
-  app.get('/', allow('network:read'), (c) => {
+  app.get('/', described({ summary: 'List locations', replies: { 200: { description: 'Every location', schema: itemsOf(Location) } } }, allow('network:read')), (c) => {
     const items = [...fulcrum.engine.registry.locations.keys()].sort().map((id) => locationView(fulcrum.engine, id));
     return c.json({ items });
   });
-  app.get('/:id', allow('network:read'), (c) => {
+  app.get('/:id', described({ summary: 'Get a location', replies: { 200: { description: 'The location', schema: Location } }, errors: ['not_found'] }, allow('network:read')), (c) => {
     const id = c.req.param('id');
     if (!fulcrum.engine.location(id)) throw new DomainError('not_found', `no location '${id}'`);
     return c.json(locationView(fulcrum.engine, id));

@@ -8,6 +8,8 @@ import { jsonBody, validate } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
 import { reply } from '../reply.js';
 import { Id } from '../schemas.js';
+import { described } from '../openapi/describe.js';
+import { itemsOf, PurchaseLimit } from '../replies.js';
 
 const Time = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time such as 2026-11-27T10:00:00Z' });
 
@@ -24,7 +26,7 @@ const LimitBody = z
 /** `PUT /purchase-limits/:id`, `GET /purchase-limits`, `GET /purchase-limits/:id`: flash-sale limits and sale windows. */
 export function purchaseLimitRoutes({ fulcrum, audit }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.put('/:id', allow('config'), async (c) => {
+  app.put('/:id', described({ summary: 'Create or replace a purchase limit', description: 'A per-customer limit and/or a sale window for some SKUs (flash sales).', body: LimitBody, params: z.object({ id: Id }), replies: { 200: { description: 'Replaced', schema: PurchaseLimit }, 201: { description: 'Created', schema: PurchaseLimit } } }, allow('config')), async (c) => {
     const id = validate(Id, c.req.param('id'), 'the limit id in the path is not valid');
     const body = await jsonBody(c, LimitBody);
     const before = fulcrum.holds.limits.get(id) ?? null;
@@ -32,8 +34,8 @@ export function purchaseLimitRoutes({ fulcrum, audit }: AppDeps): Hono<AppEnv> {
     recordChange(c, audit, { action: 'purchase-limit.put', target: { type: 'purchase-limit', id }, before, after: committed.value });
     return reply(c, before ? 200 : 201, committed);
   });
-  app.get('/', allow('network:read'), (c) => c.json({ items: fulcrum.holds.limits.list() }));
-  app.get('/:id', allow('network:read'), (c) => {
+  app.get('/', described({ summary: 'List purchase limits', replies: { 200: { description: 'Every limit', schema: itemsOf(PurchaseLimit) } } }, allow('network:read')), (c) => c.json({ items: fulcrum.holds.limits.list() }));
+  app.get('/:id', described({ summary: 'Get a purchase limit', replies: { 200: { description: 'The limit', schema: PurchaseLimit } }, errors: ['not_found'] }, allow('network:read')), (c) => {
     const limit = fulcrum.holds.limits.get(c.req.param('id'));
     if (!limit) throw new DomainError('not_found', `no purchase limit '${c.req.param('id')}'`);
     return c.json(limit);

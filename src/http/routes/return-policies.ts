@@ -9,6 +9,8 @@ import { jsonBody, validate } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
 import { reply } from '../reply.js';
 import { Id } from '../schemas.js';
+import { described } from '../openapi/describe.js';
+import { itemsOf, ReturnPolicy as ReturnPolicyReply } from '../replies.js';
 
 const Percent = z.number().min(0).max(100);
 const Code = z.string().regex(/^[a-z0-9_.-]{1,60}$/, { error: 'a reason code: lowercase letters, digits, _ . -, up to 60' });
@@ -39,7 +41,7 @@ const PolicyBody = z.strictObject({
 export function returnPolicyRoutes({ fulcrum, audit }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const policies = fulcrum.returns.policies;
-  app.put('/:id', allow('config'), async (c) => {
+  app.put('/:id', described({ summary: 'Create or replace a return policy', description: 'Return windows, accepted reasons, non-returnable products and refund deductions, per channel or category.', body: PolicyBody, params: z.object({ id: Id }), replies: { 200: { description: 'Replaced', schema: ReturnPolicyReply }, 201: { description: 'Created', schema: ReturnPolicyReply } }, errors: ['conflict'] }, allow('config')), async (c) => {
     const id = validate(Id, c.req.param('id'), 'the policy id in the path is not valid');
     const body = await jsonBody(c, PolicyBody);
     const before = policies.get(id) ?? null;
@@ -48,8 +50,8 @@ export function returnPolicyRoutes({ fulcrum, audit }: AppDeps): Hono<AppEnv> {
     recordChange(c, audit, { action: 'return-policy.put', target: { type: 'return-policy', id }, before, after: policy });
     return reply(c, before ? 200 : 201, { value: policy, durable });
   });
-  app.get('/', allow('network:read'), (c) => c.json({ items: policies.list() }));
-  app.get('/:id', allow('network:read'), (c) => {
+  app.get('/', described({ summary: 'List return policies', replies: { 200: { description: 'Every policy', schema: itemsOf(ReturnPolicyReply) } } }, allow('network:read')), (c) => c.json({ items: policies.list() }));
+  app.get('/:id', described({ summary: 'Get a return policy', replies: { 200: { description: 'The policy', schema: ReturnPolicyReply } }, errors: ['not_found'] }, allow('network:read')), (c) => {
     const policy = policies.get(c.req.param('id'));
     if (!policy) throw new DomainError('not_found', `no return policy '${c.req.param('id')}'`);
     return c.json(policy);

@@ -7,6 +7,9 @@ import { allow } from '../auth.js';
 import { jsonDocument, validate } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
 import { reply } from '../reply.js';
+import { described } from '../openapi/describe.js';
+import { SourcingProfile, SourcingProfileDraft, SourcingProfileSummary } from '../replies.js';
+import { sourcingProfileSchema } from '../../sourcing/index.js';
 
 const Version = z.coerce.number().int().min(1);
 
@@ -19,13 +22,13 @@ export function sourcingProfileRoutes({ fulcrum, audit, sourcing }: AppDeps): Ho
   const { profiles } = sourcing;
   const now = () => new Date(fulcrum.engine.clock.now()).toISOString();
 
-  app.get('/', allow('network:read'), (c) => c.json({ active: profiles.active() ?? null, items: profiles.list().map(summary) }));
-  app.get('/:id', allow('network:read'), (c) => {
+  app.get('/', described({ summary: 'List sourcing profiles', description: 'Every profile with its versions, and the one active.', replies: { 200: { description: 'The profiles', schema: z.looseObject({ active: z.unknown(), items: z.array(SourcingProfileSummary) }) } } }, allow('network:read')), (c) => c.json({ active: profiles.active() ?? null, items: profiles.list().map(summary) }));
+  app.get('/:id', described({ summary: 'Get a sourcing profile', replies: { 200: { description: 'The profile and its versions', schema: SourcingProfile } }, errors: ['not_found'] }, allow('network:read')), (c) => {
     const profile = profiles.get(c.req.param('id'));
     if (!profile) throw new DomainError('not_found', `no sourcing profile '${c.req.param('id')}'`);
     return c.json(profile);
   });
-  app.put('/:id', allow('config'), async (c) => {
+  app.put('/:id', described({ summary: 'Add a draft version of a sourcing profile', description: '`id` and `version` may be left out: the path names the profile and versions count up.', body: sourcingProfileSchema, replies: { 201: { description: 'The new draft version', schema: SourcingProfileDraft } } }, allow('config')), async (c) => {
     const doc = await jsonDocument(c);
     const id = c.req.param('id');
     const latest = profiles.get(id)?.versions.at(-1);
@@ -39,7 +42,7 @@ export function sourcingProfileRoutes({ fulcrum, audit, sourcing }: AppDeps): Ho
     const { version, status, createdAt } = committed.value;
     return reply(c, 201, { ...committed, value: { id, version, status, createdAt } });
   });
-  app.post('/:id/versions/:version/activate', allow('config'), (c) => {
+  app.post('/:id/versions/:version/activate', described({ summary: 'Activate a sourcing profile version', params: z.object({ version: Version }), replies: { 200: { description: 'The profile after the change', schema: SourcingProfileSummary } }, errors: ['not_found', 'invalid_state', 'conflict'] }, allow('config')), (c) => {
     const version = validate(Version, c.req.param('version'), 'the version in the path is not valid');
     const active = profiles.active();
     const committed = profiles.activate(c.req.param('id'), version, now());

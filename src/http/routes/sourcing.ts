@@ -6,7 +6,9 @@ import { can } from '../../auth/index.js';
 import { allow } from '../auth.js';
 import { jsonDocument, validate } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
-import { OrderBody } from '../schemas.js';
+import { OrderBody, PreviewBody } from '../schemas.js';
+import { described } from '../openapi/describe.js';
+import { SourcingPreview } from '../replies.js';
 
 /**
  * `POST /sourcing/preview`: an order body (as for `POST /orders`) and optionally `profile`, a draft
@@ -14,7 +16,7 @@ import { OrderBody } from '../schemas.js';
  */
 export function sourcingRoutes({ fulcrum, sourcing }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.post('/preview', allow('orders:create'), async (c) => {
+  app.post('/preview', described({ summary: 'Preview sourcing for an order', description: 'An order body as for `POST /orders`, and optionally `profile`, a draft sourcing profile to try (needs the `config` permission); answers the plan, its cost and explanation, and reserves nothing.', body: PreviewBody, replies: { 200: { description: 'The plan, or why there is none', schema: SourcingPreview } }, errors: ['forbidden', 'not_found', 'unavailable'] }, allow('orders:create')), async (c) => {
     const body = await jsonDocument(c);
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw new DomainError('invalid_request', 'the request body is not valid', [{ path: '(body)', message: 'must be an object' }]);

@@ -7,6 +7,9 @@ import { allow } from '../auth.js';
 import { jsonDocument, validate } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
 import { reply } from '../reply.js';
+import { described } from '../openapi/describe.js';
+import { itemsOf, Workflow, WorkflowDraft, WorkflowSummary } from '../replies.js';
+import { WorkflowDefinition } from '../../workflows/index.js';
 
 const Version = z.coerce.number().int().min(1);
 
@@ -16,14 +19,14 @@ const Version = z.coerce.number().int().min(1);
  */
 export function workflowRoutes({ fulcrum, audit }: AppDeps, catalog: WorkflowCatalog, rules: RuleRegistry): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.get('/', allow('network:read'), (c) => c.json({ items: catalog.list().map(summary) }));
-  app.get('/bricks', allow('network:read'), (c) => c.json({ items: rules.list() }));
-  app.get('/:entity/:name', allow('network:read'), (c) => {
+  app.get('/', described({ summary: 'List workflows', replies: { 200: { description: 'Every workflow with its versions', schema: itemsOf(WorkflowSummary) } } }, allow('network:read')), (c) => c.json({ items: catalog.list().map(summary) }));
+  app.get('/bricks', described({ summary: 'List workflow bricks', description: 'The guards and actions a workflow definition may name, built in and from plugins.', replies: { 200: { description: 'The bricks', schema: itemsOf(z.looseObject({})) } } }, allow('network:read')), (c) => c.json({ items: rules.list() }));
+  app.get('/:entity/:name', described({ summary: 'Get a workflow', replies: { 200: { description: 'The workflow and its versions', schema: Workflow } }, errors: ['not_found'] }, allow('network:read')), (c) => {
     const wf = catalog.get(c.req.param('entity'), c.req.param('name'));
     if (!wf) throw new DomainError('not_found', `no workflow ${c.req.param('entity')}/${c.req.param('name')}`);
     return c.json(wf);
   });
-  app.put('/:entity/:name', allow('config'), async (c) => {
+  app.put('/:entity/:name', described({ summary: 'Add a draft version of a workflow', description: 'A state machine for an entity (`order`, `fulfilment`, `return`, `transfer`), checked against the bricks it names.', body: WorkflowDefinition, replies: { 201: { description: 'The new draft version', schema: WorkflowDraft } }, errors: ['not_found'] }, allow('config')), async (c) => {
     const doc = await jsonDocument(c);
     const { entity, name } = c.req.param();
     const latest = catalog.get(entity, name)?.versions.at(-1);
@@ -36,7 +39,7 @@ export function workflowRoutes({ fulcrum, audit }: AppDeps, catalog: WorkflowCat
     });
     return reply(c, 201, { ...committed, value: { entity: c.req.param('entity'), name: c.req.param('name'), version: committed.value.version, status: committed.value.status } });
   });
-  app.post('/:entity/:name/versions/:version/activate', allow('config'), (c) => {
+  app.post('/:entity/:name/versions/:version/activate', described({ summary: 'Activate a workflow version', params: z.object({ version: Version }), replies: { 200: { description: 'The workflow after the change', schema: WorkflowSummary } }, errors: ['not_found', 'invalid_state', 'conflict'] }, allow('config')), (c) => {
     const version = validate(Version, c.req.param('version'), 'the version in the path is not valid');
     const { entity, name } = c.req.param();
     const before = activeVersion(catalog.get(entity, name)?.versions);
