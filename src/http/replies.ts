@@ -101,9 +101,27 @@ export const Hold = z
 
 export const Alert = z.looseObject({ id: z.string(), status: z.enum(['open', 'acknowledged', 'resolved']) }).meta({ id: 'Alert' });
 
-export const Job = z
-  .looseObject({ id: z.string(), kind: z.string(), status: z.string(), format: z.string(), rowsRead: Int, applied: Int, rejected: Int, rejectedRows: z.array(z.unknown()) })
-  .meta({ id: 'Job' });
+/** A job's progress: a bulk load's counts (`format`, `rowsRead`, `applied`, ...) or a sourcing backtest's (`kind: backtest`). */
+export const Job = z.looseObject({ id: z.string(), kind: z.string(), status: z.string() }).meta({ id: 'Job' });
+
+/** A backup's progress, then the journal sequence it covers, its size, duration and manifest. */
+export const Backup = z.looseObject({ id: z.string(), status: z.enum(['running', 'done', 'failed']), to: z.string() }).meta({ id: 'Backup' });
+
+/** A backtest's report (or, while it runs, its progress): both sides' totals and the orders whose plan changed. */
+export const BacktestReport = z.looseObject({ backtest: Job, sides: z.looseObject({ live: AnyRecordOf(), draft: AnyRecordOf() }) }).meta({ id: 'BacktestReport' });
+
+/** A page of a backtest's per-order rows; `next` is the offset to ask for next. */
+export const BacktestOrders = z.looseObject({ items: z.array(z.record(z.string(), z.unknown())), next: Int.optional() }).meta({ id: 'BacktestOrders' });
+
+function AnyRecordOf() {
+  return z.record(z.string(), z.unknown());
+}
+
+/** The console's tiles per screen for one role. */
+export const ConsoleLayout = z.looseObject({ role: z.string(), screens: z.record(z.string(), z.array(z.unknown())) }).meta({ id: 'ConsoleLayout' });
+
+/** Who a key is and what its role may do. */
+export const KeyInfo = z.looseObject({ keyId: z.string(), role: z.string(), permissions: z.array(z.string()) }).meta({ id: 'KeyInfo' });
 
 /** A small bulk load's outcome: the counts and each rejected row's number and reason. */
 export const LoadReport = z.looseObject({ rowsRead: Int, applied: Int, rejected: Int, rejectedRows: z.array(z.unknown()) }).meta({ id: 'LoadReport' });

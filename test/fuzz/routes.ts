@@ -62,7 +62,8 @@ export const ROUTES: Record<string, RouteSpec> = {
   'GET /console': {},
   'GET /console/': {},
   'GET /console/plugins.json': {},
-  'GET /console/*': {},
+  'GET /console/:file': { params: { file: 'role' } },
+  'GET /console/plugins/:file': { params: { file: 'role' } },
   'GET /ui/me': {},
   'GET /ui/layouts/:role': { params: { role: 'role' } },
   'PUT /ui/layouts/:role': {

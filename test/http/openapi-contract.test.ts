@@ -37,13 +37,14 @@ t('every route Hono serves is described in the document', ({ s, doc }) => {
   const missing = [...served].filter((route) => {
     const [method, path] = route.split(' ') as [string, string];
     const op = doc.paths[path]?.[method] as { summary?: string; responses?: Record<string, unknown> } | undefined;
-    return !op?.summary || !Object.keys(op.responses ?? {}).some((status) => status.startsWith('2'));
+    // A success, or for the browser's landing route its redirect.
+    return !op?.summary || !Object.keys(op.responses ?? {}).some((status) => status.startsWith('2') || status.startsWith('3'));
   });
   assert.equal(missing, []);
 });
 
 t('each authenticated operation names the bearer key, its roles and the error envelope', ({ doc }) => {
-  const open = new Set(['/health', '/health/live', '/health/ready', '/openapi.json', '/docs', '/docs/{asset}']);
+  const open = new Set(['/health', '/health/live', '/health/ready', '/openapi.json', '/docs', '/docs/{asset}', '/', '/console', '/console/', '/console/plugins.json', '/console/{file}', '/console/plugins/{file}']);
   for (const [path, item] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(item)) {
       if (open.has(path)) continue;

@@ -3,6 +3,8 @@ import { DomainError } from '../../domain/errors.js';
 import { allow } from '../auth.js';
 import { jsonBody } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
+import { described } from '../openapi/describe.js';
+import { Backup, itemsOf } from '../replies.js';
 import { BackupBody } from '../schemas.js';
 
 /**
@@ -12,14 +14,13 @@ import { BackupBody } from '../schemas.js';
  */
 export function backupRoutes({ backups }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.use(allow('backups'));
-  app.post('/', async (c) => {
+  app.post('/', described({ summary: 'Take a backup', description: "Starts an online, consistent copy of the store into `to` (a new or empty directory on the server's disk); 202 with `Location`. One runs at a time.", body: BackupBody, replies: { 202: { description: 'The backup, running', schema: Backup } }, errors: ['conflict'] }, allow('backups')), async (c) => {
     const { to } = await jsonBody(c, BackupBody);
     const view = backups.start(to, c.get('principal').keyId);
     return c.json(view, 202, { Location: `/ops/backups/${view.id}` });
   });
-  app.get('/', (c) => c.json({ items: backups.list() }));
-  app.get('/:id', (c) => {
+  app.get('/', described({ summary: "List this process's backups", description: 'Newest first; a backup\'s manifest.json is its lasting record.', replies: { 200: { description: 'The backups', schema: itemsOf(Backup) } } }, allow('backups')), (c) => c.json({ items: backups.list() }));
+  app.get('/:id', described({ summary: "A backup's progress and outcome", description: 'Once done: the journal sequence it covers, its bytes, duration and manifest path.', replies: { 200: { description: 'The backup', schema: Backup } }, errors: ['not_found'] }, allow('backups')), (c) => {
     const view = backups.view(c.req.param('id'));
     if (!view) throw new DomainError('not_found', `no backup '${c.req.param('id')}' (this server keeps the last 50; a backup's manifest.json is its lasting record)`);
     return c.json(view);
