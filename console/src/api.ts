@@ -1,7 +1,9 @@
 /**
- * Every HTTP call the console makes, typed, in one place: when the typed client generated from
- * `/openapi.json` lands, these bodies switch to it and nothing else in the console changes.
+ * Every HTTP call the console makes, in one place, over the typed client generated from `/openapi.json`
+ * (`src/client`): paths, parameters and bodies are checked against the document at compile time, and the
+ * screens keep calling `api.*` and catching `ApiError` as before.
  */
+import { createClient, type paths } from '../../src/client/index.js';
 
 /** The error envelope every 4xx/5xx carries, as a thrown value the tiles can show. */
 export class ApiError extends Error {
@@ -15,45 +17,51 @@ export class ApiError extends Error {
   }
 }
 
-let key: string | undefined;
+/** A client of this origin (the console is served by the server it talks to) that sends `secret` when there is one. */
+function connect(secret: string | undefined) {
+  const fulcrum = createClient('', secret ?? '');
+  if (!secret) fulcrum.use({ onRequest: ({ request }) => (request.headers.delete('authorization'), request) });
+  return fulcrum;
+}
+let client = connect(undefined);
 
 /** Sets the API key every later call sends (the session keeps it in sessionStorage). */
 export function useKey(secret: string | undefined): void {
-  key = secret;
+  client = connect(secret);
 }
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = {};
-  if (key) headers.authorization = `Bearer ${key}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  let res: Response;
+type Envelope = { error?: { type?: string; message?: string; details?: Array<{ path?: string; message: string }> } };
+
+/** Unwraps an openapi-fetch reply: the data on 2xx, an `ApiError` from the envelope otherwise. */
+async function call<T>(request: (fulcrum: typeof client) => Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+  let reply: { data?: T; error?: unknown; response: Response };
   try {
-    res = await fetch(path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-  } catch {
+    reply = await request(client);
+  } catch (failure) {
+    if (failure instanceof SyntaxError) throw failure; // a 2xx whose body is not JSON: a server bug, not the network
     throw new ApiError(0, 'network', 'Fulcrum did not answer: check that the server is running, then retry.', []);
   }
-  const text = await res.text();
-  if (!res.ok) {
-    let parsed: { error?: { type?: string; message?: string; details?: Array<{ path?: string; message: string }> } } = {};
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      /* not the envelope: report the status */
-    }
-    throw new ApiError(res.status, parsed.error?.type ?? 'http', parsed.error?.message ?? `HTTP ${res.status}`, parsed.error?.details ?? []);
+  const { response } = reply;
+  if (!response.ok) {
+    const parsed = (reply.error && typeof reply.error === 'object' ? reply.error : {}) as Envelope;
+    throw new ApiError(response.status, parsed.error?.type ?? 'http', parsed.error?.message ?? `HTTP ${response.status}`, parsed.error?.details ?? []);
   }
-  return (path === '/metrics' ? text : text ? JSON.parse(text) : undefined) as T;
+  return reply.data as T;
 }
 
-const q = (params: Record<string, string | number | undefined | string[]>) => {
-  const s = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) {
-    if (v === undefined || v === '') continue;
-    for (const one of Array.isArray(v) ? v : [v]) s.append(k, String(one));
-  }
-  const text = s.toString();
-  return text ? `?${text}` : '';
-};
+/**
+ * Where the document describes a reply more loosely than the console reads it (passthrough objects, `unknown`
+ * members), the console's own interface below names what it reads: the path, parameters and body stay checked.
+ */
+const loose = <T>(reply: Promise<unknown>): Promise<T> => reply as Promise<T>;
+
+/** The JSON body the document declares for a route: text the user typed (a workflow, a preview order) is sent as
+ *  such, and the server's validation answers with the error envelope when it does not fit. */
+type Body<P extends keyof paths, M extends 'post' | 'put'> =
+  NonNullable<paths[P][M]> extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;
+
+/** Drops empty filters, as the console never asks for `?status=`. */
+const opt = (value: string | undefined) => (value === undefined || value === '' ? undefined : value);
 
 export type Permission = string;
 export type Role = 'admin' | 'ops' | 'storefront' | 'publishable';
@@ -94,43 +102,59 @@ export interface Workflow { entity: string; name: string; versions: Array<{ vers
 export interface ProfileSummary { id: string; active: number | null; versions: Array<{ version: number; status: string; createdAt: string }> }
 export interface Preview { outcome?: string; explanation?: Explanation; fulfilments?: Fulfilment[]; [k: string]: unknown }
 
+const id = (value: string) => ({ path: { id: value } });
+
 export const api = {
-  me: () => call<Me>('GET', '/ui/me'),
-  layout: (role: Role) => call<Layout>('GET', `/ui/layouts/${role}`),
-  saveLayout: (role: Role, screens: Layout['screens']) => call<Layout>('PUT', `/ui/layouts/${role}`, { screens }),
-  plugins: () => call<{ scripts: string[] }>('GET', '/console/plugins.json'),
+  me: (): Promise<Me> => loose(call((c) => c.GET('/ui/me'))),
+  layout: (role: Role): Promise<Layout> => loose(call((c) => c.GET('/ui/layouts/{role}', { params: { path: { role } } }))),
+  saveLayout: (role: Role, screens: Layout['screens']): Promise<Layout> =>
+    loose(call((c) => c.PUT('/ui/layouts/{role}', { params: { path: { role } }, body: { screens: screens as Body<'/ui/layouts/{role}', 'put'>['screens'] } }))),
+  plugins: (): Promise<{ scripts: string[] }> => call((c) => c.GET('/console/plugins.json')),
 
-  pools: () => call<{ items: Pool[] }>('GET', '/pools'),
-  locations: () => call<{ items: Location[] }>('GET', '/locations'),
-  products: (text: string, limit = 20) => call<{ items: Product[] }>('GET', `/products${q({ q: text, limit })}`),
-  availability: (pool: string, skus: string[], locations = false) =>
-    call<{ pool: string; items: AvailabilityItem[] }>('GET', `/availability${q({ pool, sku: skus, locations: locations ? 'true' : undefined })}`),
-  position: (location: string, sku: string) => call<Position>('GET', `/inventory/${encodeURIComponent(location)}/${encodeURIComponent(sku)}`),
+  pools: (): Promise<{ items: Pool[] }> => call((c) => c.GET('/pools')),
+  locations: (): Promise<{ items: Location[] }> => call((c) => c.GET('/locations')),
+  products: (text: string, limit = 20): Promise<{ items: Product[] }> => call((c) => c.GET('/products', { params: { query: { q: opt(text), limit } } })),
+  availability: (pool: string, skus: string[], locations = false): Promise<{ pool: string; items: AvailabilityItem[] }> =>
+    call((c) => c.GET('/availability', { params: { query: { pool, sku: skus, locations: locations ? 'true' : undefined } } })),
+  position: (location: string, sku: string): Promise<Position> =>
+    call((c) => c.GET('/inventory/{location}/{sku}', { params: { path: { location, sku } } })),
 
-  orders: (status?: string, limit = 50) => call<Page<Order>>('GET', `/orders${q({ status, limit })}`),
-  order: (id: string) => call<Order>('GET', `/orders/${encodeURIComponent(id)}`),
-  orderHistory: (id: string) => call<Page<TimelineItem>>('GET', `/orders/${encodeURIComponent(id)}/history?limit=200`),
-  orderSourcing: (id: string) => call<{ decisions: SourcingDecision[] }>('GET', `/orders/${encodeURIComponent(id)}/sourcing`),
-  orderEvent: (id: string, type: string) => call<Order>('POST', `/orders/${encodeURIComponent(id)}/events`, { type }),
-  cancelOrder: (id: string, reason: string) => call<Order>('POST', `/orders/${encodeURIComponent(id)}/cancel`, { reason }),
-  entity: (kind: 'fulfilments' | 'returns' | 'transfers', id: string) => call<Entity>('GET', `/${kind}/${encodeURIComponent(id)}`),
-  entityEvent: (kind: 'fulfilments' | 'returns' | 'transfers', id: string, event: Record<string, unknown>) => call<Entity>('POST', `/${kind}/${encodeURIComponent(id)}/events`, event),
+  orders: (status?: string, limit = 50): Promise<Page<Order>> => loose(call((c) => c.GET('/orders', { params: { query: { status: opt(status), limit } } }))),
+  order: (orderId: string): Promise<Order> => loose(call((c) => c.GET('/orders/{id}', { params: id(orderId) }))),
+  orderHistory: (orderId: string): Promise<Page<TimelineItem>> =>
+    loose(call((c) => c.GET('/orders/{id}/history', { params: { ...id(orderId), query: { limit: 200 } } }))),
+  orderSourcing: (orderId: string): Promise<{ decisions: SourcingDecision[] }> => loose(call((c) => c.GET('/orders/{id}/sourcing', { params: id(orderId) }))),
+  orderEvent: (orderId: string, type: string): Promise<Order> => loose(call((c) => c.POST('/orders/{id}/events', { params: id(orderId), body: { type } }))),
+  cancelOrder: (orderId: string, reason: string): Promise<Order> => loose(call((c) => c.POST('/orders/{id}/cancel', { params: id(orderId), body: { reason } }))),
+  entity: (kind: 'fulfilments' | 'returns' | 'transfers', entityId: string): Promise<Entity> =>
+    call((c) =>
+      kind === 'fulfilments' ? c.GET('/fulfilments/{id}', { params: id(entityId) })
+      : kind === 'returns' ? c.GET('/returns/{id}', { params: id(entityId) })
+      : c.GET('/transfers/{id}', { params: id(entityId) })),
+  entityEvent: (kind: 'fulfilments' | 'returns' | 'transfers', entityId: string, event: Record<string, unknown>): Promise<Entity> =>
+    call((c) =>
+      kind === 'fulfilments' ? c.POST('/fulfilments/{id}/events', { params: id(entityId), body: event as Body<'/fulfilments/{id}/events', 'post'> })
+      : kind === 'returns' ? c.POST('/returns/{id}/events', { params: id(entityId), body: event as Body<'/returns/{id}/events', 'post'> })
+      : c.POST('/transfers/{id}/events', { params: id(entityId), body: event as Body<'/transfers/{id}/events', 'post'> })),
 
-  alerts: (status?: string) => call<{ items: Alert[] }>('GET', `/alerts${q({ status, limit: 200 })}`),
-  changeAlert: (id: string, action: 'acknowledge' | 'resolve') => call<Alert>('POST', `/alerts/${encodeURIComponent(id)}/${action}`),
+  alerts: (status?: string): Promise<{ items: Alert[] }> => loose(call((c) => c.GET('/alerts', { params: { query: { status: opt(status) as 'open' | 'acknowledged' | 'resolved' | undefined, limit: 200 } } }))),
+  changeAlert: (alertId: string, action: 'acknowledge' | 'resolve'): Promise<Alert> =>
+    loose(call((c) => (action === 'acknowledge' ? c.POST('/alerts/{id}/acknowledge', { params: id(alertId) }) : c.POST('/alerts/{id}/resolve', { params: id(alertId) })))),
 
-  inbound: () => call<{ items: Inbound[] }>('GET', '/inbound'),
-  supplyRules: () => call<{ items: SupplyRule[] }>('GET', '/supply-rules'),
+  inbound: (): Promise<{ items: Inbound[] }> => loose(call((c) => c.GET('/inbound'))),
+  supplyRules: (): Promise<{ items: SupplyRule[] }> => call((c) => c.GET('/supply-rules')),
 
-  returns: (state?: string) => call<{ items: Entity[] }>('GET', `/returns${q({ state })}`),
+  returns: (state?: string): Promise<{ items: Entity[] }> => call((c) => c.GET('/returns', { params: { query: { state: opt(state) } } })),
 
-  workflows: () => call<{ items: WorkflowSummary[] }>('GET', '/workflows'),
-  workflow: (entity: string, name: string) => call<Workflow>('GET', `/workflows/${entity}/${name}`),
-  putWorkflow: (entity: string, name: string, definition: unknown) => call<{ version: number; status: string }>('PUT', `/workflows/${entity}/${name}`, definition),
-  activateWorkflow: (entity: string, name: string, version: number) => call<WorkflowSummary>('POST', `/workflows/${entity}/${name}/versions/${version}/activate`),
+  workflows: (): Promise<{ items: WorkflowSummary[] }> => call((c) => c.GET('/workflows')),
+  workflow: (entity: string, name: string): Promise<Workflow> => loose(call((c) => c.GET('/workflows/{entity}/{name}', { params: { path: { entity, name } } }))),
+  putWorkflow: (entity: string, name: string, definition: unknown): Promise<{ version: number; status: string }> =>
+    call((c) => c.PUT('/workflows/{entity}/{name}', { params: { path: { entity, name } }, body: definition as Body<'/workflows/{entity}/{name}', 'put'> })),
+  activateWorkflow: (entity: string, name: string, version: number): Promise<WorkflowSummary> =>
+    call((c) => c.POST('/workflows/{entity}/{name}/versions/{version}/activate', { params: { path: { entity, name, version } } })),
 
-  profiles: () => call<{ active: { id: string; version: number } | null; items: ProfileSummary[] }>('GET', '/sourcing-profiles'),
-  preview: (order: unknown) => call<Preview>('POST', '/sourcing/preview', order),
+  profiles: (): Promise<{ active: { id: string; version: number } | null; items: ProfileSummary[] }> => loose(call((c) => c.GET('/sourcing-profiles'))),
+  preview: (order: unknown): Promise<Preview> => loose(call((c) => c.POST('/sourcing/preview', { body: order as Body<'/sourcing/preview', 'post'> }))),
 
-  metrics: () => call<string>('GET', '/metrics'),
+  metrics: (): Promise<string> => call((c) => c.GET('/metrics', { parseAs: 'text' })),
 };
