@@ -10,3 +10,11 @@ export function parseArgs(argv: string[]): Record<string, string | true> {
   }
   return out;
 }
+
+/** A flag's value as a number > 0 (`fallback` when absent); throws naming the flag, with the usage, otherwise. */
+export function positiveFlag(flag: string, raw: string | undefined, fallback: number, usage: string): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!(n > 0) || !Number.isFinite(n)) throw new Error(`--${flag} must be a number > 0, got '${raw}'\n${usage}`);
+  return n;
+}

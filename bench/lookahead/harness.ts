@@ -1,5 +1,6 @@
 /** The look-ahead benchmark's options and seed loop (`run.ts` is the command, the smoke test calls these). */
 import { parseArgs } from 'node:util';
+import { positiveFlag } from '../lib/args.js';
 import { DEFAULT_INSTANCE } from './instance.js';
 import { runSeed, type SeedOutcome } from './experiment.js';
 import { MAIN, TRIED } from './variants.js';
@@ -15,12 +16,7 @@ export function parseLookAheadArgs(argv: readonly string[]): { seeds: number[]; 
     strict: true,
   });
   const smoke = values.smoke === true;
-  const count = (flag: string, raw: string | undefined, fallback: number) => {
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!(n > 0) || !Number.isFinite(n)) throw new Error(`--${flag} must be a number > 0, got '${raw}'\n${USAGE}`);
-    return n;
-  };
+  const count = (flag: string, raw: string | undefined, fallback: number) => positiveFlag(flag, raw, fallback, USAGE);
   const seeds = Math.round(count('seeds', values.seeds, smoke ? 1 : 20));
   return {
     seeds: Array.from({ length: seeds }, (_, i) => i + 1),

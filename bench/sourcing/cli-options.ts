@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { positiveFlag } from '../lib/args.js';
 import type { BenchOptions } from './harness.js';
 
 /**
@@ -23,12 +24,7 @@ export function parseBenchArgs(argv: readonly string[]): { options: Omit<BenchOp
     strict: true,
   });
   const smoke = values.smoke === true;
-  const count = (flag: string, raw: string | undefined, fallback: number) => {
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!(n > 0) || !Number.isFinite(n)) throw new Error(`--${flag} must be a number > 0, got '${raw}'\n${USAGE}`);
-    return n;
-  };
+  const count = (flag: string, raw: string | undefined, fallback: number) => positiveFlag(flag, raw, fallback, USAGE);
   const orders = Math.round(count('orders', values.orders, smoke ? 12 : 300));
   return {
     options: {
