@@ -27,7 +27,7 @@ async function rounds(seed: number, env: Record<string, string>, count: number, 
     await world.seed(server);
     for (let r = 1; r <= count; r++) {
       // A random moment: 100 ms to 1.5 s into the burst.
-      await world.burst(server, WORKERS, 100 + Math.floor(Math.random() * 1400));
+      await world.burst(server, WORKERS, 100 + Math.floor(Math.random() * 1400), 0);
       server = await world.start();
       const v = await world.verify(server);
       done = r;

@@ -5,7 +5,7 @@ import { CrashWorld, countViolations } from '../helpers/crash-world.js';
 import { tempDataDir } from '../helpers/tmp.js';
 
 /** Runs crash rounds and returns the violations found per round; the child server is always stopped. */
-async function crashRounds(seed: number, env: Record<string, string>, rounds: number, stopAtFirst: boolean) {
+async function crashRounds(seed: number, env: Record<string, string>, rounds: number, stopAtFirst: boolean, minAcked = 40) {
   const { dir, cleanup } = tempDataDir();
   const world = new CrashWorld(dir, seed, env);
   let server: ChildServer | undefined;
@@ -14,7 +14,7 @@ async function crashRounds(seed: number, env: Record<string, string>, rounds: nu
     server = await world.start();
     await world.seed(server);
     for (let round = 0; round < rounds; round++) {
-      await world.burst(server, 40, 400 + round * 250);
+      await world.burst(server, 40, 400 + round * 250, minAcked);
       server = await world.start();
       const v = await world.verify(server);
       found.push(countViolations(v));
@@ -29,7 +29,9 @@ async function crashRounds(seed: number, env: Record<string, string>, rounds: nu
 }
 
 test('kill -9 during a burst of orders, pre-orders, inbound receipts, steps, cancels, holds, stock receipts and returns loses nothing acknowledged (3 rounds)', async () => {
-  const { world, found } = await crashRounds(7, {}, 3, false);
+  // 120 acknowledged requests a round, whatever the machine's load: enough for orders to ship and returns to
+  // be opened, received and inspected across the crashes (a fixed delay saw no return on a loaded CI run).
+  const { world, found } = await crashRounds(7, {}, 3, false, 120);
   assert.equal(found, [0, 0, 0]);
   assert.ok(world.totals.acked > 100, `enough acknowledged requests to mean something (${world.totals.acked})`);
   assert.ok(world.orders.size > 50);
