@@ -207,9 +207,9 @@ export class ClusterWorld {
   /**
    * One round: `workers` clients place orders on random nodes for `ms`; `disrupt` runs meanwhile (after
    * `disruptAfterMs`). Each order carries its ref as Idempotency-Key and is retried (on any node) through
-   * errors until it is answered or 15 s pass.
+   * errors until it is answered or 15 s pass. The disruption waits for `minAcked` acknowledged orders too.
    */
-  async burst(workers: number, ms: number, disruptAfterMs: number, disrupt: () => Promise<void>): Promise<Outcomes> {
+  async burst(workers: number, ms: number, disruptAfterMs: number, disrupt: () => Promise<void>, minAcked = 0): Promise<Outcomes> {
     const round = ++this.round;
     const stats: Outcomes = { acked: 0, rejected: 0, unresolved: 0 };
     const until = Date.now() + ms;
@@ -222,7 +222,13 @@ export class ClusterWorld {
         this.totals[outcome]++;
       }
     };
-    const disrupted = sleep(disruptAfterMs).then(disrupt);
+    // The disruption waits for `minAcked` acknowledged orders too (while the burst lasts): on a loaded machine
+    // a fixed delay may see almost nothing acknowledged before it.
+    const disrupted = sleep(disruptAfterMs)
+      .then(async () => {
+        while (stats.acked < minAcked && Date.now() < until) await sleep(20);
+      })
+      .then(disrupt);
     await Promise.all([...Array.from({ length: workers }, (_, w) => worker(w)), disrupted]);
     return stats;
   }
@@ -414,7 +420,7 @@ export async function natsBlackout(world: ClusterWorld, frozenMs: number, worker
     await Promise.all(world.nats.servers.map((s) => s.kill()));
     await Promise.all(world.nats.servers.map((s) => s.restart()));
     await world.leader(30_000, old);
-  });
+  }, 30);
   await old.start();
   return world.verify();
 }
