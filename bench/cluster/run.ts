@@ -7,6 +7,7 @@ import { parseArgs } from '../lib/args.js';
 import { freePort, startNatsCluster } from '../../src/cli/nats-servers.js';
 import { call, FulcrumNode, sleep } from '../../test/helpers/cluster-world.js';
 import { SubscriberPool } from '../feed/subscriber-pool.js';
+import { compareEmbedded, embeddedReport } from './embedded.js';
 import { feedPhase, type FeedPhase, type FeedSetup } from './feed.js';
 
 /**
@@ -16,15 +17,19 @@ import { feedPhase, type FeedPhase, type FeedSetup } from './feed.js';
  * Then the feed: S subscribers on one node against 3S spread over three (`feed.ts`), staleness p99 in each,
  * written to `bench/results/cluster-feed.md`.
  * Options: `-- --seconds N` (default 10), `--rounds N` (default 2), `--connections N` (default 100),
- * `--parts intake,feed` (default both), `--feed-subscribers S` (default 1000), `--feed-rate N` orders/s
- * (default 50), `--feed-seconds N` (default 8), `--feed-rounds N` (default 1).
+ * `--parts intake,feed,embedded` (default all), `--feed-subscribers S` (default 1000), `--feed-rate N` orders/s
+ * (default 50), `--feed-seconds N` (default 8), `--feed-rounds N` (default 1), `--embedded-rounds N` (default 5),
+ * `--embedded-orders N` (default 20000). `embedded` (`embedded.ts`) compares the embedded mode's intake before
+ * and after the cluster work and writes `bench/results/cluster-embedded.md`.
  */
 const args = parseArgs(process.argv.slice(2));
 const seconds = Number(args.seconds ?? 10);
 const rounds = Number(args.rounds ?? 2);
 const connections = Number(args.connections ?? 100);
 const KEY = 'cluster-test-admin-key-01';
-const parts = new Set(String(args.parts ?? 'intake,feed').split(','));
+const parts = new Set(String(args.parts ?? 'intake,feed,embedded').split(','));
+const embeddedRounds = Number(args['embedded-rounds'] ?? 5);
+const embeddedOrders = Number(args['embedded-orders'] ?? 20_000);
 const feedSubscribers = Number(args['feed-subscribers'] ?? 1000);
 const feedRate = Number(args['feed-rate'] ?? 50);
 const feedSeconds = Number(args['feed-seconds'] ?? 8);
@@ -51,6 +56,8 @@ async function ready(node: FulcrumNode, role?: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  if (parts.has('embedded')) console.log(writeResult('cluster-embedded', command, embeddedReport(compareEmbedded(embeddedRounds, embeddedOrders), embeddedRounds, embeddedOrders)));
+  if (!parts.has('intake') && !parts.has('feed')) return;
   const root = mkdtempSync(join(tmpdir(), 'fulcrum-bench-cluster-'));
   const nats = await startNatsCluster(3, join(root, 'nats'));
   const common = { FULCRUM_API_KEYS: `${KEY}:admin`, FULCRUM_SOURCING_WORKERS: '1', FULCRUM_RATE_LIMITS: 'admin:0' };
