@@ -495,7 +495,8 @@ export class ClusterNode implements ClusterView {
     rmSync(path, { force: true, recursive: true });
     rmSync(`${path}-lock`, { force: true });
     mkdirSync(this.options.dataDir, { recursive: true });
-    this.applied = await this.snapshots.restore(this.options.dataDir).catch((e: unknown) => {
+    const restored = this.jsm.streams.info(JOURNAL_STREAM).then(({ state }) => this.snapshots.restore(this.options.dataDir, state.last_seq));
+    this.applied = await restored.catch((e: unknown) => {
       this.options.log(`no snapshot restored (${(e as Error).message}): applying the whole stream`);
       rmSync(path, { force: true });
       return 0;

@@ -72,11 +72,15 @@ export class SnapshotStore {
 
   /**
    * Writes the latest snapshot as this node's store; returns the sequence it covers (0: none, nothing
-   * written). A snapshot pruned between the listing and the read is skipped for the next newest.
+   * written). Only snapshots up to the stream's `lastSeq` fit it (one past it was taken of another stream,
+   * one deleted and made anew); an empty stream has none, and the bucket is not read (on a cluster's first
+   * start its object store is not ready to answer for seconds). A snapshot pruned between the listing and the
+   * read is skipped for the next newest.
    */
-  async restore(dataDir: string): Promise<number> {
+  async restore(dataDir: string, lastSeq: number): Promise<number> {
+    if (lastSeq === 0) return 0;
     for (let attempt = 0; attempt < RESTORE_ATTEMPTS; attempt++) {
-      const latest = (await this.list())[0];
+      const latest = (await this.list()).find((s) => s.seq <= lastSeq);
       if (!latest) return 0;
       const data = await this.os.getBlob(latest.name);
       if (!data) continue;
