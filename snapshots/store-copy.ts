@@ -13,7 +13,19 @@ export interface StoreCopyFacts {
   schemaVersion: number;
   /** Journal entries still in the copy (the tail its snapshots do not cover), each decoded and checked. */
   journalEntries: number;
+  /**
+   * Cluster mode: the journal stream sequence the copy covers exactly, when it was taken on a follower (its
+   * store holds the stream's batches up to it and nothing else); absent otherwise.
+   */
+  clusterSeq?: number;
 }
+
+/**
+ * The `meta` key where a cluster follower records the journal stream sequence it applied, in the same
+ * transaction as the batch: a copy of its store names exactly the stream prefix it holds. A leader removes
+ * it (its store may run ahead of what the stream acknowledged).
+ */
+export const CLUSTER_APPLIED_KEY = 'cluster.applied';
 
 /** The LMDB environment a copy is taken from: a live store's, or one opened read-only on a stopped data dir. */
 export type CopySource = Pick<RootDatabase, 'backup' | 'getStats'>;
@@ -68,7 +80,8 @@ export async function inspectStoreCopy(file: string): Promise<StoreCopyFacts> {
       expected = key + 1;
       journalEntries++;
     }
-    return { journalSeq: lastSequence({ journal, meta } as Pick<Store, 'journal' | 'meta'>), schemaVersion, journalEntries };
+    const clusterSeq = meta.get(CLUSTER_APPLIED_KEY);
+    return { journalSeq: lastSequence({ journal, meta } as Pick<Store, 'journal' | 'meta'>), schemaVersion, journalEntries, ...(typeof clusterSeq === 'number' ? { clusterSeq } : {}) };
   } finally {
     await root.close();
     if (!lockExisted) rmSync(lock, { force: true });

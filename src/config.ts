@@ -66,6 +66,8 @@ export interface Config {
   clusterPublishTimeoutMs: number;
   /** Cluster mode: how often a follower uploads a store snapshot for new and long-lost nodes to start from. */
   clusterSnapshotMs: number;
+  /** Cluster mode: how many snapshots the object store keeps; the journal stream is trimmed behind the oldest. */
+  clusterSnapshotsKept: number;
   /** Test-only negative control (FULCRUM_UNSAFE_CLUSTER_ACK=1): acknowledge before the quorum holds a write. */
   unsafeClusterAck: boolean;
 }
@@ -109,6 +111,7 @@ const SETTINGS = {
   clusterLeaseMs: { flag: 'cluster-lease-ms', env: 'FULCRUM_CLUSTER_LEASE_MS', help: 'cluster mode: leader lease length; takeover after a crash takes about this long (default 3000)' },
   clusterPublishTimeoutMs: { flag: 'cluster-publish-timeout-ms', env: 'FULCRUM_CLUSTER_PUBLISH_TIMEOUT_MS', help: 'cluster mode: time an append waits for its quorum ack before the leader steps down (default 2000)' },
   clusterSnapshotMs: { flag: 'cluster-snapshot-ms', env: 'FULCRUM_CLUSTER_SNAPSHOT_MS', help: 'cluster mode: how often a follower uploads a store snapshot new nodes start from (default 30000)' },
+  clusterSnapshotsKept: { flag: 'cluster-snapshots-kept', env: 'FULCRUM_CLUSTER_SNAPSHOTS_KEPT', help: 'cluster mode: snapshots kept; the journal stream is trimmed behind the oldest (default 3, at least 2)' },
   sourcingWorkers: { flag: 'sourcing-workers', env: 'FULCRUM_SOURCING_WORKERS', help: 'sourcing: worker threads for large sourcing problems (default: CPU cores)' },
   backtestMaxOrders: { flag: 'backtest-max-orders', env: 'FULCRUM_BACKTEST_MAX_ORDERS', help: 'sourcing lab: most orders one backtest may replay (default 200000)' },
 } satisfies Record<string, Setting>;
@@ -177,6 +180,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config & { h
     clusterLeaseMs: integer(pick(SETTINGS.clusterLeaseMs), 3000, 1500, 600_000),
     clusterPublishTimeoutMs: integer(pick(SETTINGS.clusterPublishTimeoutMs), 2000, 100, 600_000),
     clusterSnapshotMs: integer(pick(SETTINGS.clusterSnapshotMs), 30_000, 500, 86_400_000),
+    // Two at least: a node still downloading the newest snapshot when the next lands keeps the stream after it.
+    clusterSnapshotsKept: integer(pick(SETTINGS.clusterSnapshotsKept), 3, 2, 1000),
     unsafeClusterAck: env.FULCRUM_UNSAFE_CLUSTER_ACK === '1',
   };
 }

@@ -26,11 +26,14 @@ async function main(): Promise<void> {
   if (config.unsafeEarlyAck) {
     console.error('fulcrum: WARNING: FULCRUM_UNSAFE_EARLY_ACK=1 acknowledges before the commit: acknowledged orders WILL be lost on a crash. Test use only.');
   }
+  let restoredFrom: { clusterSeq: number | null } | undefined;
   if (config.restoreFrom) {
     const restored = await restoreBackup(config.restoreFrom, config.dataDir);
-    console.log(`fulcrum: restored backup ${config.restoreFrom} (journal sequence ${restored.manifest.journalSeq}, taken ${restored.manifest.startedAt}) into ${config.dataDir}`);
+    const stream = restored.manifest.clusterSeq !== undefined ? `, journal stream sequence ${restored.manifest.clusterSeq}` : '';
+    console.log(`fulcrum: restored backup ${config.restoreFrom} (journal sequence ${restored.manifest.journalSeq}${stream}, taken ${restored.manifest.startedAt}) into ${config.dataDir}`);
+    restoredFrom = { clusterSeq: restored.manifest.clusterSeq ?? null };
   }
-  if (config.natsUrls) return runClusterNode({ ...config, natsUrls: config.natsUrls });
+  if (config.natsUrls) return runClusterNode({ ...config, natsUrls: config.natsUrls }, restoredFrom);
   const server = await startServer(config);
   const { fulcrum, running } = server;
   const r = running.recovery;
@@ -81,7 +84,7 @@ function stopOnSignals(close: () => Promise<void>, announce: (signal: string) =>
  * Cluster mode: this process is one node. The node owns the server's life: it starts it as a follower,
  * reopens it as the leader when it takes the lease, and rebuilds it from the stream when it steps down.
  */
-async function runClusterNode(config: Config & { help: boolean; natsUrls: string[] }): Promise<void> {
+async function runClusterNode(config: Config & { help: boolean; natsUrls: string[] }, restoredFrom: { clusterSeq: number | null } | undefined): Promise<void> {
   const nodeId = config.nodeId || `${hostname()}:${config.port}`;
   const log = (message: string) => console.log(`fulcrum[${nodeId}]: ${message}`);
   let announced = false;
@@ -93,6 +96,8 @@ async function runClusterNode(config: Config & { help: boolean; natsUrls: string
     leaseTtlMs: config.clusterLeaseMs,
     publishTimeoutMs: config.clusterPublishTimeoutMs,
     snapshotIntervalMs: config.clusterSnapshotMs,
+    snapshotsKept: config.clusterSnapshotsKept,
+    ...(restoredFrom ? { restoredFrom } : {}),
     unsafeEarlyAck: config.unsafeClusterAck,
     log,
     serve: async (cluster, port) => {

@@ -6,18 +6,34 @@ import { cpuMicros, fixed, writeResult } from '../lib/report.js';
 import { parseArgs } from '../lib/args.js';
 import { freePort, startNatsCluster } from '../../src/cli/nats-servers.js';
 import { call, FulcrumNode, sleep } from '../../test/helpers/cluster-world.js';
+import { SubscriberPool } from '../feed/subscriber-pool.js';
+import { compareEmbedded, embeddedReport } from './embedded.js';
+import { feedPhase, type FeedPhase, type FeedSetup } from './feed.js';
 
 /**
  * `npm run bench:cluster`: durable `POST /orders` intake on one embedded process against a three-node
  * cluster (three NATS servers, the leader taking the load, two followers applying it), alternated in one
  * run; the cluster's ratio to the embedded mode is the figure. Writes `bench/results/cluster-intake.md`.
- * Options: `-- --seconds N` (default 10), `--rounds N` (default 2), `--connections N` (default 100).
+ * Then the feed: S subscribers on one node against 3S spread over three (`feed.ts`), staleness p99 in each,
+ * written to `bench/results/cluster-feed.md`.
+ * Options: `-- --seconds N` (default 10), `--rounds N` (default 2), `--connections N` (default 100),
+ * `--parts intake,feed,embedded` (default all), `--feed-subscribers S` (default 1000), `--feed-rate N` orders/s
+ * (default 50), `--feed-seconds N` (default 8), `--feed-rounds N` (default 1), `--embedded-rounds N` (default 5),
+ * `--embedded-orders N` (default 20000). `embedded` (`embedded.ts`) compares the embedded mode's intake before
+ * and after the cluster work and writes `bench/results/cluster-embedded.md`.
  */
 const args = parseArgs(process.argv.slice(2));
 const seconds = Number(args.seconds ?? 10);
 const rounds = Number(args.rounds ?? 2);
 const connections = Number(args.connections ?? 100);
 const KEY = 'cluster-test-admin-key-01';
+const parts = new Set(String(args.parts ?? 'intake,feed,embedded').split(','));
+const embeddedRounds = Number(args['embedded-rounds'] ?? 5);
+const embeddedOrders = Number(args['embedded-orders'] ?? 20_000);
+const feedSubscribers = Number(args['feed-subscribers'] ?? 1000);
+const feedRate = Number(args['feed-rate'] ?? 50);
+const feedSeconds = Number(args['feed-seconds'] ?? 8);
+const feedRounds = Number(args['feed-rounds'] ?? 1);
 const SKUS = Array.from({ length: 100 }, (_, i) => `SPR-${String(i).padStart(3, '0')}`);
 
 async function seed(url: string): Promise<void> {
@@ -40,6 +56,8 @@ async function ready(node: FulcrumNode, role?: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  if (parts.has('embedded')) console.log(writeResult('cluster-embedded', command, embeddedReport(compareEmbedded(embeddedRounds, embeddedOrders), embeddedRounds, embeddedOrders)));
+  if (!parts.has('intake') && !parts.has('feed')) return;
   const root = mkdtempSync(join(tmpdir(), 'fulcrum-bench-cluster-'));
   const nats = await startNatsCluster(3, join(root, 'nats'));
   const common = { FULCRUM_API_KEYS: `${KEY}:admin`, FULCRUM_SOURCING_WORKERS: '1', FULCRUM_RATE_LIMITS: 'admin:0' };
@@ -58,55 +76,110 @@ async function main(): Promise<void> {
     if (!leader) throw new Error('no leader');
     await seed(leader.url);
     await Promise.all(nodes.map((n) => ready(n)));
-    const bodies = SKUS.map((sku, i) => JSON.stringify({ ref: `b${i}`, customer: { id: `c${i}` }, deliverTo: { lat: 51, lon: 10, country: 'DE' }, lines: [{ sku, qty: 1 }] }));
-    const runs: Array<Run & { label: string }> = [];
-    const lags: number[] = [];
-    for (let r = 0; r < rounds; r++) {
-      for (const [label, node] of [['embedded', single], ['cluster (3 replicas)', leader]] as const) {
-        const pid = node.child!.pid!;
-        let sampling = label !== 'embedded';
-        const sampler = (async () => {
-          while (sampling) {
-            for (const n of nodes) {
-              const c = n === leader ? undefined : await n.cluster();
-              if (c) lags.push(c.lag);
-            }
-            await sleep(250);
-          }
-        })();
-        const run = await load({ name: 'fulcrum', url: node.url, cpuMicros: () => cpuMicros(pid) }, 'spread', bodies, { connections, seconds, headers: { authorization: `Bearer ${KEY}` } });
-        sampling = false;
-        await sampler;
-        runs.push({ ...run, label });
-      }
-    }
-    const mean = (label: string, f: (r: Run) => number) => {
-      const xs = runs.filter((r) => r.label === label).map(f);
-      return xs.reduce((a, b) => a + b, 0) / xs.length;
-    };
-    const ratio = mean('cluster (3 replicas)', (r) => r.rps) / mean('embedded', (r) => r.rps);
-    const p99 = mean('cluster (3 replicas)', (r) => r.p99);
-    lags.sort((a, b) => a - b);
-    const lagP99 = lags[Math.min(lags.length - 1, Math.floor(0.99 * lags.length))] ?? NaN;
-    const body = [
-      `${connections} connections, ${seconds} s per run, ${rounds} round(s), the two alternated; orders spread over 100 SKUs (one unit each, far more stock than a run takes). Embedded: one process, durable acknowledgement by the LMDB group commit. Cluster: three nats-server ${'(Debian 2.9.10)'} and three Fulcrum nodes on loopback; the load goes to the leader, each acknowledgement waits for JetStream's quorum ack and the local flush; two followers apply the stream meanwhile. Every process shares the same 2 cores with autocannon, so the cluster also pays for its followers' and NATS servers' CPU: on separate machines it would not.`,
-      '',
-      '| mode | req/s | p50 ms | p99 ms | leader CPU µs/req | non-2xx | errors |',
-      '|---|---|---|---|---|---|---|',
-      ...runs.map((r) => `| ${r.label} | ${fixed(r.rps, 0)} | ${r.p50} | ${r.p99} | ${fixed(r.cpuUsPerReq, 0)} | ${r.non2xx} | ${r.errors} |`),
-      '',
-      '| figure | measured | goal (issue 16) | |',
-      '|---|---|---|---|',
-      `| cluster intake / embedded intake | **${fixed(ratio, 2)}** | >= 0.7 | ${ratio >= 0.7 ? 'met' : '**not met**'} |`,
-      `| cluster p99 at ${connections} connections | **${fixed(p99, 0)} ms** | < 50 ms | ${p99 < 50 ? 'met' : '**not met**'} |`,
-      `| follower lag under load, p99 (stream messages behind, sampled every 250 ms) | ${lagP99} | | |`,
-    ].join('\n');
-    console.log(writeResult('cluster-intake', `npm run bench:cluster${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`, body));
+    if (parts.has('intake')) await intake(single, leader, nodes);
+    if (parts.has('feed')) await feed(single, leader, nodes);
   } finally {
     await Promise.all([single, ...nodes].map((n) => n.stop()));
     await nats.stop();
     rmSync(root, { recursive: true, force: true });
   }
+}
+
+const command = `npm run bench:cluster${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+
+async function intake(single: FulcrumNode, leader: FulcrumNode, nodes: FulcrumNode[]): Promise<void> {
+  const bodies = SKUS.map((sku, i) => JSON.stringify({ ref: `b${i}`, customer: { id: `c${i}` }, deliverTo: { lat: 51, lon: 10, country: 'DE' }, lines: [{ sku, qty: 1 }] }));
+  const runs: Array<Run & { label: string }> = [];
+  const lags: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const [label, node] of [['embedded', single], ['cluster (3 replicas)', leader]] as const) {
+      const pid = node.child!.pid!;
+      let sampling = label !== 'embedded';
+      const sampler = (async () => {
+        while (sampling) {
+          for (const n of nodes) {
+            const c = n === leader ? undefined : await n.cluster();
+            if (c) lags.push(c.lag);
+          }
+          await sleep(250);
+        }
+      })();
+      const run = await load({ name: 'fulcrum', url: node.url, cpuMicros: () => cpuMicros(pid) }, 'spread', bodies, { connections, seconds, headers: { authorization: `Bearer ${KEY}` } });
+      sampling = false;
+      await sampler;
+      runs.push({ ...run, label });
+    }
+  }
+  const mean = (label: string, f: (r: Run) => number) => {
+    const xs = runs.filter((r) => r.label === label).map(f);
+    return xs.reduce((a, b) => a + b, 0) / xs.length;
+  };
+  const ratio = mean('cluster (3 replicas)', (r) => r.rps) / mean('embedded', (r) => r.rps);
+  const p99 = mean('cluster (3 replicas)', (r) => r.p99);
+  lags.sort((a, b) => a - b);
+  const lagP99 = lags[Math.min(lags.length - 1, Math.floor(0.99 * lags.length))] ?? NaN;
+  const body = [
+    `${connections} connections, ${seconds} s per run, ${rounds} round(s), the two alternated; orders spread over 100 SKUs (one unit each, far more stock than a run takes). Embedded: one process, durable acknowledgement by the LMDB group commit. Cluster: three nats-server ${'(Debian 2.9.10)'} and three Fulcrum nodes on loopback; the load goes to the leader, each acknowledgement waits for JetStream's quorum ack and the local flush; two followers apply the stream meanwhile. Every process shares the same 2 cores with autocannon, so the cluster also pays for its followers' and NATS servers' CPU: on separate machines it would not.`,
+    '',
+    '| mode | req/s | p50 ms | p99 ms | leader CPU µs/req | non-2xx | errors |',
+    '|---|---|---|---|---|---|---|',
+    ...runs.map((r) => `| ${r.label} | ${fixed(r.rps, 0)} | ${r.p50} | ${r.p99} | ${fixed(r.cpuUsPerReq, 0)} | ${r.non2xx} | ${r.errors} |`),
+    '',
+    '| figure | measured | goal (issue 16) | |',
+    '|---|---|---|---|',
+    `| cluster intake / embedded intake | **${fixed(ratio, 2)}** | >= 0.7 | ${ratio >= 0.7 ? 'met' : '**not met**'} |`,
+    `| cluster p99 at ${connections} connections | **${fixed(p99, 0)} ms** | < 50 ms | ${p99 < 50 ? 'met' : '**not met**'} |`,
+    `| follower lag under load, p99 (stream messages behind, sampled every 250 ms) | ${lagP99} | | |`,
+  ].join('\n');
+  console.log(writeResult('cluster-intake', command, body));
+}
+
+/**
+ * The feed figure of issue 16: three nodes serve three times the subscribers of one node at the same
+ * staleness p99. Phases, alternated per round: S on one embedded process, S on one cluster follower, 3S
+ * spread over the three cluster nodes, 3S on the one embedded process (does one node need help at 3S?).
+ */
+async function feed(single: FulcrumNode, leader: FulcrumNode, nodes: FulcrumNode[]): Promise<void> {
+  const s = feedSubscribers;
+  const follower = nodes.find((n) => n !== leader)!;
+  const setups: FeedSetup[] = [
+    { label: 'embedded, S on its one node', writer: single, servers: [single], subscribers: s },
+    { label: 'cluster, S on one follower', writer: leader, servers: [follower], subscribers: s },
+    { label: 'cluster, 3S over its three nodes', writer: leader, servers: nodes, subscribers: 3 * s },
+    { label: 'embedded, 3S on its one node', writer: single, servers: [single], subscribers: 3 * s },
+  ];
+  const clients = await SubscriberPool.start(2, 10);
+  const phases: FeedPhase[] = [];
+  try {
+    for (let r = 0; r < feedRounds; r++) {
+      for (const setup of setups) phases.push(await feedPhase(clients, setup, { key: KEY, sku: SKUS[0]!, rate: feedRate, seconds: feedSeconds, settleMs: 1500 }));
+    }
+  } finally {
+    await clients.stop();
+  }
+  const p99 = (label: string) => {
+    const xs = phases.filter((p) => p.label === label).map((p) => p.staleness.p99);
+    return xs.reduce((a, b) => a + b, 0) / xs.length;
+  };
+  const claim = p99(setups[2]!.label) / p99(setups[1]!.label);
+  const body = [
+    `S = ${s} subscribers, all watching one SKU on the default pool; orders for that SKU at ${feedRate}/s for ${feedSeconds} s per phase, ${feedRounds} round(s), phases alternated. Orders go to the embedded process or to the cluster's leader; subscribers connect to the nodes named, an equal share each (two subscriber processes at nice 10). Every node runs its default feed (one feed process, 50 ms window).`,
+    '',
+    "Staleness: from the writer's commit of a value to its arrival (or a newer one's) at each subscriber. The commit times come from a probe subscribed on the writer (its stock messages carry the journal seq, the same on every node, and the writer's commit time), so on a follower staleness includes replication. The probe sees each window's latest commit only: earlier commits of a window are not sampled, in every phase alike.",
+    '',
+    'Everything (three nats-server, four Fulcrum processes with their feed processes, the subscribers and the order pacer) shares this machine\'s cores: three nodes here do not bring three machines\' CPU, which is what the claim is about.',
+    '',
+    '| phase | nodes serving | subscribers | orders/s | commits sampled | staleness p50 ms | p99 ms | undelivered | failed connects |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...phases.map((p) => `| ${p.label} | ${p.nodes} | ${p.subscribers} | ${fixed(p.ordersPerSecond, 0)} | ${p.commits} | ${p.staleness.p50} | ${p.staleness.p99} | ${p.undelivered} | ${p.failedConnects} |`),
+    '',
+    '| figure | measured | goal (issue 16) | |',
+    '|---|---|---|---|',
+    `| staleness p99, 3S over three cluster nodes / S on one cluster node | **${fixed(claim, 2)}** | <= 1 ("the same staleness p99") | ${claim <= 1.1 ? 'met (within 10%)' : '**not met**'} |`,
+    `| staleness p99, 3S over three cluster nodes / S on the embedded process | ${fixed(p99(setups[2]!.label) / p99(setups[0]!.label), 2)} | | |`,
+    `| staleness p99, 3S on the embedded process / S on it (does one node alone need help at 3S?) | ${fixed(p99(setups[3]!.label) / p99(setups[0]!.label), 2)} | | |`,
+  ].join('\n');
+  console.log(writeResult('cluster-feed', command, body));
 }
 
 main().catch((e: unknown) => {

@@ -23,6 +23,8 @@ export interface BackupView {
   bytesEstimated: number;
   /** Done only: the journal sequence covered, the backup's bytes, its duration and its manifest's path. */
   journalSeq?: number;
+  /** Cluster mode, taken on a follower: the journal stream sequence covered (a restored node catches up after it). */
+  clusterSeq?: number;
   bytes?: number;
   durationMs?: number;
   manifest?: string;
@@ -115,6 +117,7 @@ export class Backups {
     if (job.finishedAt !== undefined) view.finishedAt = new Date(job.finishedAt).toISOString();
     if (job.manifest) {
       view.journalSeq = job.manifest.journalSeq;
+      if (job.manifest.clusterSeq !== undefined) view.clusterSeq = job.manifest.clusterSeq;
       view.bytes = job.manifest.bytes;
       view.durationMs = job.manifest.durationMs;
       view.manifest = join(job.to, MANIFEST_FILE);

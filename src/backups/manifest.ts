@@ -30,6 +30,13 @@ export interface BackupManifest {
    * restored from it continues from the next sequence; a cluster node would catch up from the stream there.
    */
   journalSeq: number;
+  /**
+   * Cluster mode, a backup taken on a follower: the journal stream sequence the copy covers exactly. A node
+   * restored from it in cluster mode catches up from the stream after it. Absent for a single process or a
+   * leader (whose store may run ahead of the stream); such a backup restores a cluster node from its latest
+   * snapshot instead.
+   */
+  clusterSeq?: number;
   /** `online`: copied from a running server (`POST /ops/backups`); `offline`: from a stopped data dir. */
   mode: 'online' | 'offline';
   startedAt: string;
@@ -102,6 +109,7 @@ export function readManifest(dir: string): BackupManifest {
   if (!Number.isInteger(m.manifestVersion) || m.manifestVersion! < 1) throw bad('manifestVersion must be a whole number from 1');
   if (m.manifestVersion! > MANIFEST_VERSION) throw bad(`manifestVersion ${m.manifestVersion} is newer than this build reads (${MANIFEST_VERSION}): restore it with a newer Fulcrum`);
   if (!Number.isInteger(m.journalSeq) || m.journalSeq! < 0) throw bad('journalSeq must be a whole number');
+  if (m.clusterSeq !== undefined && (!Number.isInteger(m.clusterSeq) || m.clusterSeq < 0)) throw bad('clusterSeq, when present, must be a whole number');
   if (!Number.isInteger(m.schemaVersion)) throw bad('schemaVersion must be a whole number');
   if (!Array.isArray(m.files) || m.files.length === 0) throw bad('files must list the files of the backup');
   for (const f of m.files) {

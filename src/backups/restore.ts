@@ -54,6 +54,9 @@ export async function restoreBackup(from: string, dataDir: string): Promise<Rest
     if (facts.journalSeq !== manifest.journalSeq) {
       throw new DomainError('invalid_request', `the manifest says the backup covers journal sequence ${manifest.journalSeq}, its store covers ${facts.journalSeq}: the backup is not what its manifest describes`);
     }
+    if (manifest.clusterSeq !== undefined && facts.clusterSeq !== manifest.clusterSeq) {
+      throw new DomainError('invalid_request', `the manifest says the backup covers journal stream sequence ${manifest.clusterSeq}, its store covers ${facts.clusterSeq ?? 'none'}: the backup is not what its manifest describes`);
+    }
     return { manifest, dataDir: target, journalEntries: facts.journalEntries };
   } catch (e) {
     for (const f of manifest.files) rmSync(join(target, f.name), { force: true });

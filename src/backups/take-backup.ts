@@ -95,6 +95,7 @@ async function copyAndDescribe(o: TakeBackup): Promise<BackupManifest> {
     fulcrumVersion: fulcrumVersion(),
     schemaVersion: facts.schemaVersion,
     journalSeq: facts.journalSeq,
+    ...(facts.clusterSeq !== undefined ? { clusterSeq: facts.clusterSeq } : {}),
     mode: o.mode,
     startedAt: new Date(started).toISOString(),
     finishedAt: new Date(finished).toISOString(),

@@ -1777,7 +1777,7 @@ export interface paths {
         put?: never;
         /**
          * Take a backup
-         * @description Starts an online, consistent copy of the store into `to` (a new or empty directory on the server's disk); 202 with `Location`. One runs at a time.
+         * @description Starts an online, consistent copy of the store into `to` (a new or empty directory on the server's disk); 202 with `Location`. One runs at a time. In cluster mode it copies the store of the node it is sent to (never forwarded): take it on a follower, whose copy names the journal stream sequence it covers (`clusterSeq`), so a node restored from it catches up from the stream after it.
          *
          *     Roles: `admin`.
          */

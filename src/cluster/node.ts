@@ -6,13 +6,14 @@ import { Kvm } from '@nats-io/kv';
 import { connect } from '@nats-io/transport-node';
 
 type NatsConnection = Awaited<ReturnType<typeof connect>>;
-import { applyWrites, captureWrites, CONFIGURATION_DATABASES, type Store } from '../../snapshots/index.js';
+import { applyWrites, captureWrites, CLUSTER_APPLIED_KEY, CONFIGURATION_DATABASES, type Store } from '../../snapshots/index.js';
 import { DomainError } from '../domain/errors.js';
 import { applyReplicatedEntry, prepareToLead, type Engine, type WriteGate } from '../engine/index.js';
 import { decodeBatch, encodeBatch, JOURNAL_STREAM, JOURNAL_SUBJECT, LEASE_BUCKET, type Batch } from './batch.js';
 import { LeaderLease, type LeaderInfo } from './lease.js';
+import { trimJournal } from './journal-trim.js';
 import { Replicator } from './replicator.js';
-import { APPLIED_KEY, SnapshotStore } from './snapshot-store.js';
+import { SnapshotStore } from './snapshot-store.js';
 
 export type ClusterRole = 'leader' | 'follower';
 
@@ -60,6 +61,14 @@ export interface ClusterNodeOptions {
   publishTimeoutMs: number;
   /** A follower uploads a store snapshot this often (when the stream moved since the latest one). */
   snapshotIntervalMs: number;
+  /** How many snapshots the object store keeps; the journal stream is trimmed behind the oldest of them. */
+  snapshotsKept: number;
+  /**
+   * This node's store was restored from a backup (`--restore-from`) covering this journal stream sequence
+   * (`clusterSeq`; null: the backup names none). It starts from that store when the stream still holds what
+   * follows it, else from the latest snapshot.
+   */
+  restoredFrom?: { clusterSeq: number | null };
   /** Test-only negative control: acknowledge writes before the quorum holds them. */
   unsafeEarlyAck: boolean;
   /** Starts this node's HTTP server and engine in a role. */
@@ -133,7 +142,8 @@ export class ClusterNode implements ClusterView {
     await until(() => this.ensureStream(), 30_000, 'the journal stream could not be created');
     const kv = await until(() => new Kvm(this.nc).create(LEASE_BUCKET, { ttl: options.leaseTtlMs, replicas: 3, history: 1 }), 30_000, 'the lease bucket could not be created');
     this.snapshots = await until(() => SnapshotStore.open(this.nc), 30_000, 'the snapshot store could not be created');
-    await this.startOver();
+    if (options.restoredFrom) await this.startFromBackup(options.restoredFrom.clusterSeq);
+    else await this.startOver();
     this.served = await options.serve(this.followerHooks(), this.port);
     this.port = this.served.port;
     this.lease = new LeaderLease(kv, { node: options.nodeId, url: this.served.url }, options.leaseTtlMs, LEASE_MARGIN_MS);
@@ -230,6 +240,8 @@ export class ClusterNode implements ClusterView {
       view: this,
       prepare: (engine) => {
         engine.gate = gate;
+        // A leader's store runs ahead of what the stream acknowledged: a copy of it must not claim a sequence.
+        engine.store.meta.remove(CLUSTER_APPLIED_KEY).catch((e: unknown) => engine.fail(e as Error));
         engine.journal.replication = replicator;
         captureWrites(engine.store, () => (replicator.failure ? undefined : (w) => replicator.write(w)));
       },
@@ -242,7 +254,10 @@ export class ClusterNode implements ClusterView {
     void (async () => {
       while (generation === this.following && !this.stopped) {
         try {
-          if (this.catchUpTo === Infinity) this.catchUpTo = (await this.jsm.streams.info(JOURNAL_STREAM)).state.last_seq;
+          const { first_seq: first, last_seq: last } = (await this.jsm.streams.info(JOURNAL_STREAM)).state;
+          if (this.catchUpTo === Infinity) this.catchUpTo = last;
+          // Trimmed past what this node applied (it was away for longer than the kept snapshots span).
+          if (this.applied + 1 < first) return void this.rebase(`the stream starts at ${first}, past the ${this.applied} this node applied`);
           const consumer = await this.js.consumers.get(JOURNAL_STREAM, { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: this.applied + 1 });
           if (generation !== this.following) return;
           this.messages = await consumer.consume();
@@ -282,7 +297,7 @@ export class ClusterNode implements ClusterView {
     }
     this.applied = seq;
     // In the same transaction as the batch: a snapshot of this store names the sequence it covers.
-    engine.store.meta.put(APPLIED_KEY, seq).catch((e: unknown) => engine.fail(e as Error));
+    engine.store.meta.put(CLUSTER_APPLIED_KEY, seq).catch((e: unknown) => engine.fail(e as Error));
     if (reload) this.scheduleReload(reload);
   }
 
@@ -409,6 +424,44 @@ export class ClusterNode implements ClusterView {
     });
   }
 
+  /** A follower the stream was trimmed under starts over from the latest snapshot. */
+  private rebase(reason: string): Promise<void> {
+    this.stopFollowing();
+    if (this.reloadTimer) clearTimeout(this.reloadTimer);
+    this.reloadTimer = undefined;
+    return this.serialize(async () => {
+      if (this.role !== 'follower' || this.stopped) return;
+      this.options.log(`starting over from the latest snapshot: ${reason}`);
+      this.reloading = true;
+      await this.served!.close();
+      await this.startOver();
+      this.catchUpTo = Infinity;
+      this.served = await this.options.serve(this.followerHooks(), this.port);
+      this.reloading = false;
+      this.follow();
+    });
+  }
+
+  /**
+   * Starts from a store restored from a backup: a follower's copy holds exactly the stream up to `seq`, so
+   * applying the stream after it gives the same state as any follower's. The stream must still hold what
+   * follows `seq` (not trimmed past it), and reach it (a backup from another cluster's stream does not fit).
+   */
+  private async startFromBackup(seq: number | null): Promise<void> {
+    const { first_seq: first, last_seq: last } = (await this.jsm.streams.info(JOURNAL_STREAM)).state;
+    const unusable =
+      seq === null ? 'it names no journal stream sequence (taken in one process, or on a leader)'
+      : seq > last ? `it covers stream sequence ${seq}, the stream ends at ${last}: it is not from this cluster's stream`
+      : seq + 1 < first ? `it covers stream sequence ${seq}, the stream was trimmed to start at ${first}`
+      : undefined;
+    if (unusable) {
+      this.options.log(`not starting from the restored backup: ${unusable}; starting from the latest snapshot instead`);
+      return this.startOver();
+    }
+    this.applied = seq!;
+    this.options.log(`starting from the restored backup at stream sequence ${seq}; catching up from the stream after it`);
+  }
+
   private async resumeFollowing(reason: string): Promise<void> {
     this.options.log(`not leading: ${reason}`);
     this.follow();
@@ -442,7 +495,8 @@ export class ClusterNode implements ClusterView {
     rmSync(path, { force: true, recursive: true });
     rmSync(`${path}-lock`, { force: true });
     mkdirSync(this.options.dataDir, { recursive: true });
-    this.applied = await this.snapshots.restore(this.options.dataDir).catch((e: unknown) => {
+    const restored = this.jsm.streams.info(JOURNAL_STREAM).then(({ state }) => this.snapshots.restore(this.options.dataDir, state.last_seq));
+    this.applied = await restored.catch((e: unknown) => {
       this.options.log(`no snapshot restored (${(e as Error).message}): applying the whole stream`);
       rmSync(path, { force: true });
       return 0;
@@ -460,6 +514,8 @@ export class ClusterNode implements ClusterView {
     try {
       const seq = await this.snapshots.write(served.fulcrum.engine.store, this.options.dataDir);
       this.options.log(`snapshot at stream sequence ${seq} written`);
+      const trimmed = await trimJournal(this.jsm, this.snapshots, this.options.snapshotsKept);
+      if (trimmed) this.options.log(`journal stream trimmed behind the oldest kept snapshot (${trimmed.oldestSnapshot}): ${trimmed.purged} messages purged`);
     } catch (e) {
       this.options.log(`snapshot failed: ${(e as Error).message}`);
     } finally {

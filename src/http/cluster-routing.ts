@@ -15,7 +15,8 @@ const HOP_HEADERS = new Set(['host', 'connection', 'keep-alive', 'content-length
 /**
  * Cluster mode at the edge: clients see one API whichever node they call.
  * - A write (any method but GET, HEAD, OPTIONS) sent to a follower is forwarded to the leader, and the
- *   leader's answer is returned as it is; between leaders it gets 503 with Retry-After.
+ *   leader's answer is returned as it is; between leaders it gets 503 with Retry-After. A backup is the
+ *   exception: it copies the store of the node it is sent to (a follower's names the stream sequence it covers).
  * - Every answer carries `Fulcrum-Applied-Seq`: the journal stream sequence this node had applied (the
  *   leader: had acknowledged by a quorum) when it answered; after a write it covers that write.
  * - A read with `Fulcrum-Min-Seq: N` waits until this node applied N (up to 5 s, then 503): a client reads
@@ -24,7 +25,7 @@ const HOP_HEADERS = new Set(['host', 'connection', 'keep-alive', 'content-length
 export function routeInCluster(view: ClusterView): MiddlewareHandler<AppEnv> {
   return async function routeInCluster(c, next) {
     const method = c.req.method;
-    if (view.role === 'follower' && method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS') return forward(c, view);
+    if (view.role === 'follower' && method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS' && !servedLocally(c.req.path)) return forward(c, view);
     const min = c.req.header('fulcrum-min-seq');
     if (min !== undefined) {
       if (!/^\d{1,15}$/.test(min)) throw new DomainError('invalid_request', 'Fulcrum-Min-Seq must be a journal stream sequence (a whole number)', [{ path: 'Fulcrum-Min-Seq', message: 'not a whole number' }]);
@@ -35,6 +36,11 @@ export function routeInCluster(view: ClusterView): MiddlewareHandler<AppEnv> {
     await next();
     c.res.headers.set('Fulcrum-Applied-Seq', String(view.appliedSeq()));
   };
+}
+
+/** Requests about this node's own store, which no other node can answer: backups. */
+function servedLocally(path: string): boolean {
+  return path === '/ops/backups' || path.startsWith('/ops/backups/');
 }
 
 async function forward(c: Context<AppEnv>, view: ClusterView): Promise<Response> {

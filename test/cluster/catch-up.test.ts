@@ -1,29 +1,50 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ClusterWorld, countViolations, sleep } from '../helpers/cluster-world.js';
+import { ClusterWorld, countViolations, sleep, type FulcrumNode } from '../helpers/cluster-world.js';
 
-test('a follower killed and restarted catches up from the latest snapshot and the stream after it; a brand-new node joins', async () => {
-  const world = await ClusterWorld.start(31, { FULCRUM_CLUSTER_SNAPSHOT_MS: '1000' });
+/** Waits until a node's log matches `pattern`. */
+async function logged(world: ClusterWorld, nodes: FulcrumNode[], pattern: RegExp, what: string, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!nodes.some((n) => pattern.test(n.out))) {
+    assert.ok(Date.now() < deadline, `${what}:\n${world.logs()}`);
+    await sleep(200);
+  }
+}
+
+test('snapshots every second, two kept: the stream is trimmed behind the oldest kept snapshot and never past it; a restarted follower, a follower away while the stream was trimmed under it, and a brand-new node all catch up and converge', async () => {
+  const world = await ClusterWorld.start(31, { FULCRUM_CLUSTER_SNAPSHOT_MS: '1000', FULCRUM_CLUSTER_SNAPSHOTS_KEPT: '2' });
   try {
     await world.seed();
     await world.burst(8, 2000, 0, async () => undefined);
     const leader = await world.leader();
-    const follower = world.nodes.find((n) => n !== leader)!;
-    const deadline = Date.now() + 20_000;
-    while (!world.nodes.some((n) => /snapshot at stream sequence \d+ written/.test(n.out))) {
-      assert.ok(Date.now() < deadline, `a follower wrote a snapshot:\n${world.logs()}`);
-      await sleep(200);
-    }
+    const [follower, away] = world.nodes.filter((n) => n !== leader) as [FulcrumNode, FulcrumNode];
+    await logged(world, world.nodes, /snapshot at stream sequence \d+ written/, 'a follower wrote a snapshot');
     await follower.kill9();
-    await world.burst(8, 2000, 0, async () => undefined);
+    await world.burst(8, 1000, 0, async () => undefined);
     await follower.start();
+    // The other follower is frozen while the restarted one writes snapshots and trims the stream past it.
+    const frozenAt = (await away.cluster())!.appliedSeq;
+    away.freeze();
+    for (let i = 0; (await world.journal()).firstSeq <= frozenAt + 1; i++) {
+      assert.ok(i < 15, `the stream was trimmed past ${frozenAt} while orders flowed:\n${world.logs()}`);
+      await world.burst(8, 1000, 0, async () => undefined);
+    }
+    away.thaw();
+    await logged(world, [away], /starting over from the latest snapshot: the stream starts at \d+, past the \d+ this node applied/, 'the follower the stream was trimmed under started over');
     const joined = await world.addNode('d');
     let v = await world.verify();
     assert.is(countViolations(v), 0, `${JSON.stringify(v, null, 1)}\n${world.logs()}`);
     assert.match(follower.out, /restored the snapshot at stream sequence \d+/);
     assert.match(joined.out, /restored the snapshot at stream sequence \d+/);
-    const c = await joined.cluster();
-    assert.is(c?.role, 'follower');
+    assert.is((await joined.cluster())?.role, 'follower');
+
+    const j = await world.journal();
+    assert.ok(j.snapshots.length >= 1 && j.snapshots.length <= 2, `two snapshots kept at most: ${j.snapshots.join(', ')}`);
+    const oldest = Math.min(...j.snapshots);
+    assert.ok(j.firstSeq > 1, `the stream was trimmed (first sequence ${j.firstSeq})`);
+    // The message right after the oldest kept snapshot is still there: a node restoring it can catch up.
+    assert.ok(j.firstSeq <= oldest + 1, `trimmed to ${j.firstSeq - 1}, past the oldest kept snapshot at ${oldest}`);
+
     await world.burst(8, 1000, 0, async () => undefined);
     v = await world.verify();
     assert.is(countViolations(v), 0, JSON.stringify(v, null, 1));

@@ -54,4 +54,11 @@ test('FULCRUM_NATS_URL takes comma-separated NATS URLs and refuses anything else
   assert.throws(() => loadConfig([], { FULCRUM_CLUSTER_LEASE_MS: '100' }), /FULCRUM_CLUSTER_LEASE_MS/);
 });
 
+test('three snapshots are kept by default; fewer than two is refused, naming the setting', () => {
+  assert.is(loadConfig([], {}).clusterSnapshotsKept, 3);
+  assert.is(loadConfig(['--cluster-snapshots-kept', '5'], {}).clusterSnapshotsKept, 5);
+  // One would let a trim remove the stream a node still downloading the newest snapshot needs.
+  assert.throws(() => loadConfig([], { FULCRUM_CLUSTER_SNAPSHOTS_KEPT: '1' }), (e: unknown) => e instanceof ConfigError && /FULCRUM_CLUSTER_SNAPSHOTS_KEPT|cluster-snapshots-kept/.test((e as Error).message));
+});
+
 test.run();

@@ -4,7 +4,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { freePort, startNatsCluster, type NatsCluster } from '../../src/cli/nats-servers.js';
+import { JOURNAL_STREAM } from '../../src/cluster/batch.js';
+import { SnapshotStore } from '../../src/cluster/snapshot-store.js';
 import { mulberry32 } from '../../src/demo.js';
 
 const MAIN = fileURLToPath(new URL('../../src/main.js', import.meta.url));
@@ -28,6 +32,8 @@ export class FulcrumNode {
     readonly port: number,
     private readonly dataDir: string,
     private readonly env: Record<string, string>,
+    /** Command-line arguments beyond the data dir and port (`--restore-from DIR` for a first start). */
+    public args: string[] = [],
   ) {}
 
   get url(): string {
@@ -40,7 +46,7 @@ export class FulcrumNode {
 
   /** Starts the process and waits until it listens (as a follower). */
   async start(): Promise<void> {
-    const child = spawn(process.execPath, [MAIN, '--data-dir', this.dataDir, '--port', String(this.port)], { env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [MAIN, '--data-dir', this.dataDir, '--port', String(this.port), ...this.args], { env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     const append = (d: Buffer) => (this.out = (this.out + d.toString()).slice(-200_000));
     child.stdout!.on('data', append);
@@ -147,9 +153,9 @@ export class ClusterWorld {
     return { FULCRUM_NATS_URL: nats.urls, FULCRUM_NODE_ID: id, FULCRUM_API_KEYS: `${KEY}:admin`, FULCRUM_SOURCING_WORKERS: '1', FULCRUM_FEED_PROCESSES: '0', ...env };
   }
 
-  /** Starts a brand-new node (empty data dir) that joins the cluster. */
-  async addNode(id: string): Promise<FulcrumNode> {
-    const node = new FulcrumNode(id, await freePort(), join(this.root, id), ClusterWorld.nodeEnv(this.nats, id, this.env));
+  /** Starts a brand-new node (empty data dir, or one `args` such as `--restore-from` fill) that joins the cluster. */
+  async addNode(id: string, args: string[] = []): Promise<FulcrumNode> {
+    const node = new FulcrumNode(id, await freePort(), join(this.root, id), ClusterWorld.nodeEnv(this.nats, id, this.env), args);
     this.nodes.push(node);
     await node.start();
     return node;
@@ -321,6 +327,18 @@ export class ClusterWorld {
       this.takeovers.push(takeoverMs);
     });
     return { outcomes, takeoverMs, old };
+  }
+
+  /** The journal stream's first and last sequence, and the sequences of the snapshots kept (newest first). */
+  async journal(): Promise<{ firstSeq: number; lastSeq: number; snapshots: number[] }> {
+    const nc = await connect({ servers: this.nats.urls.split(',') });
+    try {
+      const { state } = await (await jetstreamManager(nc)).streams.info(JOURNAL_STREAM);
+      const snapshots = (await (await SnapshotStore.open(nc)).list()).map((s) => s.seq);
+      return { firstSeq: state.first_seq, lastSeq: state.last_seq, snapshots };
+    } finally {
+      await nc.close();
+    }
   }
 
   /** The nodes' logs, for a failing assertion. */

@@ -14,7 +14,7 @@ import { BackupBody } from '../schemas.js';
  */
 export function backupRoutes({ backups }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.post('/', described({ summary: 'Take a backup', description: "Starts an online, consistent copy of the store into `to` (a new or empty directory on the server's disk); 202 with `Location`. One runs at a time.", body: BackupBody, replies: { 202: { description: 'The backup, running', schema: Backup } }, errors: ['conflict'] }, allow('backups')), async (c) => {
+  app.post('/', described({ summary: 'Take a backup', description: "Starts an online, consistent copy of the store into `to` (a new or empty directory on the server's disk); 202 with `Location`. One runs at a time. In cluster mode it copies the store of the node it is sent to (never forwarded): take it on a follower, whose copy names the journal stream sequence it covers (`clusterSeq`), so a node restored from it catches up from the stream after it.", body: BackupBody, replies: { 202: { description: 'The backup, running', schema: Backup } }, errors: ['conflict'] }, allow('backups')), async (c) => {
     const { to } = await jsonBody(c, BackupBody);
     const view = backups.start(to, c.get('principal').keyId);
     return c.json(view, 202, { Location: `/ops/backups/${view.id}` });
