@@ -2,14 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
-import type { Fulcrum } from '../../src/fulcrum/index.js';
 import { PluginRegistry, SourcingProfiles } from '../../src/sourcing/index.js';
-import { countStock, upsertLocation, upsertProduct } from '../../src/stock/index.js';
 import { parseArgs } from '../lib/args.js';
-import { placeInProcess } from './place-in-process.js';
-import { SITES } from '../lib/fulcrum-api.js';
+import { placeInProcess, seedSites } from './place-in-process.js';
 import { openWithWorkflows } from '../lib/open-with-workflows.js';
-import { orderBodies, skusOf, validSpread, type Mode } from './workload.js';
+import { orderBodies, skusOf, validMode, validSpread } from './workload.js';
 
 /**
  * Intake without sockets and without Hono: the order route's own work (JSON.parse, the zod schema,
@@ -20,8 +17,7 @@ import { orderBodies, skusOf, validSpread, type Mode } from './workload.js';
  * Usage: node dist/bench/intake/in-process.js [--mode hot|spread] [--orders 20000] [--rounds 3] [--connections 100] [--skus 100]
  */
 const args = parseArgs(process.argv.slice(2));
-const MODE = (args.mode ?? 'hot') as Mode;
-if (MODE !== 'hot' && MODE !== 'spread') throw new Error(`--mode: hot or spread, not ${String(MODE)}`);
+const MODE = validMode(args.mode ?? 'hot');
 const ORDERS = Number(args.orders ?? 20_000);
 const ROUNDS = Number(args.rounds ?? 3);
 const CONNECTIONS = Number(args.connections ?? 100);
@@ -34,7 +30,7 @@ async function main(): Promise<void> {
   const { fulcrum } = run;
   try {
     await new SourcingProfiles(fulcrum, new PluginRegistry([])).load(new Date().toISOString());
-    await seed(fulcrum, skusOf(MODE, SPREAD));
+    await seedSites(fulcrum, skusOf(MODE, SPREAD));
     const bodies = orderBodies(MODE, SPREAD);
     await placeInProcess(fulcrum, solveNothing, bodies, Math.min(2_000, ORDERS), CONNECTIONS); // warm-up: JIT, first snapshot pass
     const figures: number[] = [];
@@ -61,16 +57,6 @@ async function main(): Promise<void> {
     await run.close();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** The three sites of `bench:intake`, each holding every SKU. */
-async function seed(fulcrum: Fulcrum, skus: string[]): Promise<void> {
-  const pending: Promise<void>[] = [];
-  for (const [id, lat, lon] of SITES) pending.push(upsertLocation(fulcrum, id, { name: id, type: 'warehouse', geo: { lat, lon }, country: 'DE', capabilities: [], tags: [], status: 'active' }).durable);
-  for (const sku of skus) pending.push(upsertProduct(fulcrum, { sku, name: sku, attributes: {} }).durable);
-  await Promise.all(pending);
-  for (const [id] of SITES) for (const sku of skus) pending.push(countStock(fulcrum, id, sku, { onHand: 100_000_000 }).durable);
-  await Promise.all(pending);
 }
 
 

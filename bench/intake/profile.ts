@@ -7,7 +7,7 @@ import { fulcrumApi, seedNetwork } from '../lib/fulcrum-api.js';
 import { startProcess, stop } from '../lib/processes.js';
 import { cpuMicros } from '../lib/report.js';
 import { load } from './load.js';
-import { fulcrumStock, orderBodies, skusOf, validSpread, type Mode } from './workload.js';
+import { fulcrumStock, orderBodies, skusOf, validMode, validSpread } from './workload.js';
 
 /**
  * One intake mode against one Fulcrum server started with `--cpu-prof`: seeds as `bench:intake` does, warms
@@ -16,8 +16,7 @@ import { fulcrumStock, orderBodies, skusOf, validSpread, type Mode } from './wor
  * Usage: node dist/bench/intake/profile.js --mode hot|spread [--seconds 10] [--connections 100] [--skus 100] [--out prof]
  */
 const args = parseArgs(process.argv.slice(2));
-const MODE = (args.mode ?? 'hot') as Mode;
-if (MODE !== 'hot' && MODE !== 'spread') throw new Error(`--mode: hot or spread, not ${String(MODE)}`);
+const MODE = validMode(args.mode ?? 'hot');
 const SECONDS = Number(args.seconds ?? 10);
 const CONNECTIONS = Number(args.connections ?? 100);
 const SPREAD = validSpread(args.skus ?? 100);

@@ -27,6 +27,12 @@ export function validSpread(value: unknown): number {
   return n;
 }
 
+/** Checks `--mode`. */
+export function validMode(value: unknown): Mode {
+  if (value !== 'hot' && value !== 'spread') throw new Error(`--mode: hot or spread, not ${String(value)}`);
+  return value;
+}
+
 /** The order bodies a mode cycles through, one per SKU. */
 export function orderBodies(mode: Mode, spread: number): string[] {
   return skusOf(mode, spread).map((sku) =>

@@ -65,7 +65,7 @@ export function capConnectionsPerAddress(server: Server, max: number, refused: R
 export function capConnectionsPerKey(max: number, refused: RefusedConnections): MiddlewareHandler<AppEnv> {
   const open = new OpenCounts();
   const owners = new WeakMap<Socket, string>();
-  return async function capConnectionsPerKey(c, next) {
+  return function capConnectionsPerKey(c, next) {
     const socket = (c.env as HttpBindings).incoming.socket;
     const key = c.get('principal').keyId;
     const owner = owners.get(socket);

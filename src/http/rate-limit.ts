@@ -26,7 +26,7 @@ interface Bucket {
  */
 export function rateLimit(limits: RateLimits, now: () => number = () => performance.now()): MiddlewareHandler<AppEnv> {
   const buckets = new Map<string, Bucket>();
-  return async function rateLimit(c, next) {
+  return function rateLimit(c, next) {
     const p = c.get('principal');
     const limit = limits[p.role];
     if (limit.perSecond <= 0) return next();

@@ -70,7 +70,9 @@ export function placeOrder(ports: OrderPorts, cmd: PlaceOrder, createdBy: string
  */
 export function placeOrderIn(ports: OrderPorts, step: Step, cmd: PlaceOrder, createdBy: string, options: PlaceOrderOptions = {}): string {
   const { engine, stock, holds, orders } = ports;
-  const { channel, pool } = salePool(stock.index, { ...cmd, ...(options.sellsOn ? { sellsOn: options.sellsOn } : {}) });
+  // The order's fields are passed one by one, not spread into new objects: copies of the whole command were
+  // part of the ~3 KB placeOrderIn allocated itself per order (allocation sampling, in-process intake).
+  const { channel, pool } = salePool(stock.index, { channel: cmd.channel, pool: cmd.pool, sellsOn: options.sellsOn });
   checkReferences(ports, cmd, pool);
   const hold = cmd.holdId === undefined ? undefined : activeHold(ports, cmd.holdId, { keyId: createdBy, anyOwner: options.anyHold ?? false });
   const held = hold ? (hold.snapshot.context as HoldContext).lines : [];
@@ -81,7 +83,7 @@ export function placeOrderIn(ports: OrderPorts, step: Step, cmd: PlaceOrder, cre
   // Purchase limits and sale windows, checked in the same step as the reservation: two concurrent orders
   // of one customer cannot both pass. A consumed hold's units were counted when it was placed.
   holds.limits.check(cmd.customer.id, cmd.lines, step.at, held);
-  const ask = intakeAsk(stock, { ...cmd, channel }, pool, hold ? (hold.snapshot.context as HoldContext).allocations : []);
+  const ask = intakeAsk(stock, cmd, pool, hold ? (hold.snapshot.context as HoldContext).allocations : [], channel);
   const first = planSourcing(ports, ask, step.iso, options.proposal);
   // One parcel after a transfer, when the strategy allows transfers and that beats a split (or a refusal).
   // (considerTransfers returns at once unless the profile allows transfers: the workflow lookup comes after.)
@@ -168,10 +170,10 @@ export function placeOrderIn(ports: OrderPorts, step: Step, cmd: PlaceOrder, cre
 export async function placeOrderPooled(ports: OrderPorts, solve: SolveProblem, cmd: PlaceOrder, createdBy: string, options: PlaceOrderOptions = {}): Promise<Committed<OrderView>> {
   const onlyAt = cmd.deliveryType === 'collect' ? cmd.collectAt : undefined;
   if (!mayNeedPool(ports, cmd.lines, onlyAt)) return placeOrder(ports, cmd, createdBy, options);
-  const { channel, pool } = salePool(ports.stock.index, { ...cmd, ...(options.sellsOn ? { sellsOn: options.sellsOn } : {}) });
+  const { channel, pool } = salePool(ports.stock.index, { channel: cmd.channel, pool: cmd.pool, sellsOn: options.sellsOn });
   checkReferences(ports, cmd, pool);
   const hold = cmd.holdId === undefined ? undefined : activeHold(ports, cmd.holdId, { keyId: createdBy, anyOwner: options.anyHold ?? false });
-  const proposed = await proposeSourcing(ports, intakeAsk(ports.stock, { ...cmd, channel }, pool, hold ? (hold.snapshot.context as HoldContext).allocations : []), solve);
+  const proposed = await proposeSourcing(ports, intakeAsk(ports.stock, cmd, pool, hold ? (hold.snapshot.context as HoldContext).allocations : [], channel), solve);
   return placeOrder(ports, cmd, createdBy, { ...options, proposal: proposed.decision });
 }
 
@@ -208,14 +210,14 @@ function planWithWaiting(ports: OrderPorts, cmd: PlaceOrder, ask: SourcingAsk, r
   return { planned: refused };
 }
 
-/** What sourcing needs to know of an order. */
-export function intakeAsk(stock: Stock, cmd: PlaceOrder, pool: string, releasing: HoldContext['allocations']): SourcingAsk {
+/** What sourcing needs to know of an order (its channel as resolved by `salePool`, else the one it names). */
+export function intakeAsk(stock: Stock, cmd: PlaceOrder, pool: string, releasing: HoldContext['allocations'], channel = cmd.channel ?? 'default'): SourcingAsk {
   return {
     lines: cmd.lines,
     pool,
     deliverTo: cmd.deliverTo,
     deliveryType: cmd.deliveryType ?? 'home',
-    channel: cmd.channel ?? 'default',
+    channel,
     orderValue: orderValue(stock, cmd.lines),
     ...(cmd.split === undefined ? {} : { split: cmd.split }),
     ...(cmd.deliveryType === 'collect' && cmd.collectAt !== undefined ? { onlyAt: cmd.collectAt } : {}),

@@ -21,6 +21,20 @@ test('reserves only what is free, counting repeated SKUs together', () => {
   assert.equal([p.sellable, p.reserved], [0, 5]);
 });
 
+test('a one-line reservation takes at most what is sellable, and nothing of a SKU the location does not hold', () => {
+  const a = location();
+  const before = a.getSnapshot();
+  a.send({ type: 'stock.reserved', ref: 'o1', lines: [{ sku: 'A', qty: 6 }] });
+  assert.is(a.getSnapshot(), before, 'refused: 6 asked, 5 sellable');
+  a.send({ type: 'stock.reserved', ref: 'o1', lines: [{ sku: 'B', qty: 1 }] });
+  assert.is(a.getSnapshot(), before, 'refused: no position for B');
+  a.send({ type: 'stock.reserved', ref: 'o1', lines: [{ sku: 'A', qty: 5 }] });
+  const p = a.getSnapshot().context.positions.get('A')!;
+  assert.equal([p.sellable, p.reserved], [0, 5]);
+  a.send({ type: 'stock.reserved', ref: 'o2', lines: [{ sku: 'A', qty: 1 }] });
+  assert.equal(a.getSnapshot().context.positions.get('A')!.reserved, 5, 'refused: nothing left');
+});
+
 test('a paused location takes no new reservations but still releases and ships', () => {
   const a = location();
   a.send({ type: 'stock.reserved', ref: 'o1', lines: [{ sku: 'A', qty: 2 }] });

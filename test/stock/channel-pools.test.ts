@@ -63,6 +63,23 @@ t('an explicit pool must agree with the channel; a pool of its own channel sets 
   assert.equal([implied.body.pool, implied.body.channel], ['b2b', 'b2b']);
 });
 
+t('sourcing sees the channel the pool implies, not only the one the order names', async ({ s }) => {
+  const draft = await s.call('PUT', '/sourcing-profiles/default', {
+    timezone: 'UTC',
+    strategies: [
+      { id: 'b2b-only', when: { channels: ['b2b'] }, filters: { carrierCutoff: false }, split: { policy: 'allow', maxShipments: 3, splitLines: true } },
+      { id: 'standard', filters: { carrierCutoff: false }, split: { policy: 'allow', maxShipments: 3, splitLines: true } },
+    ],
+  });
+  assert.is(draft.status, 201, JSON.stringify(draft.body));
+  assert.is((await s.call('POST', `/sourcing-profiles/default/versions/${draft.body.version}/activate`)).status, 200);
+  const implied = await s.call('POST', '/orders', orderBody('A', 1, { pool: 'b2b' }));
+  assert.is(implied.status, 201, JSON.stringify(implied.body));
+  assert.is(implied.body.sourcing.strategy, 'b2b-only');
+  const plain = await s.call('POST', '/orders', orderBody('A', 1));
+  assert.is(plain.body.sourcing.strategy, 'standard');
+});
+
 t('a channel is served by one pool: a second pool for it is refused', async ({ s }) => {
   const r = await s.call('PUT', '/pools/web2', { name: 'web 2', channel: 'web', locations: 'all' });
   assert.is(r.status, 409, JSON.stringify(r.body));

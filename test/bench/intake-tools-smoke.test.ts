@@ -1,0 +1,40 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+
+/** Runs one of the intake benches with a few orders and returns what it printed. */
+function runBench(file: string, args: string[]): Promise<string> {
+  const script = fileURLToPath(new URL(`../../bench/intake/${file}`, import.meta.url));
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [script, ...args], { timeout: 120_000 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${err.message}\n${stdout}\n${stderr}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+test('the in-process intake bench places its orders and prints CPU per order (smoke: 500 orders, one round)', async () => {
+  const out = await runBench('in-process.js', ['--mode', 'spread', '--orders', '500', '--rounds', '1']);
+  assert.match(out, /spread round 1: 500 orders, [\d.]+ µs CPU per order/);
+  assert.match(out, /spread: median [\d.]+ µs CPU per order over 1 rounds/);
+});
+
+test('the allocation bench prints bytes allocated per order and who allocates them (smoke: 500 orders)', async () => {
+  const out = await runBench('allocations.js', ['--mode', 'hot', '--orders', '500', '--top', '10']);
+  const bytes = /hot: (\d+) bytes allocated per order \(500 orders/.exec(out);
+  assert.ok(bytes, out);
+  // An order's path allocates tens of KB (the step, sourcing, the actors); zero would mean nothing was sampled.
+  assert.ok(Number(bytes![1]) > 1_000, `${bytes![1]} bytes per order`);
+  assert.match(out, /\| placeOrderIn src\/orders\/place-order\.js:\d+ \| \d+ \|/);
+});
+
+test('the build comparison serves orders from a build and bare Hono in turn (smoke: 1 s each, one round)', async () => {
+  const dist = fileURLToPath(new URL('../../', import.meta.url));
+  const out = await runBench('compare-builds.js', ['--seconds', '1', '--rounds', '1', `this=${dist}`]);
+  assert.match(out, /\| hot \| 1 \| bare \| \d+ \| [\d.]+ \| \d+ \| 0 \|/);
+  assert.match(out, /\| hot \| 1 \| this \| \d+ \| [\d.]+ \| \d+ \| 0 \|/);
+  assert.match(out, /hot this: mean \d+\/s, .* throughput \/ bare Hono \d+\.\d+/);
+});
+
+test.run();
