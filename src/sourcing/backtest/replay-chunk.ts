@@ -30,7 +30,7 @@ export function replayChunk(task: ReplayTask, profiles: ReplayProfiles): ReplayR
   const explained: ExplainedOrder[] = [];
   const options = { runnerUps: 0, budgetMs: task.budgetMs };
   for (const order of task.orders) {
-    const seen = indexSeen(order);
+    const seen = indexSeen(order, locations.live);
     const plan = (side: BacktestSide): SourcingDecision | null => {
       const profile = side === 'draft' ? profiles.draft : profiles.live.get(`${order.live.id}@${order.live.version}`);
       if (!profile) return null;
