@@ -43,7 +43,8 @@ export function replayChunk(task: ReplayTask, profiles: ReplayProfiles): ReplayR
     const draft = plan('draft');
     const livePlan = live?.result?.plan ?? null;
     const draftPlan = draft?.result?.plan ?? null;
-    const changed = planKey(livePlan) !== planKey(draftPlan);
+    const liveKey = planKey(livePlan);
+    const changed = liveKey !== planKey(draftPlan);
     rows.push({
       order: order.id,
       at: order.at,
@@ -52,7 +53,7 @@ export function replayChunk(task: ReplayTask, profiles: ReplayProfiles): ReplayR
       ...(livePlan ? {} : { liveWhy: whyNoPlan(live, order) }),
       ...(draftPlan ? {} : { draftWhy: whyNoPlan(draft, order) }),
       changed,
-      reproduced: planKey(livePlan) === planKey({ shipments: order.recorded }),
+      reproduced: liveKey === planKey({ shipments: order.recorded }),
       unrecorded: admitsUnrecorded(draft, order),
     });
     if ((changed || !draftPlan) && explained.length < task.explain) {
