@@ -122,6 +122,10 @@ export function buildProblem(request: SourcingRequest, network: SourcingNetwork,
     }
   });
 
+  // A plain loop: `Float64Array.from(eligible, map)` goes through the iterator protocol and was 2% of a
+  // backtest replay (profiled over 10,000 orders).
+  const distances = new Float64Array(n);
+  for (let c = 0; c < n; c++) distances[c] = eligible[c]!.distanceKm;
   const split = effectiveSplit(request, strategy);
   return {
     profileId: strategy.profileId,
@@ -131,7 +135,7 @@ export function buildProblem(request: SourcingRequest, network: SourcingNetwork,
     maxShipments: split.maxShipments,
     splitLines: split.splitLines,
     candidateIds: eligible.map((e) => e.location.id),
-    distanceKm: Float64Array.from(eligible, (e) => e.distanceKm),
+    distanceKm: distances,
     stock,
     unitCost,
     unitTermNames: model.unitTermNames,

@@ -23,15 +23,29 @@ export function isTimeZone(timeZone: string): boolean {
   }
 }
 
+/** The last minute formatted per zone: orders arrive many to a minute, and formatting is the costly part. */
+const lastMinute = new Map<string, { utcMinute: number; local: number }>();
+/**
+ * Since 1972 every IANA zone's offset is a whole number of minutes (the last with seconds, Africa/Monrovia,
+ * changed that year), so one UTC minute is one local minute and can be cached as a whole.
+ */
+const WHOLE_MINUTE_OFFSETS_FROM = Date.UTC(1972, 0, 1);
+const MINUTE_MS = 60_000;
+
 /** Minutes since local midnight at `epochMs` in `timeZone`; throws RangeError for an unknown zone. */
 export function localMinutes(epochMs: number, timeZone: string): number {
+  const utcMinute = Math.floor(epochMs / MINUTE_MS);
+  const cached = lastMinute.get(timeZone);
+  if (cached !== undefined && cached.utcMinute === utcMinute && epochMs >= WHOLE_MINUTE_OFFSETS_FROM) return cached.local;
   let hour = 0;
   let minute = 0;
   for (const part of formatterFor(timeZone).formatToParts(epochMs)) {
     if (part.type === 'hour') hour = Number(part.value);
     else if (part.type === 'minute') minute = Number(part.value);
   }
-  return hour * 60 + minute;
+  const local = hour * 60 + minute;
+  lastMinute.set(timeZone, { utcMinute, local });
+  return local;
 }
 
 /** Minutes since midnight of an `HH:MM` string, or undefined if it is not one. */

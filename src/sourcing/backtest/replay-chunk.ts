@@ -30,7 +30,7 @@ export function replayChunk(task: ReplayTask, profiles: ReplayProfiles): ReplayR
   const explained: ExplainedOrder[] = [];
   const options = { runnerUps: 0, budgetMs: task.budgetMs };
   for (const order of task.orders) {
-    const seen = indexSeen(order);
+    const seen = indexSeen(order, locations.live);
     const plan = (side: BacktestSide): SourcingDecision | null => {
       const profile = side === 'draft' ? profiles.draft : profiles.live.get(`${order.live.id}@${order.live.version}`);
       if (!profile) return null;
@@ -43,7 +43,8 @@ export function replayChunk(task: ReplayTask, profiles: ReplayProfiles): ReplayR
     const draft = plan('draft');
     const livePlan = live?.result?.plan ?? null;
     const draftPlan = draft?.result?.plan ?? null;
-    const changed = planKey(livePlan) !== planKey(draftPlan);
+    const liveKey = planKey(livePlan);
+    const changed = liveKey !== planKey(draftPlan);
     rows.push({
       order: order.id,
       at: order.at,
@@ -52,7 +53,7 @@ export function replayChunk(task: ReplayTask, profiles: ReplayProfiles): ReplayR
       ...(livePlan ? {} : { liveWhy: whyNoPlan(live, order) }),
       ...(draftPlan ? {} : { draftWhy: whyNoPlan(draft, order) }),
       changed,
-      reproduced: planKey(livePlan) === planKey({ shipments: order.recorded }),
+      reproduced: liveKey === planKey({ shipments: order.recorded }),
       unrecorded: admitsUnrecorded(draft, order),
     });
     if ((changed || !draftPlan) && explained.length < task.explain) {
