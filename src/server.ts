@@ -65,6 +65,11 @@ export interface RunningServer {
   generatedAdminKey?: string;
   /** Every route the HTTP app serves, middleware included: the OpenAPI contract test checks each is described. */
   routes: ReadonlyArray<{ method: string; path: string }>;
+  /**
+   * A cluster follower's server becomes its leader's in place: starts what only the deciding node runs
+   * (webhook delivery, the key configuration record, idempotency sweeps). Call once its engine's gate is open.
+   */
+  lead(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -98,7 +103,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { engine } = fulcrum;
   // A follower only applies what its leader decided and wrote: it delivers no webhooks, sweeps no keys and
   // records no configuration of its own.
-  const decides = options.cluster === undefined || options.cluster.role === 'leader';
+  let decides = options.cluster === undefined || options.cluster.role === 'leader';
   await workflowsReady;
   const sourcingProfiles = new SourcingProfiles(fulcrum, new PluginRegistry(plugins));
   await sourcingProfiles.load(new Date(engine.clock.now()).toISOString());
@@ -198,6 +203,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     lookAhead,
     ...(generatedAdminKey ? { generatedAdminKey } : {}),
     routes: app.routes.map(({ method, path }) => ({ method, path })),
+    lead: async () => {
+      if (decides) return;
+      decides = true;
+      webhooks.start();
+      await recordKeyConfiguration(audit, engine, keys, configured);
+    },
     close: () =>
       (closing ??= (async () => {
         lifecycle.draining = true;

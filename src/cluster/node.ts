@@ -47,6 +47,8 @@ export interface ServedNode {
   url: string;
   port: number;
   fulcrum: { engine: Engine };
+  /** Starts what only the deciding node runs, once its engine's gate is open (a follower promoted in place). */
+  lead(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -108,6 +110,11 @@ export class ClusterNode implements ClusterView {
   /** The stream's last sequence when this node (re)started following: it is not ready before applying it. */
   private catchUpTo = Infinity;
   private reloading = false;
+  /**
+   * Why the open engine's modules are behind its store: configuration applied since it opened (modules load
+   * it at start). Set, a promotion reopens the engine instead of promoting it in place.
+   */
+  private staleConfig: string | undefined;
   private watchedAt = 0;
   private watchedApplied = -1;
   private stalls = 0;
@@ -134,9 +141,9 @@ export class ClusterNode implements ClusterView {
     const kv = await until(() => new Kvm(this.nc).create(LEASE_BUCKET, { ttl: options.leaseTtlMs, replicas: 3, history: 1 }), 30_000, 'the lease bucket could not be created');
     this.snapshots = await until(() => SnapshotStore.open(this.nc), 30_000, 'the snapshot store could not be created');
     await this.startOver();
-    this.served = await options.serve(this.followerHooks(), this.port);
-    this.port = this.served.port;
-    this.lease = new LeaderLease(kv, { node: options.nodeId, url: this.served.url }, options.leaseTtlMs, LEASE_MARGIN_MS);
+    await this.open(this.followerHooks());
+    this.port = this.served!.port;
+    this.lease = new LeaderLease(kv, { node: options.nodeId, url: this.served!.url }, options.leaseTtlMs, LEASE_MARGIN_MS);
     this.follow();
     void this.tickLoop();
   }
@@ -283,7 +290,10 @@ export class ClusterNode implements ClusterView {
     this.applied = seq;
     // In the same transaction as the batch: a snapshot of this store names the sequence it covers.
     engine.store.meta.put(APPLIED_KEY, seq).catch((e: unknown) => engine.fail(e as Error));
-    if (reload) this.scheduleReload(reload);
+    if (reload) {
+      this.staleConfig = reload;
+      this.scheduleReload(reload);
+    }
   }
 
   /** Configuration lives in modules' memory, loaded at start: reopen the engine from disk to read it. */
@@ -297,11 +307,17 @@ export class ClusterNode implements ClusterView {
         this.reloading = true;
         this.stopFollowing();
         await this.served!.close();
-        this.served = await this.options.serve(this.followerHooks(), this.port);
+        await this.open(this.followerHooks());
         this.reloading = false;
         this.follow();
       });
     }, RELOAD_DEBOUNCE_MS);
+  }
+
+  /** Opens this node's engine and server from its store: its modules load the configuration stored there. */
+  private async open(hooks: ClusterHooks): Promise<void> {
+    this.staleConfig = undefined;
+    this.served = await this.options.serve(hooks, this.port);
   }
 
   private serialize(fn: () => Promise<void>): Promise<void> {
@@ -385,7 +401,6 @@ export class ClusterNode implements ClusterView {
           if (!/wrong last sequence/i.test((e as Error).message)) throw e;
         }
       }
-      await this.served!.close();
       const replicator = new Replicator({
         js: this.js,
         node: this.options.nodeId,
@@ -398,15 +413,37 @@ export class ClusterNode implements ClusterView {
           void this.demote(e.message);
         },
       });
-      this.replicator = replicator;
-      this.role = 'leader';
-      this.served = await this.options.serve(this.leaderHooks(replicator), this.port);
-      prepareToLead(this.served.fulcrum.engine);
+      const how = this.staleConfig === undefined ? 'in place' : `reopened (${this.staleConfig})`;
+      if (this.staleConfig === undefined) {
+        this.leadInPlace(replicator);
+      } else {
+        await this.served!.close();
+        this.replicator = replicator;
+        this.role = 'leader';
+        await this.open(this.leaderHooks(replicator));
+      }
+      const served = this.served!;
+      prepareToLead(served.fulcrum.engine);
       this.leading = true;
+      await served.lead();
       this.lastTakeoverMs = Math.round(performance.now() - started);
-      this.options.log(`leading (term ${this.lease.term}, stream at ${this.applied}, took over in ${this.lastTakeoverMs} ms)`);
-      await this.options.onLeading?.(this.served);
+      this.options.log(`leading (term ${this.lease.term}, stream at ${this.applied}, engine ${how}, took over in ${this.lastTakeoverMs} ms)`);
+      await this.options.onLeading?.(served);
     });
+  }
+
+  /**
+   * Turns this follower's open engine into the leader's. It holds the state of every batch up to the fencing
+   * marker (applied through the recovery path, as a reopen would rebuild it from the store) and the stored
+   * configuration its modules loaded: reopening would only read the same state back, which took seconds
+   * under load (issue 16's SIGSTOP rounds: 5.6 s takeovers).
+   */
+  private leadInPlace(replicator: Replicator): void {
+    const engine = this.served!.fulcrum.engine;
+    const hooks = this.leaderHooks(replicator);
+    this.replicator = replicator;
+    this.role = 'leader';
+    hooks.prepare(engine);
   }
 
   private async resumeFollowing(reason: string): Promise<void> {
@@ -428,7 +465,7 @@ export class ClusterNode implements ClusterView {
       this.options.log('discarding this node\'s store: rebuilding it from the latest snapshot and the journal stream as a follower');
       await this.startOver();
       this.catchUpTo = Infinity;
-      this.served = await this.options.serve(this.followerHooks(), this.port);
+      await this.open(this.followerHooks());
       this.follow();
     });
   }
