@@ -98,6 +98,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.snapshotIntervalMs !== undefined ? { snapshotIntervalMs: options.snapshotIntervalMs } : {}),
     ...(options.onFatal ? { onFatal: options.onFatal } : {}),
     ...(options.unsafeEarlyAck ? { unsafeEarlyAck: true } : {}),
+    // A cluster node rebuilds its store from the journal stream at every start, so a flush to its own disk
+    // protects nothing: what it acknowledges is held by the stream's quorum (and committed here).
+    ...(options.cluster ? { flushToDisk: false } : {}),
   });
   const { fulcrum } = running;
   const { engine } = fulcrum;
