@@ -74,7 +74,7 @@ export interface ClusterNodeOptions {
 /** The lease is given up this long before it can expire in the bucket. */
 const LEASE_MARGIN_MS = 1000;
 /** A follower looks for a vacant lease this often. */
-const CANDIDATE_POLL_MS = 200;
+const CANDIDATE_POLL_MS = 100;
 /** A follower that applied configuration reopens its engine once no more has come for this long. */
 const RELOAD_DEBOUNCE_MS = 300;
 
