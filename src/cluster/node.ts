@@ -423,6 +423,9 @@ export class ClusterNode implements ClusterView {
         await this.open(this.leaderHooks(replicator));
       }
       const served = this.served!;
+      // Reads go to the store (idempotency replies, passivated orders): the writes of the batches applied last
+      // must be visible before the first command, or a repeated Idempotency-Key could run twice.
+      await served.fulcrum.engine.store.root.committed;
       prepareToLead(served.fulcrum.engine);
       this.leading = true;
       await served.lead();
