@@ -72,8 +72,17 @@ export interface Store {
 /** The store's file in a data dir (LMDB with `noSubdir`: the lock file sits next to it, `fulcrum.lmdb-lock`). */
 export const STORE_FILE = 'fulcrum.lmdb';
 
+export interface StoreOptions {
+  /**
+   * False: commits are not flushed to disk (`.flushed` resolves on commit). Only for a store that is never
+   * read after its process ends: a cluster node discards its store at every start and rebuilds it from the
+   * journal stream, whose quorum holds what was acknowledged. Default true.
+   */
+  flushToDisk?: boolean;
+}
+
 /** Opens (creating when missing) the store under `dataDir`, and checks it was written by a compatible build. */
-export function openStore(dataDir: string): Store {
+export function openStore(dataDir: string, options: StoreOptions = {}): Store {
   mkdirSync(dataDir, { recursive: true });
   const path = join(dataDir, STORE_FILE);
   const root = open({
@@ -82,6 +91,7 @@ export function openStore(dataDir: string): Store {
     // Each write promise resolves on commit and carries `.flushed` for when the commit is on disk: Fulcrum
     // acknowledges only after `.flushed` (with overlappingSync, commit alone survives kill -9 but not power loss).
     separateFlushed: true,
+    ...(options.flushToDisk === false ? { noSync: true } : {}),
   });
   const store: Store = {
     root,

@@ -65,6 +65,11 @@ export interface RunningServer {
   generatedAdminKey?: string;
   /** Every route the HTTP app serves, middleware included: the OpenAPI contract test checks each is described. */
   routes: ReadonlyArray<{ method: string; path: string }>;
+  /**
+   * A cluster follower's server becomes its leader's in place: starts what only the deciding node runs
+   * (webhook delivery, the key configuration record, idempotency sweeps). Call once its engine's gate is open.
+   */
+  lead(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -93,12 +98,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.snapshotIntervalMs !== undefined ? { snapshotIntervalMs: options.snapshotIntervalMs } : {}),
     ...(options.onFatal ? { onFatal: options.onFatal } : {}),
     ...(options.unsafeEarlyAck ? { unsafeEarlyAck: true } : {}),
+    // A cluster node rebuilds its store from the journal stream at every start, so a flush to its own disk
+    // protects nothing: what it acknowledges is held by the stream's quorum (and committed here).
+    ...(options.cluster ? { flushToDisk: false } : {}),
   });
   const { fulcrum } = running;
   const { engine } = fulcrum;
   // A follower only applies what its leader decided and wrote: it delivers no webhooks, sweeps no keys and
   // records no configuration of its own.
-  const decides = options.cluster === undefined || options.cluster.role === 'leader';
+  let decides = options.cluster === undefined || options.cluster.role === 'leader';
   await workflowsReady;
   const sourcingProfiles = new SourcingProfiles(fulcrum, new PluginRegistry(plugins));
   await sourcingProfiles.load(new Date(engine.clock.now()).toISOString());
@@ -198,6 +206,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     lookAhead,
     ...(generatedAdminKey ? { generatedAdminKey } : {}),
     routes: app.routes.map(({ method, path }) => ({ method, path })),
+    lead: async () => {
+      if (decides) return;
+      decides = true;
+      webhooks.start();
+      await recordKeyConfiguration(audit, engine, keys, configured);
+    },
     close: () =>
       (closing ??= (async () => {
         lifecycle.draining = true;

@@ -48,6 +48,8 @@ export interface ServedNode {
   url: string;
   port: number;
   fulcrum: { engine: Engine };
+  /** Starts what only the deciding node runs, once its engine's gate is open (a follower promoted in place). */
+  lead(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -81,7 +83,7 @@ export interface ClusterNodeOptions {
 /** The lease is given up this long before it can expire in the bucket. */
 const LEASE_MARGIN_MS = 1000;
 /** A follower looks for a vacant lease this often. */
-const CANDIDATE_POLL_MS = 200;
+const CANDIDATE_POLL_MS = 100;
 /** A follower that applied configuration reopens its engine once no more has come for this long. */
 const RELOAD_DEBOUNCE_MS = 300;
 
@@ -117,6 +119,11 @@ export class ClusterNode implements ClusterView {
   /** The stream's last sequence when this node (re)started following: it is not ready before applying it. */
   private catchUpTo = Infinity;
   private reloading = false;
+  /**
+   * Why the open engine's modules are behind its store: configuration applied since it opened (modules load
+   * it at start). Set, a promotion reopens the engine instead of promoting it in place.
+   */
+  private staleConfig: string | undefined;
   private watchedAt = 0;
   private watchedApplied = -1;
   private stalls = 0;
@@ -144,9 +151,9 @@ export class ClusterNode implements ClusterView {
     this.snapshots = await until(() => SnapshotStore.open(this.nc), 30_000, 'the snapshot store could not be created');
     if (options.restoredFrom) await this.startFromBackup(options.restoredFrom.clusterSeq);
     else await this.startOver();
-    this.served = await options.serve(this.followerHooks(), this.port);
-    this.port = this.served.port;
-    this.lease = new LeaderLease(kv, { node: options.nodeId, url: this.served.url }, options.leaseTtlMs, LEASE_MARGIN_MS);
+    await this.open(this.followerHooks());
+    this.port = this.served!.port;
+    this.lease = new LeaderLease(kv, { node: options.nodeId, url: this.served!.url }, options.leaseTtlMs, LEASE_MARGIN_MS);
     this.follow();
     void this.tickLoop();
   }
@@ -298,7 +305,10 @@ export class ClusterNode implements ClusterView {
     this.applied = seq;
     // In the same transaction as the batch: a snapshot of this store names the sequence it covers.
     engine.store.meta.put(CLUSTER_APPLIED_KEY, seq).catch((e: unknown) => engine.fail(e as Error));
-    if (reload) this.scheduleReload(reload);
+    if (reload) {
+      this.staleConfig = reload;
+      this.scheduleReload(reload);
+    }
   }
 
   /** Configuration lives in modules' memory, loaded at start: reopen the engine from disk to read it. */
@@ -312,11 +322,17 @@ export class ClusterNode implements ClusterView {
         this.reloading = true;
         this.stopFollowing();
         await this.served!.close();
-        this.served = await this.options.serve(this.followerHooks(), this.port);
+        await this.open(this.followerHooks());
         this.reloading = false;
         this.follow();
       });
     }, RELOAD_DEBOUNCE_MS);
+  }
+
+  /** Opens this node's engine and server from its store: its modules load the configuration stored there. */
+  private async open(hooks: ClusterHooks): Promise<void> {
+    this.staleConfig = undefined;
+    this.served = await this.options.serve(hooks, this.port);
   }
 
   private serialize(fn: () => Promise<void>): Promise<void> {
@@ -400,7 +416,6 @@ export class ClusterNode implements ClusterView {
           if (!/wrong last sequence/i.test((e as Error).message)) throw e;
         }
       }
-      await this.served!.close();
       const replicator = new Replicator({
         js: this.js,
         node: this.options.nodeId,
@@ -413,14 +428,25 @@ export class ClusterNode implements ClusterView {
           void this.demote(e.message);
         },
       });
-      this.replicator = replicator;
-      this.role = 'leader';
-      this.served = await this.options.serve(this.leaderHooks(replicator), this.port);
-      prepareToLead(this.served.fulcrum.engine);
+      const how = this.staleConfig === undefined ? 'in place' : `reopened (${this.staleConfig})`;
+      if (this.staleConfig === undefined) {
+        this.leadInPlace(replicator);
+      } else {
+        await this.served!.close();
+        this.replicator = replicator;
+        this.role = 'leader';
+        await this.open(this.leaderHooks(replicator));
+      }
+      const served = this.served!;
+      // Reads go to the store (idempotency replies, passivated orders): the writes of the batches applied last
+      // must be visible before the first command, or a repeated Idempotency-Key could run twice.
+      await served.fulcrum.engine.store.root.committed;
+      prepareToLead(served.fulcrum.engine);
       this.leading = true;
+      await served.lead();
       this.lastTakeoverMs = Math.round(performance.now() - started);
-      this.options.log(`leading (term ${this.lease.term}, stream at ${this.applied}, took over in ${this.lastTakeoverMs} ms)`);
-      await this.options.onLeading?.(this.served);
+      this.options.log(`leading (term ${this.lease.term}, stream at ${this.applied}, engine ${how}, took over in ${this.lastTakeoverMs} ms)`);
+      await this.options.onLeading?.(served);
     });
   }
 
@@ -436,7 +462,7 @@ export class ClusterNode implements ClusterView {
       await this.served!.close();
       await this.startOver();
       this.catchUpTo = Infinity;
-      this.served = await this.options.serve(this.followerHooks(), this.port);
+      await this.open(this.followerHooks());
       this.reloading = false;
       this.follow();
     });
@@ -462,6 +488,20 @@ export class ClusterNode implements ClusterView {
     this.options.log(`starting from the restored backup at stream sequence ${seq}; catching up from the stream after it`);
   }
 
+  /**
+   * Turns this follower's open engine into the leader's. It holds the state of every batch up to the fencing
+   * marker (applied through the recovery path, as a reopen would rebuild it from the store) and the stored
+   * configuration its modules loaded: reopening would only read the same state back, which took seconds
+   * under load (issue 16's SIGSTOP rounds: 5.6 s takeovers).
+   */
+  private leadInPlace(replicator: Replicator): void {
+    const engine = this.served!.fulcrum.engine;
+    const hooks = this.leaderHooks(replicator);
+    this.replicator = replicator;
+    this.role = 'leader';
+    hooks.prepare(engine);
+  }
+
   private async resumeFollowing(reason: string): Promise<void> {
     this.options.log(`not leading: ${reason}`);
     this.follow();
@@ -481,7 +521,7 @@ export class ClusterNode implements ClusterView {
       this.options.log('discarding this node\'s store: rebuilding it from the latest snapshot and the journal stream as a follower');
       await this.startOver();
       this.catchUpTo = Infinity;
-      this.served = await this.options.serve(this.followerHooks(), this.port);
+      await this.open(this.followerHooks());
       this.follow();
     });
   }

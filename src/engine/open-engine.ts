@@ -11,6 +11,8 @@ export interface OpenEngineOptions {
   onFatal?: (error: Error) => void;
   snapshotIntervalMs?: number;
   unsafeEarlyAck?: boolean;
+  /** False: the store's commits are not flushed to disk (a cluster node's; see `StoreOptions`). */
+  flushToDisk?: boolean;
   /**
    * Runs after the engine exists and before recovery: modules register their listeners, effect handlers and
    * recovery steps, and workflows the machines that stored actors need.
@@ -29,7 +31,7 @@ export interface RunningEngine {
 
 /** Opens the data dir, recovers the last durable state, and starts snapshotting. */
 export function openEngine(options: OpenEngineOptions): RunningEngine {
-  const store = openStore(options.dataDir);
+  const store = openStore(options.dataDir, options.flushToDisk === false ? { flushToDisk: false } : {});
   const engine = new Engine({
     store,
     ...(options.clock ? { clock: options.clock } : {}),

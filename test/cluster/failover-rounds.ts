@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     await sampler;
     const failed = report.found.filter((n) => n > 0).length;
     const t = report.takeovers;
+    const p = report.promotions;
     const body = [
       `${rounds} rounds (${kinds.filter((k) => k === 'kill').length} kill -9, ${kinds.filter((k) => k === 'freeze').length} SIGSTOP then SIGCONT) of ${workers} clients ordering a hot SKU and a spread of SKUs with idempotency keys, 5 s each, the leader disrupted 1.5 s in; three NATS servers and three Fulcrum nodes on loopback, lease 3 s.`,
       '',
@@ -44,9 +45,12 @@ async function main(): Promise<void> {
       `| rounds with a violation (lost acknowledged order, oversell, stock not conserved, diverged state) | ${failed} of ${rounds} |`,
       `| orders acknowledged / refused (sold out) / unanswered | ${world.totals.acked} / ${world.totals.rejected} / ${world.totals.unresolved} |`,
       `| takeover (disruption to the next leader accepting writes) p50 / p99 / max | ${quantile(t, 0.5)} / ${quantile(t, 0.99)} / ${Math.max(...t)} ms |`,
+      `| of which promotion (lease taken to accepting writes, as the new leader logs it) p50 / p99 / max | ${quantile(p, 0.5)} / ${quantile(p, 0.99)} / ${Math.max(...p)} ms |`,
       `| follower lag under load (stream messages behind, sampled every 250 ms) p50 / p99 | ${quantile(lags, 0.5)} / ${quantile(lags, 0.99)} |`,
       '',
       `Takeover per round (ms): ${t.join(', ')}.`,
+      '',
+      `Promotion per round (ms): ${p.join(', ')}.`,
     ].join('\n');
     console.log(writeResult('cluster-failover', `npm run test:failover${argv.length ? ` -- ${argv.join(' ')}` : ''}`, body));
     if (failed > 0) {

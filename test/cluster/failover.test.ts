@@ -14,6 +14,8 @@ test('failover under a flash sale (kill -9 twice, SIGSTOP once): every acknowled
     // How fast is judged in `npm run test:failover` (20 rounds, p50/p99 against the 5 s goal), not in a timed
     // test on a shared machine; this bound only catches a takeover that hangs.
     assert.ok(Math.max(...report.takeovers) <= 20_000, `takeover took ${report.takeovers.join(', ')} ms`);
+    // No configuration changed during the rounds: each new leader was a follower whose engine it kept.
+    assert.ok(world.nodes.some((n) => /engine in place/.test(n.out)), `a follower was promoted in place:\n${world.logs()}`);
     console.log(`failover: ${world.totals.acked} acknowledged, ${world.totals.rejected} refused; takeover ${report.takeovers.join(', ')} ms`);
   } finally {
     await world.stop();

@@ -12,6 +12,8 @@ import { SnapshotStore } from '../../src/cluster/snapshot-store.js';
 import { mulberry32 } from '../../src/demo.js';
 
 const MAIN = fileURLToPath(new URL('../../src/main.js', import.meta.url));
+/** Node flags for every node process, e.g. `FULCRUM_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/p"` (NODE_OPTIONS refuses --cpu-prof). */
+const NODE_FLAGS = (process.env.FULCRUM_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 const KEY = 'cluster-test-admin-key-01';
 const LOCATIONS: Record<string, [number, number]> = { BER: [52.52, 13.4], MUC: [48.14, 11.58], HAM: [53.55, 9.99] };
 /** The flash-sale SKU: little stock at one location, wanted by half of all orders. */
@@ -46,7 +48,7 @@ export class FulcrumNode {
 
   /** Starts the process and waits until it listens (as a follower). */
   async start(): Promise<void> {
-    const child = spawn(process.execPath, [MAIN, '--data-dir', this.dataDir, '--port', String(this.port), ...this.args], { env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...NODE_FLAGS, MAIN, '--data-dir', this.dataDir, '--port', String(this.port), ...this.args], { env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     const append = (d: Buffer) => (this.out = (this.out + d.toString()).slice(-200_000));
     child.stdout!.on('data', append);
@@ -315,18 +317,22 @@ export class ClusterWorld {
   }
 
   /** Kills (or freezes) the leader mid-burst, and measures the time until another node accepts writes. */
-  async failover(how: 'kill' | 'freeze', workers: number, ms: number, disruptAfterMs: number): Promise<{ outcomes: Outcomes; takeoverMs: number; old: FulcrumNode }> {
+  async failover(how: 'kill' | 'freeze', workers: number, ms: number, disruptAfterMs: number): Promise<{ outcomes: Outcomes; takeoverMs: number; promotionMs: number; old: FulcrumNode }> {
     const old = await this.leader();
     let takeoverMs = NaN;
+    let promotionMs = NaN;
     const outcomes = await this.burst(workers, ms, disruptAfterMs, async () => {
       const at = Date.now();
       if (how === 'kill') await old.kill9();
       else old.freeze();
-      await this.leader(20_000, old);
+      const next = await this.leader(20_000, old);
       takeoverMs = Date.now() - at;
       this.takeovers.push(takeoverMs);
+      // From its log: its /health/ready may be slow to answer in the middle of the burst.
+      const logged = [...next.out.matchAll(/took over in (\d+) ms/g)].pop();
+      promotionMs = logged ? Number(logged[1]) : NaN;
     });
-    return { outcomes, takeoverMs, old };
+    return { outcomes, takeoverMs, promotionMs, old };
   }
 
   /** The journal stream's first and last sequence, and the sequences of the snapshots kept (newest first). */
@@ -385,6 +391,8 @@ export interface FailoverReport {
   /** The first round's violations that were not empty, for the message. */
   first?: ClusterViolations;
   takeovers: number[];
+  /** The part of each takeover the new leader spent from taking the lease to accepting writes. */
+  promotions: number[];
 }
 
 /**
@@ -393,10 +401,11 @@ export interface FailoverReport {
  * step down and rejoin as a follower); then every node is checked. Stops at the first violation when asked.
  */
 export async function failoverRounds(world: ClusterWorld, kinds: Array<'kill' | 'freeze'>, stopAtFirst: boolean, workers = 12): Promise<FailoverReport> {
-  const report: FailoverReport = { found: [], takeovers: [] };
+  const report: FailoverReport = { found: [], takeovers: [], promotions: [] };
   for (const how of kinds) {
-    const { old, takeoverMs } = await world.failover(how, workers, 5000, 1500);
+    const { old, takeoverMs, promotionMs } = await world.failover(how, workers, 5000, 1500);
     report.takeovers.push(takeoverMs);
+    report.promotions.push(promotionMs);
     if (how === 'kill') await old.start();
     else old.thaw();
     // The old leader rejoins as a follower: a frozen one finds its lease gone and steps down.
