@@ -39,6 +39,8 @@ export interface SnapshotSource {
   readonly failure: Error | undefined;
   fail(error: Error): void;
   readonly dirty: Set<DirtyLocation | DirtyEntity>;
+  /** True while the engine asks passes to wait (a bulk load running); at most `maxDeferMs` in a row. */
+  deferred?(): boolean;
   /** The lowest sequence some live actor still needs from the journal, or undefined when all are clean. */
   lowWater(): number | undefined;
   /** The journal key of an actor (`loc:<id>`, `ord:<id>`). */
@@ -56,10 +58,14 @@ export interface SnapshotWriterOptions {
   intervalMs?: number;
   /** How long one slice of a pass may hold the thread before yielding (ms). */
   sliceMs?: number;
+  /** How long passes may wait in a row while the source says `deferred` (ms; default 10 intervals, at least 5 s). */
+  maxDeferMs?: number;
 }
 
 export interface SnapshotStats {
   passes: number;
+  /** Timed passes skipped while a bulk load asked them to wait. */
+  deferred: number;
   actorsWritten: number;
   positionsWritten: number;
   passivated: number;
@@ -72,21 +78,25 @@ export interface SnapshotStats {
  * writes only its changed positions. A pass runs in slices so order intake never waits long behind it.
  */
 export class SnapshotWriter {
-  readonly stats: SnapshotStats = { passes: 0, actorsWritten: 0, positionsWritten: 0, passivated: 0, lastPassMs: 0 };
+  readonly stats: SnapshotStats = { passes: 0, deferred: 0, actorsWritten: 0, positionsWritten: 0, passivated: 0, lastPassMs: 0 };
   private readonly source: SnapshotSource;
   private readonly intervalMs: number;
   private readonly sliceMs: number;
+  private readonly maxDeferMs: number;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  /** When the last timed pass started, or was due and deferred for the first time. */
+  private lastPassAt = performance.now();
 
   constructor(source: SnapshotSource, options: SnapshotWriterOptions = {}) {
     this.source = source;
     this.intervalMs = options.intervalMs ?? 1000;
     this.sliceMs = options.sliceMs ?? 4;
+    this.maxDeferMs = options.maxDeferMs ?? Math.max(5_000, 10 * this.intervalMs);
   }
 
   start(): void {
-    this.timer ??= setInterval(() => void this.pass(), this.intervalMs);
+    this.timer ??= setInterval(() => void this.timedPass(), this.intervalMs);
     this.timer.unref();
   }
 
@@ -95,6 +105,21 @@ export class SnapshotWriter {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     await this.running;
+  }
+
+  /**
+   * The timer's pass: skipped while the source defers (a bulk load running) and the last pass is less than
+   * `maxDeferMs` ago. A deferred pass loses nothing: what is dirty stays dirty, and the journal keeps what
+   * no snapshot covers yet.
+   */
+  private timedPass(): void {
+    const now = performance.now();
+    if (this.source.deferred?.() && now - this.lastPassAt < this.maxDeferMs) {
+      this.stats.deferred++;
+      return;
+    }
+    this.lastPassAt = now;
+    void this.pass();
   }
 
   /** One pass over what is dirty now, in time slices. Concurrent calls share the running pass. */

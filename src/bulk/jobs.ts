@@ -115,11 +115,14 @@ export class BulkJobs {
     const hooks = { job: job.id, afterStep: () => void this.save(job), onBodyRead: uploaded, ...(start.by !== undefined ? { by: start.by } : {}) };
     let status: JobRecord['status'] = 'done';
     let error: JobRecord['error'];
+    const resumeSnapshots = this.ports.engine.deferSnapshots();
     try {
       await loadStream(loader, this.counted(job, start.body), job.format, job.tally, hooks, job.stop.signal);
     } catch (e) {
       status = 'failed';
       error = failureOf(e, loader.whenBroken);
+    } finally {
+      resumeSnapshots();
     }
     if (job.stop.signal.aborted) {
       status = 'interrupted';

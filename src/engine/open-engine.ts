@@ -76,6 +76,7 @@ function snapshotSource(engine: Engine): SnapshotSource {
     fail: (e) => engine.fail(e),
     dirty: registry.dirty as SnapshotSource['dirty'],
     lowWater: () => registry.lowWater(),
+    deferred: () => engine.snapshotsDeferred,
     keyOf: (entry) => actorKey(entry as ActorEntry),
     locationMachine: LOCATION_MACHINE,
     passivating: engine.passivating,
