@@ -7,13 +7,14 @@ import { call, ClusterWorld, countViolations, sleep, type FulcrumNode } from '..
 
 /** Takes a backup through `POST /ops/backups` on `node` and waits for it; returns the finished job. */
 async function backup(node: FulcrumNode, to: string): Promise<any> {
-  const started = await call(node.url, 'POST', '/ops/backups', { to });
+  // A loaded follower (replaying the burst on 2 shared cores) can take seconds to answer: wait up to 30 s.
+  const started = await call(node.url, 'POST', '/ops/backups', { to }, {}, 30_000);
   assert.is(started?.status, 202, JSON.stringify(started?.body));
   assert.not.ok(started!.headers.get('fulcrum-forwarded-to'), 'a backup runs on the node it is sent to');
   let job = started!.body;
   while (job.status === 'running') {
     await sleep(50);
-    job = (await call(node.url, 'GET', `/ops/backups/${job.id}`))!.body;
+    job = (await call(node.url, 'GET', `/ops/backups/${job.id}`, undefined, {}, 30_000))!.body;
   }
   assert.is(job.status, 'done', JSON.stringify(job));
   return job;
