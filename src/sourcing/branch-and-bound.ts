@@ -44,10 +44,19 @@ export function branchAndBound(
   const search = new Search(model, ranked, limits);
   const complete = search.run();
   const plans = ranked.sets.flatMap((s) => {
+    // The incumbent is already that set's allocation (allocateToSet is deterministic, and the incumbent's
+    // members are the ones that ship): on the flash-sale order it is usually the best plan, built twice.
+    if (incumbent !== null && sameMembers(s.members, incumbent.members)) return [incumbent];
     const allocation = allocateToSet(problem, Array.from(s.members));
     return allocation === null ? [] : [allocation];
   });
   return { plans, nodes: search.nodes, complete };
+}
+
+function sameMembers(a: Int32Array, b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 class Search {
