@@ -1,4 +1,5 @@
 import type { SourcingProblem } from './problem.js';
+import { sortSmall } from './small-sort.js';
 
 /**
  * Who ships what: `units[m][l]` units of line `l` from candidate `members[m]`.
@@ -17,7 +18,7 @@ export interface Allocation {
  */
 export function allocateToSet(problem: SourcingProblem, set: readonly number[]): Allocation | null {
   const L = problem.lines.length;
-  const members = [...set].sort((a, b) => a - b);
+  const members = sortSmall([...set], (a, b) => a - b);
   const units = members.map(() => new Array<number>(L).fill(0));
   const stock = (m: number, l: number) => problem.stock[members[m]! * L + l]!;
   const cost = (m: number, l: number) => problem.unitCost[members[m]! * L + l]!;

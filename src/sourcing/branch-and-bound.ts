@@ -1,6 +1,6 @@
 import { allocateToSet, allocationCost, type Allocation } from './allocation.js';
 import { lowerBound } from './bounds.js';
-import { OpenSet } from './open-set.js';
+import { releaseOpenSet, takeOpenSet, type OpenSet } from './open-set.js';
 import type { SourcingProblem } from './problem.js';
 import { RankedPlans } from './ranked-plans.js';
 import type { SearchModel } from './search-model.js';
@@ -43,11 +43,21 @@ export function branchAndBound(
   }
   const search = new Search(model, ranked, limits);
   const complete = search.run();
+  search.release();
   const plans = ranked.sets.flatMap((s) => {
+    // The incumbent is already that set's allocation (allocateToSet is deterministic, and the incumbent's
+    // members are the ones that ship): on the flash-sale order it is usually the best plan, built twice.
+    if (incumbent !== null && sameMembers(s.members, incumbent.members)) return [incumbent];
     const allocation = allocateToSet(problem, Array.from(s.members));
     return allocation === null ? [] : [allocation];
   });
   return { plans, nodes: search.nodes, complete };
+}
+
+function sameMembers(a: Int32Array, b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 class Search {
@@ -64,8 +74,13 @@ class Search {
     this.#m = model;
     this.#ranked = ranked;
     this.#limits = limits;
-    this.#set = new OpenSet(model);
+    this.#set = takeOpenSet(model);
     this.#sorted = new Int32Array(model.k);
+  }
+
+  /** Gives the open set back for the next search; this search must not run again. */
+  release(): void {
+    releaseOpenSet(this.#set);
   }
 
   /** Searches the tree; true if it finished within the limits. */

@@ -9,6 +9,7 @@ import type { ExcludedLocation, ExclusionReason, ProblemLine, SourcingProblem } 
 import type { SourcingStrategy } from './profile.js';
 import { assertSourcingRequest } from './request-check.js';
 import type { NetworkLocation, SourcingNetwork, SourcingRequest, StockAttributes } from './types.js';
+import { sortSmall } from './small-sort.js';
 
 const NO_STOCK: readonly ExclusionReason[] = Object.freeze([{ code: 'no_stock' }]);
 
@@ -82,7 +83,7 @@ export function buildProblem(request: SourcingRequest, network: SourcingNetwork,
   if (nearest === undefined && passedOver && limit !== false) nearest = { limit, withinKm };
   // Sorting by id makes the plan independent of the order the engine lists locations in (ties go to the
   // lower index). Exclusions stay in network order: only explanations read them, and they sort.
-  eligible.sort((a, b) => compareIds(a.location.id, b.location.id));
+  sortSmall(eligible, (a, b) => compareIds(a.location.id, b.location.id));
 
   const futureValues = strategy.costs.lookAhead === undefined ? undefined : network.futureValues?.(lookAheadKey(strategy));
   const model = createCostModel(strategy, request, futureValues);

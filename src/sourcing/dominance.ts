@@ -1,3 +1,5 @@
+import { sortSmall } from './small-sort.js';
+
 /**
  * Dominance pruning of candidates, before the search.
  *
@@ -51,7 +53,7 @@ export function prunedCandidates(
     else group.push(c);
   }
   const byFixed = (a: number, b: number) => fixed[a]! - fixed[b]! || a - b;
-  const sorted = [...groups].map(([mask, members]) => ({ mask, members: members.sort(byFixed) }));
+  const sorted = [...groups].map(([mask, members]) => ({ mask, members: sortSmall(members, byFixed) }));
   const weakly = (a: number, b: number): boolean => {
     if (fixed[a]! > fixed[b]! || (whole[a]! & ships[b]!) !== ships[b]!) return false;
     for (let l = 0; l < L; l++) {

@@ -1,6 +1,7 @@
 import type { Allocation } from './allocation.js';
 import type { SourcingProblem } from './problem.js';
 import type { SolveFallback, SourcingResult } from './result.js';
+import { sortSmall } from './small-sort.js';
 import { toSourcingResult } from './solve-result.js';
 
 /**
@@ -11,9 +12,10 @@ import { toSourcingResult } from './solve-result.js';
  */
 export function proximityAllocation(problem: SourcingProblem): Allocation | null {
   const L = problem.lines.length;
-  const byDistance = problem.candidateIds
-    .map((_, c) => c)
-    .sort((a, b) => problem.distanceKm[a]! - problem.distanceKm[b]! || a - b);
+  const byDistance = sortSmall(
+    problem.candidateIds.map((_, c) => c),
+    (a, b) => problem.distanceKm[a]! - problem.distanceKm[b]! || a - b,
+  );
   const holdsAll = (c: number) => {
     for (let l = 0; l < L; l++) if (problem.stock[c * L + l]! < problem.lines[l]!.qty) return false;
     return true;

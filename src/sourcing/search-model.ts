@@ -1,6 +1,7 @@
 import { prunedCandidates } from './dominance.js';
 import type { SourcingProblem } from './problem.js';
 import { suffixFills, type SuffixFills } from './suffix-fill.js';
+import { sortSmall } from './small-sort.js';
 
 /**
  * The arrays the branch and bound works on, derived once per problem. Candidates are re-indexed
@@ -131,7 +132,7 @@ function searchOrder(kept: number[], L: number, split: boolean, qty: Float64Arra
     for (let l = 0; l < L; l++) s += lineCost(c, l) === Infinity ? worst[l]! : lineCost(c, l);
     score[c] = s;
   }
-  return kept.sort((a, b) => score[a]! - score[b]! || a - b);
+  return sortSmall(kept, (a, b) => score[a]! - score[b]! || a - b);
 }
 
 function suffixMinima(n: number, width: number, values: Float64Array): Float64Array {

@@ -35,6 +35,13 @@ export function machineKey(entity: string, name: string, version: number): strin
  */
 export class WorkflowCatalog implements WorkflowSelector {
   private readonly workflows = new Map<string, StoredWorkflow>();
+  /**
+   * Per entity kind, its active versions in the order `select` prefers them (priority, then name), each with
+   * its machine key: built on the first selection after a change, so an order no longer scans every stored
+   * workflow and builds a key (it was one of the two largest lines of placeOrderIn's own time). Every change
+   * to `workflows` goes through `load` or `save`, which drop it.
+   */
+  private selection: Map<WorkflowEntity, Selectable[]> | undefined;
   private readonly engine: Engine;
   private readonly rules: RuleRegistry;
 
@@ -50,6 +57,7 @@ export class WorkflowCatalog implements WorkflowSelector {
       for (const v of wf.versions) this.engine.machines.register(machineKey(wf.entity, wf.name, v.version), compileWorkflow(machineKey(wf.entity, wf.name, v.version), v.definition, this.rules));
       this.workflows.set(`${wf.entity}/${wf.name}`, wf);
     }
+    this.selection = undefined;
     const pending: Promise<void>[] = [];
     for (const d of DEFAULT_WORKFLOWS) {
       if (this.workflows.has(`${d.entity}/${d.name}`)) continue;
@@ -99,16 +107,25 @@ export class WorkflowCatalog implements WorkflowSelector {
 
   /** The machine key of the active workflow a new entity of this kind runs. */
   select(kind: WorkflowEntity, facts: SelectionFacts): string | undefined {
-    let best: { wf: StoredWorkflow; v: WorkflowVersion } | undefined;
+    const candidates = (this.selection ??= this.selectable()).get(kind);
+    if (candidates) for (const c of candidates) if (applies(c.definition, facts)) return c.key;
+    return undefined;
+  }
+
+  /** The active version of every workflow, by kind, best first: higher priority, then the lower name. */
+  private selectable(): Map<WorkflowEntity, Selectable[]> {
+    const byKind = new Map<WorkflowEntity, Selectable[]>();
     for (const wf of this.workflows.values()) {
-      if (wf.entity !== kind) continue;
       const v = wf.versions.find((x) => x.status === 'active');
-      if (!v || !applies(v.definition, facts)) continue;
-      if (!best || v.definition.priority > best.v.definition.priority || (v.definition.priority === best.v.definition.priority && wf.name < best.wf.name)) {
-        best = { wf, v };
-      }
+      if (!v) continue;
+      const list = byKind.get(wf.entity) ?? [];
+      list.push({ name: wf.name, definition: v.definition, key: machineKey(wf.entity, wf.name, v.version) });
+      byKind.set(wf.entity, list);
     }
-    return best && machineKey(kind, best.wf.name, best.v.version);
+    for (const list of byKind.values()) {
+      list.sort((a, b) => b.definition.priority - a.definition.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    }
+    return byKind;
   }
 
   private require(entity: string, name: string): StoredWorkflow {
@@ -119,8 +136,16 @@ export class WorkflowCatalog implements WorkflowSelector {
 
   private save(wf: StoredWorkflow): Promise<void> {
     this.workflows.set(`${wf.entity}/${wf.name}`, wf);
+    this.selection = undefined;
     return this.engine.journal.whenFlushed(this.engine.store.workflows.put(`${wf.entity}/${wf.name}`, { v: SCHEMA_VERSION, doc: wf }));
   }
+}
+
+/** An active workflow version as `select` tries it. */
+interface Selectable {
+  name: string;
+  definition: WorkflowDefinition;
+  key: string;
 }
 
 function applies(def: WorkflowDefinition, facts: SelectionFacts): boolean {
