@@ -7,8 +7,13 @@ import { call, ClusterWorld, countViolations, sleep, type FulcrumNode } from '..
 
 /** Takes a backup through `POST /ops/backups` on `node` and waits for it; returns the finished job. */
 async function backup(node: FulcrumNode, to: string): Promise<any> {
-  // A loaded follower (replaying the burst on 2 shared cores) can take seconds to answer: wait up to 30 s.
-  const started = await call(node.url, 'POST', '/ops/backups', { to }, {}, 30_000);
+  // A follower reopens its engine after the seeding changed its configuration (its server is down for that
+  // moment, later on a loaded machine), and a loaded one can take seconds to answer: try for up to 30 s.
+  let started: Awaited<ReturnType<typeof call>>;
+  for (const until = Date.now() + 30_000; !started && Date.now() < until; ) {
+    started = await call(node.url, 'POST', '/ops/backups', { to }, {}, 10_000);
+    if (!started) await sleep(200);
+  }
   assert.is(started?.status, 202, JSON.stringify(started?.body));
   assert.not.ok(started!.headers.get('fulcrum-forwarded-to'), 'a backup runs on the node it is sent to');
   let job = started!.body;
