@@ -50,10 +50,12 @@ export async function loadDemoActivity(call: Call): Promise<DemoActivity> {
   };
 
   // A pre-order drop: nothing on hand, a purchase order and an ASN on their way, and fans waiting on them.
+  // Dates are relative to today, so the console shows a drop a few days out, whatever the day it starts.
+  const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10) + 'T08:00:00Z';
   await must('PUT', '/products/DROP-1', { name: 'Limited edition sneaker', attributes: { category: 'shoes', price: 180 } });
-  await must('PUT', '/supply-rules/drop-1', { skus: ['DROP-1'], mode: 'preorder', cap: 500, window: { to: '2030-01-31T00:00:00Z' }, confidence: { purchase_order: 80 }, description: 'Sneaker drop: pre-orders against the PO and the ASN' });
-  await must('PUT', '/inbound/PO-9001', { location: 'WH-BER', lines: [{ sku: 'DROP-1', qty: 300 }], expectedAt: '2030-01-15T08:00:00Z', kind: 'purchase_order', reference: 'PO 9001' });
-  await must('PUT', '/inbound/ASN-77', { location: 'WH-DOR', lines: [{ sku: 'DROP-1', qty: 200 }], expectedAt: '2030-01-05T08:00:00Z', kind: 'asn' });
+  await must('PUT', '/supply-rules/drop-1', { skus: ['DROP-1'], mode: 'preorder', cap: 500, window: { to: inDays(45) }, confidence: { purchase_order: 80 }, description: 'Sneaker drop: pre-orders against the PO and the ASN' });
+  await must('PUT', '/inbound/PO-9001', { location: 'WH-BER', lines: [{ sku: 'DROP-1', qty: 300 }], expectedAt: inDays(14), kind: 'purchase_order', reference: 'PO 9001' });
+  await must('PUT', '/inbound/ASN-77', { location: 'WH-DOR', lines: [{ sku: 'DROP-1', qty: 200 }], expectedAt: inDays(5), kind: 'asn' });
   const orders: string[] = [];
   for (let i = 0; i < 3; i++) orders.push((await order(i, [{ sku: 'DROP-1', qty: 1 + (i % 2) }])).id);
 

@@ -94,7 +94,11 @@ async function show(page: Page, screen: string): Promise<void> {
   await page.waitForSelector(`#screen-title:text-is("${screen[0]!.toUpperCase()}${screen.slice(1)}")`);
 }
 
-const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `console-${name}.png`), fullPage: true });
+/** A full-page screenshot from the top: scrolled, the sticky header would be drawn over the middle of the page. */
+const shot = async (page: Page, name: string) => {
+  await page.evaluate(() => (globalThis as any).scrollTo(0, 0));
+  await page.screenshot({ path: join(ARTIFACTS, `console-${name}.png`), fullPage: true });
+};
 
 test('signing in: an unknown key is refused with what to do; a known one stays for the tab session', async (w) => {
   const page = await (await w.browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();

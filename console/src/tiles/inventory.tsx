@@ -109,7 +109,7 @@ function SkuDetail({ sku, pool }: { sku: string; pool: string }) {
           const statuses = [...new Set(ps.flatMap((p) => Object.keys(p.statuses)))];
           return (
             <table>
-              <thead><tr><th>Location</th><th class="num">On hand</th>{statuses.map((s) => <th class="num">{s.replace(/_/g, ' ')}</th>)}<th class="num">Reserved</th><th class="num">Inbound</th></tr></thead>
+              <thead><tr><th>Location</th><th class="num">On hand</th>{statuses.map((s) => <th class="num">{statusLabel(s)}</th>)}<th class="num">Reserved</th><th class="num">Inbound</th></tr></thead>
               <tbody>
                 {ps.map((p) => (
                   <tr><td>{p.location}</td><td class="num">{p.onHand}</td>{statuses.map((s) => <td class="num">{p.statuses[s] ?? 0}</td>)}<td class="num">{p.reserved}</td><td class="num">{p.inbound}</td></tr>
@@ -130,3 +130,9 @@ export const inventoryTiles: TileType[] = [
   },
   { type: 'inventory.sku', title: 'SKU breakdown', description: 'The picked SKU by location, by quantity status, and its inbound and future buckets.', needs: 'inventory:read', component: SkuTile },
 ];
+
+/** A quantity status as a column heading: `quality_hold` reads "Quality hold", like the fixed columns beside it. */
+function statusLabel(status: string): string {
+  const words = status.replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}

@@ -39,7 +39,7 @@ function RulesTile() {
                 <td>{r.skus.slice(0, 4).join(', ')}{r.skus.length > 4 ? ` +${r.skus.length - 4}` : ''}</td>
                 <td>{[r.pool && `pool ${r.pool}`, r.channel && `channel ${r.channel}`].filter(Boolean).join(', ') || 'everywhere'}</td>
                 <td class="num">{r.cap ?? '∞'}</td>
-                <td>{r.window ? `${r.window.from ? time(r.window.from) : '…'} – ${r.window.to ? time(r.window.to) : '…'}` : 'always'}</td>
+                <td>{windowText(r.window)}</td>
               </tr>
             ))}
           </tbody>
@@ -81,3 +81,11 @@ export const supplyTiles: TileType[] = [
   { type: 'supply.rules', title: 'Pre-order and backorder rules', description: 'The rules that let orders wait on inbound supply.', needs: 'network:read', component: RulesTile },
   { type: 'supply.waiting', title: 'Waiting queues', description: 'Orders waiting on inbound, per inbound and SKU.', needs: 'orders:read-any', component: WaitingTile },
 ];
+
+/** A rule's window in words: "from …", "until …", "… – …", or "always" when it has none. */
+function windowText(window: { from?: string; to?: string } | undefined): string {
+  if (!window || (!window.from && !window.to)) return 'always';
+  if (!window.from) return `until ${time(window.to!)}`;
+  if (!window.to) return `from ${time(window.from)}`;
+  return `${time(window.from)} – ${time(window.to)}`;
+}
