@@ -300,7 +300,7 @@ export class Engine {
    * without re-deciding. The actor starts dormant.
    */
   createEntity(step: Step, kind: EntityKind, machine: string, value: string, context: { id: string }): EntityEntry {
-    const entry = this.registerEntity(kind, context.id, machine, this.machines.get(machine).resolveState({ value, context }));
+    const entry = this.registerEntity(kind, context.id, machine, this.machines.resolve(machine, value, context));
     for (const l of this.entityListeners) l(entry, undefined, step.at);
     for (const l of this.transitionListeners) l(step, entry, CREATED, undefined, []);
     step.facts.push({ actor: `${ENTITY_PREFIX[kind]}:${context.id}`, create: { machine, state: { value, context } } });

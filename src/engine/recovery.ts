@@ -191,7 +191,7 @@ function uncoveredPart(event: LocationEvent, open: string[]): LocationEvent {
 
 /** A dormant entity snapshot from its stored value and context. */
 function restore(engine: Engine, machine: string, state: StoredState): AnyMachineSnapshot {
-  return engine.machines.get(machine).resolveState({ value: state.value as never, context: state.context });
+  return engine.machines.resolve(machine, state.value, state.context as object);
 }
 
 /** The creation time of the newest id of a kind, stored or open, so new ids never repeat old ones. */
