@@ -1,6 +1,6 @@
-import { createActor, setup, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
+import { createActor, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import { locationMachine, reserveDirect, type LocationSnapshot } from '../../actors/index.js';
-import { flatMacrostep, MachineCatalog } from '../../src/engine/index.js';
+import { flatMacrostep, MachineCatalog, standInScope } from '../../src/engine/index.js';
 import { BUILT_IN_RULES, compileWorkflow, DEFAULT_WORKFLOWS, RuleRegistry, WorkflowDefinition } from '../../src/workflows/index.js';
 import { parseArgs, positiveFlag } from '../lib/args.js';
 
@@ -17,21 +17,10 @@ const args = parseArgs(process.argv.slice(2));
 const OPS = positiveFlag('ops', args.ops as string | undefined, 20_000, USAGE);
 const ROUNDS = positiveFlag('rounds', args.rounds as string | undefined, 5, USAGE);
 
-/** A scope like the engine's: emits deferred, run after the transition. */
-const self = createActor(setup({}).createMachine({}));
-const deferred: Array<() => void> = [];
+/** The engine's scope: emits deferred, run after the transition. */
 let emitted = 0;
-const scope = {
-  self,
-  system: self.system,
-  id: '',
-  sessionId: '',
-  logger: () => undefined,
-  stopChild: () => undefined,
-  defer: (fn: () => void) => void deferred.push(fn),
-  emit: () => void emitted++,
-  actionExecutor: (a: { exec?: (info: unknown, params: unknown) => void; info: unknown; params: unknown }) => a.exec?.(a.info, a.params),
-};
+const scope = standInScope(() => void emitted++);
+const deferred = scope.deferred;
 const flush = () => {
   for (let i = 0; i < deferred.length; i++) deferred[i]!();
   deferred.length = 0;

@@ -1,9 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { assign, createActor, emit, raise, setup, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
+import { assign, emit, raise, setup, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import { z } from 'zod';
 import { mulberry32 } from '../../src/demo.js';
-import { flatMacrostep } from '../../src/engine/index.js';
+import { flatMacrostep, standInScope } from '../../src/engine/index.js';
 import { BUILT_IN_RULES, compileWorkflow, defineGuard, defineRule, DEFAULT_WORKFLOWS, RuleRegistry, WorkflowDefinition } from '../../src/workflows/index.js';
 
 // Entities' events take `flatMacrostep` instead of XState's macrostep when their machine is flat (every
@@ -11,34 +11,17 @@ import { BUILT_IN_RULES, compileWorkflow, defineGuard, defineRule, DEFAULT_WORKF
 // eventless and event transitions, final states) and the default ones over random events through both, and
 // require the same snapshot, the same emitted effects in the same order, and the same errors.
 
-/** A scope like the engine's (dormantTransition): emits are deferred and run after the transition. */
+/** The engine's scope, collecting what is emitted; `flush` runs the deferred work as dormantTransition does. */
 function scope() {
-  const self = createActor(setup({}).createMachine({}));
-  const s = {
-    self,
-    system: self.system,
-    id: '',
-    sessionId: '',
-    logger: () => undefined,
-    stopChild: () => undefined,
-    deferred: [] as Array<() => void>,
-    emitted: [] as unknown[],
-    defer(fn: () => void) {
-      s.deferred.push(fn);
-    },
-    emit(e: unknown) {
-      s.emitted.push(e);
-    },
-    actionExecutor(action: { exec?: (info: unknown, params: unknown) => void; info: unknown; params: unknown }) {
-      action.exec?.(action.info, action.params);
-    },
+  const emitted: unknown[] = [];
+  const s = standInScope((e) => void emitted.push(e));
+  return Object.assign(s, {
     flush(): unknown[] {
       for (let i = 0; i < s.deferred.length; i++) s.deferred[i]!();
       s.deferred.length = 0;
-      return s.emitted.splice(0);
+      return emitted.splice(0);
     },
-  };
-  return s;
+  });
 }
 
 const counter = (c: Readonly<Record<string, unknown>>) => (c.counter as number | undefined) ?? 0;
