@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { assign, emit, raise, setup, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import { z } from 'zod';
+import { alertMachine, holdMachine, orderMachine } from '../../actors/index.js';
 import { mulberry32 } from '../../src/demo.js';
 import { flatMacrostep, standInScope } from '../../src/engine/index.js';
 import { BUILT_IN_RULES, compileWorkflow, defineGuard, defineRule, DEFAULT_WORKFLOWS, RuleRegistry, WorkflowDefinition } from '../../src/workflows/index.js';
@@ -196,6 +197,66 @@ test('the default workflows: the flat macrostep gives what XState gives on their
     }
   }
   assert.ok(compared > 200, `${compared} events compared`);
+});
+
+test('the hand-written entity machines (order, hold, alert): the flat macrostep gives what XState gives', () => {
+  const at = (i: number) => new Date(Date.UTC(2026, 0, 2) + i * 1000).toISOString();
+  const f = (id: string) => ({ id, location: 'L', lines: [{ sku: 'A', qty: 1 }], status: 'created' });
+  const cases: Array<{ machine: AnyStateMachine; value: string; context: Record<string, unknown>; events: (r: () => number, i: number) => { type: string } }> = [
+    {
+      machine: orderMachine,
+      value: 'created',
+      context: { id: 'o', channel: 'web', pool: 'default', customer: { id: 'c' }, deliverTo: { lat: 1, lon: 1, country: 'DE' }, deliveryType: 'home', lines: [{ sku: 'A', qty: 2 }], split: 'allow', attributes: {}, createdAt: at(0), createdBy: 'k', updatedAt: at(0), fulfilments: [] },
+      events: (r, i) => {
+        const pick = ['order.sourced', 'picked', 'packed', 'shipped', 'delivered', 'order.cancelled'][Math.floor(r() * 6)]!;
+        const fulfilmentId = r() < 0.45 ? 'f1' : r() < 0.9 ? 'f2' : 'fx';
+        return pick === 'order.sourced' ? { type: pick, fulfilments: [f('f1'), f('f2')], at: at(i) } : { type: pick, fulfilmentId, reason: 'r', at: at(i) };
+      },
+    },
+    {
+      machine: holdMachine,
+      value: 'active',
+      context: { id: 'h', pool: 'default', lines: [{ sku: 'A', qty: 1 }], allocations: [{ location: 'L', lines: [{ sku: 'A', qty: 1 }] }], createdAt: at(0), createdBy: 'k', expiresAt: at(5), timers: { expiry: at(5) }, updatedAt: at(0) },
+      events: (r, i) => {
+        const pick = ['timer.fired', 'hold.released', 'hold.consumed'][Math.floor(r() * 3)]!;
+        return { type: pick, name: r() < 0.7 ? 'expiry' : 'other', orderId: 'o', at: at(i) };
+      },
+    },
+    {
+      machine: alertMachine,
+      value: 'open',
+      context: { id: 'a', alert: 'x', severity: 'warning', message: 'm', subject: 's', openedAt: at(0), updatedAt: at(0) },
+      events: (r, i) => {
+        const pick = ['alert.escalated', 'alert.acknowledged', 'alert.resolved'][Math.floor(r() * 3)]!;
+        return { type: pick, severity: 'critical', message: 'm2', by: 'u', at: at(i) };
+      },
+    },
+  ];
+  let compared = 0;
+  for (const c of cases) {
+    for (let seed = 1; seed <= 40; seed++) {
+      const r = mulberry32(seed * 104729);
+      let ref = c.machine.resolveState({ value: c.value, context: structuredClone(c.context) });
+      let cand = c.machine.resolveState({ value: c.value, context: structuredClone(c.context) });
+      for (let i = 1; i <= 12 && ref.status === 'active'; i++) {
+        const event = c.events(r, i);
+        const a = step((sc) => c.machine.transition(ref, event as never, sc as never) as AnyMachineSnapshot, ref);
+        const b = step((sc) => flatMacrostep(c.machine, cand, event, sc) ?? (() => { throw new Error('the flat path was not taken'); })(), cand);
+        const where = `${c.machine.id} seed ${seed} event ${i} (${event.type})`;
+        if ('error' in a || 'error' in b) {
+          assert.equal(b, a, `error, ${where}`);
+          break;
+        }
+        assert.is(b.accepted, a.accepted, `accepted, ${where}`);
+        assert.equal(b.emitted, a.emitted, `emitted, ${where}`);
+        assert.equal(picture(b.snapshot), picture(a.snapshot), `snapshot, ${where}`);
+        ref = a.snapshot;
+        cand = b.snapshot;
+        compared++;
+      }
+    }
+  }
+  assert.ok(compared > 300, `${compared} events compared`);
 });
 
 test('a raised event is taken after the eventless transitions, as XState takes it', () => {
