@@ -1,11 +1,13 @@
 export {
   locationMachine,
+  reserveDirect,
   touchedSkus,
   type LocationContext,
   type LocationEmitted,
   type LocationEvent,
   type LocationInfo,
   type LocationInput,
+  type LocationSnapshot,
   type LocationStatus,
   type ReservationLine,
   type StockLoadRow,

@@ -14,7 +14,7 @@ interface DirtyActor {
 /** A location actor as the writer sees it: a header, and positions written one by one. */
 export interface DirtyLocation extends DirtyActor {
   kind: 'location';
-  actor: { getPersistedSnapshot(): unknown; getSnapshot(): { context: { positions: ReadonlyMap<string, Omit<PositionRecord, 'v' | 'seq'>> } } };
+  snapshot: { context: { positions: ReadonlyMap<string, Omit<PositionRecord, 'v' | 'seq'>> } };
   headerDirty: boolean;
   dirtySkus: Set<string>;
 }
@@ -47,6 +47,8 @@ export interface SnapshotSource {
   keyOf(entry: DirtyLocation | DirtyEntity): string;
   /** The machine key stored with location headers. */
   readonly locationMachine: string;
+  /** A location's snapshot as its machine persists it (the header; positions are written one by one). */
+  persistLocation(entry: DirtyLocation): unknown;
   /** Finished entities whose final snapshot is written but maybe not yet readable from the store. */
   readonly passivating: Map<string, { machine: string; state: StoredState }>;
   /** Drops a finished entity from memory: its stored snapshot answers reads from now on. */
@@ -168,13 +170,13 @@ export class SnapshotWriter {
     const { store } = this.source;
     const seq = entry.lastSeq;
     if (entry.headerDirty) {
-      const persisted = entry.actor.getPersistedSnapshot() as unknown as { context: Record<string, unknown> };
+      const persisted = this.source.persistLocation(entry) as { context: Record<string, unknown> };
       const snapshot = { ...persisted, context: { ...persisted.context, positions: null } };
       this.check(store.actors.put(`loc:${entry.id}`, { v: SCHEMA_VERSION, seq, machine: this.source.locationMachine, final: false, snapshot }));
       entry.headerDirty = false;
       this.stats.actorsWritten++;
     }
-    const positions = entry.actor.getSnapshot().context.positions;
+    const positions = entry.snapshot.context.positions;
     let n = 0;
     for (const sku of entry.dirtySkus) {
       const p = positions.get(sku);

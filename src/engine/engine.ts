@@ -1,5 +1,5 @@
 import { createActor, type AnyMachineSnapshot } from 'xstate';
-import { locationMachine, touchedSkus, type LocationEmitted, type LocationEvent, type LocationInfo } from '../../actors/index.js';
+import { locationMachine, reserveDirect, touchedSkus, type LocationEmitted, type LocationEvent, type LocationInfo, type LocationSnapshot } from '../../actors/index.js';
 import { canBeKey, Journal, type JournalEntry, type StoredState, type Store } from '../../snapshots/index.js';
 import type { AlertView } from '../domain/alert.js';
 import type { AvailabilityChange } from '../domain/availability.js';
@@ -264,9 +264,7 @@ export class Engine {
   /** Sends an event to an actor inside a step; returns whether the actor accepted it (and so it became a fact). */
   send(step: Step, entry: ActorEntry, event: { type: string; [k: string]: unknown }): boolean {
     if (entry.kind === 'location') {
-      const before = entry.actor.getSnapshot();
-      entry.actor.send(event as never);
-      if (entry.actor.getSnapshot() === before) return false;
+      if (!this.deliverToLocation(entry, event as LocationEvent)) return false;
     } else {
       const before = entry.snapshot;
       const mark = this.effects.length;
@@ -289,7 +287,7 @@ export class Engine {
 
   /** Creates a location actor inside a step. */
   createLocation(step: Step, id: string, info: LocationInfo): LocationEntry {
-    const entry = this.spawnLocation(id, createActor(locationMachine, { input: { id, info } }));
+    const entry = this.spawnLocation(id, locationSnapshot({ input: { id, info } }));
     step.facts.push({ actor: `loc:${id}`, create: { machine: LOCATION_MACHINE, input: { id, info } } });
     this.registry.touch(entry, step.seq);
     entry.headerDirty = true;
@@ -302,7 +300,7 @@ export class Engine {
    * without re-deciding. The actor starts dormant.
    */
   createEntity(step: Step, kind: EntityKind, machine: string, value: string, context: { id: string }): EntityEntry {
-    const entry = this.registerEntity(kind, context.id, machine, this.machines.get(machine).resolveState({ value, context }));
+    const entry = this.registerEntity(kind, context.id, machine, this.machines.resolve(machine, value, context));
     for (const l of this.entityListeners) l(entry, undefined, step.at);
     for (const l of this.transitionListeners) l(step, entry, CREATED, undefined, []);
     step.facts.push({ actor: `${ENTITY_PREFIX[kind]}:${context.id}`, create: { machine, state: { value, context } } });
@@ -311,14 +309,30 @@ export class Engine {
     return entry;
   }
 
-  /** Registers a started location actor (new or rehydrated). @internal */
-  spawnLocation(id: string, actor: LocationEntry['actor']): LocationEntry {
-    const entry: LocationEntry = { kind: 'location', id, actor, lastSeq: 0, headerDirty: false, dirtySkus: new Set() };
-    actor.on('stock.short', (e: LocationEmitted) => this.current?.signals.push({ ...e }));
-    actor.start();
+  /** Registers a location (new or rehydrated) by its machine snapshot (`locationSnapshot`). @internal */
+  spawnLocation(id: string, snapshot: LocationSnapshot): LocationEntry {
+    const entry: LocationEntry = { kind: 'location', id, snapshot, lastSeq: 0, headerDirty: false, dirtySkus: new Set() };
     this.registry.locations.set(id, entry);
     return entry;
   }
+
+  /**
+   * One event through a location's machine; keeps the new snapshot when the event was accepted. A
+   * reservation at an active location takes `reserveDirect` (the same result without the macrostep); every
+   * other event the machine's transition, as a running actor would. A short count's `stock.short` becomes a
+   * signal of the running step (none on replay, as before).
+   */
+  private deliverToLocation(entry: LocationEntry, event: LocationEvent): boolean {
+    const before = entry.snapshot;
+    const after = reserveDirect(before, event) ?? (dormantTransition(locationMachine, before, event, this.onLocationEmit) as LocationSnapshot);
+    if (after === before) return false;
+    entry.snapshot = after;
+    return true;
+  }
+
+  private readonly onLocationEmit = (e: { type: string }): void => {
+    if (e.type === 'stock.short') this.current?.signals.push({ ...(e as LocationEmitted) });
+  };
 
   /** Registers an open entity with its (dormant) snapshot. @internal */
   registerEntity(kind: EntityKind, id: string, machine: string, snapshot: AnyMachineSnapshot): EntityEntry {
@@ -377,9 +391,7 @@ export class Engine {
   replay(entry: ActorEntry, event: { type: string; [k: string]: unknown }, seq: number, step?: Step): void {
     let accepted: boolean;
     if (entry.kind === 'location') {
-      const before = entry.actor.getSnapshot();
-      entry.actor.send(event as never);
-      accepted = entry.actor.getSnapshot() !== before;
+      accepted = this.deliverToLocation(entry, event as LocationEvent);
     } else {
       accepted = this.deliver(entry, event, this.clock.now());
     }
@@ -405,12 +417,12 @@ export class Engine {
 
   /** A location's configuration. */
   locationInfo(entry: LocationEntry): LocationInfo {
-    return entry.actor.getSnapshot().context.info;
+    return entry.snapshot.context.info;
   }
 
   /** A position, or undefined when the location never held the SKU. */
   position(location: string, sku: string): Position | undefined {
-    return this.registry.locations.get(location)?.actor.getSnapshot().context.positions.get(sku);
+    return this.registry.locations.get(location)?.snapshot.context.positions.get(sku);
   }
 
   /**
@@ -519,6 +531,16 @@ function markDirty(entry: LocationEntry, event: LocationEvent): string[] {
   const skus = touchedSkus(event);
   for (const sku of skus) entry.dirtySkus.add(sku);
   return skus;
+}
+
+/**
+ * A location's first snapshot, new (`input`) or restored (`snapshot`): what a location actor created with
+ * these options would start from. Not on a hot path (creation and recovery).
+ */
+export function locationSnapshot(options: { input: { id: string; info: LocationInfo } } | { snapshot: unknown; input: { id: string; info: LocationInfo } }): LocationSnapshot {
+  const snapshot = createActor(locationMachine, options as never).getSnapshot();
+  if (snapshot.status === 'error') throw snapshot.error instanceof Error ? snapshot.error : new Error(String(snapshot.error));
+  return snapshot;
 }
 
 function defaultFatal(error: Error): void {

@@ -1,9 +1,10 @@
 import { closeStore, openStore, SnapshotWriter, type SnapshotSource } from '../../snapshots/index.js';
+import { locationMachine } from '../../actors/index.js';
 import type { Clock } from './clock.js';
 import { Engine } from './engine.js';
 import { LOCATION_MACHINE } from './machines.js';
 import { recover, type RecoveryReport } from './recovery.js';
-import { actorKey, type ActorEntry, type EntityEntry } from './registry.js';
+import { actorKey, type ActorEntry, type EntityEntry, type LocationEntry } from './registry.js';
 
 export interface OpenEngineOptions {
   dataDir: string;
@@ -79,6 +80,7 @@ function snapshotSource(engine: Engine): SnapshotSource {
     deferred: () => engine.snapshotsDeferred,
     keyOf: (entry) => actorKey(entry as ActorEntry),
     locationMachine: LOCATION_MACHINE,
+    persistLocation: (entry) => locationMachine.getPersistedSnapshot((entry as LocationEntry).snapshot),
     passivating: engine.passivating,
     release: (entry) => registry.entities((entry as EntityEntry).kind).delete(entry.id),
   };

@@ -1,8 +1,8 @@
-import { createActor, type AnyMachineSnapshot } from 'xstate';
-import { locationMachine, touchedSkus, type LocationContext, type LocationEvent } from '../../actors/index.js';
+import type { AnyMachineSnapshot } from 'xstate';
+import { touchedSkus, type LocationContext, type LocationEvent } from '../../actors/index.js';
 import { checkVersion, type Fact, type JournalEntry, type PositionRecord, type StoredState } from '../../snapshots/index.js';
 import { restorePosition, type Position } from '../domain/position.js';
-import type { Engine } from './engine.js';
+import { locationSnapshot, type Engine } from './engine.js';
 import type { Step } from './step.js';
 import { SortableIds } from './entity-ids.js';
 import { ENTITY_KINDS, ENTITY_PREFIX, type EntityKind } from './registry.js';
@@ -44,7 +44,7 @@ export function recover(engine: Engine): RecoveryReport {
     const id = key.slice(4);
     const stored = value.snapshot as { context: LocationContext };
     const snapshot = { ...stored, context: { ...stored.context, positions: positions.get(id) ?? new Map() } };
-    const entry = engine.spawnLocation(id, createActor(locationMachine, { snapshot: snapshot as never, input: { id, info: stored.context.info } }));
+    const entry = engine.spawnLocation(id, locationSnapshot({ snapshot, input: { id, info: stored.context.info } }));
     entry.lastSeq = value.seq;
     covered.headers.set(id, value.seq);
     report.locations++;
@@ -130,7 +130,7 @@ function replayFact(engine: Engine, fact: Fact, seq: number, covered: Covered, s
     if ('create' in fact) {
       if (engine.location(id)) return false;
       const input = (fact.create as { input: { id: string; info: LocationContext['info'] } }).input;
-      const entry = engine.spawnLocation(id, createActor(locationMachine, { input }));
+      const entry = engine.spawnLocation(id, locationSnapshot({ input }));
       engine.registry.touch(entry, seq);
       entry.headerDirty = true;
       return true;
@@ -191,7 +191,7 @@ function uncoveredPart(event: LocationEvent, open: string[]): LocationEvent {
 
 /** A dormant entity snapshot from its stored value and context. */
 function restore(engine: Engine, machine: string, state: StoredState): AnyMachineSnapshot {
-  return engine.machines.get(machine).resolveState({ value: state.value as never, context: state.context });
+  return engine.machines.resolve(machine, state.value, state.context as object);
 }
 
 /** The creation time of the newest id of a kind, stored or open, so new ids never repeat old ones. */

@@ -1,5 +1,5 @@
-import type { Actor, AnyMachineSnapshot } from 'xstate';
-import type { locationMachine } from '../../actors/index.js';
+import type { AnyMachineSnapshot } from 'xstate';
+import type { LocationSnapshot } from '../../actors/index.js';
 
 interface EntryBase {
   id: string;
@@ -9,10 +9,13 @@ interface EntryBase {
   dirtySince?: number;
 }
 
-/** A live location actor and what of it is not yet snapshotted. */
+/**
+ * A live location and what of it is not yet snapshotted. Like an entity, it is held as its machine snapshot
+ * and events go through the machine's pure transition (`Engine.send`), without a running XState actor.
+ */
 export interface LocationEntry extends EntryBase {
   kind: 'location';
-  actor: Actor<typeof locationMachine>;
+  snapshot: LocationSnapshot;
   headerDirty: boolean;
   dirtySkus: Set<string>;
 }

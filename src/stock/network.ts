@@ -71,7 +71,7 @@ export function upsertStatus({ engine, stock }: StockPorts, def: StatusDefinitio
   const changes: AvailabilityChange[] = [];
   if (changed) {
     for (const entry of engine.registry.locations.values()) {
-      for (const [sku, p] of entry.actor.getSnapshot().context.positions) {
+      for (const [sku, p] of entry.snapshot.context.positions) {
         if ((p.other?.[def.name] ?? 0) > 0) stock.reindex(entry.id, sku, changes);
       }
     }

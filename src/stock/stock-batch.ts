@@ -68,7 +68,7 @@ export function applyStockBatch({ engine, stock }: StockPorts, rows: ReadonlyArr
           out.rejected.push(note(r, `unknown location '${r.location}'`, 'location'));
           continue;
         }
-        ev = { entry, positions: entry.actor.getSnapshot().context.positions, rows: [], rowOf: new Map() };
+        ev = { entry, positions: entry.snapshot.context.positions, rows: [], rowOf: new Map() };
         pending.set(r.location, ev);
       }
       // The catalog's own copy of the SKU goes into the event: a new position keeps it as its key, and the

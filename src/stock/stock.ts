@@ -59,7 +59,7 @@ export class Stock {
     const excluded = pool === undefined ? undefined : this.index.pool(pool)?.excludeStatuses;
     const counting = excluded?.length ? this.statuses.counting.filter((s) => !excluded.includes(s)) : this.statuses.counting;
     const withSources = lines.map((l) => {
-      const p = entry?.actor.getSnapshot().context.positions.get(l.sku);
+      const p = entry?.snapshot.context.positions.get(l.sku);
       const from = p && counting.length > 0 ? reservationSources(p, l.qty, counting) : undefined;
       return from ? { sku: l.sku, qty: l.qty, from } : { sku: l.sku, qty: l.qty };
     });
@@ -91,7 +91,7 @@ export class Stock {
       this.index.setLocation({ id: entry.id, active: event.info.status === 'active', tags: event.info.tags }, changes);
       return;
     }
-    const positions = entry.actor.getSnapshot().context.positions;
+    const positions = entry.snapshot.context.positions;
     const counting = this.statuses.counting;
     for (const sku of skus) {
       const p = positions.get(sku);
@@ -128,7 +128,7 @@ export class Stock {
     }
     const counting = this.statuses.counting;
     for (const entry of this.#engine.registry.locations.values()) {
-      const ctx = entry.actor.getSnapshot().context;
+      const ctx = entry.snapshot.context;
       this.index.setLocation({ id: entry.id, active: ctx.info.status === 'active', tags: ctx.info.tags }, ignored);
       for (const [sku, p] of ctx.positions) this.index.update(entry.id, sku, freeUnits(p, counting), ignored, countingUnits(p, counting));
     }

@@ -29,6 +29,11 @@ test('the allocation bench prints bytes allocated per order and who allocates th
   assert.match(out, /\| placeOrderIn src\/orders\/place-order\.js:\d+ \| \d+ \|/);
 });
 
+test('the XState paths bench times both paths of the entry and the reservation (smoke: 200 ops, one round)', async () => {
+  const out = await runBench('xstate-paths.js', ['--ops', '200', '--rounds', '1']);
+  for (const name of ['entry main', 'entry branch', 'reserve main', 'reserve branch']) assert.match(out, new RegExp(`${name}: median [\\d.]+ µs per op`));
+});
+
 test('the build comparison serves orders from a build and bare Hono in turn (smoke: 1 s each, one round)', async () => {
   const dist = fileURLToPath(new URL('../../', import.meta.url));
   const out = await runBench('compare-builds.js', ['--seconds', '1', '--rounds', '1', `this=${dist}`]);

@@ -87,13 +87,13 @@ test('a replayed journal gives the same state as the live engine (no snapshot at
     const o1 = placeOrder(e, { customer: { id: 'c' }, deliverTo: DEST, lines: [{ sku: 'A', qty: 6 }, { sku: 'B', qty: 1 }] }, 'k').value;
     sendOrderEvent(e, o1.id, { type: 'shipped', fulfilmentId: o1.fulfilments[0]!.id });
     await countStock(e, 'MUC', 'B', { onHand: 3 }).durable;
-    const expected = JSON.stringify([...e.engine.registry.locations.values()].map((l) => [...l.actor.getSnapshot().context.positions]));
+    const expected = JSON.stringify([...e.engine.registry.locations.values()].map((l) => [...l.snapshot.context.positions]));
     const expectedOrder = JSON.stringify(e.orders.get(o1.id));
     await first.snapshotter.stop();
     await e.engine.store.root.close();
 
     const second = openFulcrum({ dataDir: dir, ...strict });
-    const actual = JSON.stringify([...second.fulcrum.engine.registry.locations.values()].map((l) => [...l.actor.getSnapshot().context.positions]));
+    const actual = JSON.stringify([...second.fulcrum.engine.registry.locations.values()].map((l) => [...l.snapshot.context.positions]));
     assert.is(actual, expected);
     assert.is(JSON.stringify(second.fulcrum.orders.get(o1.id)), expectedOrder);
     assert.is(second.fulcrum.stock.index.ats('default', 'A'), 2);

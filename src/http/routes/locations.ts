@@ -39,5 +39,5 @@ export function locationRoutes({ fulcrum, audit }: AppDeps): Hono<AppEnv> {
 
 function locationView(engine: Engine, id: string): LocationInfo & { id: string; skus: number } {
   const entry = engine.location(id)!;
-  return { id, ...engine.locationInfo(entry), skus: entry.actor.getSnapshot().context.positions.size };
+  return { id, ...engine.locationInfo(entry), skus: entry.snapshot.context.positions.size };
 }

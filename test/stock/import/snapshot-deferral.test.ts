@@ -18,6 +18,7 @@ function idleSource(deferred: () => boolean): SnapshotSource {
     lowWater: () => undefined,
     keyOf: () => '',
     locationMachine: 'location',
+    persistLocation: () => ({}),
     passivating: new Map(),
     release: () => undefined,
   };
