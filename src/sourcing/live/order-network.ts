@@ -67,11 +67,15 @@ export function sourcingNetwork(ports: SourcingPorts, pool: string, now: string,
         if (more) holders.push(more);
       }
       if (holders.length === 0) return;
-      for (const i of table.walk(to)) {
+      // A cursor and a plain lookup per location rather than two nested generators and an array: the
+      // walk was ~15 µs and ~4.8 KB of the flash-sale order's sourcing (profile and allocations.js, 2026-12-04).
+      const cursor = table.cursor(to);
+      for (let i = cursor.next(); i >= 0; i = cursor.next()) {
         const id = table.ids[i]!;
         for (const units of holders) {
           if ((units.get(id) ?? 0) > 0) {
-            yield* members(ports, pool, [id]);
+            const location = memberOf(ports, pool, id);
+            if (location) yield location;
             break;
           }
         }
@@ -113,24 +117,30 @@ function geoTable({ engine, stock }: SourcingPorts): GeoTable {
 }
 
 /** The pool's members among `ids`, as sourcing sees a location. */
-function* members({ engine, stock, sourcing }: SourcingPorts, pool: string, ids: Iterable<string>): Generator<NetworkLocation> {
+function* members(ports: SourcingPorts, pool: string, ids: Iterable<string>): Generator<NetworkLocation> {
   for (const id of ids) {
-    if (!stock.index.isMember(pool, id)) continue;
-    const entry = engine.location(id);
-    if (!entry) continue;
-    const info = engine.locationInfo(entry);
-    yield {
-      id,
-      geo: info.geo,
-      country: info.country,
-      status: info.status,
-      capabilities: info.capabilities,
-      capacity: info.capacity ?? NO_LIMITS,
-      openOrders: sourcing.load.openOrders(id),
-      ordersToday: sourcing.load.ordersToday(id),
-      tags: info.tags,
-      ...(info.carrierCutoff === undefined ? {} : { carrierCutoff: info.carrierCutoff }),
-      ...(info.timezone === undefined ? {} : { timezone: info.timezone }),
-    };
+    const location = memberOf(ports, pool, id);
+    if (location) yield location;
   }
+}
+
+/** Location `id` as sourcing sees it, if it is a member of `pool` the engine knows. */
+function memberOf({ engine, stock, sourcing }: SourcingPorts, pool: string, id: string): NetworkLocation | undefined {
+  if (!stock.index.isMember(pool, id)) return undefined;
+  const entry = engine.location(id);
+  if (!entry) return undefined;
+  const info = engine.locationInfo(entry);
+  return {
+    id,
+    geo: info.geo,
+    country: info.country,
+    status: info.status,
+    capabilities: info.capabilities,
+    capacity: info.capacity ?? NO_LIMITS,
+    openOrders: sourcing.load.openOrders(id),
+    ordersToday: sourcing.load.ordersToday(id),
+    tags: info.tags,
+    ...(info.carrierCutoff === undefined ? {} : { carrierCutoff: info.carrierCutoff }),
+    ...(info.timezone === undefined ? {} : { timezone: info.timezone }),
+  };
 }
