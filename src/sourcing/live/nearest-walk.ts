@@ -40,17 +40,20 @@ export class GeoTable {
 
   /** `walk` as a cursor: `next()` gives the next index, -1 after the last (no generator per order). */
   cursor(to: GeoPoint): NearestCursor {
-    return new NearestCursor(this.#x, this.#y, this.#z, to);
+    return new NearestCursor(this.ids, this.#x, this.#y, this.#z, to);
   }
 }
 
 /** One walk over a GeoTable (see `GeoTable.walk`). */
 export class NearestCursor {
+  /** The table's ids, which `next()` indexes. */
+  readonly ids: readonly string[];
   readonly #key: Float64Array;
   readonly #heap: Int32Array;
   #size: number;
 
-  constructor(x: Float64Array, y: Float64Array, z: Float64Array, to: GeoPoint) {
+  constructor(ids: readonly string[], x: Float64Array, y: Float64Array, z: Float64Array, to: GeoPoint) {
+    this.ids = ids;
     const n = x.length;
     const [qx, qy, qz] = unitVector(to);
     const key = new Float64Array(n);
