@@ -85,6 +85,8 @@ export function optimize(problem: SourcingProblem, options: OptimizeOptions = {}
 }
 
 function checkOptions(budgetMs: number, maxNodes: number, runnerUps: number): void {
+  // Every solve passes here: the list of problems is built only when one of them is there.
+  if (budgetMs > 0 && maxNodes >= 1 && Number.isInteger(runnerUps) && runnerUps >= 0 && runnerUps <= 20) return;
   const problems = [
     !(budgetMs > 0) && { path: 'budgetMs', message: 'must be a number > 0' },
     !(maxNodes >= 1) && { path: 'maxNodes', message: 'must be >= 1' },
