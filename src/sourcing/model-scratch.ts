@@ -8,12 +8,17 @@
  * be longer than its shape needs: the model's readers index by n, L and width and never read `length`.
  * Every slot is written before it is read in each solve (see the functions that take one). A slot larger
  * than MAX_KEPT elements is allocated for the one solve and not kept, so a large pooled problem does not
- * leave megabytes behind.
+ * leave megabytes behind in a worker.
  *
  * A scratch is taken out while a solve uses it (`takeModelScratch` / `releaseModelScratch`), so two
  * models never share one.
  */
-const MAX_KEPT = 1 << 16;
+/**
+ * Enough for any problem solved inline (candidates x lines <= INLINE_MAX_WORK = 500, so the largest slot,
+ * the suffix fills, holds at most ~(n + 1) x 32 x L ~ 16K entries); a worker's larger problems allocate
+ * per solve as before. So a thread keeps well under a megabyte here.
+ */
+const MAX_KEPT = 1 << 14;
 
 type Kind = 'f64' | 'i32' | 'u8';
 type ArrayOf<K extends Kind> = K extends 'f64' ? Float64Array : K extends 'i32' ? Int32Array : Uint8Array;

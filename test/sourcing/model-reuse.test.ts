@@ -89,6 +89,28 @@ test('a large problem after a small one and the small one again: the same result
   }
 });
 
+test('a problem too large for the kept arrays is solved in its own, and the next small one as before', () => {
+  // 120 candidates x 8 lines of 32 units, split: the suffix fills need ~31K entries, over what a scratch keeps.
+  const huge: TinyProblem = {
+    qty: Array.from({ length: 8 }, () => 32),
+    candidates: Array.from({ length: 120 }, (_, i) => ({ fixed: (i * 7) % 13, stock: Array.from({ length: 8 }, (_, l) => (i * (l + 3)) % 40), unit: Array.from({ length: 8 }, (_, l) => ((i + l) % 9) / 2), distanceKm: i % 17 })),
+    maxShipments: 4,
+    splitLines: true,
+  };
+  const small: TinyProblem = { qty: [2], candidates: [{ fixed: 5, stock: [3], unit: [1] }, { fixed: 0, stock: [1], unit: [2] }], maxShipments: 2, splitLines: true };
+  // A node limit, not the clock, ends the huge search: both solves must stop at the same place.
+  const options = { maxNodes: 3_000, budgetMs: 600_000 };
+  for (const tiny of [small, huge, small, huge]) {
+    const reused = optimize(makeProblem(tiny), options);
+    const held = takeModelScratch();
+    try {
+      assert.equal(comparable(reused), comparable(optimize(makeProblem(tiny), options)));
+    } finally {
+      releaseModelScratch(held);
+    }
+  }
+});
+
 /** Dominance by its definition (dominance.ts), every pair compared: the reference for both of its scans. */
 function droppedByDefinition(tiny: TinyProblem): number[] {
   const L = tiny.qty.length;
