@@ -42,8 +42,20 @@ export function allocateToSet(problem: SourcingProblem, set: readonly number[]):
       left -= take;
     }
   }
-  const used = members.flatMap((_, m) => (units[m]!.some((u) => u > 0) ? [m] : []));
-  return { members: used.map((m) => members[m]!), units: used.map((m) => units[m]!) };
+  // Plain loops: the flatMap, some and maps here were ~1.5 µs of the flash-sale order's solve (profile).
+  const shipping: number[] = [];
+  const shipped: number[][] = [];
+  for (let m = 0; m < members.length; m++) {
+    const row = units[m]!;
+    for (let l = 0; l < L; l++) {
+      if (row[l]! > 0) {
+        shipping.push(members[m]!);
+        shipped.push(row);
+        break;
+      }
+    }
+  }
+  return { members: shipping, units: shipped };
 }
 
 /** Total cost of an allocation: fixed cost of each member plus units times unit cost. */

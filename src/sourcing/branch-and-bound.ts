@@ -44,13 +44,17 @@ export function branchAndBound(
   const search = new Search(model, ranked, limits);
   const complete = search.run();
   search.release();
-  const plans = ranked.sets.flatMap((s) => {
+  const plans: Allocation[] = [];
+  for (const s of ranked.sets) {
     // The incumbent is already that set's allocation (allocateToSet is deterministic, and the incumbent's
     // members are the ones that ship): on the flash-sale order it is usually the best plan, built twice.
-    if (incumbent !== null && sameMembers(s.members, incumbent.members)) return [incumbent];
+    if (incumbent !== null && sameMembers(s.members, incumbent.members)) {
+      plans.push(incumbent);
+      continue;
+    }
     const allocation = allocateToSet(problem, Array.from(s.members));
-    return allocation === null ? [] : [allocation];
-  });
+    if (allocation !== null) plans.push(allocation);
+  }
   return { plans, nodes: search.nodes, complete };
 }
 

@@ -1,3 +1,4 @@
+import type { ModelScratch } from './model-scratch.js';
 import { sortSmall } from './small-sort.js';
 
 /**
@@ -15,7 +16,17 @@ import { sortSmall } from './small-sort.js';
  */
 const MAX_MASK_LINES = 30;
 
-/** Flags (1 = drop) for candidates that are dominated or cannot ship anything at all. */
+/**
+ * Up to this many candidates every pair is compared directly; above it, by groups (below). Both drop
+ * exactly the candidates the rule above names (whether some other candidate dominates), so they agree;
+ * the direct scan allocates nothing, which is what the flash-sale order's three candidates need.
+ */
+const DIRECT_MAX = 32;
+
+/**
+ * Flags (1 = drop) for candidates that are dominated or cannot ship anything at all, in `scratch.drop`
+ * (its first n elements).
+ */
 export function prunedCandidates(
   n: number,
   L: number,
@@ -23,10 +34,14 @@ export function prunedCandidates(
   cap: Float64Array,
   unitCost: Float64Array,
   fixed: Float64Array,
+  scratch: ModelScratch,
 ): Uint8Array {
-  const drop = new Uint8Array(n);
-  const ships = new Int32Array(n);
-  const whole = new Int32Array(n);
+  const drop = scratch.drop.get(n);
+  const ships = scratch.ships.get(n);
+  const whole = scratch.whole.get(n);
+  drop.fill(0, 0, n);
+  ships.fill(0, 0, n);
+  whole.fill(0, 0, n);
   for (let c = 0; c < n; c++) {
     let shipsAny = false;
     for (let l = 0; l < L; l++) if (cap[c * L + l]! > 0) shipsAny = true;
@@ -39,6 +54,20 @@ export function prunedCandidates(
       if (units > 0) ships[c]! |= 1 << l;
       if (units >= qty[l]!) whole[c]! |= 1 << l;
     }
+  }
+
+  if (n <= DIRECT_MAX) {
+    for (let b = 0; b < n; b++) {
+      if (drop[b] === 1) continue;
+      for (let a = 0; a < n; a++) {
+        if (a === b || whole[a] === 0 || !weakly(a, b, L, fixed, whole, ships, unitCost)) continue;
+        if (!weakly(b, a, L, fixed, whole, ships, unitCost) || a < b) {
+          drop[b] = 1;
+          break;
+        }
+      }
+    }
+    return drop;
   }
 
   // Only candidates that hold some whole line can dominate. They are grouped by the set of lines they
@@ -54,21 +83,14 @@ export function prunedCandidates(
   }
   const byFixed = (a: number, b: number) => fixed[a]! - fixed[b]! || a - b;
   const sorted = [...groups].map(([mask, members]) => ({ mask, members: sortSmall(members, byFixed) }));
-  const weakly = (a: number, b: number): boolean => {
-    if (fixed[a]! > fixed[b]! || (whole[a]! & ships[b]!) !== ships[b]!) return false;
-    for (let l = 0; l < L; l++) {
-      if ((ships[b]! & (1 << l)) !== 0 && unitCost[a * L + l]! > unitCost[b * L + l]!) return false;
-    }
-    return true;
-  };
   for (let b = 0; b < n; b++) {
     if (drop[b] === 1) continue;
     search: for (const group of sorted) {
       if ((group.mask & ships[b]!) !== ships[b]!) continue;
       for (const a of group.members) {
         if (fixed[a]! > fixed[b]!) break;
-        if (a === b || !weakly(a, b)) continue;
-        if (!weakly(b, a) || a < b) {
+        if (a === b || !weakly(a, b, L, fixed, whole, ships, unitCost)) continue;
+        if (!weakly(b, a, L, fixed, whole, ships, unitCost) || a < b) {
           drop[b] = 1;
           break search;
         }
@@ -76,4 +98,13 @@ export function prunedCandidates(
     }
   }
   return drop;
+}
+
+/** Whether `a` weakly dominates `b` (see above). */
+function weakly(a: number, b: number, L: number, fixed: Float64Array, whole: Int32Array, ships: Int32Array, unitCost: Float64Array): boolean {
+  if (fixed[a]! > fixed[b]! || (whole[a]! & ships[b]!) !== ships[b]!) return false;
+  for (let l = 0; l < L; l++) {
+    if ((ships[b]! & (1 << l)) !== 0 && unitCost[a * L + l]! > unitCost[b * L + l]!) return false;
+  }
+  return true;
 }

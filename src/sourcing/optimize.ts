@@ -1,9 +1,10 @@
 import { DomainError } from '../domain/errors.js';
 import { allocateToSet } from './allocation.js';
-import { branchAndBound } from './branch-and-bound.js';
+import { branchAndBound, type SearchOutcome } from './branch-and-bound.js';
 import { proximityAllocation } from './greedy.js';
 import type { SourcingProblem } from './problem.js';
 import type { SourcingResult } from './result.js';
+import { releaseModelScratch, takeModelScratch } from './model-scratch.js';
 import { createSearchModel } from './search-model.js';
 import { findShortLines } from './short-lines.js';
 import { toSourcingResult } from './solve-result.js';
@@ -52,16 +53,25 @@ export function optimize(problem: SourcingProblem, options: OptimizeOptions = {}
       runnerUps: [],
     });
   }
-  const model = createSearchModel(problem, options.dominance ?? true);
-  // The proximity plan's locations are a valid incumbent from the start, allocated at least cost: the
-  // search ranks one allocation per location set, so it must be that set's best one.
-  const greedy = proximityAllocation(problem);
-  const incumbent = greedy === null ? null : allocateToSet(problem, greedy.members);
-  const outcome = branchAndBound(problem, model, incumbent, {
-    deadline: started + budgetMs,
-    maxNodes,
-    runnerUps,
-  });
+  const scratch = takeModelScratch();
+  let outcome: SearchOutcome;
+  let pruned: number;
+  try {
+    const model = createSearchModel(problem, options.dominance ?? true, scratch);
+    pruned = model.pruned;
+    // The proximity plan's locations are a valid incumbent from the start, allocated at least cost: the
+    // search ranks one allocation per location set, so it must be that set's best one.
+    const greedy = proximityAllocation(problem);
+    const incumbent = greedy === null ? null : allocateToSet(problem, greedy.members);
+    outcome = branchAndBound(problem, model, incumbent, {
+      deadline: started + budgetMs,
+      maxNodes,
+      runnerUps,
+    });
+  } finally {
+    // Nothing reads the model past the search: its arrays go to the next solve.
+    releaseModelScratch(scratch);
+  }
   return toSourcingResult(problem, {
     allocation: outcome.plans[0] ?? null,
     proven: outcome.complete,
@@ -69,12 +79,14 @@ export function optimize(problem: SourcingProblem, options: OptimizeOptions = {}
     nodesExplored: outcome.nodes,
     elapsedMicros: elapsed(),
     candidates: problem.candidateIds.length,
-    pruned: model.pruned,
+    pruned,
     runnerUps: outcome.plans.slice(1),
   });
 }
 
 function checkOptions(budgetMs: number, maxNodes: number, runnerUps: number): void {
+  // Every solve passes here: the list of problems is built only when one of them is there.
+  if (budgetMs > 0 && maxNodes >= 1 && Number.isInteger(runnerUps) && runnerUps >= 0 && runnerUps <= 20) return;
   const problems = [
     !(budgetMs > 0) && { path: 'budgetMs', message: 'must be a number > 0' },
     !(maxNodes >= 1) && { path: 'maxNodes', message: 'must be >= 1' },

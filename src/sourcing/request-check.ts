@@ -10,10 +10,11 @@ export function assertSourcingRequest(request: SourcingRequest): void {
   if (!Array.isArray(request.lines) || request.lines.length === 0) {
     details.push({ path: 'lines', message: 'must list at least one line' });
   } else {
-    request.lines.forEach((line, i) => {
+    for (let i = 0; i < request.lines.length; i++) {
+      const line = request.lines[i]!;
       if (typeof line.sku !== 'string' || line.sku.length === 0) details.push({ path: `lines[${i}].sku`, message: 'must be a non-empty string' });
       if (!Number.isSafeInteger(line.qty) || line.qty <= 0) details.push({ path: `lines[${i}].qty`, message: 'must be an integer > 0' });
-    });
+    }
   }
   const to = request.deliverTo;
   if (!(Math.abs(to?.lat) <= 90)) details.push({ path: 'deliverTo.lat', message: 'must be a latitude in [-90, 90]' });

@@ -1,6 +1,6 @@
 import { allocationCost, type Allocation } from './allocation.js';
 import type { SourcingProblem } from './problem.js';
-import type { CostBreakdown, ShipmentCost, SolveFallback, SolveMethod, SourcingPlan, SourcingResult } from './result.js';
+import type { CostBreakdown, PlannedShipment, ShipmentCost, SolveFallback, SolveMethod, SourcingPlan, SourcingResult } from './result.js';
 import { findShortLines } from './short-lines.js';
 
 /** What a solver found, before it is turned into a result. */
@@ -45,15 +45,16 @@ export function toSourcingResult(problem: SourcingProblem, outcome: SolveOutcome
 
 /** The shipments of an allocation, in candidate order (location id order). */
 export function toPlan(problem: SourcingProblem, allocation: Allocation): SourcingPlan {
-  return {
-    shipments: allocation.members.map((c, m) => ({
-      location: problem.candidateIds[c]!,
-      lines: problem.lines.flatMap((line, l) => {
-        const qty = allocation.units[m]![l]!;
-        return qty > 0 ? [{ sku: line.sku, qty }] : [];
-      }),
-    })),
-  };
+  // Plain loops (every solve builds a plan): the map and flatMap with their closures were ~1.5 µs of the
+  // flash-sale order's solve in the in-process profile.
+  const shipments: PlannedShipment[] = [];
+  for (let m = 0; m < allocation.members.length; m++) {
+    const units = allocation.units[m]!;
+    const lines: { sku: string; qty: number }[] = [];
+    for (let l = 0; l < problem.lines.length; l++) if (units[l]! > 0) lines.push({ sku: problem.lines[l]!.sku, qty: units[l]! });
+    shipments.push({ location: problem.candidateIds[allocation.members[m]!]!, lines });
+  }
+  return { shipments };
 }
 
 /**

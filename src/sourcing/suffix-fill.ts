@@ -1,3 +1,5 @@
+import type { ModelScratch } from './model-scratch.js';
+
 /**
  * For every suffix R_i = candidates i..n-1 and every line, the cheapest (cost, units) entries of R_i that
  * together reach the line's quantity, cheapest first. With these the split-line bound merges a handful
@@ -20,20 +22,27 @@ export interface SuffixFills {
 
 const MAX_ENTRIES = 32;
 
-/** Builds the lists from the last candidate backwards: row i is row i+1 with candidate i inserted. */
-export function suffixFills(n: number, L: number, qty: Float64Array, cap: Float64Array, cost: Float64Array): SuffixFills {
-  const offset = new Int32Array(L);
-  const limit = new Int32Array(L);
+/**
+ * Builds the lists from the last candidate backwards: row i is row i+1 with candidate i inserted. The
+ * arrays are `scratch`'s (see model-scratch.ts): rows 0..n are written here, row n empty.
+ */
+export function suffixFills(n: number, L: number, qty: Float64Array, cap: Float64Array, cost: Float64Array, scratch: ModelScratch): SuffixFills {
+  const offset = scratch.fillOffset.get(L);
+  const limit = scratch.fillLimit.get(L);
   let width = 0;
   for (let l = 0; l < L; l++) {
     offset[l] = width;
     limit[l] = Math.min(qty[l]!, MAX_ENTRIES);
     width += limit[l]!;
   }
-  const costs = new Float64Array((n + 1) * width);
-  const units = new Float64Array((n + 1) * width);
-  const count = new Int32Array((n + 1) * L);
-  const open = new Uint8Array((n + 1) * L);
+  const costs = scratch.fillCost.get((n + 1) * width);
+  const units = scratch.fillUnits.get((n + 1) * width);
+  const count = scratch.fillCount.get((n + 1) * L);
+  const open = scratch.fillOpen.get((n + 1) * L);
+  // Row n, the empty suffix; rows below are written whole (entries only up to their count, which is all
+  // a reader looks at).
+  count.fill(0, n * L, (n + 1) * L);
+  open.fill(0, n * L, (n + 1) * L);
   for (let i = n - 1; i >= 0; i--) {
     for (let l = 0; l < L; l++) {
       const from = (i + 1) * width + offset[l]!;

@@ -174,6 +174,17 @@ test('orders of more than 30 lines are solved exactly (without dominance pruning
   assert.ok(result.plan !== null && Math.abs(result.cost! - best) < 1e-9);
 });
 
+test('a set allocated at least cost lists only the members that ship, ascending, with their units per line', () => {
+  const problem = makeProblem({
+    qty: [2, 1],
+    candidates: [{ fixed: 0, stock: [5, 5], unit: [1, 3] }, { fixed: 0, stock: [5, 5], unit: [2, 2] }, { fixed: 0, stock: [5, 5], unit: [4, 1] }],
+    maxShipments: 3,
+    splitLines: false,
+  });
+  assert.equal(allocateToSet(problem, [2, 1, 0]), { members: [0, 2], units: [[2, 0], [0, 1]] }, 'L001 is dearer than another member on every line');
+  assert.equal(allocateToSet(problem, [1]), { members: [1], units: [[2, 1]] });
+});
+
 test('greedy takes the nearest location that holds everything, the optimizer the cheapest plan', () => {
   const problem = makeProblem({
     qty: [1],

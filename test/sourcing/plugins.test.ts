@@ -78,6 +78,21 @@ test('plugin filters exclude with their reason, plugin conditions select strateg
   assert.is((await sourceOrder(request({ channel: 'web' }), net, profile)).strategyId, 'other');
 });
 
+test('a plugin cost term sees each merged line with its SKU, its quantity and the product', () => {
+  const seen: Array<{ sku: string; qty: number; lineQty: number; weightKg: number | undefined }> = [];
+  const spy = definePlugin({
+    name: 'spy',
+    sourcing: { costTerms: [{ name: 'lines', cost: (_loc, line, qty) => (seen.push({ sku: line.sku, qty, lineQty: line.qty, weightKg: line.product.weightKg }), qty) }] },
+  });
+  const strategy = strategyOf({ costs: { plugins: { 'spy/lines': 1 } } }, {}, new PluginRegistry([spy]));
+  for (const lines of [[{ sku: 'A', qty: 3 }], [{ sku: 'A', qty: 1 }, { sku: 'A', qty: 2 }]]) {
+    seen.length = 0;
+    const problem = buildProblem(request({ lines }), net, strategy);
+    assert.equal(problem.lines, [{ sku: 'A', qty: 3 }]);
+    assert.equal(seen, problem.candidateIds.map(() => ({ sku: 'A', qty: 3, lineQty: 3, weightKg: 20 })));
+  }
+});
+
 test('a plugin cost term that returns a non-number fails loudly, naming the term', () => {
   const broken = definePlugin({ name: 'broken', sourcing: { costTerms: [{ name: 'nan', cost: () => Number.NaN }] } });
   const strategy = strategyOf({ costs: { plugins: { 'broken/nan': 1 } } }, {}, new PluginRegistry([broken]));

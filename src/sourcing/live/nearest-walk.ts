@@ -34,39 +34,73 @@ export class GeoTable {
    * the nearest fifty of a thousand pays for fifty.
    */
   *walk(to: GeoPoint): Generator<number> {
-    const n = this.ids.length;
+    const cursor = this.cursor(to);
+    for (let i = cursor.next(); i >= 0; i = cursor.next()) yield i;
+  }
+
+  /** `walk` as a cursor: `next()` gives the next index, -1 after the last (no generator per order). */
+  cursor(to: GeoPoint): NearestCursor {
+    return new NearestCursor(this.ids, this.#x, this.#y, this.#z, to);
+  }
+}
+
+/** One walk over a GeoTable (see `GeoTable.walk`). */
+export class NearestCursor {
+  /** The table's ids, which `next()` indexes. */
+  readonly ids: readonly string[];
+  readonly #key: Float64Array;
+  readonly #heap: Int32Array;
+  #size: number;
+
+  constructor(ids: readonly string[], x: Float64Array, y: Float64Array, z: Float64Array, to: GeoPoint) {
+    this.ids = ids;
+    const n = x.length;
     const [qx, qy, qz] = unitVector(to);
     const key = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      const dx = this.#x[i]! - qx;
-      const dy = this.#y[i]! - qy;
-      const dz = this.#z[i]! - qz;
+      const dx = x[i]! - qx;
+      const dy = y[i]! - qy;
+      const dz = z[i]! - qz;
       const d = dx * dx + dy * dy + dz * dz;
       key[i] = Number.isNaN(d) ? Infinity : d;
     }
     const heap = new Int32Array(n);
     for (let i = 0; i < n; i++) heap[i] = i;
-    const before = (a: number, b: number) => key[a]! < key[b]! || (key[a] === key[b] && a < b);
-    const down = (start: number, size: number) => {
-      let i = start;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= size) return;
-        const r = l + 1;
-        const child = r < size && before(heap[r]!, heap[l]!) ? r : l;
-        if (!before(heap[child]!, heap[i]!)) return;
-        const t = heap[i]!;
-        heap[i] = heap[child]!;
-        heap[child] = t;
-        i = child;
-      }
-    };
-    for (let i = (n >> 1) - 1; i >= 0; i--) down(i, n);
-    for (let size = n; size > 0; size--) {
-      const top = heap[0]!;
-      heap[0] = heap[size - 1]!;
-      down(0, size - 1);
-      yield top;
+    this.#key = key;
+    this.#heap = heap;
+    this.#size = n;
+    for (let i = (n >> 1) - 1; i >= 0; i--) this.#down(i, n);
+  }
+
+  next(): number {
+    const size = this.#size;
+    if (size === 0) return -1;
+    const heap = this.#heap;
+    const top = heap[0]!;
+    heap[0] = heap[size - 1]!;
+    this.#size = size - 1;
+    this.#down(0, size - 1);
+    return top;
+  }
+
+  #before(a: number, b: number): boolean {
+    const key = this.#key;
+    return key[a]! < key[b]! || (key[a] === key[b] && a < b);
+  }
+
+  #down(start: number, size: number): void {
+    const heap = this.#heap;
+    let i = start;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= size) return;
+      const r = l + 1;
+      const child = r < size && this.#before(heap[r]!, heap[l]!) ? r : l;
+      if (!this.#before(heap[child]!, heap[i]!)) return;
+      const t = heap[i]!;
+      heap[i] = heap[child]!;
+      heap[child] = t;
+      i = child;
     }
   }
 }
