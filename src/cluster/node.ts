@@ -61,6 +61,8 @@ export interface ClusterNodeOptions {
   port: number;
   leaseTtlMs: number;
   publishTimeoutMs: number;
+  /** How many journal appends may wait for their quorum acks at once. */
+  publishWindow: number;
   /** A follower uploads a store snapshot this often (when the stream moved since the latest one). */
   snapshotIntervalMs: number;
   /** How many snapshots the object store keeps; the journal stream is trimmed behind the oldest of them. */
@@ -203,7 +205,7 @@ export class ClusterNode implements ClusterView {
       leaderUrl: this.leaderUrl() ?? null,
       appliedSeq: this.appliedSeq(),
       lag: this.role === 'leader' ? 0 : this.lag,
-      ...(this.role === 'leader' ? { term: this.lease.term, acceptingWrites: this.gateOpen() } : {}),
+      ...(this.role === 'leader' ? { term: this.lease.term, acceptingWrites: this.gateOpen(), ...(this.replicator ? { replication: this.replicator.stats } : {}) } : {}),
       ...(this.lastTakeoverMs !== undefined ? { lastTakeoverMs: this.lastTakeoverMs } : {}),
     };
   }
@@ -422,6 +424,8 @@ export class ClusterNode implements ClusterView {
         term: this.lease.term,
         lastSeq: this.applied,
         publishTimeoutMs: this.options.publishTimeoutMs,
+        maxInFlight: this.options.publishWindow,
+        ...(this.nc.info?.max_payload ? { maxPayload: this.nc.info.max_payload } : {}),
         unsafeEarlyAck: this.options.unsafeEarlyAck,
         onLost: (e) => {
           this.options.log(`the journal stream refused an append (${e.message}): stepping down`);
