@@ -36,6 +36,14 @@ export interface Batch {
 // Plain MessagePack, as the LMDB journal stores entries: what decodes there decodes here.
 const packr = new Packr({ useRecords: false });
 
+/**
+ * The message id of the batch a leader appends at a stream sequence: unique per leadership (the term is the
+ * lease revision), so the next append can name it as the stream's expected last message.
+ */
+export function batchId(node: string, term: number, seq: number): string {
+  return `${node}:${term}:${seq}`;
+}
+
 /** Encodes a batch for the stream. */
 export function encodeBatch(batch: Omit<Batch, 'v'>): Uint8Array {
   const body = packr.pack([batch.entries, batch.writes]);

@@ -9,7 +9,7 @@ type NatsConnection = Awaited<ReturnType<typeof connect>>;
 import { applyWrites, captureWrites, CLUSTER_APPLIED_KEY, CONFIGURATION_DATABASES, type Store } from '../../snapshots/index.js';
 import { DomainError } from '../domain/errors.js';
 import { applyReplicatedEntry, prepareToLead, type Engine, type WriteGate } from '../engine/index.js';
-import { decodeBatch, encodeBatch, JOURNAL_STREAM, JOURNAL_SUBJECT, LEASE_BUCKET, type Batch } from './batch.js';
+import { batchId, decodeBatch, encodeBatch, JOURNAL_STREAM, JOURNAL_SUBJECT, LEASE_BUCKET, type Batch } from './batch.js';
 import { LeaderLease, type LeaderInfo } from './lease.js';
 import { trimJournal } from './journal-trim.js';
 import { Replicator } from './replicator.js';
@@ -402,6 +402,7 @@ export class ClusterNode implements ClusterView {
       this.stopFollowing();
       if (this.reloadTimer) clearTimeout(this.reloadTimer);
       this.reloadTimer = undefined;
+      let marker = '';
       for (;;) {
         if (!this.lease.held) return this.resumeFollowing('the lease lapsed while catching up');
         const last = (await this.jsm.streams.info(JOURNAL_STREAM)).state.last_seq;
@@ -411,7 +412,8 @@ export class ClusterNode implements ClusterView {
           this.apply(m.seq, decodeBatch(m.data));
         }
         try {
-          const ack = await this.js.publish(JOURNAL_SUBJECT, encodeBatch({ term: this.lease.term, node: this.options.nodeId, entries: [], writes: [] }), { expect: { lastSequence: this.applied } });
+          marker = batchId(this.options.nodeId, this.lease.term, this.applied + 1);
+          const ack = await this.js.publish(JOURNAL_SUBJECT, encodeBatch({ term: this.lease.term, node: this.options.nodeId, entries: [], writes: [] }), { msgID: marker, expect: { lastSequence: this.applied } });
           this.applied = ack.seq;
           break;
         } catch (e) {
@@ -423,6 +425,7 @@ export class ClusterNode implements ClusterView {
         node: this.options.nodeId,
         term: this.lease.term,
         lastSeq: this.applied,
+        lastMsgId: marker,
         publishTimeoutMs: this.options.publishTimeoutMs,
         maxInFlight: this.options.publishWindow,
         ...(this.nc.info?.max_payload ? { maxPayload: this.nc.info.max_payload } : {}),

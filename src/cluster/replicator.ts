@@ -1,7 +1,7 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { JournalEntry, ReplicatedWrite, ReplicationPort } from '../../snapshots/index.js';
 import { DomainError } from '../domain/errors.js';
-import { encodeBatch, JOURNAL_SUBJECT } from './batch.js';
+import { batchId, encodeBatch, JOURNAL_SUBJECT } from './batch.js';
 
 export interface ReplicatorOptions {
   js: JetStreamClient;
@@ -9,6 +9,8 @@ export interface ReplicatorOptions {
   term: number;
   /** The stream's last sequence when this leader took over (its fencing marker's). */
   lastSeq: number;
+  /** The fencing marker's message id (`batchId`): the first append expects it as the stream's last. */
+  lastMsgId: string;
   /** How long a publish may wait for its quorum ack before the leader gives up its leadership. */
   publishTimeoutMs: number;
   /** Called once when an append was refused or timed out: this node must stop leading. */
@@ -77,6 +79,8 @@ export class Replicator implements ReplicationPort {
   private draining = false;
   private last: Promise<void> = RESOLVED;
   private expected: number;
+  /** The message id of the append before the next one: each append expects it as the stream's last. */
+  private lastId: string;
   private lost: Error | undefined;
   private bytesPerItem = FIRST_BYTES_PER_ITEM;
   private readonly maxInFlight: number;
@@ -87,6 +91,7 @@ export class Replicator implements ReplicationPort {
 
   constructor(private readonly options: ReplicatorOptions) {
     this.expected = options.lastSeq;
+    this.lastId = options.lastMsgId;
     this.ackedSeq = options.lastSeq;
     this.maxInFlight = Math.max(1, options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
     // A quarter of the servers' limit: one more turn may join a batch after the estimate crossed it.
@@ -156,6 +161,12 @@ export class Replicator implements ReplicationPort {
   private publish(batch: OpenBatch): void {
     if (this.lost) return batch.reject(unavailable(this.lost));
     const expect = this.expected++;
+    // Both checks: the sequence alone would let a pipelined append through after a new leader's marker took the
+    // sequence its predecessor was refused at (the stream then has as many messages as this append expects,
+    // but the last is not this leader's). The last message's id names the append this one follows.
+    const expectId = this.lastId;
+    const id = batchId(this.options.node, this.options.term, expect + 1);
+    this.lastId = id;
     const items = batch.entries.length + batch.writes.length;
     const data = encodeBatch({ term: this.options.term, node: this.options.node, entries: batch.entries, writes: batch.writes });
     const { stats } = this;
@@ -168,9 +179,12 @@ export class Replicator implements ReplicationPort {
     stats.queuedMs[bucket(sent - batch.opened)]!++;
     this.inFlight++;
     stats.maxInFlight = Math.max(stats.maxInFlight, this.inFlight);
-    this.options.js.publish(JOURNAL_SUBJECT, data, { expect: { lastSequence: expect }, timeout: this.options.publishTimeoutMs }).then(
+    this.options.js.publish(JOURNAL_SUBJECT, data, { msgID: id, expect: { lastSequence: expect, lastMsgID: expectId }, timeout: this.options.publishTimeoutMs }).then(
       (ack) => {
         this.acked(sent);
+        // An earlier append failed: this leader is done, whatever became of this one; never acknowledge after.
+        if (this.lost) return batch.reject(unavailable(this.lost));
+        if (ack.duplicate) return this.fail(batch, new Error(`the stream took batch ${id} for a duplicate`));
         if (ack.seq !== expect + 1) return this.fail(batch, new Error(`the stream stored batch at ${ack.seq}, expected ${expect + 1}`));
         this.ackedSeq = Math.max(this.ackedSeq, ack.seq);
         batch.resolve();
