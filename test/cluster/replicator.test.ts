@@ -62,26 +62,46 @@ test('pipelined appends of a fenced leader are all refused, none acknowledged, a
   const w = await world();
   try {
     const lost: Error[] = [];
-    const deposed = new Replicator({ js: w.js, node: 'a', term: 1, lastSeq: 0, lastMsgId: '', publishTimeoutMs: 5000, maxInFlight: 8, onLost: (e) => lost.push(e) });
+    // Holds the deposed leader's appends until six are out, then sends them in one tick: all are on the wire
+    // before the stream answers the first, as under load.
+    let held: Array<() => void> = [];
+    let gate = false;
+    const js = new Proxy(w.js, {
+      get: (target, key) =>
+        key !== 'publish' ? Reflect.get(target, key) : (...args: Parameters<typeof target.publish>) => {
+          if (!gate) return target.publish(...args);
+          return new Promise((resolve, reject) => {
+            held.push(() => target.publish(...args).then(resolve, reject));
+            if (held.length === 6) {
+              const go = held;
+              held = [];
+              for (const send of go) send();
+            }
+          });
+        },
+    });
+    const deposed = new Replicator({ js, node: 'a', term: 1, lastSeq: 0, lastMsgId: '', publishTimeoutMs: 5000, maxInFlight: 8, onLost: (e) => lost.push(e) });
     // The leader's first appends land while it still leads.
     await deposed.entry(entry(1));
     assert.is(deposed.ackedSeq, 1);
     // A new leader fences the stream at the sequence it found: the old one's next appends expect 1, not 2.
     await w.js.publish(JOURNAL_SUBJECT, encodeBatch({ term: 2, node: 'b', entries: [], writes: [] }), { expect: { lastSequence: 1 } });
+    gate = true;
     const outcomes: Array<Promise<string>> = [];
     for (let i = 2; i < 8; i++) {
       outcomes.push(deposed.entry(entry(i)).then(() => 'acknowledged', (e: Error) => e.message));
       await turn();
     }
     const settled = await Promise.all(outcomes);
-    assert.ok(deposed.stats.maxInFlight > 1, `appends were pipelined (most in flight: ${deposed.stats.maxInFlight})`);
+    assert.is(deposed.stats.maxInFlight, 6, 'the six appends were in flight together');
     for (const s of settled) assert.match(s, /did not confirm this write/, `a deposed leader's append is never acknowledged: ${settled.join(' | ')}`);
     assert.is(lost.length, 1, 'the leader is told to step down once');
     assert.is(deposed.ackedSeq, 1);
     assert.ok(deposed.failure);
     // Nothing of the old leader's landed after the fence.
-    assert.is(await w.last(), 2);
+    assert.is(await w.last(), 2, 'nothing of the deposed leader landed on top of the fence');
     // And it accepts nothing after.
+    gate = false;
     const after = await deposed.entry(entry(9)).then(() => 'acknowledged', (e: Error) => e.message);
     assert.match(after, /did not confirm/);
   } finally {
