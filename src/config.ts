@@ -64,6 +64,8 @@ export interface Config {
   clusterLeaseMs: number;
   /** Cluster mode: how long an append may wait for the quorum's ack before the leader steps down. */
   clusterPublishTimeoutMs: number;
+  /** Cluster mode: how many journal appends may wait for their quorum acks at once (later turns batch meanwhile). */
+  clusterPublishWindow: number;
   /** Cluster mode: how often a follower uploads a store snapshot for new and long-lost nodes to start from. */
   clusterSnapshotMs: number;
   /** Cluster mode: how many snapshots the object store keeps; the journal stream is trimmed behind the oldest. */
@@ -110,6 +112,7 @@ const SETTINGS = {
   nodeId: { flag: 'node-id', env: 'FULCRUM_NODE_ID', help: 'cluster mode: this node\'s name, unique in the cluster (default: host name and port)' },
   clusterLeaseMs: { flag: 'cluster-lease-ms', env: 'FULCRUM_CLUSTER_LEASE_MS', help: 'cluster mode: leader lease length; takeover after a crash takes about this long (default 3000)' },
   clusterPublishTimeoutMs: { flag: 'cluster-publish-timeout-ms', env: 'FULCRUM_CLUSTER_PUBLISH_TIMEOUT_MS', help: 'cluster mode: time an append waits for its quorum ack before the leader steps down (default 2000)' },
+  clusterPublishWindow: { flag: 'cluster-publish-window', env: 'FULCRUM_CLUSTER_PUBLISH_WINDOW', help: 'cluster mode: journal appends waiting for their quorum acks at once; later turns join one batch meanwhile (default 2)' },
   clusterSnapshotMs: { flag: 'cluster-snapshot-ms', env: 'FULCRUM_CLUSTER_SNAPSHOT_MS', help: 'cluster mode: how often a follower uploads a store snapshot new nodes start from (default 30000)' },
   clusterSnapshotsKept: { flag: 'cluster-snapshots-kept', env: 'FULCRUM_CLUSTER_SNAPSHOTS_KEPT', help: 'cluster mode: snapshots kept; the journal stream is trimmed behind the oldest (default 3, at least 2)' },
   sourcingWorkers: { flag: 'sourcing-workers', env: 'FULCRUM_SOURCING_WORKERS', help: 'sourcing: worker threads for large sourcing problems (default: CPU cores)' },
@@ -179,6 +182,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config & { h
     nodeId: text(pick(SETTINGS.nodeId), ''),
     clusterLeaseMs: integer(pick(SETTINGS.clusterLeaseMs), 3000, 1500, 600_000),
     clusterPublishTimeoutMs: integer(pick(SETTINGS.clusterPublishTimeoutMs), 2000, 100, 600_000),
+    clusterPublishWindow: integer(pick(SETTINGS.clusterPublishWindow), 2, 1, 10_000),
     clusterSnapshotMs: integer(pick(SETTINGS.clusterSnapshotMs), 30_000, 500, 86_400_000),
     // Two at least: a node still downloading the newest snapshot when the next lands keeps the stream after it.
     clusterSnapshotsKept: integer(pick(SETTINGS.clusterSnapshotsKept), 3, 2, 1000),

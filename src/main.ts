@@ -95,6 +95,7 @@ async function runClusterNode(config: Config & { help: boolean; natsUrls: string
     port: config.port,
     leaseTtlMs: config.clusterLeaseMs,
     publishTimeoutMs: config.clusterPublishTimeoutMs,
+    publishWindow: config.clusterPublishWindow,
     snapshotIntervalMs: config.clusterSnapshotMs,
     snapshotsKept: config.clusterSnapshotsKept,
     ...(restoredFrom ? { restoredFrom } : {}),

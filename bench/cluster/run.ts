@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load, type Run } from '../intake/load.js';
@@ -94,8 +94,13 @@ async function intake(single: FulcrumNode, leader: FulcrumNode, nodes: FulcrumNo
   // Without it the first cluster round measured its processes compiling the order and replay paths while
   // starved of CPU: p99 1.2-6.5 s in 13 of 15 runs (2026-12-04), 0.4 s in the first run with 3 s of warm-up.
   if (warmup > 0) for (const node of [single, leader]) await load({ name: 'fulcrum', url: node.url, cpuMicros: () => 0 }, 'spread', bodies, { connections, seconds: warmup, headers: { authorization: `Bearer ${KEY}` } });
+  // What the cluster costs with no load: the baseline under the per-order figures below.
+  const idle0 = await clusterCounters(leader, nodes);
+  await sleep(5000);
+  const idle = clusterCost(idle0, await clusterCounters(leader, nodes), 5);
   const runs: Array<Run & { label: string }> = [];
   const lags: number[] = [];
+  const costs: ClusterCost[] = [];
   for (let r = 0; r < rounds; r++) {
     for (const [label, node] of [['embedded', single], ['cluster (3 replicas)', leader]] as const) {
       const pid = node.child!.pid!;
@@ -109,9 +114,11 @@ async function intake(single: FulcrumNode, leader: FulcrumNode, nodes: FulcrumNo
           await sleep(250);
         }
       })();
+      const before = label === 'embedded' ? undefined : await clusterCounters(leader, nodes);
       const run = await load({ name: 'fulcrum', url: node.url, cpuMicros: () => cpuMicros(pid) }, 'spread', bodies, { connections, seconds, headers: { authorization: `Bearer ${KEY}` } });
       sampling = false;
       await sampler;
+      if (before) costs.push(clusterCost(before, await clusterCounters(leader, nodes), run.requests));
       runs.push({ ...run, label });
     }
   }
@@ -135,6 +142,13 @@ async function intake(single: FulcrumNode, leader: FulcrumNode, nodes: FulcrumNo
     `| cluster intake / embedded intake | **${fixed(ratio, 2)}** | >= 0.7 | ${ratio >= 0.7 ? 'met' : '**not met**'} |`,
     `| cluster p99 at ${connections} connections | **${fixed(p99, 0)} ms** | < 50 ms | ${p99 < 50 ? 'met' : '**not met**'} |`,
     `| follower lag under load, p99 (stream messages behind, sampled every 250 ms) | ${lagP99} | | |`,
+    '',
+    `Where a cluster run's CPU and time go, per run (leader's \`/health/ready\` \`cluster.replication\` and \`/proc/PID/stat\` of every process, before and after the run; per order = per request sent). The leader's publish window (appends waiting for their quorum acks at once) is ${process.env.FULCRUM_CLUSTER_PUBLISH_WINDOW ?? 'its default'}.`,
+    '',
+    '| run | publishes/s | journal entries per publish | KB per publish | most in flight | publish ack p50 / p99 / max ms | batch wait for a slot p99 ms | leader µs/order | followers µs/order (each) | 3 nats-server µs/order (sum) |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    `| idle, 5 s (CPU in µs per second, not per order) | ${fixed(idle.batches / 5, 0)} | | | | | | ${fixed(idle.leaderUs, 0)} | ${idle.followersUs.map((u) => fixed(u, 0)).join(', ')} | ${fixed(idle.natsUs, 0)} |`,
+    ...costs.map((c, i) => `| ${i + 1} | ${fixed(c.batches / seconds, 0)} | ${fixed(c.entries / Math.max(1, c.batches), 1)} | ${fixed(c.bytes / Math.max(1, c.batches) / 1024, 1)} | ${c.maxInFlight} | ${c.ack} | ${c.queued} | ${fixed(c.leaderUs, 0)} | ${c.followersUs.map((u) => fixed(u, 0)).join(', ')} | ${fixed(c.natsUs, 0)} |`),
   ].join('\n');
   console.log(writeResult('cluster-intake', command, body));
 }
@@ -191,3 +205,91 @@ main().catch((e: unknown) => {
   console.error(e);
   process.exit(1);
 });
+
+interface Replication {
+  batches: number;
+  entries: number;
+  bytes: number;
+  maxInFlight: number;
+  ackMs: number[];
+  queuedMs: number[];
+}
+
+interface ClusterCounters {
+  replication: Replication | undefined;
+  leader: number;
+  followers: number[];
+  nats: number;
+}
+
+interface ClusterCost {
+  batches: number;
+  entries: number;
+  bytes: number;
+  maxInFlight: number;
+  ack: string;
+  queued: string;
+  leaderUs: number;
+  followersUs: number[];
+  natsUs: number;
+}
+
+/** The bounds of the replicator's histogram buckets (src/cluster/replicator.ts ACK_BUCKETS_MS). */
+const BUCKETS_MS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000];
+
+/** The nats-server processes this bench started (their command lines name its temporary directory). */
+function natsPids(): number[] {
+  const pids: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8');
+      if (cmd.startsWith('nats-server') || cmd.includes('/nats-server\0')) if (cmd.includes('fulcrum-bench-cluster-')) pids.push(Number(d));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+async function clusterCounters(leader: FulcrumNode, nodes: FulcrumNode[]): Promise<ClusterCounters> {
+  const status = (await leader.cluster()) as { replication?: Replication } | undefined;
+  return {
+    replication: status?.replication,
+    leader: cpuMicros(leader.child!.pid!),
+    followers: nodes.filter((n) => n !== leader).map((n) => cpuMicros(n.child!.pid!)),
+    nats: natsPids().reduce((a, pid) => a + cpuMicros(pid), 0),
+  };
+}
+
+/** A histogram's quantile, as its bucket's upper bound ("> 2000" above the last). */
+function quantile(counts: number[], q: number): string {
+  const total = counts.reduce((a, b) => a + b, 0);
+  if (total === 0) return 'n/a';
+  let seen = 0;
+  for (let i = 0; i < counts.length; i++) {
+    seen += counts[i]!;
+    if (seen >= q * total) return i < BUCKETS_MS.length ? `<= ${BUCKETS_MS[i]}` : `> ${BUCKETS_MS.at(-1)}`;
+  }
+  return 'n/a';
+}
+
+function clusterCost(a: ClusterCounters, b: ClusterCounters, orders: number): ClusterCost {
+  const ra = a.replication;
+  const rb = b.replication;
+  const diff = (f: (r: Replication) => number[]) => (ra && rb ? f(rb).map((x, i) => x - (f(ra)[i] ?? 0)) : []);
+  const ack = diff((r) => r.ackMs);
+  const queued = diff((r) => r.queuedMs);
+  const per = Math.max(1, orders);
+  return {
+    batches: ra && rb ? rb.batches - ra.batches : NaN,
+    entries: ra && rb ? rb.entries - ra.entries : NaN,
+    bytes: ra && rb ? rb.bytes - ra.bytes : NaN,
+    maxInFlight: rb?.maxInFlight ?? NaN,
+    ack: ra && rb ? `${quantile(ack, 0.5)} / ${quantile(ack, 0.99)} / ${quantile(ack, 1)}` : 'n/a',
+    queued: ra && rb ? quantile(queued, 0.99) : 'n/a',
+    leaderUs: (b.leader - a.leader) / per,
+    followersUs: b.followers.map((x, i) => (x - a.followers[i]!) / per),
+    natsUs: (b.nats - a.nats) / per,
+  };
+}

@@ -9,7 +9,7 @@ type NatsConnection = Awaited<ReturnType<typeof connect>>;
 import { applyWrites, captureWrites, CLUSTER_APPLIED_KEY, CONFIGURATION_DATABASES, type Store } from '../../snapshots/index.js';
 import { DomainError } from '../domain/errors.js';
 import { applyReplicatedEntry, prepareToLead, type Engine, type WriteGate } from '../engine/index.js';
-import { decodeBatch, encodeBatch, JOURNAL_STREAM, JOURNAL_SUBJECT, LEASE_BUCKET, type Batch } from './batch.js';
+import { batchId, decodeBatch, encodeBatch, JOURNAL_STREAM, JOURNAL_SUBJECT, LEASE_BUCKET, type Batch } from './batch.js';
 import { LeaderLease, type LeaderInfo } from './lease.js';
 import { trimJournal } from './journal-trim.js';
 import { Replicator } from './replicator.js';
@@ -61,6 +61,8 @@ export interface ClusterNodeOptions {
   port: number;
   leaseTtlMs: number;
   publishTimeoutMs: number;
+  /** How many journal appends may wait for their quorum acks at once. */
+  publishWindow: number;
   /** A follower uploads a store snapshot this often (when the stream moved since the latest one). */
   snapshotIntervalMs: number;
   /** How many snapshots the object store keeps; the journal stream is trimmed behind the oldest of them. */
@@ -203,7 +205,7 @@ export class ClusterNode implements ClusterView {
       leaderUrl: this.leaderUrl() ?? null,
       appliedSeq: this.appliedSeq(),
       lag: this.role === 'leader' ? 0 : this.lag,
-      ...(this.role === 'leader' ? { term: this.lease.term, acceptingWrites: this.gateOpen() } : {}),
+      ...(this.role === 'leader' ? { term: this.lease.term, acceptingWrites: this.gateOpen(), ...(this.replicator ? { replication: this.replicator.stats } : {}) } : {}),
       ...(this.lastTakeoverMs !== undefined ? { lastTakeoverMs: this.lastTakeoverMs } : {}),
     };
   }
@@ -400,6 +402,7 @@ export class ClusterNode implements ClusterView {
       this.stopFollowing();
       if (this.reloadTimer) clearTimeout(this.reloadTimer);
       this.reloadTimer = undefined;
+      let marker = '';
       for (;;) {
         if (!this.lease.held) return this.resumeFollowing('the lease lapsed while catching up');
         const last = (await this.jsm.streams.info(JOURNAL_STREAM)).state.last_seq;
@@ -409,7 +412,8 @@ export class ClusterNode implements ClusterView {
           this.apply(m.seq, decodeBatch(m.data));
         }
         try {
-          const ack = await this.js.publish(JOURNAL_SUBJECT, encodeBatch({ term: this.lease.term, node: this.options.nodeId, entries: [], writes: [] }), { expect: { lastSequence: this.applied } });
+          marker = batchId(this.options.nodeId, this.lease.term, this.applied + 1);
+          const ack = await this.js.publish(JOURNAL_SUBJECT, encodeBatch({ term: this.lease.term, node: this.options.nodeId, entries: [], writes: [] }), { msgID: marker, expect: { lastSequence: this.applied } });
           this.applied = ack.seq;
           break;
         } catch (e) {
@@ -421,7 +425,10 @@ export class ClusterNode implements ClusterView {
         node: this.options.nodeId,
         term: this.lease.term,
         lastSeq: this.applied,
+        lastMsgId: marker,
         publishTimeoutMs: this.options.publishTimeoutMs,
+        maxInFlight: this.options.publishWindow,
+        ...(this.nc.info?.max_payload ? { maxPayload: this.nc.info.max_payload } : {}),
         unsafeEarlyAck: this.options.unsafeEarlyAck,
         onLost: (e) => {
           this.options.log(`the journal stream refused an append (${e.message}): stepping down`);

@@ -1,7 +1,7 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { JournalEntry, ReplicatedWrite, ReplicationPort } from '../../snapshots/index.js';
 import { DomainError } from '../domain/errors.js';
-import { encodeBatch, JOURNAL_SUBJECT } from './batch.js';
+import { batchId, encodeBatch, JOURNAL_SUBJECT } from './batch.js';
 
 export interface ReplicatorOptions {
   js: JetStreamClient;
@@ -9,6 +9,8 @@ export interface ReplicatorOptions {
   term: number;
   /** The stream's last sequence when this leader took over (its fencing marker's). */
   lastSeq: number;
+  /** The fencing marker's message id (`batchId`): the first append expects it as the stream's last. */
+  lastMsgId: string;
   /** How long a publish may wait for its quorum ack before the leader gives up its leadership. */
   publishTimeoutMs: number;
   /** Called once when an append was refused or timed out: this node must stop leading. */
@@ -18,7 +20,17 @@ export interface ReplicatorOptions {
    * the quorum holds the batch. The failover checker must catch it; never set it in production.
    */
   unsafeEarlyAck?: boolean;
+  /**
+   * How many appends may wait for their quorum ack at once (default `DEFAULT_MAX_IN_FLIGHT`). While that many
+   * are out, the next turns' facts join one open batch, published when an ack frees a slot.
+   */
+  maxInFlight?: number;
+  /** The largest message the NATS servers take (their `max_payload`); a batch is sealed well below it. */
+  maxPayload?: number;
 }
+
+/** Appends in flight at once: enough to overlap a round trip with the next batch, few enough to batch. */
+export const DEFAULT_MAX_IN_FLIGHT = 2;
 
 interface OpenBatch {
   entries: JournalEntry[];
@@ -26,28 +38,64 @@ interface OpenBatch {
   held: Promise<void>;
   resolve: () => void;
   reject: (e: Error) => void;
+  /** When its first fact came (performance.now()). */
+  opened: number;
 }
 
 const RESOLVED = Promise.resolve();
+/** A first guess at one fact's encoded size, before a batch measured it. */
+const FIRST_BYTES_PER_ITEM = 1024;
+/** The upper bounds (ms) of the ack-latency histogram's buckets; the last bucket is everything above. */
+export const ACK_BUCKETS_MS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000];
+
+/** What the leader's replication did since it started leading (`/health/ready`'s `cluster.replication`). */
+export interface ReplicationStats {
+  batches: number;
+  entries: number;
+  writes: number;
+  bytes: number;
+  /** The most appends that waited for their acks at once. */
+  maxInFlight: number;
+  /** Batches by the ms from their publish to the quorum's ack, in `ACK_BUCKETS_MS` buckets (and one above). */
+  ackMs: number[];
+  /** Batches by the ms from their first fact to their publish (waiting for a free slot), same buckets. */
+  queuedMs: number[];
+}
 
 /**
- * The leader's side of the journal stream. Everything journaled and written in one event turn becomes one
- * batch, published at the end of the turn with the stream's expected last sequence: appends are pipelined,
- * and a deposed leader's are refused by the stream itself (fencing). A batch's promise resolves on the
- * publish ack, which JetStream sends once a quorum of the stream's replicas stored it.
+ * The leader's side of the journal stream. What is journaled and written in one event turn joins the open
+ * batch; at the end of the turn the batch is published with the stream's expected last sequence, unless
+ * `maxInFlight` appends are already waiting for their acks: then it stays open, later turns join it, and it
+ * is published (at the end of a turn) once an ack frees a slot. Appends are pipelined up to that window, each
+ * with its own expected sequence, so a deposed leader's are refused by the stream itself (fencing); under load
+ * fewer, larger messages carry the same facts. A batch's promise resolves on its publish ack, which JetStream
+ * sends once a quorum of the stream's replicas stored it.
  */
 export class Replicator implements ReplicationPort {
   private open: OpenBatch | undefined;
+  /** Batches not yet published, oldest first (the open one last, if it waits). */
+  private queue: OpenBatch[] = [];
+  private inFlight = 0;
+  private draining = false;
   private last: Promise<void> = RESOLVED;
   private expected: number;
+  /** The message id of the append before the next one: each append expects it as the stream's last. */
+  private lastId: string;
   private lost: Error | undefined;
+  private bytesPerItem = FIRST_BYTES_PER_ITEM;
+  private readonly maxInFlight: number;
+  private readonly sealBytes: number;
   /** The highest stream sequence acknowledged by a quorum. */
   ackedSeq: number;
-  readonly stats = { batches: 0, entries: 0, writes: 0 };
+  readonly stats: ReplicationStats = { batches: 0, entries: 0, writes: 0, bytes: 0, maxInFlight: 0, ackMs: ACK_BUCKETS_MS.map(() => 0).concat(0), queuedMs: ACK_BUCKETS_MS.map(() => 0).concat(0) };
 
   constructor(private readonly options: ReplicatorOptions) {
     this.expected = options.lastSeq;
+    this.lastId = options.lastMsgId;
     this.ackedSeq = options.lastSeq;
+    this.maxInFlight = Math.max(1, options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
+    // A quarter of the servers' limit: one more turn may join a batch after the estimate crossed it.
+    this.sealBytes = Math.floor((options.maxPayload ?? 1024 * 1024) / 4);
     this.last.catch(() => undefined);
   }
 
@@ -81,30 +129,77 @@ export class Replicator implements ReplicationPort {
       reject = rej;
     });
     held.catch(() => undefined);
-    const batch: OpenBatch = { entries: [], writes: [], held, resolve, reject };
+    const batch: OpenBatch = { entries: [], writes: [], held, resolve, reject, opened: performance.now() };
     this.open = batch;
     this.last = held;
-    // The end of the turn: lmdb-js commits the turn's writes as one transaction, and this is its twin.
-    setImmediate(() => this.publish(batch));
+    this.queue.push(batch);
+    this.drainAtTurnEnd();
     return batch;
   }
 
+  /** The end of the turn: lmdb-js commits the turn's writes as one transaction, and a publish is its twin. */
+  private drainAtTurnEnd(): void {
+    if (this.draining) return;
+    this.draining = true;
+    setImmediate(() => {
+      this.draining = false;
+      this.drain();
+    });
+  }
+
+  private drain(): void {
+    while (this.queue.length > 0 && (this.inFlight < this.maxInFlight || this.lost)) {
+      const batch = this.queue.shift()!;
+      if (this.open === batch) this.open = undefined;
+      this.publish(batch);
+    }
+    // Waiting for a slot: the open batch takes the next turns too, unless it is large enough already.
+    const open = this.open;
+    if (open && (open.entries.length + open.writes.length) * this.bytesPerItem >= this.sealBytes) this.open = undefined;
+  }
+
   private publish(batch: OpenBatch): void {
-    if (this.open === batch) this.open = undefined;
     if (this.lost) return batch.reject(unavailable(this.lost));
     const expect = this.expected++;
-    this.stats.batches++;
-    this.stats.entries += batch.entries.length;
-    this.stats.writes += batch.writes.length;
+    // Both checks: the sequence alone would let a pipelined append through after a new leader's marker took the
+    // sequence its predecessor was refused at (the stream then has as many messages as this append expects,
+    // but the last is not this leader's). The last message's id names the append this one follows.
+    const expectId = this.lastId;
+    const id = batchId(this.options.node, this.options.term, expect + 1);
+    this.lastId = id;
+    const items = batch.entries.length + batch.writes.length;
     const data = encodeBatch({ term: this.options.term, node: this.options.node, entries: batch.entries, writes: batch.writes });
-    this.options.js.publish(JOURNAL_SUBJECT, data, { expect: { lastSequence: expect }, timeout: this.options.publishTimeoutMs }).then(
+    const { stats } = this;
+    stats.batches++;
+    stats.entries += batch.entries.length;
+    stats.writes += batch.writes.length;
+    stats.bytes += data.length;
+    if (items > 0) this.bytesPerItem = Math.max(1, Math.ceil(data.length / items));
+    const sent = performance.now();
+    stats.queuedMs[bucket(sent - batch.opened)]!++;
+    this.inFlight++;
+    stats.maxInFlight = Math.max(stats.maxInFlight, this.inFlight);
+    this.options.js.publish(JOURNAL_SUBJECT, data, { msgID: id, expect: { lastSequence: expect, lastMsgID: expectId }, timeout: this.options.publishTimeoutMs }).then(
       (ack) => {
+        this.acked(sent);
+        // An earlier append failed: this leader is done, whatever became of this one; never acknowledge after.
+        if (this.lost) return batch.reject(unavailable(this.lost));
+        if (ack.duplicate) return this.fail(batch, new Error(`the stream took batch ${id} for a duplicate`));
         if (ack.seq !== expect + 1) return this.fail(batch, new Error(`the stream stored batch at ${ack.seq}, expected ${expect + 1}`));
         this.ackedSeq = Math.max(this.ackedSeq, ack.seq);
         batch.resolve();
       },
-      (e: unknown) => this.fail(batch, e instanceof Error ? e : new Error(String(e))),
+      (e: unknown) => {
+        this.acked(sent);
+        this.fail(batch, e instanceof Error ? e : new Error(String(e)));
+      },
     );
+  }
+
+  private acked(sent: number): void {
+    this.inFlight--;
+    this.stats.ackMs[bucket(performance.now() - sent)]!++;
+    if (this.queue.length > 0) this.drainAtTurnEnd();
   }
 
   private fail(batch: OpenBatch, e: Error): void {
@@ -113,6 +208,11 @@ export class Replicator implements ReplicationPort {
     this.lost = e;
     this.options.onLost(e);
   }
+}
+
+function bucket(ms: number): number {
+  const i = ACK_BUCKETS_MS.findIndex((b) => ms <= b);
+  return i < 0 ? ACK_BUCKETS_MS.length : i;
 }
 
 function unavailable(cause: Error): DomainError {
