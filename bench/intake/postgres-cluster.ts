@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../../src/cli/nats-servers.js';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
@@ -153,14 +153,3 @@ function serverUser(dataDir: string): (program: string, args: string[]) => strin
   return (program, args) => ['runuser', '-u', 'postgres', '--', program, ...args];
 }
 
-/** A loopback port nobody listens on right now (the kernel's choice for port 0). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}

@@ -36,15 +36,34 @@ export interface NatsCluster {
 /** The nats-server binary: Debian installs it in /usr/sbin, which is not on every PATH. */
 export const NATS_SERVER = process.env.NATS_SERVER_BIN ?? '/usr/sbin/nats-server';
 
-/** A free TCP port on loopback (the kernel's pick; a race with another process is possible but rare). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * A free TCP port on loopback for a server started next (a NATS server, a Fulcrum node). Picked at random
+ * below Linux's ephemeral range (32768-60999), where the kernel never hands out ports for outgoing
+ * connections: a port taken from the kernel's own pick could be given to a client socket of a load test
+ * (or of the other test shard) before the server bound it, which failed a cluster test with EADDRINUSE.
+ * A port handed out once in this process is not handed out again.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = LOW_PORTS + Math.floor(Math.random() * (EPHEMERAL_START - LOW_PORTS));
+    if (given.has(port)) continue;
+    if (await canListen(port)) {
+      given.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free port between ${LOW_PORTS} and ${EPHEMERAL_START} after 200 tries`);
+}
+
+const LOW_PORTS = 20_000;
+const EPHEMERAL_START = 32_768;
+const given = new Set<number>();
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
   });
 }
 

@@ -3,6 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import WebSocket from 'ws';
 import { startServer } from '../../src/server.js';
+import { freePort } from '../../src/cli/nats-servers.js';
 import { KEYS, startTestServer } from '../helpers/server.js';
 import { tempDataDir } from '../helpers/tmp.js';
 
@@ -13,15 +14,6 @@ import { tempDataDir } from '../helpers/tmp.js';
  */
 
 const ROUNDS = 12;
-
-/** A port that was free a moment ago (the server under test must listen on a known port to be polled while it starts). */
-async function freePort(): Promise<number> {
-  const probe = createTcpServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 /** Polls `path` every millisecond until it answers 200 (connection refused and other statuses mean "not yet"). */
 async function firstOk(url: string, timeoutMs = 20_000): Promise<void> {
