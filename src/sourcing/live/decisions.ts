@@ -70,22 +70,20 @@ export function recordDecision(
 ): void {
   const { decision } = outcome;
   const lazy = decision?.result?.proven === true && decision.problem !== null;
-  // Built field by field in the order the literal had, not with `...(cond ? {..} : {})` spreads: each spread
-  // allocated a temporary object per order on every intake step. The stored record is the same (same keys,
-  // same order, so the same MessagePack bytes); test/sourcing/live/decision-record.test.ts pins it.
-  const view = { at: step.iso, kind, lines: ask.lines } as StoredDecision;
-  if (ask.exclude?.size) view.excludeLocations = [...ask.exclude].sort();
-  view.profile = decision ? { id: decision.profileId, version: decision.profileVersion } : (decision as null); // as `decision && {..}` was
-  view.strategy = decision?.strategyId ?? null;
-  view.outcome = outcome.ok || transfer?.chosen === true ? 'planned' : 'no_plan';
-  if (fulfilments) view.fulfilments = fulfilments;
-  if (transfer) view.transfer = transfer;
-  if (outcome.ok && outcome.recheck) view.recheck = outcome.recheck;
-  view.explanation = lazy || !decision?.result || !decision.problem ? null : explain(decision.result, decision.problem, { attempts: decision.attempts });
-  if (lazy) {
-    view.problem = storable(decision!.problem!);
-    view.attempts = decision!.attempts;
-  }
+  const view: StoredDecision = {
+    at: step.iso,
+    kind,
+    lines: ask.lines,
+    ...(ask.exclude?.size ? { excludeLocations: [...ask.exclude].sort() } : {}),
+    profile: decision && { id: decision.profileId, version: decision.profileVersion },
+    strategy: decision?.strategyId ?? null,
+    outcome: outcome.ok || transfer?.chosen === true ? 'planned' : 'no_plan',
+    ...(fulfilments ? { fulfilments } : {}),
+    ...(transfer ? { transfer } : {}),
+    ...(outcome.ok && outcome.recheck ? { recheck: outcome.recheck } : {}),
+    explanation: lazy || !decision?.result || !decision.problem ? null : explain(decision.result, decision.problem, { attempts: decision.attempts }),
+    ...(lazy ? { problem: storable(decision!.problem!), attempts: decision!.attempts } : {}),
+  };
   let inStep = recorded.get(engine);
   if (!inStep) recorded.set(engine, (inStep = { seq: step.seq, byOrder: new Map() }));
   if (inStep.seq !== step.seq) {
@@ -158,16 +156,9 @@ function revived(problem: SourcingProblem): SourcingProblem {
   return out as unknown as SourcingProblem;
 }
 
-/** A step's seq zero-padded to 16 digits, kept for the step being recorded (its orders share it). */
-let padded = { seq: -1, text: '' };
-function paddedSeq(seq: number): string {
-  if (padded.seq !== seq) padded = { seq, text: String(seq).padStart(16, '0') };
-  return padded.text;
-}
-
 /** `<order>/<step seq, zero-padded so keys sort by it>/<n>`. */
 function decisionKey(orderId: string, seq: number, n: number): string {
-  return `${orderId}/${paddedSeq(seq)}/${n}`;
+  return `${orderId}/${String(seq).padStart(16, '0')}/${n}`;
 }
 
 /**

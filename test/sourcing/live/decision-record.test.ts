@@ -4,9 +4,10 @@ import { placeOrder } from '../../../src/orders/index.js';
 import { BERLIN, PLACES, seedNetwork, withEngine } from './world.js';
 
 /**
- * The decision record as stored, byte for byte in shape: its key (`<order>/<16-digit step seq>/<n>`) and its
- * fields in the order the record has always had (recordDecision builds it field by field, and caches the
- * padded seq per step; both are easy to get subtly wrong).
+ * The decision record as stored, in shape: its key (`<order>/<16-digit step seq>/<n>`) and its fields in the
+ * order the record has always had (so the same MessagePack bytes). A guard for allocation cuts in
+ * recordDecision: building the record field by field, or caching the padded seq per step, are easy to get
+ * subtly wrong (both were tried on branch `intake-rest`, and this test failed when either was broken).
  */
 test('an intake decision is stored under <order>/<padded step seq>/<n> with its fields in their fixed order', async () => {
   await withEngine(async ({ run: { fulcrum } }) => {
