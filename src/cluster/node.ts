@@ -405,19 +405,28 @@ export class ClusterNode implements ClusterView {
       let marker = '';
       for (;;) {
         if (!this.lease.held) return this.resumeFollowing('the lease lapsed while catching up');
-        const last = (await this.jsm.streams.info(JOURNAL_STREAM)).state.last_seq;
-        while (this.applied < last) {
-          const m = await this.jsm.streams.getMessage(JOURNAL_STREAM, { seq: this.applied + 1 });
-          if (!m) throw new Error(`journal stream message ${this.applied + 1} is missing`);
-          this.apply(m.seq, decodeBatch(m.data));
-        }
+        let missing: Error | undefined;
         try {
+          const last = (await this.jsm.streams.info(JOURNAL_STREAM)).state.last_seq;
+          while (this.applied < last) {
+            const m = await this.jsm.streams.getMessage(JOURNAL_STREAM, { seq: this.applied + 1 });
+            if (!m) throw (missing = new Error(`journal stream message ${this.applied + 1} is missing`));
+            this.apply(m.seq, decodeBatch(m.data));
+          }
           marker = batchId(this.options.nodeId, this.lease.term, this.applied + 1);
           const ack = await this.js.publish(JOURNAL_SUBJECT, encodeBatch({ term: this.lease.term, node: this.options.nodeId, entries: [], writes: [] }), { msgID: marker, expect: { lastSequence: this.applied } });
           this.applied = ack.seq;
           break;
         } catch (e) {
-          if (!/wrong last sequence/i.test((e as Error).message)) throw e;
+          if (e === missing) throw e;
+          // Someone appended first: catch up again. Anything else is NATS between leaders (a stream
+          // or meta leader being elected answers "jetstream is not enabled", a request times out): try again
+          // while the lease holds, and follow again once it lapses. A marker that was stored although its
+          // ack was lost is caught up with like any other message; nothing was acknowledged on it.
+          if (!/wrong last sequence/i.test((e as Error).message)) {
+            this.options.log(`taking over: ${(e as Error).message}; trying again`);
+            await sleep(200);
+          }
         }
       }
       const replicator = new Replicator({
