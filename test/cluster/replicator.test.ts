@@ -19,8 +19,8 @@ function entry(seq: number): JournalEntry {
 }
 
 /** JetStream answers a little after the server listens. */
-async function ready<T>(fn: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + 20_000;
+async function ready<T>(fn: () => Promise<T>, withinMs = 20_000): Promise<T> {
+  const deadline = Date.now() + withinMs;
   for (;;) {
     try {
       return await fn();
@@ -49,6 +49,7 @@ async function world() {
   return {
     js,
     jsm,
+    nats,
     last: async () => (await jsm.streams.info(STREAM)).state.last_seq,
     close: async () => {
       await nc.close();
@@ -131,6 +132,36 @@ test('while the window is full, later turns join one batch; every fact lands onc
       for (const e of decodeBatch(m!.data).entries) seqs.push(e.seq);
     }
     assert.equal(seqs, Array.from({ length: 40 }, (_, i) => i + 1));
+  } finally {
+    await w.close();
+  }
+});
+
+test('the stream keeps its last message id across a restart of every NATS server: the fence holds after it', async () => {
+  // Fencing a pipelined leader rests on the stream refusing an append whose expected last message id is not
+  // the stream's. nats-server keeps that id in memory and recovers it from the stored messages at start; if a
+  // version forgot it, a deposed leader's append after a full NATS restart would be judged by sequence alone.
+  const w = await world();
+  try {
+    const first = await w.js.publish(JOURNAL_SUBJECT, 'a', { msgID: 'a:1:1' });
+    const second = await w.js.publish(JOURNAL_SUBJECT, 'b', { msgID: 'a:1:2', expect: { lastSequence: first.seq, lastMsgID: 'a:1:1' } });
+    for (const s of w.nats.servers) await s.kill();
+    await Promise.all(w.nats.servers.map((s) => s.restart()));
+    // Same sequence, another predecessor's id: what a deposed leader's in-flight append looks like.
+    const refused = await ready(() =>
+      w.js.publish(JOURNAL_SUBJECT, 'x', { msgID: 'b:2:1', expect: { lastSequence: second.seq, lastMsgID: 'a:1:1' }, timeout: 2000 }).then(
+        (ack) => `stored at ${ack.seq}`,
+        (e: Error) => {
+          if (/wrong last msg/i.test(e.message)) return e.message;
+          throw e;
+        },
+      ),
+      // Every server restarted at once: the client reconnects, then the servers elect a meta and a stream leader.
+      60_000,
+    );
+    assert.match(refused, /wrong last msg ID/i, 'an append naming another predecessor is refused after the restart');
+    const ok = await ready(() => w.js.publish(JOURNAL_SUBJECT, 'c', { msgID: 'a:1:3', expect: { lastSequence: second.seq, lastMsgID: 'a:1:2' }, timeout: 2000 }), 60_000);
+    assert.is(ok.seq, second.seq + 1);
   } finally {
     await w.close();
   }
