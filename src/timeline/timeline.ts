@@ -45,7 +45,7 @@ export class Timeline {
     engine.onStepCommitting((step) => {
       if (this.#step !== step) return;
       for (const [key, entries] of this.#pending) {
-        engine.store.timeline.put(recordKey(key, step.seq), { v: SCHEMA_VERSION, at: step.at, by: step.by, entries }).catch((e: unknown) => engine.fail(e instanceof Error ? e : new Error(String(e))));
+        engine.failOnReject(engine.store.timeline.put(recordKey(key, step.seq), { v: SCHEMA_VERSION, at: step.at, by: step.by, entries }));
       }
       this.#pending.clear();
       this.#step = undefined;

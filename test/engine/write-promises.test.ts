@@ -8,8 +8,9 @@ import { tempDataDir } from '../helpers/tmp.js';
 const DEST = { lat: 52.5, lon: 13.4, country: 'DE' };
 
 /**
- * The journal hands the appends of one commit one shared `durable` promise: an allocation cut on the intake
- * path (issue 17). This test fails if the sharing reaches past one commit.
+ * The journal hands the appends of one commit one shared `durable` promise, and a failed write of the
+ * timeline or the decision record reaches the engine through one handler per commit promise. Both are
+ * allocation cuts on the intake path (issue 17); these tests fail if the sharing reaches past one commit.
  */
 test('an order is durable only once its own commit is: appends of one turn share it, later turns wait for theirs', async () => {
   const { dir, cleanup } = tempDataDir();
@@ -28,6 +29,26 @@ test('an order is durable only once its own commit is: appends of one turn share
         assert.ok(fulcrum.engine.store.journal.get(seq), `turn ${turn}: entry ${seq} resolved durable before it was committed`);
       }
     }
+  } finally {
+    await run.close();
+    cleanup();
+  }
+});
+
+test('a failed store write is fatal, once per commit promise, and a later promise is watched again', async () => {
+  const { dir, cleanup } = tempDataDir();
+  const fatal: Error[] = [];
+  const run = openFulcrum({ dataDir: dir, onFatal: (e) => fatal.push(e) });
+  try {
+    const { engine } = run.fulcrum;
+    const ok = Promise.resolve(true);
+    engine.failOnReject(ok);
+    engine.failOnReject(ok);
+    const failed = Promise.reject(new Error('disk full'));
+    engine.failOnReject(failed);
+    engine.failOnReject(failed);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(fatal.map((e) => e.message), ['disk full']);
   } finally {
     await run.close();
     cleanup();

@@ -92,9 +92,7 @@ export function recordDecision(
   }
   const n = inStep.byOrder.get(orderId) ?? 0;
   inStep.byOrder.set(orderId, n + 1);
-  engine.store.decisions
-    .put(decisionKey(orderId, step.seq, n), { v: SCHEMA_VERSION, doc: view })
-    .catch((e: unknown) => engine.fail(e instanceof Error ? e : new Error(String(e))));
+  engine.failOnReject(engine.store.decisions.put(decisionKey(orderId, step.seq, n), { v: SCHEMA_VERSION, doc: view }));
 }
 
 /** The sourcing decisions about an order, oldest first (empty for an order placed before they were kept). */
