@@ -35,6 +35,8 @@ export class Journal {
   private readonly onFatal: FatalHandler;
   private oldest: number;
   private lastCommit: Promise<boolean> | undefined;
+  /** `lastCommit` on this node's disk: the appends of one commit share it (one promise and handler per commit, not per append). */
+  private lastFlushedHere: Promise<void> = Promise.resolve();
   /** Transactions that carried journal entries: appends in one event turn share one (group commit). */
   commits = 0;
   /** Milliseconds from each of the last commits' first append to its flush: the floor under an acknowledgement's latency. */
@@ -72,8 +74,9 @@ export class Journal {
         this.flushTimes.add(ms);
         this.onFlushed?.(ms / 1000);
       }, () => undefined);
+      this.lastFlushedHere = this.whenFlushedHere(written);
     }
-    const local = this.whenFlushedHere(written);
+    const local = this.lastFlushedHere;
     return { seq, durable: this.replication ? both(local, this.replication.entry(entry)) : local };
   }
 

@@ -221,7 +221,12 @@ export class SnapshotWriter {
     this.source.journal.truncateBefore(this.source.lowWater() ?? this.source.journal.nextSeq);
   }
 
+  /** The write promise `check` watched last: a pass's puts share lmdb-js's commit promise, so one handler covers them. */
+  private checked: Promise<boolean> | undefined;
+
   private check(written: Promise<boolean>): void {
+    if (written === this.checked) return;
+    this.checked = written;
     written.catch((e: unknown) => this.source.fail(e instanceof Error ? e : new Error(String(e))));
   }
 }

@@ -201,6 +201,20 @@ export class Engine {
     this.onFatal(error);
   }
 
+  /** The write promise `failOnReject` watched last. */
+  #watchedWrite: Promise<unknown> | undefined;
+
+  /**
+   * Makes a failed store write fatal, as a failed journal append is. The writes issued in one event turn
+   * share lmdb-js's commit promise, so one handler per distinct promise covers them all: a handler (and
+   * the promise `catch` derives) per put cost ~100 B per write on the intake path.
+   */
+  failOnReject(written: Promise<unknown>): void {
+    if (written === this.#watchedWrite) return;
+    this.#watchedWrite = written;
+    written.catch((e: unknown) => this.onFatal(e instanceof Error ? e : new Error(String(e))));
+  }
+
   /** Set when the engine is being closed: background work (allocation batches) stops starting new steps. */
   closing = false;
 

@@ -22,4 +22,4 @@ export { ALERT_MACHINE, DEFAULT_ORDER_MACHINE, ENTITY_NEW_STATE, HOLD_MACHINE, I
 export { openEngine, type OpenEngineOptions, type RunningEngine } from './open-engine.js';
 export { applyReplicatedEntry, prepareToLead, type RecoveryReport, type ReplicatedApply } from './recovery.js';
 export { actorKey, ENTITY_KINDS, ENTITY_PREFIX, type ActorEntry, type EntityEntry, type EntityKind, type LocationEntry } from './registry.js';
-export type { Committed, Step } from './step.js';
+export { seqKey, type Committed, type Step } from './step.js';

@@ -25,11 +25,22 @@ export class Step {
   ) {}
 
   private isoTime: string | undefined;
+  private paddedSeq: string | undefined;
+
+  /** The step's seq zero-padded to 16 digits, so that store keys made with it sort by it (timelines, decisions). */
+  get seqKey(): string {
+    return (this.paddedSeq ??= seqKey(this.seq));
+  }
 
   /** The step's time as the ISO string actors receive in events. */
   get iso(): string {
     return (this.isoTime ??= isoOf(this.at));
   }
+}
+
+/** A journal seq zero-padded to 16 digits: store keys made with it sort by it. */
+export function seqKey(seq: number): string {
+  return String(seq).padStart(16, '0');
 }
 
 /**

@@ -147,8 +147,11 @@ export function placeOrderIn(ports: OrderPorts, step: Step, cmd: PlaceOrder, cre
   input.value = ask.orderValue!;
   const machine = engine.workflows?.select('order', { channel: input.channel, deliveryType: input.deliveryType, attributes: input.attributes }) ?? engine.machines.defaultOrderMachine;
   if (engine.machines.startsNew(machine)) {
-    const context: OrderContext = { ...input, timers: {}, short: [] };
-    const entry = engine.createEntity(step, 'order', machine, ENTITY_NEW_STATE, context);
+    // The order's own context gains the workflow's fields, last (as a copy with them appended had them): one
+    // object per order, not a second copy of all its fields.
+    input.timers = {};
+    input.short = [];
+    const entry = engine.createEntity(step, 'order', machine, ENTITY_NEW_STATE, input);
     engine.send(step, entry, { type: 'entity.created', at: step.iso });
   } else {
     engine.createEntity(step, 'order', machine, 'reserved', input);

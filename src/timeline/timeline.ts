@@ -1,7 +1,7 @@
 /** Records every workflow entity's history in its own database, in the step that made it, and reads it back in pages. */
 import { checkVersion, SCHEMA_VERSION, type StoredTimelineEntry, type TimelineEntry } from '../../snapshots/index.js';
 import { DomainError } from '../domain/errors.js';
-import type { Engine, EntityKind, Step } from '../engine/index.js';
+import { seqKey, type Engine, type EntityKind, type Step } from '../engine/index.js';
 import { shownEntries, timelineEntry } from './timeline-entry.js';
 
 /** The entities that keep a timeline: the ones clients follow. Holds and alerts have their own views. */
@@ -45,7 +45,7 @@ export class Timeline {
     engine.onStepCommitting((step) => {
       if (this.#step !== step) return;
       for (const [key, entries] of this.#pending) {
-        engine.store.timeline.put(recordKey(key, step.seq), { v: SCHEMA_VERSION, at: step.at, by: step.by, entries }).catch((e: unknown) => engine.fail(e instanceof Error ? e : new Error(String(e))));
+        engine.failOnReject(engine.store.timeline.put(recordKey(key, step.seqKey), { v: SCHEMA_VERSION, at: step.at, by: step.by, entries }));
       }
       this.#pending.clear();
       this.#step = undefined;
@@ -64,7 +64,7 @@ export class Timeline {
     let last: string | undefined;
     let more = false;
     // `0` sorts right after `/`, so this range is exactly this entity's records.
-    const range = this.#engine.store.timeline.getRange({ start: after ? recordKey(`${kind}:${id}`, after.seq) : prefix, end: `${kind}:${id}0` });
+    const range = this.#engine.store.timeline.getRange({ start: after ? recordKey(`${kind}:${id}`, seqKey(after.seq)) : prefix, end: `${kind}:${id}0` });
     for (const { key, value } of range) {
       checkVersion('timeline', value);
       const seq = Number(key.slice(prefix.length));
@@ -85,8 +85,8 @@ export class Timeline {
 }
 
 /** `<kind>:<id>/<step seq, zero-padded so keys sort by it>`. */
-function recordKey(entity: string, seq: number): string {
-  return `${entity}/${String(seq).padStart(16, '0')}`;
+function recordKey(entity: string, seqKey: string): string {
+  return `${entity}/${seqKey}`;
 }
 
 function parseCursor(cursor: string | undefined): { seq: number; index: number } | undefined {

@@ -92,9 +92,7 @@ export function recordDecision(
   }
   const n = inStep.byOrder.get(orderId) ?? 0;
   inStep.byOrder.set(orderId, n + 1);
-  engine.store.decisions
-    .put(decisionKey(orderId, step.seq, n), { v: SCHEMA_VERSION, doc: view })
-    .catch((e: unknown) => engine.fail(e instanceof Error ? e : new Error(String(e))));
+  engine.failOnReject(engine.store.decisions.put(decisionKey(orderId, step.seqKey, n), { v: SCHEMA_VERSION, doc: view }));
 }
 
 /** The sourcing decisions about an order, oldest first (empty for an order placed before they were kept). */
@@ -157,8 +155,8 @@ function revived(problem: SourcingProblem): SourcingProblem {
 }
 
 /** `<order>/<step seq, zero-padded so keys sort by it>/<n>`. */
-function decisionKey(orderId: string, seq: number, n: number): string {
-  return `${orderId}/${String(seq).padStart(16, '0')}/${n}`;
+function decisionKey(orderId: string, seqKey: string, n: number): string {
+  return `${orderId}/${seqKey}/${n}`;
 }
 
 /**

@@ -1,0 +1,34 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { placeOrder } from '../../src/orders/index.js';
+import { withWorld } from '../helpers/workflow-engine.js';
+
+/**
+ * A workflow order's context as journaled in its create fact: its fields in the order they always had (so the
+ * same MessagePack bytes), the workflow's `timers` and `short` last. Intake now builds one context object per
+ * order instead of copying it with those two appended (issue 17: ~2.4 KB and a dictionary-mode copy per
+ * order); this fails if the fields move, one is lost, or the entity and its fact hold different contexts.
+ */
+test("a workflow order's create fact keeps its context fields in their fixed order, workflow fields last", async () => {
+  await withWorld(async (w) => {
+    const { fulcrum } = w.run;
+    const seq = fulcrum.engine.journal.nextSeq;
+    const placed = placeOrder(fulcrum, { ref: 'r1', customer: { id: 'c' }, deliverTo: { lat: 52.5, lon: 13.4, country: 'DE' }, lines: [{ sku: 'A', qty: 2 }], attributes: { campaign: 'x' } }, 'k');
+    await placed.durable;
+    const entry = fulcrum.engine.store.journal.get(seq)!;
+    const create = entry.facts.find((f) => 'create' in f && f.actor === `ord:${placed.value.id}`) as { create: { state: { value: string; context: Record<string, unknown> } } } | undefined;
+    assert.ok(create, 'the order has a create fact');
+    const { value, context } = create!.create.state;
+    assert.is(value, '__new', 'a workflow order starts new');
+    assert.equal(Object.keys(context), [
+      'id', 'channel', 'pool', 'customer', 'deliverTo', 'deliveryType', 'lines', 'split', 'attributes', 'createdAt', 'createdBy', 'updatedAt', 'fulfilments', 'sourcing', 'ref', 'value', 'timers', 'short',
+    ]);
+    assert.equal(context.timers, {});
+    assert.equal(context.short, []);
+    assert.is(context.ref, 'r1');
+    const live = fulcrum.engine.registry.orders.get(placed.value.id)!.snapshot.context as Record<string, unknown>;
+    for (const k of Object.keys(context)) if (k !== 'timers' && k !== 'updatedAt') assert.equal(live[k], context[k], `field ${k} as created`);
+  });
+});
+
+test.run();
