@@ -13,7 +13,9 @@ import { fulcrumStock, orderBodies, skusOf, validMode, validSpread } from './wor
  * One intake mode against one Fulcrum server started with `--cpu-prof`: seeds as `bench:intake` does, warms
  * up, loads for `--seconds`, stops the server so that it writes its profile into `--out`, and prints the
  * server's CPU per order. `cpu-breakdown.js` then sorts the profile into cost centres.
- * Usage: node dist/bench/intake/profile.js --mode hot|spread [--seconds 10] [--connections 100] [--skus 100] [--out prof]
+ * With `--stub-engine` the server's orders routes answer without the engine (`stub-engine.js`): the profile
+ * of the HTTP stack alone; with `--bare`, bare Hono (`bare-hono.js`) under the same load, its baseline.
+ * Usage: node dist/bench/intake/profile.js --mode hot|spread [--seconds 10] [--connections 100] [--skus 100] [--out prof] [--stub-engine | --bare]
  */
 const args = parseArgs(process.argv.slice(2));
 const MODE = validMode(args.mode ?? 'hot');
@@ -22,16 +24,20 @@ const CONNECTIONS = Number(args.connections ?? 100);
 const SPREAD = validSpread(args.skus ?? 100);
 const OUT = resolve(String(args.out ?? 'prof'));
 const KEY = 'bench-admin-key-000001';
+const STUB = args['stub-engine'] ? ['--import', fileURLToPath(new URL('./stub-engine.js', import.meta.url))] : [];
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fulcrum-profile-'));
-  const server = await startProcess(fileURLToPath(new URL('../../src/main.js', import.meta.url)), ['--data-dir', dataDir, '--port', '0'], {
-    env: { FULCRUM_API_KEYS: `${KEY}:admin` },
-    nodeArgs: ['--cpu-prof', '--cpu-prof-dir', OUT],
-  });
+  const profiling = ['--cpu-prof', '--cpu-prof-dir', OUT];
+  const server = args.bare
+    ? await startProcess(fileURLToPath(new URL('./bare-hono.js', import.meta.url)), [], { nodeArgs: profiling })
+    : await startProcess(fileURLToPath(new URL('../../src/main.js', import.meta.url)), ['--data-dir', dataDir, '--port', '0'], {
+        env: { FULCRUM_API_KEYS: `${KEY}:admin` },
+        nodeArgs: [...STUB, ...profiling],
+      });
   try {
     const skus = skusOf(MODE, SPREAD);
-    await seedNetwork(fulcrumApi(server.url, KEY), skus, fulcrumStock(skus));
+    if (!args.bare) await seedNetwork(fulcrumApi(server.url, KEY), skus, fulcrumStock(skus));
     const target = { name: 'fulcrum' as const, url: server.url, cpuMicros: () => cpuMicros(server.child.pid!) };
     const options = { connections: CONNECTIONS, headers: { authorization: `Bearer ${KEY}` } };
     const warm = await load(target, MODE, orderBodies(MODE, SPREAD), { ...options, seconds: 2 });

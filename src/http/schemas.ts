@@ -226,7 +226,7 @@ function isTimeZone(tz: string): boolean {
 }
 
 /** Whether a JSON value stays within a nesting depth and a number of values. */
-function withinBounds(value: unknown, maxDepth: number, maxValues: number): boolean {
+export function withinBounds(value: unknown, maxDepth: number, maxValues: number): boolean {
   let count = 0;
   const walk = (v: unknown, depth: number): boolean => {
     if (++count > maxValues) return false;

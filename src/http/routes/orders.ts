@@ -4,9 +4,10 @@ import { cancelOrder, cancelOrderLines, editOrder, listOrders, placeOrderPooled,
 import { sourcingDecisions } from '../../sourcing/index.js';
 import { can } from '../../auth/index.js';
 import { allow } from '../auth.js';
-import { jsonBody, validate } from '../body.js';
+import { jsonBody, jsonDocument, validate } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
 import { idempotent } from '../idempotency.js';
+import { orderCommand } from '../order-body.js';
 import { reply } from '../reply.js';
 import { CancelBody, HistoryQuery, ListOrdersQuery, OrderBody, OrderEditBody, OrderEventBody } from '../schemas.js';
 import { described } from '../openapi/describe.js';
@@ -22,7 +23,7 @@ export function orderRoutes({ fulcrum, idempotency, sourcing }: AppDeps): Hono<A
   const solve = sourcing.pool.solve.bind(sourcing.pool);
 
   app.post('/', described({ summary: 'Place an order', description: 'Sources and reserves the order; `409 insufficient_stock` lists the short lines in `details` when it cannot be sourced (and no backorder or pre-order rule takes it): nothing is reserved then. A storefront key bound to channels may only sell on them.', body: OrderBody, replies: { 201: { description: 'The order, sourced and reserved', schema: Order } }, errors: ['insufficient_stock', 'preorder_closed', 'conflict', 'not_found', 'forbidden', 'unavailable'] }, allow('orders:create')), once, async (c) => {
-    const body = await jsonBody(c, OrderBody);
+    const body = orderCommand(await jsonDocument(c));
     const p = c.get('principal');
     return reply(c, 201, await placeOrderPooled(fulcrum, solve, body, p.keyId, { anyHold: can(p, 'orders:read-any'), ...(p.channels ? { sellsOn: p.channels } : {}) }));
   });
