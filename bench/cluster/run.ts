@@ -145,10 +145,10 @@ async function intake(single: FulcrumNode, leader: FulcrumNode, nodes: FulcrumNo
     '',
     `Where a cluster run's CPU and time go, per run (leader's \`/health/ready\` \`cluster.replication\` and \`/proc/PID/stat\` of every process, before and after the run; per order = per request sent). The leader's publish window (appends waiting for their quorum acks at once) is ${process.env.FULCRUM_CLUSTER_PUBLISH_WINDOW ?? 'its default'}.`,
     '',
-    '| run | publishes/s | journal entries per publish | KB per publish | most in flight | publish ack p50 / p99 / max ms | batch wait for a slot p99 ms | leader µs/order | followers µs/order (each) | 3 nats-server µs/order (sum) |',
-    '|---|---|---|---|---|---|---|---|---|---|',
-    `| idle, 5 s (CPU in µs per second, not per order) | ${fixed(idle.batches / 5, 0)} | | | | | | ${fixed(idle.leaderUs, 0)} | ${idle.followersUs.map((u) => fixed(u, 0)).join(', ')} | ${fixed(idle.natsUs, 0)} |`,
-    ...costs.map((c, i) => `| ${i + 1} | ${fixed(c.batches / seconds, 0)} | ${fixed(c.entries / Math.max(1, c.batches), 1)} | ${fixed(c.bytes / Math.max(1, c.batches) / 1024, 1)} | ${c.maxInFlight} | ${c.ack} | ${c.queued} | ${fixed(c.leaderUs, 0)} | ${c.followersUs.map((u) => fixed(u, 0)).join(', ')} | ${fixed(c.natsUs, 0)} |`),
+    '| run | publishes/s | journal entries per publish | KB per publish | most in flight | publish ack p50 / p99 / max ms | batch wait for a slot p99 ms | commit: local flush p50 / p99 \\| durable p50 / p99 ms \\| quorum ack last | leader µs/order | followers µs/order (each) | 3 nats-server µs/order (sum) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    `| idle, 5 s (CPU in µs per second, not per order) | ${fixed(idle.batches / 5, 0)} | | | | | | | ${fixed(idle.leaderUs, 0)} | ${idle.followersUs.map((u) => fixed(u, 0)).join(', ')} | ${fixed(idle.natsUs, 0)} |`,
+    ...costs.map((c, i) => `| ${i + 1} | ${fixed(c.batches / seconds, 0)} | ${fixed(c.entries / Math.max(1, c.batches), 1)} | ${fixed(c.bytes / Math.max(1, c.batches) / 1024, 1)} | ${c.maxInFlight} | ${c.ack} | ${c.queued} | ${c.commitTimes.replaceAll('|', '\\|')} | ${fixed(c.leaderUs, 0)} | ${c.followersUs.map((u) => fixed(u, 0)).join(', ')} | ${fixed(c.natsUs, 0)} |`),
   ].join('\n');
   console.log(writeResult('cluster-intake', command, body));
 }
@@ -213,6 +213,11 @@ interface Replication {
   maxInFlight: number;
   ackMs: number[];
   queuedMs: number[];
+  /** Absent before the commit timings were added (an older build alternated against this one). */
+  commits?: number;
+  flushMs?: number[];
+  durableMs?: number[];
+  ackLast?: number;
 }
 
 interface ClusterCounters {
@@ -229,6 +234,8 @@ interface ClusterCost {
   maxInFlight: number;
   ack: string;
   queued: string;
+  /** Local flush p50 / p99, durable (flush and quorum ack) p50 / p99, share of commits the quorum ack came last. */
+  commitTimes: string;
   leaderUs: number;
   followersUs: number[];
   natsUs: number;
@@ -274,6 +281,15 @@ function quantile(counts: number[], q: number): string {
   return 'n/a';
 }
 
+function commitTimes(a: Replication | undefined, b: Replication | undefined): string {
+  if (!a?.flushMs || !b?.flushMs || !a.durableMs || !b.durableMs) return 'n/a';
+  const flush = b.flushMs.map((x, i) => x - a.flushMs![i]!);
+  const durable = b.durableMs.map((x, i) => x - a.durableMs![i]!);
+  const commits = b.commits! - a.commits!;
+  const ackLast = commits > 0 ? `${Math.round((100 * (b.ackLast! - a.ackLast!)) / commits)}%` : 'n/a';
+  return `${quantile(flush, 0.5)} / ${quantile(flush, 0.99)} | ${quantile(durable, 0.5)} / ${quantile(durable, 0.99)} | ${ackLast}`;
+}
+
 function clusterCost(a: ClusterCounters, b: ClusterCounters, orders: number): ClusterCost {
   const ra = a.replication;
   const rb = b.replication;
@@ -288,6 +304,7 @@ function clusterCost(a: ClusterCounters, b: ClusterCounters, orders: number): Cl
     maxInFlight: rb?.maxInFlight ?? NaN,
     ack: ra && rb ? `${quantile(ack, 0.5)} / ${quantile(ack, 0.99)} / ${quantile(ack, 1)}` : 'n/a',
     queued: ra && rb ? quantile(queued, 0.99) : 'n/a',
+    commitTimes: commitTimes(ra, rb),
     leaderUs: (b.leader - a.leader) / per,
     followersUs: b.followers.map((x, i) => (x - a.followers[i]!) / per),
     natsUs: (b.nats - a.nats) / per,

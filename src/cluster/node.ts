@@ -296,9 +296,9 @@ export class ClusterNode implements ClusterView {
     if (seq !== this.applied + 1) throw new Error(`journal stream message ${seq} arrived after ${this.applied}: a gap`);
     const engine = this.served!.fulcrum.engine;
     let reload: string | undefined;
-    for (const entry of batch.entries) {
-      if (applyReplicatedEntry(engine, entry).createdLocation) reload = 'a new location';
-    }
+    batch.entries.forEach((entry, i) => {
+      if (applyReplicatedEntry(engine, entry, batch.packedEntries?.[i]).createdLocation) reload = 'a new location';
+    });
     if (batch.writes.length > 0) {
       applyWrites(engine.store as Store, batch.writes).catch((e: unknown) => engine.fail(e as Error));
       const config = batch.writes.find(([db]) => CONFIGURATION_DATABASES.has(db));
