@@ -20,7 +20,8 @@ import { feedPhase, type FeedPhase, type FeedSetup } from './feed.js';
  * `--parts intake,feed,embedded` (default all), `--feed-subscribers S` (default 1000), `--feed-rate N` orders/s
  * (default 50), `--feed-seconds N` (default 8), `--feed-rounds N` (default 1), `--embedded-rounds N` (default 5),
  * `--embedded-orders N` (default 20000), `--warmup N` (default 3): seconds of the same intake load on each mode
- * before the intake rounds, not measured. `embedded` (`embedded.ts`) compares the embedded mode's intake before
+ * before the intake rounds, not measured; `--rate N`: the intake rounds offer N orders/s instead of a closed
+ * loop (CPU per order below saturation). `embedded` (`embedded.ts`) compares the embedded mode's intake before
  * and after the cluster work and writes `bench/results/cluster-embedded.md`.
  */
 const args = parseArgs(process.argv.slice(2));
@@ -28,6 +29,8 @@ const seconds = Number(args.seconds ?? 10);
 const rounds = Number(args.rounds ?? 2);
 const connections = Number(args.connections ?? 100);
 const warmup = Number(args.warmup ?? 3);
+// A fixed offered load (orders/s) instead of a closed loop: CPU per order compared below saturation.
+const rate = args.rate === undefined ? undefined : Number(args.rate);
 const KEY = 'cluster-test-admin-key-01';
 const parts = new Set(String(args.parts ?? 'intake,feed,embedded').split(','));
 const embeddedRounds = Number(args['embedded-rounds'] ?? 5);
@@ -115,7 +118,7 @@ async function intake(single: FulcrumNode, leader: FulcrumNode, nodes: FulcrumNo
         }
       })();
       const before = label === 'embedded' ? undefined : await clusterCounters(leader, nodes);
-      const run = await load({ name: 'fulcrum', url: node.url, cpuMicros: () => cpuMicros(pid) }, 'spread', bodies, { connections, seconds, headers: { authorization: `Bearer ${KEY}` } });
+      const run = await load({ name: 'fulcrum', url: node.url, cpuMicros: () => cpuMicros(pid) }, 'spread', bodies, { connections, seconds, headers: { authorization: `Bearer ${KEY}` }, ...(rate ? { rate } : {}) });
       sampling = false;
       await sampler;
       if (before) costs.push(clusterCost(before, await clusterCounters(leader, nodes), run.requests));
@@ -131,7 +134,7 @@ async function intake(single: FulcrumNode, leader: FulcrumNode, nodes: FulcrumNo
   lags.sort((a, b) => a - b);
   const lagP99 = lags[Math.min(lags.length - 1, Math.floor(0.99 * lags.length))] ?? NaN;
   const body = [
-    `${connections} connections, ${seconds} s per run, ${rounds} round(s), the two alternated, after ${warmup} s of the same load on each (not measured); orders spread over 100 SKUs (one unit each, far more stock than a run takes). Embedded: one process, durable acknowledgement by the LMDB group commit. Cluster: three nats-server ${'(Debian 2.9.10)'} and three Fulcrum nodes on loopback; the load goes to the leader, each acknowledgement waits for JetStream's quorum ack and the local commit; two followers apply the stream meanwhile. Every process shares the same 2 cores with autocannon, so the cluster also pays for its followers' and NATS servers' CPU: on separate machines it would not.`,
+    `${connections} connections${rate ? `, ${rate} orders/s offered` : ''}, ${seconds} s per run, ${rounds} round(s), the two alternated, after ${warmup} s of the same load on each (not measured); orders spread over 100 SKUs (one unit each, far more stock than a run takes). Embedded: one process, durable acknowledgement by the LMDB group commit. Cluster: three nats-server ${'(Debian 2.9.10)'} and three Fulcrum nodes on loopback; the load goes to the leader, each acknowledgement waits for JetStream's quorum ack and the local commit; two followers apply the stream meanwhile. Every process shares the same 2 cores with autocannon, so the cluster also pays for its followers' and NATS servers' CPU: on separate machines it would not.`,
     '',
     '| mode | req/s | p50 ms | p99 ms | leader CPU µs/req | non-2xx | errors |',
     '|---|---|---|---|---|---|---|',
