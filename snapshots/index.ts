@@ -21,4 +21,4 @@ export {
 export { canBeKey, closeStore, openStore, STORE_FILE, type Store, type StoreOptions } from './store.js';
 export { CLUSTER_APPLIED_KEY, copyStore, inspectStoreCopy, openStoreForCopy, storeBytesInUse, type CopySource, type StoreCopyFacts } from './store-copy.js';
 export { SnapshotWriter, type DirtyEntity, type DirtyLocation, type SnapshotSource, type SnapshotStats, type SnapshotWriterOptions } from './snapshot-writer.js';
-export { applyWrites, captureWrites, CONFIGURATION_DATABASES, REPLICATED_DATABASES, type ReplicatedDatabase, type ReplicatedWrite } from './replicated-writes.js';
+export { applyWrites, captureWrites, CONFIGURATION_DATABASES, PackedValue, PACKED_DATABASES, packPlain, REPLICATED_DATABASES, storedBytes, type ReplicatedDatabase, type ReplicatedWrite } from './replicated-writes.js';

@@ -1,4 +1,5 @@
 import { checkVersion, SCHEMA_VERSION, type Fact, type JournalEntry } from './records.js';
+import { packPlain, storedBytes } from './replicated-writes.js';
 import type { Store } from './store.js';
 
 /** Called when a write fails: memory and disk may now disagree, so the process must stop. */
@@ -16,8 +17,13 @@ export interface Appended {
  * the promises resolve once a quorum of the cluster holds that batch.
  */
 export interface ReplicationPort {
-  /** Adds an appended entry to this turn's batch; resolves once the batch is held by a quorum. */
-  entry(entry: JournalEntry): Promise<void>;
+  /**
+   * Adds an appended entry to this turn's batch (as the bytes the journal stored); resolves once the batch is
+   * held by a quorum.
+   */
+  entry(entry: JournalEntry | Uint8Array): Promise<void>;
+  /** Told of each group commit that carried entries: when its first append came, its flush, its quorum ack. */
+  observeCommit?(started: number, local: Promise<void>, quorum: Promise<void>): void;
   /** The batch collecting this turn's writes (or the last one sent): resolves once a quorum holds it. */
   current(): Promise<void>;
 }
@@ -63,11 +69,16 @@ export class Journal {
   append(facts: Fact[], at: number): Appended {
     const seq = this.next++;
     const entry: JournalEntry = { v: SCHEMA_VERSION, seq, at, facts };
-    const written = this.store.journal.put(seq, entry);
-    if (written !== this.lastCommit) {
+    const { replication } = this;
+    // A cluster's leader encodes the entry once, for its journal and for the stream.
+    const packed = replication ? packPlain(entry) : undefined;
+    const written = this.store.journal.put(seq, packed ? (storedBytes(packed) as JournalEntry) : entry);
+    const newCommit = written !== this.lastCommit;
+    let started = 0;
+    if (newCommit) {
+      started = performance.now();
       this.lastCommit = written;
       this.commits++;
-      const started = performance.now();
       const flushed = (written as Promise<boolean> & { flushed?: Promise<unknown> }).flushed ?? written;
       flushed.then(() => {
         const ms = performance.now() - started;
@@ -77,17 +88,21 @@ export class Journal {
       this.lastFlushedHere = this.whenFlushedHere(written);
     }
     const local = this.lastFlushedHere;
-    return { seq, durable: this.replication ? both(local, this.replication.entry(entry)) : local };
+    if (!replication) return { seq, durable: local };
+    const quorum = replication.entry(packed!);
+    if (newCommit) replication.observeCommit?.(started, local, quorum);
+    return { seq, durable: both(local, quorum) };
   }
 
   /**
    * Writes an entry a cluster's leader appended (a follower applying the stream); it must be the next one.
    * Returns when it is on this node's disk.
    */
-  appendReplicated(entry: JournalEntry): Promise<void> {
+  appendReplicated(entry: JournalEntry, packed?: Uint8Array): Promise<void> {
     if (entry.seq !== this.next) throw new Error(`replicated journal entry ${entry.seq} arrived where ${this.next} was expected: the stream and this node disagree`);
     this.next++;
-    return this.whenFlushedHere(this.store.journal.put(entry.seq, entry));
+    // `packed`: the entry's bytes as the leader's journal stored them, kept as they are.
+    return this.whenFlushedHere(this.store.journal.put(entry.seq, packed ? (storedBytes(packed) as JournalEntry) : entry));
   }
 
   /** Resolves once `written` is on disk (and, on a cluster's leader, held by a quorum); a failed write is fatal. */

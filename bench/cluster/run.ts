@@ -20,7 +20,8 @@ import { feedPhase, type FeedPhase, type FeedSetup } from './feed.js';
  * `--parts intake,feed,embedded` (default all), `--feed-subscribers S` (default 1000), `--feed-rate N` orders/s
  * (default 50), `--feed-seconds N` (default 8), `--feed-rounds N` (default 1), `--embedded-rounds N` (default 5),
  * `--embedded-orders N` (default 20000), `--warmup N` (default 3): seconds of the same intake load on each mode
- * before the intake rounds, not measured. `embedded` (`embedded.ts`) compares the embedded mode's intake before
+ * before the intake rounds, not measured; `--rate N`: the intake rounds offer N orders/s instead of a closed
+ * loop (CPU per order below saturation). `embedded` (`embedded.ts`) compares the embedded mode's intake before
  * and after the cluster work and writes `bench/results/cluster-embedded.md`.
  */
 const args = parseArgs(process.argv.slice(2));
@@ -28,6 +29,8 @@ const seconds = Number(args.seconds ?? 10);
 const rounds = Number(args.rounds ?? 2);
 const connections = Number(args.connections ?? 100);
 const warmup = Number(args.warmup ?? 3);
+// A fixed offered load (orders/s) instead of a closed loop: CPU per order compared below saturation.
+const rate = args.rate === undefined ? undefined : Number(args.rate);
 const KEY = 'cluster-test-admin-key-01';
 const parts = new Set(String(args.parts ?? 'intake,feed,embedded').split(','));
 const embeddedRounds = Number(args['embedded-rounds'] ?? 5);
@@ -115,7 +118,7 @@ async function intake(single: FulcrumNode, leader: FulcrumNode, nodes: FulcrumNo
         }
       })();
       const before = label === 'embedded' ? undefined : await clusterCounters(leader, nodes);
-      const run = await load({ name: 'fulcrum', url: node.url, cpuMicros: () => cpuMicros(pid) }, 'spread', bodies, { connections, seconds, headers: { authorization: `Bearer ${KEY}` } });
+      const run = await load({ name: 'fulcrum', url: node.url, cpuMicros: () => cpuMicros(pid) }, 'spread', bodies, { connections, seconds, headers: { authorization: `Bearer ${KEY}` }, ...(rate ? { rate } : {}) });
       sampling = false;
       await sampler;
       if (before) costs.push(clusterCost(before, await clusterCounters(leader, nodes), run.requests));
@@ -131,7 +134,7 @@ async function intake(single: FulcrumNode, leader: FulcrumNode, nodes: FulcrumNo
   lags.sort((a, b) => a - b);
   const lagP99 = lags[Math.min(lags.length - 1, Math.floor(0.99 * lags.length))] ?? NaN;
   const body = [
-    `${connections} connections, ${seconds} s per run, ${rounds} round(s), the two alternated, after ${warmup} s of the same load on each (not measured); orders spread over 100 SKUs (one unit each, far more stock than a run takes). Embedded: one process, durable acknowledgement by the LMDB group commit. Cluster: three nats-server ${'(Debian 2.9.10)'} and three Fulcrum nodes on loopback; the load goes to the leader, each acknowledgement waits for JetStream's quorum ack and the local commit; two followers apply the stream meanwhile. Every process shares the same 2 cores with autocannon, so the cluster also pays for its followers' and NATS servers' CPU: on separate machines it would not.`,
+    `${connections} connections${rate ? `, ${rate} orders/s offered` : ''}, ${seconds} s per run, ${rounds} round(s), the two alternated, after ${warmup} s of the same load on each (not measured); orders spread over 100 SKUs (one unit each, far more stock than a run takes). Embedded: one process, durable acknowledgement by the LMDB group commit. Cluster: three nats-server ${'(Debian 2.9.10)'} and three Fulcrum nodes on loopback; the load goes to the leader, each acknowledgement waits for JetStream's quorum ack and the local commit; two followers apply the stream meanwhile. Every process shares the same 2 cores with autocannon, so the cluster also pays for its followers' and NATS servers' CPU: on separate machines it would not.`,
     '',
     '| mode | req/s | p50 ms | p99 ms | leader CPU µs/req | non-2xx | errors |',
     '|---|---|---|---|---|---|---|',
@@ -145,10 +148,10 @@ async function intake(single: FulcrumNode, leader: FulcrumNode, nodes: FulcrumNo
     '',
     `Where a cluster run's CPU and time go, per run (leader's \`/health/ready\` \`cluster.replication\` and \`/proc/PID/stat\` of every process, before and after the run; per order = per request sent). The leader's publish window (appends waiting for their quorum acks at once) is ${process.env.FULCRUM_CLUSTER_PUBLISH_WINDOW ?? 'its default'}.`,
     '',
-    '| run | publishes/s | journal entries per publish | KB per publish | most in flight | publish ack p50 / p99 / max ms | batch wait for a slot p99 ms | leader µs/order | followers µs/order (each) | 3 nats-server µs/order (sum) |',
-    '|---|---|---|---|---|---|---|---|---|---|',
-    `| idle, 5 s (CPU in µs per second, not per order) | ${fixed(idle.batches / 5, 0)} | | | | | | ${fixed(idle.leaderUs, 0)} | ${idle.followersUs.map((u) => fixed(u, 0)).join(', ')} | ${fixed(idle.natsUs, 0)} |`,
-    ...costs.map((c, i) => `| ${i + 1} | ${fixed(c.batches / seconds, 0)} | ${fixed(c.entries / Math.max(1, c.batches), 1)} | ${fixed(c.bytes / Math.max(1, c.batches) / 1024, 1)} | ${c.maxInFlight} | ${c.ack} | ${c.queued} | ${fixed(c.leaderUs, 0)} | ${c.followersUs.map((u) => fixed(u, 0)).join(', ')} | ${fixed(c.natsUs, 0)} |`),
+    '| run | publishes/s | journal entries per publish | KB per publish | most in flight | publish ack p50 / p99 / max ms | batch wait for a slot p99 ms | commit: local flush p50 / p99 \\| durable p50 / p99 ms \\| quorum ack last | leader µs/order | followers µs/order (each) | 3 nats-server µs/order (sum) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    `| idle, 5 s (CPU in µs per second, not per order) | ${fixed(idle.batches / 5, 0)} | | | | | | | ${fixed(idle.leaderUs, 0)} | ${idle.followersUs.map((u) => fixed(u, 0)).join(', ')} | ${fixed(idle.natsUs, 0)} |`,
+    ...costs.map((c, i) => `| ${i + 1} | ${fixed(c.batches / seconds, 0)} | ${fixed(c.entries / Math.max(1, c.batches), 1)} | ${fixed(c.bytes / Math.max(1, c.batches) / 1024, 1)} | ${c.maxInFlight} | ${c.ack} | ${c.queued} | ${c.commitTimes.replaceAll('|', '\\|')} | ${fixed(c.leaderUs, 0)} | ${c.followersUs.map((u) => fixed(u, 0)).join(', ')} | ${fixed(c.natsUs, 0)} |`),
   ].join('\n');
   console.log(writeResult('cluster-intake', command, body));
 }
@@ -213,6 +216,11 @@ interface Replication {
   maxInFlight: number;
   ackMs: number[];
   queuedMs: number[];
+  /** Absent before the commit timings were added (an older build alternated against this one). */
+  commits?: number;
+  flushMs?: number[];
+  durableMs?: number[];
+  ackLast?: number;
 }
 
 interface ClusterCounters {
@@ -229,6 +237,8 @@ interface ClusterCost {
   maxInFlight: number;
   ack: string;
   queued: string;
+  /** Local flush p50 / p99, durable (flush and quorum ack) p50 / p99, share of commits the quorum ack came last. */
+  commitTimes: string;
   leaderUs: number;
   followersUs: number[];
   natsUs: number;
@@ -274,6 +284,15 @@ function quantile(counts: number[], q: number): string {
   return 'n/a';
 }
 
+function commitTimes(a: Replication | undefined, b: Replication | undefined): string {
+  if (!a?.flushMs || !b?.flushMs || !a.durableMs || !b.durableMs) return 'n/a';
+  const flush = b.flushMs.map((x, i) => x - a.flushMs![i]!);
+  const durable = b.durableMs.map((x, i) => x - a.durableMs![i]!);
+  const commits = b.commits! - a.commits!;
+  const ackLast = commits > 0 ? `${Math.round((100 * (b.ackLast! - a.ackLast!)) / commits)}%` : 'n/a';
+  return `${quantile(flush, 0.5)} / ${quantile(flush, 0.99)} | ${quantile(durable, 0.5)} / ${quantile(durable, 0.99)} | ${ackLast}`;
+}
+
 function clusterCost(a: ClusterCounters, b: ClusterCounters, orders: number): ClusterCost {
   const ra = a.replication;
   const rb = b.replication;
@@ -288,6 +307,7 @@ function clusterCost(a: ClusterCounters, b: ClusterCounters, orders: number): Cl
     maxInFlight: rb?.maxInFlight ?? NaN,
     ack: ra && rb ? `${quantile(ack, 0.5)} / ${quantile(ack, 0.99)} / ${quantile(ack, 1)}` : 'n/a',
     queued: ra && rb ? quantile(queued, 0.99) : 'n/a',
+    commitTimes: commitTimes(ra, rb),
     leaderUs: (b.leader - a.leader) / per,
     followersUs: b.followers.map((x, i) => (x - a.followers[i]!) / per),
     natsUs: (b.nats - a.nats) / per,

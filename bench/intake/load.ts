@@ -33,6 +33,8 @@ export interface LoadOptions {
   connections: number;
   seconds: number;
   headers: Record<string, string>;
+  /** Requests per second over all connections (autocannon's `overallRate`); unset: as fast as answers come. */
+  rate?: number;
 }
 
 /**
@@ -48,7 +50,7 @@ export async function load(target: Target, mode: Run['mode'], bodies: readonly s
       ? { body: bodies[0]! }
       : { requests: [{ method: 'POST' as const, setupRequest: (req: autocannon.Request) => ({ ...req, body: bodies[next++ % bodies.length]! }) }] };
   const cpu0 = target.cpuMicros();
-  const result = await autocannon({ url: `${target.url}/orders`, method: 'POST', connections: options.connections, duration: options.seconds, headers, ...request });
+  const result = await autocannon({ url: `${target.url}/orders`, method: 'POST', connections: options.connections, duration: options.seconds, headers, ...request, ...(options.rate ? { overallRate: options.rate } : {}) });
   const cpu = target.cpuMicros() - cpu0;
   const requests = result.requests.total;
   return {

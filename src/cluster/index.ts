@@ -1,2 +1,2 @@
-export { ClusterNode, type ClusterHooks, type ClusterNodeOptions, type ClusterRole, type ClusterView, type ServedNode } from './node.js';
+export { applyBatch, ClusterNode, type ClusterHooks, type ClusterNodeOptions, type ClusterRole, type ClusterView, type ServedNode } from './node.js';
 export { type LeaderInfo } from './lease.js';

@@ -294,19 +294,8 @@ export class ClusterNode implements ClusterView {
   /** Applies one batch of the stream to this node's engine and store. */
   private apply(seq: number, batch: Batch): void {
     if (seq !== this.applied + 1) throw new Error(`journal stream message ${seq} arrived after ${this.applied}: a gap`);
-    const engine = this.served!.fulcrum.engine;
-    let reload: string | undefined;
-    for (const entry of batch.entries) {
-      if (applyReplicatedEntry(engine, entry).createdLocation) reload = 'a new location';
-    }
-    if (batch.writes.length > 0) {
-      applyWrites(engine.store as Store, batch.writes).catch((e: unknown) => engine.fail(e as Error));
-      const config = batch.writes.find(([db]) => CONFIGURATION_DATABASES.has(db));
-      if (config) reload = `${config[0]} changed`;
-    }
+    const reload = applyBatch(this.served!.fulcrum.engine, seq, batch);
     this.applied = seq;
-    // In the same transaction as the batch: a snapshot of this store names the sequence it covers.
-    engine.store.meta.put(CLUSTER_APPLIED_KEY, seq).catch((e: unknown) => engine.fail(e as Error));
     if (reload) {
       this.staleConfig = reload;
       this.scheduleReload(reload);
@@ -578,6 +567,26 @@ export class ClusterNode implements ClusterView {
       this.snapshotting = false;
     }
   }
+}
+
+/**
+ * Applies one batch of the journal stream (stream sequence `seq`) to a follower's engine and store: its entries
+ * through recovery's fact replay, its writes as they were. Returns why the engine must reopen to load
+ * configuration, if it must.
+ */
+export function applyBatch(engine: Engine, seq: number, batch: Batch): string | undefined {
+  let reload: string | undefined;
+  batch.entries.forEach((entry, i) => {
+    if (applyReplicatedEntry(engine, entry, batch.packedEntries?.[i]).createdLocation) reload = 'a new location';
+  });
+  if (batch.writes.length > 0) {
+    applyWrites(engine.store as Store, batch.writes).catch((e: unknown) => engine.fail(e as Error));
+    const config = batch.writes.find(([db]) => CONFIGURATION_DATABASES.has(db));
+    if (config) reload = `${config[0]} changed`;
+  }
+  // In the same transaction as the batch: a snapshot of this store names the sequence it covers.
+  engine.store.meta.put(CLUSTER_APPLIED_KEY, seq).catch((e: unknown) => engine.fail(e as Error));
+  return reload;
 }
 
 /** Retries `fn` until it succeeds or `ms` have passed (JetStream elects its meta leader after start). */

@@ -33,7 +33,8 @@ export interface ReplicatorOptions {
 export const DEFAULT_MAX_IN_FLIGHT = 2;
 
 interface OpenBatch {
-  entries: JournalEntry[];
+  /** Entries as the journal stored them (packed), or as objects. */
+  entries: Array<JournalEntry | Uint8Array>;
   writes: ReplicatedWrite[];
   held: Promise<void>;
   resolve: () => void;
@@ -60,6 +61,14 @@ export interface ReplicationStats {
   ackMs: number[];
   /** Batches by the ms from their first fact to their publish (waiting for a free slot), same buckets. */
   queuedMs: number[];
+  /** Group commits that carried entries (`observeCommit`). */
+  commits: number;
+  /** Commits by the ms from their first append to the local LMDB flush, same buckets. */
+  flushMs: number[];
+  /** Commits by the ms from their first append to being durable (flushed here and held by a quorum), same buckets. */
+  durableMs: number[];
+  /** Commits whose quorum ack came after their local flush: the stream, not the disk, set when they were durable. */
+  ackLast: number;
 }
 
 /**
@@ -87,7 +96,7 @@ export class Replicator implements ReplicationPort {
   private readonly sealBytes: number;
   /** The highest stream sequence acknowledged by a quorum. */
   ackedSeq: number;
-  readonly stats: ReplicationStats = { batches: 0, entries: 0, writes: 0, bytes: 0, maxInFlight: 0, ackMs: ACK_BUCKETS_MS.map(() => 0).concat(0), queuedMs: ACK_BUCKETS_MS.map(() => 0).concat(0) };
+  readonly stats: ReplicationStats = { batches: 0, entries: 0, writes: 0, bytes: 0, maxInFlight: 0, ackMs: buckets(), queuedMs: buckets(), commits: 0, flushMs: buckets(), durableMs: buckets(), ackLast: 0 };
 
   constructor(private readonly options: ReplicatorOptions) {
     this.expected = options.lastSeq;
@@ -104,7 +113,7 @@ export class Replicator implements ReplicationPort {
     return this.lost;
   }
 
-  entry(entry: JournalEntry): Promise<void> {
+  entry(entry: JournalEntry | Uint8Array): Promise<void> {
     const batch = this.batch();
     batch.entries.push(entry);
     return this.options.unsafeEarlyAck ? RESOLVED : batch.held;
@@ -113,6 +122,28 @@ export class Replicator implements ReplicationPort {
   current(): Promise<void> {
     if (this.options.unsafeEarlyAck) return RESOLVED;
     return this.open?.held ?? this.last;
+  }
+
+  /** Where an acknowledgement's time goes: the local flush, the quorum ack, whichever came last. */
+  observeCommit(started: number, local: Promise<void>, quorum: Promise<void>): void {
+    const { stats } = this;
+    let localAt = 0;
+    let quorumAt = 0;
+    const done = () => {
+      if (localAt === 0 || quorumAt === 0) return;
+      stats.commits++;
+      stats.flushMs[bucket(localAt - started)]!++;
+      stats.durableMs[bucket(Math.max(localAt, quorumAt) - started)]!++;
+      if (quorumAt > localAt) stats.ackLast++;
+    };
+    local.then(() => {
+      localAt = performance.now();
+      done();
+    }, () => undefined);
+    quorum.then(() => {
+      quorumAt = performance.now();
+      done();
+    }, () => undefined);
   }
 
   /** Adds a write of a replicated database to this turn's batch. */
@@ -208,6 +239,10 @@ export class Replicator implements ReplicationPort {
     this.lost = e;
     this.options.onLost(e);
   }
+}
+
+function buckets(): number[] {
+  return ACK_BUCKETS_MS.map(() => 0).concat(0);
 }
 
 function bucket(ms: number): number {

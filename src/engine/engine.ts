@@ -374,7 +374,7 @@ export class Engine {
    * path, never re-deciding) with `step` collecting what listeners derive; the entry is then written to this
    * node's journal and its availability changes published once on disk, as a leader's step would be. @internal
    */
-  applyReplicated(entry: JournalEntry, apply: (step: Step) => void): Promise<void> {
+  applyReplicated(entry: JournalEntry, apply: (step: Step) => void, packed?: Uint8Array): Promise<void> {
     if (this.current) throw new Error('engine steps do not nest');
     const step = new Step(entry.seq, entry.at, 'replica');
     try {
@@ -384,7 +384,7 @@ export class Engine {
       this.onFatal(err);
       throw err;
     }
-    const durable = this.journal.appendReplicated(entry);
+    const durable = this.journal.appendReplicated(entry, packed);
     if (this.listeners.size > 0 && (step.changes.length > 0 || step.signals.length > 0 || step.alerts.length > 0)) {
       const committed: CommittedChanges = { seq: entry.seq, changes: step.changes, signals: step.signals, alerts: step.alerts };
       durable.then(() => this.publish(committed), () => undefined);

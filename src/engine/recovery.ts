@@ -90,9 +90,10 @@ export interface ReplicatedApply {
 
 /**
  * Applies one entry of a cluster's journal stream on a follower, through recovery's own fact replay: nothing
- * is decided again. Memory is current here (no snapshot is behind it), so no fact counts as covered.
+ * is decided again. Memory is current here (no snapshot is behind it), so no fact counts as covered. `packed`:
+ * the entry's bytes from the stream, which the journal keeps as they are.
  */
-export function applyReplicatedEntry(engine: Engine, entry: JournalEntry): ReplicatedApply {
+export function applyReplicatedEntry(engine: Engine, entry: JournalEntry, packed?: Uint8Array): ReplicatedApply {
   const covered: Covered = { headers: new Map(), positions: new Map(), entities: new Map() };
   let createdLocation = false;
   const durable = engine.applyReplicated(entry, (step) => {
@@ -100,7 +101,7 @@ export function applyReplicatedEntry(engine: Engine, entry: JournalEntry): Repli
       if (fact.actor.startsWith('loc:') && 'create' in fact) createdLocation = true;
       replayFact(engine, fact, entry.seq, covered, step);
     }
-  });
+  }, packed);
   return { durable, createdLocation };
 }
 

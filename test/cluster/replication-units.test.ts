@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Packr } from 'msgpackr';
-import { applyWrites, captureWrites, closeStore, openStore, SCHEMA_VERSION, type ReplicatedWrite } from '../../snapshots/index.js';
+import { applyWrites, captureWrites, closeStore, Journal, openStore, PackedValue, PACKED_DATABASES, packPlain, REPLICATED_DATABASES, SCHEMA_VERSION, type JournalEntry, type ReplicatedWrite } from '../../snapshots/index.js';
 import { decodeBatch, encodeBatch } from '../../src/cluster/batch.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { tempDataDir } from '../helpers/tmp.js';
@@ -44,6 +44,70 @@ test('writes to replicated databases are captured while a sink is set, applied e
     await closeStore(follower);
     a.cleanup();
     b.cleanup();
+  }
+});
+
+test('entries and plain puts travel as the bytes the stores keep; a follower keeps them as they are', async () => {
+  const a = tempDataDir();
+  const b = tempDataDir();
+  const leader = openStore(a.dir);
+  const follower = openStore(b.dir);
+  try {
+    // The leader's journal encodes each entry once, for its LMDB and for the stream.
+    const sent: Array<JournalEntry | Uint8Array> = [];
+    const journal = new Journal(leader, (e) => {
+      throw e;
+    });
+    journal.replication = { entry: (e) => (sent.push(e), Promise.resolve()), current: () => Promise.resolve() };
+    const facts = [{ actor: 'loc:BER', event: { type: 'stock.reserved', ref: 'o1', lines: [{ sku: 'A', qty: 2 }] } }];
+    const { seq, durable } = journal.append(facts as never, 5);
+    await durable;
+    assert.ok(sent[0] instanceof Uint8Array, 'the leader hands the stream the bytes it stored');
+    const captured: ReplicatedWrite[] = [];
+    captureWrites(leader, () => (w) => captured.push(w));
+    await leader.timeline.put('order:o1/1', { v: 1, at: 5, by: 'k', entries: [{ event: { type: 'x' } }] } as never);
+    await leader.decisions.put('o1/1/0', { v: 1, doc: { kind: 'intake' } });
+    assert.ok(captured[0]![2] instanceof PackedValue, 'a plain database\'s value travels packed');
+    assert.not.ok(captured[1]![2] instanceof PackedValue, 'a database with shared structures sends the value itself');
+
+    const batch = decodeBatch(encodeBatch({ term: 1, node: 'a', entries: sent, writes: captured }));
+    assert.equal(batch.entries, [leader.journal.get(seq)]);
+    assert.equal(Buffer.from(batch.packedEntries![0]!), Buffer.from(sent[0] as Uint8Array));
+    const fj = new Journal(follower, (e) => {
+      throw e;
+    });
+    await fj.appendReplicated(batch.entries[0]!, batch.packedEntries![0]);
+    await applyWrites(follower, batch.writes);
+    assert.equal(follower.journal.get(seq), { v: SCHEMA_VERSION, seq, at: 5, facts });
+    assert.equal(follower.timeline.get('order:o1/1'), leader.timeline.get('order:o1/1'));
+    assert.equal(follower.decisions.get('o1/1/0'), { v: 1, doc: { kind: 'intake' } });
+
+    // Bytes for a database with shared structures would mean another value in another store: refused.
+    assert.throws(() => applyWrites(follower, [['decisions', 'x', new PackedValue(packPlain({ v: 1 }))]]), /decisions/);
+    const forged = encodeBatch({ term: 1, node: 'a', entries: [], writes: [['decisions', 'x', new PackedValue(packPlain({ v: 1 }))]] });
+    assert.throws(() => decodeBatch(forged), /decisions/);
+  } finally {
+    await closeStore(leader);
+    await closeStore(follower);
+    a.cleanup();
+    b.cleanup();
+  }
+});
+
+test('the packed databases are exactly the replicated ones the store encodes as plain MessagePack', async () => {
+  const a = tempDataDir();
+  const store = openStore(a.dir);
+  try {
+    for (const name of REPLICATED_DATABASES) {
+      const db = store[name] as unknown as { encoder?: { useRecords?: boolean }; sharedStructuresKey?: unknown };
+      const plain = db.encoder?.useRecords === false && db.sharedStructuresKey === undefined;
+      assert.is(PACKED_DATABASES.has(name), plain, `${name}: packed ${PACKED_DATABASES.has(name)}, plain ${plain}`);
+    }
+    const j = store.journal as unknown as { encoder?: { useRecords?: boolean }; sharedStructuresKey?: unknown };
+    assert.ok(j.encoder?.useRecords === false && j.sharedStructuresKey === undefined, 'the journal is plain: entries travel as its bytes');
+  } finally {
+    await closeStore(store);
+    a.cleanup();
   }
 });
 

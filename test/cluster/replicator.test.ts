@@ -1,8 +1,10 @@
+import { deflateRawSync } from 'node:zlib';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { Packr } from 'msgpackr';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { SCHEMA_VERSION, type JournalEntry } from '../../snapshots/index.js';
+import { SCHEMA_VERSION, type JournalEntry, type ReplicatedWrite } from '../../snapshots/index.js';
 import { decodeBatch, encodeBatch, JOURNAL_SUBJECT } from '../../src/cluster/batch.js';
 import { Replicator } from '../../src/cluster/replicator.js';
 import { startNatsCluster } from '../../src/cli/nats-servers.js';
@@ -167,16 +169,28 @@ test('the stream keeps its last message id across a restart of every NATS server
   }
 });
 
-test('a large batch is deflated and decodes to what was encoded; a small one stays plain (format 1)', () => {
+test('a large batch is deflated and decodes to what was encoded; a small one stays plain; formats 1 and 2 still decode', () => {
   const entries = Array.from({ length: 200 }, (_, i) => entry(i + 1));
-  const big = encodeBatch({ term: 4, node: 'a', entries, writes: [['idempotency', 'k', { v: 1, status: 201 }]] });
+  const writes: ReplicatedWrite[] = [['idempotency', 'k', { v: 1, status: 201 }]];
+  const big = encodeBatch({ term: 4, node: 'a', entries, writes });
   const plainSize = encodeBatch({ term: 4, node: 'a', entries: entries.slice(0, 1), writes: [] }).length * 200;
   assert.ok(big.length < plainSize / 4, `${big.length} bytes for 200 entries`);
+  const packr = new Packr({ useRecords: false });
+  assert.ok(packr.unpack(big).z, 'deflated');
   const back = decodeBatch(big);
-  assert.is(back.v, 2);
+  assert.is(back.v, 3);
   assert.equal(back.entries, entries);
-  assert.equal(back.writes, [['idempotency', 'k', { v: 1, status: 201 }]]);
-  assert.is(decodeBatch(encodeBatch({ term: 4, node: 'a', entries: [], writes: [] })).v, 1);
+  assert.equal(back.writes, writes);
+  const small = encodeBatch({ term: 4, node: 'a', entries: [], writes: [] });
+  assert.ok(packr.unpack(small).b && !packr.unpack(small).z, 'plain');
+  assert.equal(decodeBatch(small).entries, []);
+  // What an older build appended before an upgrade: the stream keeps it.
+  const v1 = packr.pack({ v: 1, term: 4, node: 'a', entries, writes });
+  const v2 = packr.pack({ v: 2, term: 4, node: 'a', z: deflateRawSync(packr.pack([entries, writes])) });
+  for (const old of [v1, v2]) {
+    const d = decodeBatch(old);
+    assert.equal([d.entries, d.writes, d.packedEntries], [entries, writes, undefined]);
+  }
 });
 
 test.run();
