@@ -1,7 +1,11 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { startProcess, stop } from '../../bench/lib/processes.js';
 
 /** Runs one of the intake benches with a few orders and returns what it printed. */
 function runBench(file: string, args: string[]): Promise<string> {
@@ -40,6 +44,25 @@ test('the build comparison serves orders from a build and bare Hono in turn (smo
   assert.match(out, /\| hot \| 1 \| bare \| \d+ \| [\d.]+ \| \d+ \| 0 \|/);
   assert.match(out, /\| hot \| 1 \| this \| \d+ \| [\d.]+ \| \d+ \| 0 \|/);
   assert.match(out, /hot this: mean \d+\/s, .* throughput \/ bare Hono \d+\.\d+/);
+});
+
+test('stub-engine.js answers POST /orders without the engine: an order for a SKU nobody seeded gets 201, bad input still the 400', async () => {
+  const main = fileURLToPath(new URL('../../src/main.js', import.meta.url));
+  const stub = fileURLToPath(new URL('../../bench/intake/stub-engine.js', import.meta.url));
+  const dataDir = mkdtempSync(join(tmpdir(), 'fulcrum-stub-'));
+  const key = 'stub-admin-key-0000001';
+  const server = await startProcess(main, ['--data-dir', dataDir, '--port', '0'], { env: { FULCRUM_API_KEYS: `${key}:admin` }, nodeArgs: ['--import', stub] });
+  try {
+    const post = (body: unknown) => fetch(`${server.url}/orders`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const ok = await post({ customer: { id: 'c' }, deliverTo: { lat: 52.5, lon: 13.4, country: 'DE' }, lines: [{ sku: 'NOT-SEEDED', qty: 1 }] });
+    assert.is(ok.status, 201, await ok.clone().text());
+    assert.equal(((await ok.json()) as { lines: unknown }).lines, [{ sku: 'NOT-SEEDED', qty: 1 }]);
+    const bad = await post({ customer: { id: 'c' }, deliverTo: { lat: 52.5, lon: 13.4, country: 'DE' }, lines: [{ sku: 'A', qty: 0 }] });
+    assert.is(bad.status, 400);
+  } finally {
+    await stop(server);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });
 
 test.run();
