@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { cpuMicros, fixed, writeResult } from '../lib/report.js';
+import { cpuMicros, fixed, mainThreadCpuMicros, writeResult } from '../lib/report.js';
 import { OrderProbe, type ProbeSummary } from './order-probe.js';
 import { rawLmdbRowsPerSecond } from './raw-lmdb.js';
 import { countFor, inboundBody, isBadRow, locationId, ndjsonBody, PO_LINES, poLine, skuId, type Body, type Grid, type RowOrder } from './rows.js';
@@ -14,7 +14,9 @@ import { parseArgs } from '../lib/args.js';
  * of the same records in the same run. Variants: 1% bad rows, and rows ordered by SKU instead of location.
  * With --inbound, inbound supply through the same path instead: 100,000 PO lines (10,000 purchase orders of
  * 10 lines) to `POST /inbound/batch`, written to bench/results/bulk-inbound.md.
- * Usage: node dist/bench/bulk/run.js [--inbound] [--locations 1000] [--skus 1000] [--profile DIR] [--smoke]
+ * With --clean-only, only the clean load by location (the one the ratio is taken from) between the two raw
+ * runs: a ~20 s run for alternating builds; its figures are printed and nothing is written.
+ * Usage: node dist/bench/bulk/run.js [--inbound] [--clean-only] [--locations 1000] [--skus 1000] [--profile DIR] [--smoke]
  */
 const args = parseArgs(process.argv.slice(2));
 const SMOKE = args.smoke === true;
@@ -34,6 +36,8 @@ interface LoadRun {
   rowsPerSecond: number;
   elapsedMs: number;
   cpuUsPerRow: number;
+  /** Of that, the server's main thread (the engine's), which bounds the load. */
+  mainCpuUsPerRow: number;
   /** The server's CPU per row until the snapshots caught up after the load (they wait while it runs). */
   cpuWithSnapshotsUsPerRow: number;
   rssBeforeMb: number;
@@ -52,6 +56,7 @@ async function main(): Promise<void> {
   const rawBefore = await rawLmdbRowsPerSecond(GRID);
   const runs: LoadRun[] = [];
   runs.push(await loadRun({ name: 'clean, rows by location', order: 'by-location', badRows: false, ...(PROFILE_DIR ? { profileDir: PROFILE_DIR } : {}) }));
+  if (args['clean-only'] === true) return cleanOnly(runs[0]!, rawBefore, await rawLmdbRowsPerSecond(GRID), [loadBefore, loadavg()[0]!]);
   runs.push(await loadRun({ name: '1% bad rows, by location', order: 'by-location', badRows: true }));
   runs.push(await loadRun({ name: 'clean, rows by SKU', order: 'by-sku', badRows: false }));
   runs.push(await loadRun({ name: 'reload: the same rows again (positions exist)', order: 'by-location', badRows: false, reload: true }));
@@ -65,6 +70,15 @@ async function main(): Promise<void> {
     console.error('some loads did not apply what they should:', JSON.stringify(wrong.map((r) => r.name)));
     process.exitCode = 1;
   }
+}
+
+/** The clean load alone against raw lmdb-js, printed: for comparing builds turn by turn. */
+function cleanOnly(run: LoadRun, rawBefore: number, rawAfter: number, load: [number, number]): void {
+  const raw = (rawBefore + rawAfter) / 2;
+  console.log(tableRow(run));
+  console.log(`main thread CPU ${fixed(run.mainCpuUsPerRow, 2)} µs/row`);
+  console.log(`raw ${fixed(rawBefore, 0)} / ${fixed(rawAfter, 0)}; ratio ${fixed(run.rowsPerSecond / raw, 3)}; load ${fixed(load[0], 2)} -> ${fixed(load[1], 2)}`);
+  if (run.mismatches > 0 || run.applied !== run.rows) process.exitCode = 1;
 }
 
 /** The inbound load alone: PO lines through the bulk path, measured as the stock loads are. */
@@ -117,10 +131,12 @@ async function loadRun({ name, order, badRows, reload, inbound, profileDir }: Lo
     let sampledPeak = rssBefore;
     const sampler = setInterval(() => (sampledPeak = Math.max(sampledPeak, rssBytes(pid))), 20);
     const cpuBefore = cpuMicros(pid);
+    const mainBefore = mainThreadCpuMicros(pid);
     const probe = new OrderProbe(server.url, PROBE_SKU);
     probe.start();
     const job = await load(server.url, body, path);
     const cpu = cpuMicros(pid) - cpuBefore;
+    const mainCpu = mainThreadCpuMicros(pid) - mainBefore;
     const during = await probe.stop();
     clearInterval(sampler);
     const peak = Math.max(sampledPeak, hwmReset ? peakRssBytes(pid) : 0);
@@ -135,6 +151,7 @@ async function loadRun({ name, order, badRows, reload, inbound, profileDir }: Lo
       rowsPerSecond: job.rowsRead / (job.elapsedMs / 1000),
       elapsedMs: job.elapsedMs,
       cpuUsPerRow: cpu / body.rows,
+      mainCpuUsPerRow: mainCpu / body.rows,
       cpuWithSnapshotsUsPerRow: cpuWithSnapshots / body.rows,
       rssBeforeMb: rssBefore / 2 ** 20,
       rssGrowthMb: (peak - rssBefore) / 2 ** 20,
@@ -235,6 +252,7 @@ function report(runs: LoadRun[], rawBefore: number, rawAfter: number, load: [num
     `- Raw lmdb-js batched puts of the same records (\`{location, sku, onHand}\` keyed by location and SKU, 10,000 puts per transaction, until flushed), in this process: ${fixed(rawBefore, 0)} rows/s before the loads, ${fixed(rawAfter, 0)} after; mean **${fixed(raw, 0)}**`,
     `- Fulcrum / raw lmdb-js: **${fixed(clean.rowsPerSecond / raw, 2)}** (goal >= 0.5)`,
     `- Rows/s durable, clean load: **${fixed(clean.rowsPerSecond, 0)}** (goal >= 200,000)`,
+    `- The server's main (engine) thread, which bounds a load, spent **${fixed(clean.mainCpuUsPerRow, 2)} µs of CPU per row** of the clean load (of ${fixed(clean.cpuUsPerRow, 2)} for the whole process); the four loads in the order of the table: ${runs.map((r) => fixed(r.mainCpuUsPerRow, 2)).join(', ')}`,
     `- Peak RSS growth of the server during the clean load: **${fixed(clean.rssGrowthMb, 0)} MiB** over ${fixed(clean.rssBeforeMb, 0)} MiB before it (goal < 500 MiB); it creates ${clean.rows} positions, which stay in memory`,
     `- Peak RSS growth when the same rows are loaded again (the positions exist): **${fixed(runs[3]!.rssGrowthMb, 0)} MiB** over ${fixed(runs[3]!.rssBeforeMb, 0)} MiB`,
     `- Orders with no load running (idle): p50 ${fixed(clean.idle.p50, 1)} ms, p99 ${fixed(clean.idle.p99, 1)} ms (${clean.idle.count})`,

@@ -39,6 +39,15 @@ export function cpuMicros(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
 }
 
+/**
+ * CPU time (µs) of a process's main thread alone (its thread id is its pid): the engine's thread, which bounds
+ * a load, measured apart from its helper threads and from other work on the machine.
+ */
+export function mainThreadCpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
+}
+
 /** A value with a fixed number of decimals. */
 export function fixed(n: number, digits = 1): string {
   return Number.isFinite(n) ? n.toFixed(digits) : 'n/a';
