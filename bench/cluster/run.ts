@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load, type Run } from '../intake/load.js';
-import { cpuMicros, fixed, writeResult } from '../lib/report.js';
+import { cpuMicros, fixed, mainThreadCpuMicros, writeResult } from '../lib/report.js';
 import { parseArgs } from '../lib/args.js';
 import { freePort, startNatsCluster } from '../../src/cli/nats-servers.js';
 import { call, FulcrumNode, sleep } from '../../test/helpers/cluster-world.js';
@@ -134,7 +134,7 @@ async function intake(single: FulcrumNode, leader: FulcrumNode, nodes: FulcrumNo
   const idle0 = await clusterCounters(leader, nodes);
   await sleep(5000);
   const idle = clusterCost(idle0, await clusterCounters(leader, nodes), 5);
-  const runs: Array<Run & { label: string }> = [];
+  const runs: Array<Run & { label: string; mainUsPerReq: number }> = [];
   const lags: number[] = [];
   const costs: ClusterCost[] = [];
   for (let r = 0; r < rounds; r++) {
@@ -153,11 +153,12 @@ async function intake(single: FulcrumNode, leader: FulcrumNode, nodes: FulcrumNo
       // Again before each run: a failover would have moved the leader (a run after one would not measure the same thing).
       if (pinned) await place(single, leader, nodes);
       const before = label === 'embedded' ? undefined : await clusterCounters(leader, nodes);
+      const main0 = mainThreadCpuMicros(pid);
       const run = await load({ name: 'fulcrum', url: node.url, cpuMicros: () => cpuMicros(pid) }, 'spread', bodies, { connections, seconds, headers: { authorization: `Bearer ${KEY}` }, ...(rate ? { rate } : {}) });
       sampling = false;
       await sampler;
       if (before) costs.push(clusterCost(before, await clusterCounters(leader, nodes), run.requests));
-      runs.push({ ...run, label });
+      runs.push({ ...run, label, mainUsPerReq: (mainThreadCpuMicros(pid) - main0) / Math.max(1, run.requests) });
     }
   }
   // Back on both cores: the feed part runs unpinned, and the report's `nproc` is this process's.
@@ -173,9 +174,9 @@ async function intake(single: FulcrumNode, leader: FulcrumNode, nodes: FulcrumNo
   const body = [
     `${connections} connections${rate ? `, ${rate} orders/s offered` : ''}, ${seconds} s per run, ${rounds} round(s), the two alternated, after ${warmup} s of the same load on each (not measured); orders spread over 100 SKUs (one unit each, far more stock than a run takes). Embedded: one process, durable acknowledgement by the LMDB group commit. Cluster: three nats-server ${'(Debian 2.9.10)'} and three Fulcrum nodes on loopback; the load goes to the leader, each acknowledgement waits for JetStream's quorum ack and the local commit; two followers apply the stream meanwhile. ${pinned ? `Pinned (\`--pin\`, taskset): the process under load (the embedded server in its runs, the leader in the cluster's) has core ${LOADED_CORE} alone; the followers, the three nats-servers and the load generator (autocannon, in the bench process) share core ${OTHER_CORE}; the idle one of the two servers stays on core ${LOADED_CORE} too. The same placement for both modes: the leader has a machine of its own as in production, but the load generator competes with the followers and NATS for core ${OTHER_CORE} in the cluster's runs only (in the embedded runs it has it nearly alone), so this still understates the cluster; and loopback networking is kernel work on the sending core, shared by all.` : "Every process shares the same 2 cores with autocannon, so the cluster also pays for its followers' and NATS servers' CPU: on separate machines it would not."}`,
     '',
-    '| mode | req/s | p50 ms | p99 ms | leader CPU µs/req | non-2xx | errors |',
-    '|---|---|---|---|---|---|---|',
-    ...runs.map((r) => `| ${r.label} | ${fixed(r.rps, 0)} | ${r.p50} | ${r.p99} | ${fixed(r.cpuUsPerReq, 0)} | ${r.non2xx} | ${r.errors} |`),
+    '| mode | req/s | p50 ms | p99 ms | leader CPU µs/req | its main thread µs/req | non-2xx | errors |',
+    '|---|---|---|---|---|---|---|---|',
+    ...runs.map((r) => `| ${r.label} | ${fixed(r.rps, 0)} | ${r.p50} | ${r.p99} | ${fixed(r.cpuUsPerReq, 0)} | ${fixed(r.mainUsPerReq, 0)} | ${r.non2xx} | ${r.errors} |`),
     '',
     '| figure | measured | goal (issue 16) | |',
     '|---|---|---|---|',
