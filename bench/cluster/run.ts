@@ -2,13 +2,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load, type Run } from '../intake/load.js';
-import { cpuMicros, fixed, writeResult } from '../lib/report.js';
+import { cpuMicros, fixed, mainThreadCpuMicros, writeResult } from '../lib/report.js';
 import { parseArgs } from '../lib/args.js';
 import { freePort, startNatsCluster } from '../../src/cli/nats-servers.js';
 import { call, FulcrumNode, sleep } from '../../test/helpers/cluster-world.js';
 import { SubscriberPool } from '../feed/subscriber-pool.js';
 import { compareEmbedded, embeddedReport } from './embedded.js';
 import { feedPhase, type FeedPhase, type FeedSetup } from './feed.js';
+import { affinity, checkPinning, LOADED_CORE, OTHER_CORE, pin } from './pin.js';
 
 /**
  * `npm run bench:cluster`: durable `POST /orders` intake on one embedded process against a three-node
@@ -23,6 +24,9 @@ import { feedPhase, type FeedPhase, type FeedSetup } from './feed.js';
  * before the intake rounds, not measured; `--rate N`: the intake rounds offer N orders/s instead of a closed
  * loop (CPU per order below saturation). `embedded` (`embedded.ts`) compares the embedded mode's intake before
  * and after the cluster work and writes `bench/results/cluster-embedded.md`.
+ * `--pin` (intake only): the process under load (the leader, or the embedded server) runs alone on core 0,
+ * everything else (followers, nats-servers, this process with the load generator) on core 1 (`pin.ts`), the
+ * same placement for both modes: a leader with a machine of its own, as in production, on a 2-core box.
  */
 const args = parseArgs(process.argv.slice(2));
 const seconds = Number(args.seconds ?? 10);
@@ -39,6 +43,7 @@ const feedSubscribers = Number(args['feed-subscribers'] ?? 1000);
 const feedRate = Number(args['feed-rate'] ?? 50);
 const feedSeconds = Number(args['feed-seconds'] ?? 8);
 const feedRounds = Number(args['feed-rounds'] ?? 1);
+const pinned = args.pin !== undefined && args.pin !== 'false';
 const SKUS = Array.from({ length: 100 }, (_, i) => `SPR-${String(i).padStart(3, '0')}`);
 
 async function seed(url: string): Promise<void> {
@@ -81,7 +86,12 @@ async function main(): Promise<void> {
     if (!leader) throw new Error('no leader');
     await seed(leader.url);
     await Promise.all(nodes.map((n) => ready(n)));
-    if (parts.has('intake')) await intake(single, leader, nodes);
+    if (parts.has('intake')) {
+      if (pinned) checkPinning();
+      await intake(single, leader, nodes);
+      if (pinned) pin(process.pid, `${LOADED_CORE},${OTHER_CORE}`, false);
+      if (pinned) for (const pid of [single.child!.pid!, ...nodes.map((n) => n.child!.pid!), ...natsPids()]) pin(pid, `${LOADED_CORE},${OTHER_CORE}`);
+    }
     if (parts.has('feed')) await feed(single, leader, nodes);
   } finally {
     await Promise.all([single, ...nodes].map((n) => n.stop()));
@@ -92,7 +102,30 @@ async function main(): Promise<void> {
 
 const command = `npm run bench:cluster${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
 
+/**
+ * `--pin`: the leader (found by its \`/health/ready\`, which must still be the one seeded: the leader changes only on
+ * failover) and the embedded server on core 0; followers, nats-servers and this process on core 1. Checked after.
+ */
+async function place(single: FulcrumNode, leader: FulcrumNode, nodes: FulcrumNode[]): Promise<void> {
+  const roles = await Promise.all(nodes.map((n) => n.cluster()));
+  const now = nodes.filter((_, i) => roles[i]?.role === 'leader');
+  if (now.length !== 1 || now[0] !== leader) throw new Error(`--pin: the leader is now ${now.map((n) => n.id).join(', ') || 'none'}, not ${leader.id} (a failover during the bench)`);
+  const loaded = [single, leader].map((n) => n.child!.pid!);
+  pin(process.pid, OTHER_CORE, false);
+  const other = [...nodes.filter((n) => n !== leader).map((n) => n.child!.pid!), ...natsPids()];
+  for (const pid of loaded) pin(pid, LOADED_CORE);
+  for (const pid of other) pin(pid, OTHER_CORE);
+  for (const pid of loaded) if (affinity(pid) !== LOADED_CORE) throw new Error(`--pin: process ${pid} is on cores ${affinity(pid)}, not ${LOADED_CORE}`);
+  for (const pid of other) if (affinity(pid) !== OTHER_CORE) throw new Error(`--pin: process ${pid} is on cores ${affinity(pid)}, not ${OTHER_CORE}`);
+}
+
+function unpin(single: FulcrumNode, nodes: FulcrumNode[]): void {
+  pin(process.pid, `${LOADED_CORE},${OTHER_CORE}`, false);
+  for (const pid of [single, ...nodes].map((n) => n.child!.pid!).concat(natsPids())) pin(pid, `${LOADED_CORE},${OTHER_CORE}`);
+}
+
 async function intake(single: FulcrumNode, leader: FulcrumNode, nodes: FulcrumNode[]): Promise<void> {
+  if (pinned) await place(single, leader, nodes);
   const bodies = SKUS.map((sku, i) => JSON.stringify({ ref: `b${i}`, customer: { id: `c${i}` }, deliverTo: { lat: 51, lon: 10, country: 'DE' }, lines: [{ sku, qty: 1 }] }));
   // Without it the first cluster round measured its processes compiling the order and replay paths while
   // starved of CPU: p99 1.2-6.5 s in 13 of 15 runs (2026-12-04), 0.4 s in the first run with 3 s of warm-up.
@@ -101,7 +134,7 @@ async function intake(single: FulcrumNode, leader: FulcrumNode, nodes: FulcrumNo
   const idle0 = await clusterCounters(leader, nodes);
   await sleep(5000);
   const idle = clusterCost(idle0, await clusterCounters(leader, nodes), 5);
-  const runs: Array<Run & { label: string }> = [];
+  const runs: Array<Run & { label: string; mainUsPerReq: number }> = [];
   const lags: number[] = [];
   const costs: ClusterCost[] = [];
   for (let r = 0; r < rounds; r++) {
@@ -117,14 +150,19 @@ async function intake(single: FulcrumNode, leader: FulcrumNode, nodes: FulcrumNo
           await sleep(250);
         }
       })();
+      // Again before each run: a failover would have moved the leader (a run after one would not measure the same thing).
+      if (pinned) await place(single, leader, nodes);
       const before = label === 'embedded' ? undefined : await clusterCounters(leader, nodes);
+      const main0 = mainThreadCpuMicros(pid);
       const run = await load({ name: 'fulcrum', url: node.url, cpuMicros: () => cpuMicros(pid) }, 'spread', bodies, { connections, seconds, headers: { authorization: `Bearer ${KEY}` }, ...(rate ? { rate } : {}) });
       sampling = false;
       await sampler;
       if (before) costs.push(clusterCost(before, await clusterCounters(leader, nodes), run.requests));
-      runs.push({ ...run, label });
+      runs.push({ ...run, label, mainUsPerReq: (mainThreadCpuMicros(pid) - main0) / Math.max(1, run.requests) });
     }
   }
+  // Back on both cores: the feed part runs unpinned, and the report's `nproc` is this process's.
+  if (pinned) unpin(single, nodes);
   const mean = (label: string, f: (r: Run) => number) => {
     const xs = runs.filter((r) => r.label === label).map(f);
     return xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -134,11 +172,11 @@ async function intake(single: FulcrumNode, leader: FulcrumNode, nodes: FulcrumNo
   lags.sort((a, b) => a - b);
   const lagP99 = lags[Math.min(lags.length - 1, Math.floor(0.99 * lags.length))] ?? NaN;
   const body = [
-    `${connections} connections${rate ? `, ${rate} orders/s offered` : ''}, ${seconds} s per run, ${rounds} round(s), the two alternated, after ${warmup} s of the same load on each (not measured); orders spread over 100 SKUs (one unit each, far more stock than a run takes). Embedded: one process, durable acknowledgement by the LMDB group commit. Cluster: three nats-server ${'(Debian 2.9.10)'} and three Fulcrum nodes on loopback; the load goes to the leader, each acknowledgement waits for JetStream's quorum ack and the local commit; two followers apply the stream meanwhile. Every process shares the same 2 cores with autocannon, so the cluster also pays for its followers' and NATS servers' CPU: on separate machines it would not.`,
+    `${connections} connections${rate ? `, ${rate} orders/s offered` : ''}, ${seconds} s per run, ${rounds} round(s), the two alternated, after ${warmup} s of the same load on each (not measured); orders spread over 100 SKUs (one unit each, far more stock than a run takes). Embedded: one process, durable acknowledgement by the LMDB group commit. Cluster: three nats-server ${'(Debian 2.9.10)'} and three Fulcrum nodes on loopback; the load goes to the leader, each acknowledgement waits for JetStream's quorum ack and the local commit; two followers apply the stream meanwhile. ${pinned ? `Pinned (\`--pin\`, taskset): the process under load (the embedded server in its runs, the leader in the cluster's) has core ${LOADED_CORE} alone; the followers, the three nats-servers and the load generator (autocannon, in the bench process) share core ${OTHER_CORE}; the idle one of the two servers stays on core ${LOADED_CORE} too. The same placement for both modes: the leader has a machine of its own as in production, but the load generator competes with the followers and NATS for core ${OTHER_CORE} in the cluster's runs only (in the embedded runs it has it nearly alone), so this still understates the cluster; and loopback networking is kernel work on the sending core, shared by all.` : "Every process shares the same 2 cores with autocannon, so the cluster also pays for its followers' and NATS servers' CPU: on separate machines it would not."}`,
     '',
-    '| mode | req/s | p50 ms | p99 ms | leader CPU µs/req | non-2xx | errors |',
-    '|---|---|---|---|---|---|---|',
-    ...runs.map((r) => `| ${r.label} | ${fixed(r.rps, 0)} | ${r.p50} | ${r.p99} | ${fixed(r.cpuUsPerReq, 0)} | ${r.non2xx} | ${r.errors} |`),
+    '| mode | req/s | p50 ms | p99 ms | leader CPU µs/req | its main thread µs/req | non-2xx | errors |',
+    '|---|---|---|---|---|---|---|---|',
+    ...runs.map((r) => `| ${r.label} | ${fixed(r.rps, 0)} | ${r.p50} | ${r.p99} | ${fixed(r.cpuUsPerReq, 0)} | ${fixed(r.mainUsPerReq, 0)} | ${r.non2xx} | ${r.errors} |`),
     '',
     '| figure | measured | goal (issue 16) | |',
     '|---|---|---|---|',

@@ -9,9 +9,10 @@ type NatsConnection = Awaited<ReturnType<typeof connect>>;
 import { applyWrites, captureWrites, CLUSTER_APPLIED_KEY, CONFIGURATION_DATABASES, type Store } from '../../snapshots/index.js';
 import { DomainError } from '../domain/errors.js';
 import { applyReplicatedEntry, prepareToLead, type Engine, type WriteGate } from '../engine/index.js';
-import { batchId, decodeBatch, encodeBatch, JOURNAL_STREAM, JOURNAL_SUBJECT, LEASE_BUCKET, type Batch } from './batch.js';
+import { decodeBatch, JOURNAL_STREAM, JOURNAL_SUBJECT, LEASE_BUCKET, type Batch } from './batch.js';
 import { LeaderLease, type LeaderInfo } from './lease.js';
 import { trimJournal } from './journal-trim.js';
+import { fenceStream } from './takeover.js';
 import { Replicator } from './replicator.js';
 import { SnapshotStore } from './snapshot-store.js';
 
@@ -391,33 +392,22 @@ export class ClusterNode implements ClusterView {
       this.stopFollowing();
       if (this.reloadTimer) clearTimeout(this.reloadTimer);
       this.reloadTimer = undefined;
-      let marker = '';
-      for (;;) {
-        if (!this.lease.held) return this.resumeFollowing('the lease lapsed while catching up');
-        let missing: Error | undefined;
-        try {
-          const last = (await this.jsm.streams.info(JOURNAL_STREAM)).state.last_seq;
-          while (this.applied < last) {
-            const m = await this.jsm.streams.getMessage(JOURNAL_STREAM, { seq: this.applied + 1 });
-            if (!m) throw (missing = new Error(`journal stream message ${this.applied + 1} is missing`));
-            this.apply(m.seq, decodeBatch(m.data));
-          }
-          marker = batchId(this.options.nodeId, this.lease.term, this.applied + 1);
-          const ack = await this.js.publish(JOURNAL_SUBJECT, encodeBatch({ term: this.lease.term, node: this.options.nodeId, entries: [], writes: [] }), { msgID: marker, expect: { lastSequence: this.applied } });
-          this.applied = ack.seq;
-          break;
-        } catch (e) {
-          if (e === missing) throw e;
-          // Someone appended first: catch up again. Anything else is NATS between leaders (a stream
-          // or meta leader being elected answers "jetstream is not enabled", a request times out): try again
-          // while the lease holds, and follow again once it lapses. A marker that was stored although its
-          // ack was lost is caught up with like any other message; nothing was acknowledged on it.
-          if (!/wrong last sequence/i.test((e as Error).message)) {
-            this.options.log(`taking over: ${(e as Error).message}; trying again`);
-            await sleep(200);
-          }
-        }
-      }
+      const fence = await fenceStream({
+        stream: {
+          lastSeq: async () => (await this.jsm.streams.info(JOURNAL_STREAM)).state.last_seq,
+          message: (seq) => this.jsm.streams.getMessage(JOURNAL_STREAM, { seq }),
+          append: async (data, msgID, lastSequence) => (await this.js.publish(JOURNAL_SUBJECT, data, { msgID, expect: { lastSequence } })).seq,
+        },
+        node: this.options.nodeId,
+        term: this.lease.term,
+        applied: () => this.applied,
+        apply: (seq, batch) => this.apply(seq, batch),
+        held: () => this.lease.held,
+        log: this.options.log,
+      });
+      if (!fence) return this.resumeFollowing('the lease lapsed while catching up');
+      this.applied = fence.seq;
+      const marker = fence.marker;
       const replicator = new Replicator({
         js: this.js,
         node: this.options.nodeId,
