@@ -37,6 +37,7 @@ import { sourcingRoutes } from './routes/sourcing.js';
 import { statusRoutes } from './routes/statuses.js';
 import { workflowRoutes } from './routes/workflows.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { matchHotRoutesFirst } from './hot-routes.js';
 
 /** The bulk loads' routes: each streams its body and keeps its own, larger limit. */
 const BULK_PATHS = new Set(['/inventory/batch', '/inbound/batch']);
@@ -95,5 +96,6 @@ export function createApp(deps: AppDeps & { keys: ApiKeys }, lifecycle: Lifecycl
   app.route('/ui', consoleRoutes(deps));
   app.notFound((c) => c.json({ error: { type: 'not_found', message: `no route for ${c.req.method} ${c.req.path}`, details: [] } }, 404));
   app.onError((err, c) => errorResponse(c, err));
+  matchHotRoutesFirst(app);
   return app;
 }

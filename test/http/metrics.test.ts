@@ -17,6 +17,18 @@ test('/metrics passes promtool check metrics: counters as counters, seconds, his
     assert.match(text, /^fulcrum_orders_placed_total 1$/m);
     assert.match(text, /^# TYPE fulcrum_http_request_duration_seconds histogram$/m);
     assert.match(text, /^fulcrum_http_request_duration_seconds_count\{method="POST",route="\/orders",status="201"\} 1$/m);
+    // The request counter, kept per series and handed over at scrape time: each series counted, the same
+    // label order as the histogram's, and a second scrape does not count twice.
+    assert.is((await s.call('POST', '/orders', orderBody('A', 1))).status, 201);
+    assert.is((await s.call('GET', '/orders/nope')).status, 404);
+    const again = (await s.call('GET', '/metrics')).body as string;
+    const third = (await s.call('GET', '/metrics')).body as string;
+    for (const t of [again, third]) {
+      assert.match(t, /^fulcrum_http_requests_total\{method="POST",route="\/orders",status="201"\} 2$/m);
+      assert.match(t, /^fulcrum_http_request_duration_seconds_count\{method="POST",route="\/orders",status="201"\} 2$/m);
+      assert.match(t, /^fulcrum_http_requests_total\{method="GET",route="\/orders\/:id",status="404"\} 1$/m);
+    }
+    assert.match(third, /^fulcrum_http_requests_total\{method="GET",route="\/metrics",status="200"\} 2$/m);
     assert.match(text, /^fulcrum_journal_flush_seconds_count [1-9]/m, 'journal flushes are a histogram');
     assert.match(text, /^fulcrum_sourcing_solve_seconds_count [1-9]/m, 'sourcing time is a histogram');
     assert.match(text, /^fulcrum_snapshot_last_pass_seconds /m);
