@@ -1,5 +1,5 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load, type Run } from '../intake/load.js';
 import { cpuMicros, fixed, mainThreadCpuMicros, writeResult } from '../lib/report.js';
@@ -8,7 +8,7 @@ import { freePort, startNatsCluster } from '../../src/cli/nats-servers.js';
 import { call, FulcrumNode, sleep } from '../../test/helpers/cluster-world.js';
 import { SubscriberPool } from '../feed/subscriber-pool.js';
 import { compareEmbedded, embeddedReport } from './embedded.js';
-import { feedPhase, type FeedPhase, type FeedSetup } from './feed.js';
+import { feedPhase, perNodeTable, sliceNodes, type FeedPhase, type FeedSetup, type NodeSlices } from './feed.js';
 import { affinity, checkPinning, LOADED_CORE, OTHER_CORE, pin } from './pin.js';
 
 /**
@@ -20,8 +20,10 @@ import { affinity, checkPinning, LOADED_CORE, OTHER_CORE, pin } from './pin.js';
  * Options: `-- --seconds N` (default 10), `--rounds N` (default 2), `--connections N` (default 100),
  * `--parts intake,feed,embedded` (default all), `--feed-subscribers S` (default 1000), `--feed-rate N` orders/s
  * (default 50), `--feed-seconds N` (default 8), `--feed-rounds N` (default 1), `--embedded-rounds N` (default 5),
- * `--embedded-orders N` (default 20000), `--warmup N` (default 3): seconds of the same intake load on each mode
- * before the intake rounds, not measured; `--rate N`: the intake rounds offer N orders/s instead of a closed
+ * `--embedded-orders N` (default 20000), `--node-cpu C`: each Fulcrum node (embedded and cluster, with its feed
+ * processes) runs in a CPU slice of C cores (`bench/lib/cpu-slices.ts`; `--node-cpu-period-ms`, default 10),
+ * `--warmup N` (default 3): seconds of the same intake load on each mode
+ * before the intake rounds, and of each feed phase before the feed rounds, not measured; `--rate N`: the intake rounds offer N orders/s instead of a closed
  * loop (CPU per order below saturation). `embedded` (`embedded.ts`) compares the embedded mode's intake before
  * and after the cluster work and writes `bench/results/cluster-embedded.md`.
  * `--pin` (intake only): the process under load (the leader, or the embedded server) runs alone on core 0,
@@ -44,6 +46,8 @@ const feedRate = Number(args['feed-rate'] ?? 50);
 const feedSeconds = Number(args['feed-seconds'] ?? 8);
 const feedRounds = Number(args['feed-rounds'] ?? 1);
 const pinned = args.pin !== undefined && args.pin !== 'false';
+const nodeCpu = args['node-cpu'] === undefined ? undefined : Number(args['node-cpu']);
+const nodeCpuPeriodUs = 1000 * Number(args['node-cpu-period-ms'] ?? 10);
 const SKUS = Array.from({ length: 100 }, (_, i) => `SPR-${String(i).padStart(3, '0')}`);
 
 async function seed(url: string): Promise<void> {
@@ -73,6 +77,7 @@ async function main(): Promise<void> {
   const common = { FULCRUM_API_KEYS: `${KEY}:admin`, FULCRUM_SOURCING_WORKERS: '1', FULCRUM_RATE_LIMITS: 'admin:0' };
   const single = new FulcrumNode('embedded', await freePort(), join(root, 'embedded'), common);
   const nodes = await Promise.all(['a', 'b', 'c'].map(async (id) => new FulcrumNode(id, await freePort(), join(root, id), { ...common, FULCRUM_NATS_URL: nats.urls, FULCRUM_NODE_ID: id })));
+  const slices = sliceNodes([single, ...nodes], nodeCpu, nodeCpuPeriodUs);
   try {
     await single.start();
     await Promise.all(nodes.map((n) => n.start()));
@@ -92,9 +97,10 @@ async function main(): Promise<void> {
       if (pinned) pin(process.pid, `${LOADED_CORE},${OTHER_CORE}`, false);
       if (pinned) for (const pid of [single.child!.pid!, ...nodes.map((n) => n.child!.pid!), ...natsPids()]) pin(pid, `${LOADED_CORE},${OTHER_CORE}`);
     }
-    if (parts.has('feed')) await feed(single, leader, nodes);
+    if (parts.has('feed')) await feed(single, leader, nodes, slices);
   } finally {
     await Promise.all([single, ...nodes].map((n) => n.stop()));
+    slices.remove();
     await nats.stop();
     rmSync(root, { recursive: true, force: true });
   }
@@ -199,7 +205,7 @@ async function intake(single: FulcrumNode, leader: FulcrumNode, nodes: FulcrumNo
  * staleness p99. Phases, alternated per round: S on one embedded process, S on one cluster follower, 3S
  * spread over the three cluster nodes, 3S on the one embedded process (does one node need help at 3S?).
  */
-async function feed(single: FulcrumNode, leader: FulcrumNode, nodes: FulcrumNode[]): Promise<void> {
+async function feed(single: FulcrumNode, leader: FulcrumNode, nodes: FulcrumNode[], slices: NodeSlices): Promise<void> {
   const s = feedSubscribers;
   const follower = nodes.find((n) => n !== leader)!;
   const setups: FeedSetup[] = [
@@ -211,8 +217,11 @@ async function feed(single: FulcrumNode, leader: FulcrumNode, nodes: FulcrumNode
   const clients = await SubscriberPool.start(2, 10);
   const phases: FeedPhase[] = [];
   try {
+    // Unmeasured: in CPU slices the first round's follower phase paid for compiling its fan-out and apply paths
+    // out of its own quota (staleness p99 206 and 214 ms in the first round of two runs, 83 and 101 in the second).
+    if (warmup > 0) for (const setup of setups) await feedPhase(clients, setup, { key: KEY, sku: SKUS[0]!, rate: feedRate, seconds: warmup, settleMs: 500 }, slices.byNode);
     for (let r = 0; r < feedRounds; r++) {
-      for (const setup of setups) phases.push(await feedPhase(clients, setup, { key: KEY, sku: SKUS[0]!, rate: feedRate, seconds: feedSeconds, settleMs: 1500 }));
+      for (const setup of setups) phases.push(await feedPhase(clients, setup, { key: KEY, sku: SKUS[0]!, rate: feedRate, seconds: feedSeconds, settleMs: 1500 }, slices.byNode));
     }
   } finally {
     await clients.stop();
@@ -223,21 +232,27 @@ async function feed(single: FulcrumNode, leader: FulcrumNode, nodes: FulcrumNode
   };
   const claim = p99(setups[2]!.label) / p99(setups[1]!.label);
   const body = [
-    `S = ${s} subscribers, all watching one SKU on the default pool; orders for that SKU at ${feedRate}/s for ${feedSeconds} s per phase, ${feedRounds} round(s), phases alternated. Orders go to the embedded process or to the cluster's leader; subscribers connect to the nodes named, an equal share each (two subscriber processes at nice 10). Every node runs its default feed (one feed process, 50 ms window).`,
+    `S = ${s} subscribers, all watching one SKU on the default pool; orders for that SKU at ${feedRate}/s for ${feedSeconds} s per phase, ${feedRounds} round(s), phases alternated, after ${warmup} s of each phase unmeasured. Orders go to the embedded process or to the cluster's leader; subscribers connect to the nodes named, an equal share each (two subscriber processes at nice 10). Every node runs its default feed (one feed process, 50 ms window).`,
     '',
     "Staleness: from the writer's commit of a value to its arrival (or a newer one's) at each subscriber. The commit times come from a probe subscribed on the writer (its stock messages carry the journal seq, the same on every node, and the writer's commit time), so on a follower staleness includes replication. The probe sees each window's latest commit only: earlier commits of a window are not sampled, in every phase alike.",
     '',
     'Everything (three nats-server, four Fulcrum processes with their feed processes, the subscribers and the order pacer) shares this machine\'s cores: three nodes here do not bring three machines\' CPU, which is what the claim is about.',
     '',
-    '| phase | nodes serving | subscribers | orders/s | commits sampled | staleness p50 ms | p99 ms | undelivered | failed connects |',
-    '|---|---|---|---|---|---|---|---|---|',
-    ...phases.map((p) => `| ${p.label} | ${p.nodes} | ${p.subscribers} | ${fixed(p.ordersPerSecond, 0)} | ${p.commits} | ${p.staleness.p50} | ${p.staleness.p99} | ${p.undelivered} | ${p.failedConnects} |`),
+    slices.note,
+    '',
+    '| phase | nodes serving | subscribers | orders/s | commits sampled | staleness p50 ms | p99 ms | undelivered | failed connects | subscriber processes, cores | machine busy, cores |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...phases.map((p) => `| ${p.label} | ${p.nodes} | ${p.subscribers} | ${fixed(p.ordersPerSecond, 0)} | ${p.commits} | ${p.staleness.p50} | ${p.staleness.p99} | ${p.undelivered} | ${p.failedConnects} | ${fixed(p.subscriberCores, 2)} | ${fixed(p.machineCores, 2)} of ${cpus().length} |`),
     '',
     '| figure | measured | goal (issue 16) | |',
     '|---|---|---|---|',
     `| staleness p99, 3S over three cluster nodes / S on one cluster node | **${fixed(claim, 2)}** | <= 1 ("the same staleness p99") | ${claim <= 1.1 ? 'met (within 10%)' : '**not met**'} |`,
     `| staleness p99, 3S over three cluster nodes / S on the embedded process | ${fixed(p99(setups[2]!.label) / p99(setups[0]!.label), 2)} | | |`,
     `| staleness p99, 3S on the embedded process / S on it (does one node alone need help at 3S?) | ${fixed(p99(setups[3]!.label) / p99(setups[0]!.label), 2)} | | |`,
+    '',
+    "Per node (probes on the writer and on each serving node: replication = the writer's commit to the node's own commit of it; window and send = the node's commit to its probe client's receipt; cores used = the node's process and feed processes, from /proc):",
+    '',
+    ...perNodeTable(phases),
   ].join('\n');
   console.log(writeResult('cluster-feed', command, body));
 }

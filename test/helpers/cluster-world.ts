@@ -27,6 +27,8 @@ export class FulcrumNode {
   child: ChildProcess | undefined;
   frozen = false;
   out = '';
+  /** A command prefix the process starts through (a CPU slice's `launcher()`: it and its children then share that quota). */
+  launcher: string[] = [];
   private exited: Promise<void> = Promise.resolve();
 
   constructor(
@@ -48,7 +50,8 @@ export class FulcrumNode {
 
   /** Starts the process and waits until it listens (as a follower). */
   async start(): Promise<void> {
-    const child = spawn(process.execPath, [...NODE_FLAGS, MAIN, '--data-dir', this.dataDir, '--port', String(this.port), ...this.args], { env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const command = [...this.launcher, process.execPath, ...NODE_FLAGS, MAIN, '--data-dir', this.dataDir, '--port', String(this.port), ...this.args];
+    const child = spawn(command[0]!, command.slice(1), { env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     const append = (d: Buffer) => (this.out = (this.out + d.toString()).slice(-200_000));
     child.stdout!.on('data', append);
