@@ -26,6 +26,7 @@ import { affinity, checkPinning, LOADED_CORE, OTHER_CORE, pin } from './pin.js';
  * before the intake rounds, and of each feed phase before the feed rounds, not measured; `--rate N`: the intake rounds offer N orders/s instead of a closed
  * loop (CPU per order below saturation). `embedded` (`embedded.ts`) compares the embedded mode's intake before
  * and after the cluster work and writes `bench/results/cluster-embedded.md`.
+ * `--smoke`: print the reports, write nothing (the tests' run).
  * `--pin` (intake only): the process under load (the leader, or the embedded server) runs alone on core 0,
  * everything else (followers, nats-servers, this process with the load generator) on core 1 (`pin.ts`), the
  * same placement for both modes: a leader with a machine of its own, as in production, on a 2-core box.
@@ -46,6 +47,8 @@ const feedRate = Number(args['feed-rate'] ?? 50);
 const feedSeconds = Number(args['feed-seconds'] ?? 8);
 const feedRounds = Number(args['feed-rounds'] ?? 1);
 const pinned = args.pin !== undefined && args.pin !== 'false';
+/** `--smoke`: the tests' run; prints the reports and writes nothing to bench/results. */
+const smoke = args.smoke !== undefined && args.smoke !== 'false';
 const nodeCpu = args['node-cpu'] === undefined ? undefined : Number(args['node-cpu']);
 const nodeCpuPeriodUs = 1000 * Number(args['node-cpu-period-ms'] ?? 10);
 const SKUS = Array.from({ length: 100 }, (_, i) => `SPR-${String(i).padStart(3, '0')}`);
@@ -70,7 +73,7 @@ async function ready(node: FulcrumNode, role?: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  if (parts.has('embedded')) console.log(writeResult('cluster-embedded', command, embeddedReport(compareEmbedded(embeddedRounds, embeddedOrders), embeddedRounds, embeddedOrders)));
+  if (parts.has('embedded')) console.log(writeResult('cluster-embedded', command, embeddedReport(compareEmbedded(embeddedRounds, embeddedOrders), embeddedRounds, embeddedOrders), smoke));
   if (!parts.has('intake') && !parts.has('feed')) return;
   const root = mkdtempSync(join(tmpdir(), 'fulcrum-bench-cluster-'));
   const nats = await startNatsCluster(3, join(root, 'nats'));
@@ -94,8 +97,6 @@ async function main(): Promise<void> {
     if (parts.has('intake')) {
       if (pinned) checkPinning();
       await intake(single, leader, nodes);
-      if (pinned) pin(process.pid, `${LOADED_CORE},${OTHER_CORE}`, false);
-      if (pinned) for (const pid of [single.child!.pid!, ...nodes.map((n) => n.child!.pid!), ...natsPids()]) pin(pid, `${LOADED_CORE},${OTHER_CORE}`);
     }
     if (parts.has('feed')) await feed(single, leader, nodes, slices);
   } finally {
@@ -197,7 +198,7 @@ async function intake(single: FulcrumNode, leader: FulcrumNode, nodes: FulcrumNo
     `| idle, 5 s (CPU in µs per second, not per order) | ${fixed(idle.batches / 5, 0)} | | | | | | | ${fixed(idle.leaderUs, 0)} | ${idle.followersUs.map((u) => fixed(u, 0)).join(', ')} | ${fixed(idle.natsUs, 0)} |`,
     ...costs.map((c, i) => `| ${i + 1} | ${fixed(c.batches / seconds, 0)} | ${fixed(c.entries / Math.max(1, c.batches), 1)} | ${fixed(c.bytes / Math.max(1, c.batches) / 1024, 1)} | ${c.maxInFlight} | ${c.ack} | ${c.queued} | ${c.commitTimes.replaceAll('|', '\\|')} | ${fixed(c.leaderUs, 0)} | ${c.followersUs.map((u) => fixed(u, 0)).join(', ')} | ${fixed(c.natsUs, 0)} |`),
   ].join('\n');
-  console.log(writeResult('cluster-intake', command, body));
+  console.log(writeResult('cluster-intake', command, body, smoke));
 }
 
 /**
@@ -254,7 +255,7 @@ async function feed(single: FulcrumNode, leader: FulcrumNode, nodes: FulcrumNode
     '',
     ...perNodeTable(phases),
   ].join('\n');
-  console.log(writeResult('cluster-feed', command, body));
+  console.log(writeResult('cluster-feed', command, body, smoke));
 }
 
 main().catch((e: unknown) => {
