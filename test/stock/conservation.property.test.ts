@@ -439,11 +439,20 @@ async function property(mode: Mode): Promise<void> {
   const seed = process.env.FULCRUM_PROPERTY_SEED ? Number(process.env.FULCRUM_PROPERTY_SEED) : Math.floor(Math.random() * 2 ** 31);
   console.log(`conservation property (${mode}): seed ${seed} (replay with FULCRUM_PROPERTY_SEED=${seed})`);
   reached.clear();
-  await fc.assert(fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 40, size: 'max' }), (ops) => runOps(ops, mode)), { numRuns: mode === 'workflow' ? 200 : 120, seed });
+  const numRuns = mode === 'workflow' ? 200 : 120;
+  const missing = () => KINDS[mode].filter((k) => !reached.get(k));
+  await fc.assert(fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 40, size: 'max' }), (ops) => runOps(ops, mode)), { numRuns, seed });
   // A run that never cancelled a live order proves nothing about cancellation: every kind must have happened.
+  // The deepest chains (an order shipped, returned, received, then inspected) are missed by about one seed in
+  // five, so a run that missed a kind goes on with more sequences (each round's seed printed) before failing:
+  // a kind the operations can no longer reach still fails, a rare one no longer fails the suite by chance.
+  for (let round = 1; round <= 3 && missing().length > 0; round++) {
+    const more = seed + round;
+    console.log(`conservation property (${mode}): ${missing().join(', ')} not reached yet; ${numRuns / 2} more sequences, seed ${more}`);
+    await fc.assert(fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 40, size: 'max' }), (ops) => runOps(ops, mode)), { numRuns: numRuns / 2, seed: more });
+  }
   console.log(`conservation property (${mode}): accepted on live entities ${JSON.stringify(Object.fromEntries(reached))}`);
-  const missing = KINDS[mode].filter((k) => !reached.get(k));
-  assert.equal(missing, [], `seed ${seed}: operations never accepted on a live entity: ${missing.join(', ')} (reached: ${JSON.stringify(Object.fromEntries(reached))})`);
+  assert.equal(missing(), [], `seed ${seed}: operations never accepted on a live entity: ${missing().join(', ')} (reached: ${JSON.stringify(Object.fromEntries(reached))})`);
 }
 
 test('stock is conserved over random sequences of counts, deltas, moves, holds, orders, cancels (whole and partial), edits, shipments and expiries', async () => {
