@@ -137,6 +137,10 @@ export interface CountOutcome {
   shortBy?: number;
 }
 
+/** The outcomes without `shortBy`, shared: a bulk load counts a position per row. */
+const APPLIED: Readonly<CountOutcome> = { applied: true };
+const IGNORED: Readonly<CountOutcome> = { applied: false };
+
 /** Whether an absolute count with this `asOf` is older than what was already applied (and so ignored). */
 export function isStaleCount(p: Position, status: string, asOf: string | undefined): boolean {
   if (asOf === undefined) return false;
@@ -150,12 +154,12 @@ export function isStaleCount(p: Position, status: string, asOf: string | undefin
  * a receipt; with `receivedMs` (the source system knows when the counted units arrived, e.g. from its lot
  * dates) it sets the position's arrival time to it.
  */
-export function applyCount(p: Position, status: string, count: number, asOf: string | undefined, receivedMs?: number): CountOutcome {
-  if (isStaleCount(p, status, asOf)) return { applied: false };
+export function applyCount(p: Position, status: string, count: number, asOf: string | undefined, receivedMs?: number): Readonly<CountOutcome> {
+  if (isStaleCount(p, status, asOf)) return IGNORED;
   if (asOf !== undefined) (p.asOf ??= {})[status] = asOf;
   const tracked = tracksArrival(p, status, receivedMs);
   const onHandBefore = tracked ? onHand(p) : 0;
-  let outcome: CountOutcome = { applied: true };
+  let outcome: Readonly<CountOutcome> = APPLIED;
   if (status === 'sellable') {
     const next = Math.max(0, count - p.reserved);
     p.introduced += next - p.sellable;
