@@ -84,8 +84,11 @@ export class FeedSource {
     const fresh = c.seq > this.committedHead;
     const base = fresh ? c.seq : this.committedHead + 1;
     for (const ch of c.changes) {
+      // The key (a new string, hashed) only when some SKU is watched by key: a bulk load changes a SKU per row.
+      const poolWatched = this.byPool.has(ch.pool);
+      if (!poolWatched && this.byKey.size === 0) continue;
       const key = keyOf(ch.pool, ch.sku);
-      if (!this.byKey.has(key) && !this.byPool.has(ch.pool)) continue;
+      if (!poolWatched && !this.byKey.has(key)) continue;
       const seq = Math.max(base, (this.issued.get(key) ?? 0) + 1);
       this.issued.set(key, seq);
       this.pending.set(key, { type: 'stock', pool: ch.pool, sku: ch.sku, ats: ch.ats, seq, ts, ...(ch.future ? { future: ch.future } : {}) });
