@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { cpuMicros, fixed, mainThreadCpuMicros, writeResult } from '../lib/report.js';
+import { cpuMicros, fixed, mainThreadCpuMicros, threadCpuMicros, writeResult } from '../lib/report.js';
 import { OrderProbe, type ProbeSummary } from './order-probe.js';
 import { rawLmdbRowsPerSecond } from './raw-lmdb.js';
 import { countFor, inboundBody, isBadRow, locationId, ndjsonBody, PO_LINES, poLine, skuId, type Body, type Grid, type RowOrder } from './rows.js';
@@ -38,6 +38,8 @@ interface LoadRun {
   cpuUsPerRow: number;
   /** Of that, the server's main thread (the engine's), which bounds the load. */
   mainCpuUsPerRow: number;
+  /** The same by thread name (lmdb-js commits on the libuv pool, V8's GC helpers, ...), µs per row. */
+  threadCpuUsPerRow: Map<string, number>;
   /** The server's CPU per row until the snapshots caught up after the load (they wait while it runs). */
   cpuWithSnapshotsUsPerRow: number;
   rssBeforeMb: number;
@@ -77,6 +79,8 @@ function cleanOnly(run: LoadRun, rawBefore: number, rawAfter: number, load: [num
   const raw = (rawBefore + rawAfter) / 2;
   console.log(tableRow(run));
   console.log(`main thread CPU ${fixed(run.mainCpuUsPerRow, 2)} µs/row`);
+  const threads = [...run.threadCpuUsPerRow].filter(([, us]) => us >= 0.005).sort((a, b) => b[1] - a[1]);
+  console.log(`CPU µs/row by thread: ${threads.map(([name, us]) => `${name} ${fixed(us, 2)}`).join(', ')}`);
   console.log(`raw ${fixed(rawBefore, 0)} / ${fixed(rawAfter, 0)}; ratio ${fixed(run.rowsPerSecond / raw, 3)}; load ${fixed(load[0], 2)} -> ${fixed(load[1], 2)}`);
   if (run.mismatches > 0 || run.applied !== run.rows) process.exitCode = 1;
 }
@@ -132,11 +136,13 @@ async function loadRun({ name, order, badRows, reload, inbound, profileDir }: Lo
     const sampler = setInterval(() => (sampledPeak = Math.max(sampledPeak, rssBytes(pid))), 20);
     const cpuBefore = cpuMicros(pid);
     const mainBefore = mainThreadCpuMicros(pid);
+    const threadsBefore = threadCpuMicros(pid);
     const probe = new OrderProbe(server.url, PROBE_SKU);
     probe.start();
     const job = await load(server.url, body, path);
     const cpu = cpuMicros(pid) - cpuBefore;
     const mainCpu = mainThreadCpuMicros(pid) - mainBefore;
+    const threadCpu = new Map([...threadCpuMicros(pid)].map(([name, us]) => [name, (us - (threadsBefore.get(name) ?? 0)) / body.rows]));
     const during = await probe.stop();
     clearInterval(sampler);
     const peak = Math.max(sampledPeak, hwmReset ? peakRssBytes(pid) : 0);
@@ -152,6 +158,7 @@ async function loadRun({ name, order, badRows, reload, inbound, profileDir }: Lo
       elapsedMs: job.elapsedMs,
       cpuUsPerRow: cpu / body.rows,
       mainCpuUsPerRow: mainCpu / body.rows,
+      threadCpuUsPerRow: threadCpu,
       cpuWithSnapshotsUsPerRow: cpuWithSnapshots / body.rows,
       rssBeforeMb: rssBefore / 2 ** 20,
       rssGrowthMb: (peak - rssBefore) / 2 ** 20,

@@ -1,5 +1,5 @@
 import { execSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,6 +46,26 @@ export function cpuMicros(pid: number): number {
 export function mainThreadCpuMicros(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
+}
+
+/**
+ * CPU time (µs) of a process's threads, summed by thread name (`/proc/<pid>/task/<tid>/comm`: the main thread
+ * is `node`, V8's GC helpers `V8 DefaultWorke`, the libuv pool, where lmdb-js commits, `libuv-worker`). A thread
+ * that ended before the read is not counted.
+ */
+export function threadCpuMicros(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      const label = tid === String(pid) ? `${name} (main)` : name;
+      const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      out.set(label, (out.get(label) ?? 0) + ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100);
+    } catch {
+      /* the thread ended between the listing and the read */
+    }
+  }
+  return out;
 }
 
 /** A value with a fixed number of decimals. */
