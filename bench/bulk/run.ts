@@ -38,7 +38,7 @@ interface LoadRun {
   cpuUsPerRow: number;
   /** Of that, the server's main thread (the engine's), which bounds the load. */
   mainCpuUsPerRow: number;
-  /** The same by thread name (lmdb-js commits on the libuv pool, V8's GC helpers, ...), µs per row. */
+  /** The same per thread (lmdb-js commits on the libuv pool, V8's GC helpers, ...), µs per row. */
   threadCpuUsPerRow: Map<string, number>;
   /** The server's CPU per row until the snapshots caught up after the load (they wait while it runs). */
   cpuWithSnapshotsUsPerRow: number;
@@ -80,7 +80,7 @@ function cleanOnly(run: LoadRun, rawBefore: number, rawAfter: number, load: [num
   console.log(tableRow(run));
   console.log(`main thread CPU ${fixed(run.mainCpuUsPerRow, 2)} µs/row`);
   const threads = [...run.threadCpuUsPerRow].filter(([, us]) => us >= 0.005).sort((a, b) => b[1] - a[1]);
-  console.log(`CPU µs/row by thread: ${threads.map(([name, us]) => `${name} ${fixed(us, 2)}`).join(', ')}`);
+  console.log(`CPU µs/row by thread (those over 0.005): ${threads.map(([name, us]) => `${name} ${fixed(us, 2)}`).join(', ')}`);
   console.log(`raw ${fixed(rawBefore, 0)} / ${fixed(rawAfter, 0)}; ratio ${fixed(run.rowsPerSecond / raw, 3)}; load ${fixed(load[0], 2)} -> ${fixed(load[1], 2)}`);
   if (run.mismatches > 0 || run.applied !== run.rows) process.exitCode = 1;
 }

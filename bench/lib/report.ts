@@ -49,18 +49,17 @@ export function mainThreadCpuMicros(pid: number): number {
 }
 
 /**
- * CPU time (µs) of a process's threads, summed by thread name (`/proc/<pid>/task/<tid>/comm`: the main thread
- * is `node`, V8's GC helpers `V8 DefaultWorke`, the libuv pool, where lmdb-js commits, `libuv-worker`). A thread
- * that ended before the read is not counted.
+ * CPU time (µs) of each of a process's threads, by `<name>/<tid>` (`/proc/<pid>/task/<tid>/comm`; Node names
+ * its helper threads `node` too: V8's GC helpers, the libuv pool where lmdb-js commits, workers). The main
+ * thread is `main`. A thread that ended before the read is not counted.
  */
 export function threadCpuMicros(pid: number): Map<string, number> {
   const out = new Map<string, number>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
-      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
-      const label = tid === String(pid) ? `${name} (main)` : name;
+      const name = tid === String(pid) ? 'main' : `${readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim()}/${tid}`;
       const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      out.set(label, (out.get(label) ?? 0) + ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100);
+      out.set(name, ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100);
     } catch {
       /* the thread ended between the listing and the read */
     }
