@@ -1,5 +1,5 @@
 import { execSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +37,29 @@ export function writeResult(name: string, command: string, body: string, dryRun 
 export function cpuMicros(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
+}
+
+/**
+ * CPU time (µs) of a process and its live descendants (a server's feed and HTTP front processes), from the
+ * children lists of each of its threads in /proc. A child that exited before the read is not counted.
+ */
+export function treeCpuMicros(pid: number): number {
+  let total = 0;
+  const seen = new Set<number>();
+  const visit = (p: number) => {
+    if (seen.has(p)) return;
+    seen.add(p);
+    try {
+      total += cpuMicros(p);
+      for (const task of readdirSync(`/proc/${p}/task`)) {
+        for (const child of readFileSync(`/proc/${p}/task/${task}/children`, 'utf8').split(' ')) if (child.trim()) visit(Number(child));
+      }
+    } catch {
+      /* gone meanwhile */
+    }
+  };
+  visit(pid);
+  return total;
 }
 
 /**
