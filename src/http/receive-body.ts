@@ -37,6 +37,8 @@ export function receiveBody({ maxBytes, deadlineMs, counter }: ReceiveBodyOption
     if (!chunked && (length === undefined || length === '0')) return next();
     if (!chunked && Number(length) > maxBytes) throw tooLarge(maxBytes);
     const incoming = (c.env as HttpBindings).incoming as IncomingMessage & { rawBody?: Buffer };
+    // An HTTP front process (experimental) read the body already.
+    if (incoming.rawBody !== undefined) return next();
     counter.current++;
     try {
       incoming.rawBody = await readWhole(incoming, maxBytes, deadlineMs);

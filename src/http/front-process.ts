@@ -1,0 +1,128 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FromFront, FrontReply, FrontRequest, ToFront } from './front-ipc.js';
+import { answerMalformedRequests } from './malformed-requests.js';
+
+/**
+ * Entry of an HTTP front process (experimental, forked by `HttpFronts`): it receives accepted connections
+ * from the main process, parses their requests with node:http, reads each body whole, and forwards the
+ * request to the main process, which serves it through the app and sends back status, headers and body.
+ * The engine's thread then does no socket reads or writes and no HTTP parsing.
+ */
+let maxBodyBytes = 1024 * 1024;
+let maxBatchBytes = 1024 ** 3;
+/** The bulk loads' paths (as in app.ts): their limit is the larger one. */
+const BULK_PATHS = new Set(['/inventory/batch', '/inbound/batch']);
+const JSON_CHANNEL = process.env.FULCRUM_HTTP_FRONTS_IPC === 'json';
+let nextRequest = 1;
+const waiting = new Map<number, ServerResponse>();
+const connIds = new WeakMap<Socket, number>();
+let requests: FrontRequest[] = [];
+let gone: number[] = [];
+let flushing = false;
+
+function send(message: FromFront, then: () => void = () => undefined): void {
+  if (process.connected) process.send!(message, undefined, {}, then);
+}
+
+/** What one turn of the event loop produced goes in one message. */
+function schedule(): void {
+  if (flushing) return;
+  flushing = true;
+  setImmediate(() => {
+    flushing = false;
+    if (requests.length > 0) send({ t: 'requests', requests });
+    if (gone.length > 0) send({ t: 'gone', conns: gone });
+    requests = [];
+    gone = [];
+  });
+}
+
+const server = createServer({ requireHostHeader: false }, (req: IncomingMessage, res: ServerResponse) => {
+  const conn = connIds.get(req.socket) ?? 0;
+  const id = nextRequest++;
+  const bodyless = req.method === 'GET' || req.method === 'HEAD';
+  const length = req.headers['content-length'];
+  const max = BULK_PATHS.has((req.url ?? '/').split('?')[0]!) ? maxBatchBytes : maxBodyBytes;
+  // A declared length past the limit: the app refuses it (413) from the header alone, as without fronts.
+  if (req.headers['transfer-encoding'] === undefined && length !== undefined && Number(length) > max) {
+    req.pause();
+    waiting.set(id, res);
+    requests.push([id, conn, req.method ?? 'GET', req.url ?? '/', req.headers, undefined]);
+    schedule();
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let refused = false;
+  req.on('data', (chunk: Buffer) => {
+    if (refused) return;
+    size += chunk.length;
+    if (size <= max) {
+      chunks.push(chunk);
+      return;
+    }
+    refused = true;
+    req.pause();
+    const body = JSON.stringify({ error: { type: 'payload_too_large', message: `request bodies are limited to ${max} bytes`, details: [] } });
+    res.writeHead(413, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
+    res.end(body);
+  });
+  req.on('end', () => {
+    if (refused) return;
+    waiting.set(id, res);
+    const body = bodyless ? undefined : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+    requests.push([id, conn, req.method ?? 'GET', req.url ?? '/', req.headers, JSON_CHANNEL && body ? body.toString('latin1') : body]);
+    schedule();
+  });
+});
+server.keepAliveTimeout = 65_000;
+answerMalformedRequests(server);
+// WebSocket upgrades are not handed back to the main process's feed in this experiment.
+server.on('upgrade', (_req, socket: Socket) => socket.destroy());
+
+function answer([id, status, headers, body, bytes]: FrontReply): void {
+  const res = waiting.get(id);
+  if (!res) return;
+  waiting.delete(id);
+  if (res.destroyed) return;
+  res.writeHead(status, headers);
+  res.end(bytes && typeof body === 'string' ? Buffer.from(body, 'latin1') : (body ?? undefined));
+}
+
+process.on('message', (message: ToFront, handle: unknown) => {
+  switch (message.t) {
+    case 'init':
+      maxBodyBytes = message.maxBodyBytes;
+      maxBatchBytes = message.maxBatchBytes;
+      send({ t: 'ready' });
+      break;
+    case 'conn': {
+      // The handle is missing when the client went away while the socket was in transit.
+      if (!handle) {
+        gone.push(message.id);
+        schedule();
+        break;
+      }
+      const socket = handle as Socket;
+      connIds.set(socket, message.id);
+      socket.once('close', () => {
+        gone.push(message.id);
+        schedule();
+      });
+      server.emit('connection', socket);
+      break;
+    }
+    case 'replies':
+      for (const reply of message.replies) answer(reply);
+      break;
+    case 'close':
+      server.close(() => send({ t: 'ready' }, () => process.exit(0)));
+      server.closeIdleConnections();
+      setTimeout(() => server.closeAllConnections(), 2000).unref();
+      break;
+  }
+});
+
+// Without the main process there is nothing to serve: the clients reconnect to its replacement.
+process.on('disconnect', () => process.exit(0));

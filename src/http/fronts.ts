@@ -1,0 +1,298 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server, type Socket } from 'node:net';
+import { getPriority, setPriority } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { FromFront, FrontReply, FrontRequest, ToFront } from './front-ipc.js';
+
+const ENTRY = fileURLToPath(new URL('./front-process.js', import.meta.url));
+/** How long a front gets to finish its requests before it is killed. */
+const EXIT_TIMEOUT_MS = 5_000;
+/** Measurement knobs of the experiment: the channel's serialization, and how much nicer fronts run than the engine. */
+const CHANNEL = process.env.FULCRUM_HTTP_FRONTS_IPC === 'json' ? 'json' : 'advanced';
+const NICENESS = Number(process.env.FULCRUM_HTTP_FRONTS_NICE ?? 0);
+
+/** What `@hono/node-server`'s request listener is called with: the app behind it is the one of `N = 0`. */
+export type RequestListener = (incoming: IncomingMessage, outgoing: ServerResponse) => unknown;
+
+export interface HttpFrontsOptions {
+  count: number;
+  listener: RequestListener;
+  maxBodyBytes: number;
+  /** The bulk loads' limit: a front reads their bodies whole too (no streaming in this experiment). */
+  maxBatchBytes: number;
+  /** Runs on every accepted socket as `server.on('connection')` listeners do (the per-address cap). */
+  onConnection: (socket: Socket) => void;
+}
+
+interface Link {
+  child: ChildProcess;
+  ready: boolean;
+  replies: FrontReply[];
+  flushing: boolean;
+  exited: Promise<void>;
+}
+
+/** A connection a front holds: what the per-address and per-key caps count on the main process. */
+interface Conn {
+  closed: EventEmitter;
+}
+
+/**
+ * HTTP front processes (experimental, `httpFronts > 0`): the main process accepts connections and hands each
+ * to a front round robin; fronts parse requests and read bodies, and the main process serves each through the
+ * same request listener and app as without fronts, on a stand-in request (headers, URL, the body already
+ * read into `rawBody`) and a stand-in response that sends status, headers and body back. Replies still wait
+ * for the app, so an order is acknowledged only once its journal entry is flushed, as before.
+ */
+export class HttpFronts {
+  readonly server: Server;
+  private readonly links: Link[] = [];
+  private readonly conns = new Map<number, Conn>();
+  private nextConn = 1;
+  private next = 0;
+  private closing = false;
+
+  private constructor(private readonly options: HttpFrontsOptions) {
+    this.server = createServer({ pauseOnConnect: true }, (socket) => this.accept(socket));
+  }
+
+  static async start(options: HttpFrontsOptions): Promise<HttpFronts> {
+    const fronts = new HttpFronts(options);
+    await Promise.all(Array.from({ length: options.count }, () => fronts.spawn()));
+    return fronts;
+  }
+
+  /** The process ids of the fronts (a test kills one). */
+  get pids(): number[] {
+    return this.links.map((l) => l.child.pid!);
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await Promise.all(
+      this.links.map(async (link) => {
+        send(link, { t: 'close' });
+        const killer = setTimeout(() => link.child.kill('SIGKILL'), EXIT_TIMEOUT_MS);
+        await link.exited;
+        clearTimeout(killer);
+      }),
+    );
+  }
+
+  private accept(socket: Socket): void {
+    const link = this.pick();
+    if (!link) {
+      socket.destroy();
+      return;
+    }
+    const id = this.nextConn++;
+    const conn: Conn = { closed: new EventEmitter() };
+    // The caps see a socket whose 'close' is the front's connection closing, not this process's copy.
+    type Listener = (...args: any[]) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const stand = {
+      remoteAddress: socket.remoteAddress,
+      on: (event: string, fn: Listener) => (socket.on(event, fn), stand),
+      once: (event: string, fn: Listener) => (event === 'close' ? conn.closed.once(event, fn) : socket.once(event, fn), stand),
+      end: (data: string) => socket.end(data),
+      destroy: () => socket.destroy(),
+    };
+    this.options.onConnection(stand as unknown as Socket);
+    if (socket.writableEnded || socket.destroyed) {
+      conn.closed.emit('close');
+      return;
+    }
+    this.conns.set(id, conn);
+    // As for the feed processes: sent untracked, kept open until sent, then this copy is closed.
+    (socket as Socket & { server: unknown }).server = null;
+    link.child.send({ t: 'conn', id } satisfies ToFront, socket, { keepOpen: true }, () => socket.destroy());
+  }
+
+  private pick(): Link | undefined {
+    for (let i = 0; i < this.links.length; i++) {
+      const link = this.links[this.next++ % this.links.length];
+      if (link?.ready) return link;
+    }
+    return undefined;
+  }
+
+  private serve(link: Link, [id, connId, method, url, headers, body]: FrontRequest): void {
+    const conn = this.conns.get(connId) ?? { closed: new EventEmitter() };
+    const incoming = new StandInRequest(method, url, headers, body, conn.closed);
+    const outgoing = new StandInResponse((status, head, payload) => {
+      link.replies.push(CHANNEL === 'json' && payload instanceof Uint8Array ? [id, status, head, Buffer.from(payload).toString('latin1'), 1] : [id, status, head, payload]);
+      if (link.flushing) return;
+      link.flushing = true;
+      setImmediate(() => {
+        link.flushing = false;
+        const replies = link.replies;
+        link.replies = [];
+        send(link, { t: 'replies', replies });
+      });
+    });
+    void this.options.listener(incoming as unknown as IncomingMessage, outgoing as unknown as ServerResponse);
+  }
+
+  private spawn(): Promise<void> {
+    const child = fork(ENTRY, [], { serialization: CHANNEL, stdio: 'inherit' });
+    if (NICENESS > 0) {
+      try {
+        setPriority(child.pid!, Math.min(19, getPriority() + NICENESS));
+      } catch {
+        /* not permitted here */
+      }
+    }
+    const link: Link = { child, ready: false, replies: [], flushing: false, exited: new Promise((resolve) => child.once('exit', () => resolve())) };
+    this.links.push(link);
+    const ready = new Promise<void>((resolve, reject) => {
+      child.on('message', (m: FromFront) => {
+        switch (m.t) {
+          case 'ready':
+            link.ready = true;
+            resolve();
+            break;
+          case 'requests':
+            for (const request of m.requests) this.serve(link, request);
+            break;
+          case 'gone':
+            for (const id of m.conns) {
+              this.conns.get(id)?.closed.emit('close');
+              this.conns.delete(id);
+            }
+            break;
+        }
+      });
+      child.once('exit', (code, signal) => {
+        link.ready = false;
+        reject(new Error(`HTTP front exited before it was ready (code ${code}, signal ${signal})`));
+        if (this.closing) return;
+        // Not replaced in this experiment: its connections are gone; the other fronts keep serving.
+        console.error(`fulcrum: HTTP front ${child.pid} exited (code ${code}, signal ${signal}); its connections were closed`);
+      });
+    });
+    send(link, { t: 'init', maxBodyBytes: this.options.maxBodyBytes, maxBatchBytes: this.options.maxBatchBytes });
+    return ready;
+  }
+}
+
+function send(link: Link, message: ToFront): void {
+  // A front that just died is noticed by its 'exit' handler; a failed send must not throw meanwhile.
+  if (link.child.connected) link.child.send(message, undefined, {}, () => undefined);
+}
+
+/**
+ * What the request listener and the app read of a Node request: method, URL, headers, the body already
+ * received (`rawBody`, where `receiveBody` would have put it), and a socket whose 'close' is the front's.
+ */
+class StandInRequest {
+  readonly readableEnded = true;
+  readonly errored = null;
+  readonly destroyed = false;
+  readonly rawBody: Buffer | undefined;
+  private raw: string[] | undefined;
+
+  constructor(
+    readonly method: string,
+    readonly url: string,
+    readonly headers: Record<string, string | string[] | undefined>,
+    body: Uint8Array | string | undefined,
+    readonly socket: EventEmitter,
+  ) {
+    this.rawBody =
+      body === undefined || body === null ? undefined : typeof body === 'string' ? Buffer.from(body, 'latin1') : Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  }
+
+  get rawHeaders(): string[] {
+    if (this.raw) return this.raw;
+    const raw: string[] = [];
+    for (const [name, value] of Object.entries(this.headers)) {
+      if (Array.isArray(value)) for (const v of value) raw.push(name, v);
+      else if (value !== undefined) raw.push(name, value);
+    }
+    return (this.raw = raw);
+  }
+
+  /** A bulk load reads its body as a stream: here it is all there already. */
+  async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
+    if (this.rawBody && this.rawBody.length > 0) yield this.rawBody;
+  }
+
+  on(): this {
+    return this;
+  }
+
+  once(): this {
+    return this;
+  }
+
+  off(): this {
+    return this;
+  }
+
+  resume(): this {
+    return this;
+  }
+
+  pause(): this {
+    return this;
+  }
+
+  destroy(): this {
+    return this;
+  }
+}
+
+/** Collects what the request listener writes and hands it over once, at `end`. */
+class StandInResponse {
+  headersSent = false;
+  writable = true;
+  writableFinished = false;
+  destroyed = false;
+  private status = 200;
+  private head: Record<string, string | number | string[]> = {};
+  private readonly chunks: Array<string | Uint8Array> = [];
+
+  constructor(private readonly done: (status: number, headers: Record<string, string | number | string[]>, body: string | Uint8Array | undefined) => void) {}
+
+  writeHead(status: number, headers?: Record<string, string | number | string[]>): this {
+    this.status = status;
+    if (headers) this.head = headers;
+    this.headersSent = true;
+    return this;
+  }
+
+  hasHeader(): boolean {
+    return false;
+  }
+
+  write(chunk: string | Uint8Array): boolean {
+    this.chunks.push(chunk);
+    return true;
+  }
+
+  end(chunk?: string | Uint8Array): this {
+    if (this.writableFinished) return this;
+    if (chunk !== undefined) this.chunks.push(chunk);
+    this.writableFinished = true;
+    this.writable = false;
+    const body =
+      this.chunks.length === 0 ? undefined : this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c)));
+    this.done(this.status, this.head, body);
+    return this;
+  }
+
+  on(): this {
+    return this;
+  }
+
+  once(): this {
+    return this;
+  }
+
+  destroy(): this {
+    this.destroyed = true;
+    return this;
+  }
+}
