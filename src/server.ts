@@ -185,12 +185,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   answerMalformedRequests(server);
   const maxPerAddress = options.maxConnectionsPerAddress ?? DEFAULT_CONNECTION_CAPS.perAddress;
   // Experimental: fronts parse HTTP in their own processes and the engine's process only serves the app.
-  // The HTTP server above then never listens (the feed stays attached to it; upgrades do not reach it).
+  // The HTTP server above then never listens: the feed stays attached to it, and upgrades a front hands back
+  // are emitted on it.
   let fronts: HttpFronts | undefined;
   if (options.httpFronts) {
     const caps = new EventEmitter();
     capConnectionsPerAddress(caps, maxPerAddress, refused);
-    fronts = await HttpFronts.start({ count: options.httpFronts, listener, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, maxBatchBytes: options.maxBatchBytes ?? 1024 ** 3, onConnection: (socket) => caps.emit('connection', socket) });
+    fronts = await HttpFronts.start({ count: options.httpFronts, listener, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, maxBatchBytes: options.maxBatchBytes ?? 1024 ** 3, onConnection: (socket) => caps.emit('connection', socket), onUpgrade: (request, socket, head) => server.emit('upgrade', request, socket, head) });
   } else {
     capConnectionsPerAddress(server, maxPerAddress, refused);
   }
@@ -218,7 +219,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     port,
     fulcrum,
     running,
-    httpFronts: fronts?.pids ?? [],
+    get httpFronts() {
+      return fronts?.pids ?? [];
+    },
     feed,
     webhooks,
     lookAhead,

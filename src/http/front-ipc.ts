@@ -24,4 +24,9 @@ export type FromFront =
   | { t: 'ready' }
   | { t: 'requests'; requests: FrontRequest[] }
   /** Connections that closed since the last message: their per-address and per-key counts go down. */
-  | { t: 'gone'; conns: number[] };
+  | { t: 'gone'; conns: number[] }
+  /**
+   * An upgrade request, sent with its socket: the main process's feed authenticates it and adopts the socket
+   * (or its feed processes do), as without fronts. `head` holds the bytes the parser read past the request.
+   */
+  | { t: 'upgrade'; method: string; url: string; headers: Record<string, string | string[] | undefined>; head: Uint8Array };

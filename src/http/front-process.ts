@@ -78,8 +78,18 @@ const server = createServer({ requireHostHeader: false }, (req: IncomingMessage,
 });
 server.keepAliveTimeout = 65_000;
 answerMalformedRequests(server);
-// WebSocket upgrades are not handed back to the main process's feed in this experiment.
-server.on('upgrade', (_req, socket: Socket) => socket.destroy());
+// The feed lives in the main process: an upgrade goes back there with its socket, which this process then
+// lets go (sent untracked and kept open until sent, as the main process hands sockets to feed processes).
+server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+  socket.pause();
+  if (!process.connected) {
+    socket.destroy();
+    return;
+  }
+  (socket as Socket & { server: unknown }).server = null;
+  const message: FromFront = { t: 'upgrade', method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, head };
+  process.send!(message, socket, { keepOpen: true }, () => socket.destroy());
+});
 
 function answer([id, status, headers, body, bytes]: FrontReply): void {
   const res = waiting.get(id);

@@ -9,6 +9,8 @@ import type { FromFront, FrontReply, FrontRequest, ToFront } from './front-ipc.j
 const ENTRY = fileURLToPath(new URL('./front-process.js', import.meta.url));
 /** How long a front gets to finish its requests before it is killed. */
 const EXIT_TIMEOUT_MS = 5_000;
+/** Pause before replacing a front that died, so a crash loop cannot spin. */
+const RESPAWN_DELAY_MS = 1_000;
 /** Measurement knobs of the experiment: the channel's serialization, and how much nicer fronts run than the engine. */
 const CHANNEL = process.env.FULCRUM_HTTP_FRONTS_IPC === 'json' ? 'json' : 'advanced';
 const NICENESS = Number(process.env.FULCRUM_HTTP_FRONTS_NICE ?? 0);
@@ -24,6 +26,8 @@ export interface HttpFrontsOptions {
   maxBatchBytes: number;
   /** Runs on every accepted socket as `server.on('connection')` listeners do (the per-address cap). */
   onConnection: (socket: Socket) => void;
+  /** An upgrade request a front handed back with its socket: the feed's, as a server's 'upgrade' listeners. */
+  onUpgrade: (request: Pick<IncomingMessage, 'method' | 'url' | 'headers'>, socket: Socket, head: Buffer) => void;
 }
 
 interface Link {
@@ -31,6 +35,8 @@ interface Link {
   ready: boolean;
   replies: FrontReply[];
   flushing: boolean;
+  /** Connections it holds (ids), so that they stop counting when it dies. */
+  conns: Set<number>;
   exited: Promise<void>;
 }
 
@@ -48,7 +54,7 @@ interface Conn {
  */
 export class HttpFronts {
   readonly server: Server;
-  private readonly links: Link[] = [];
+  private readonly links: Array<Link | undefined> = [];
   private readonly conns = new Map<number, Conn>();
   private nextConn = 1;
   private next = 0;
@@ -60,13 +66,13 @@ export class HttpFronts {
 
   static async start(options: HttpFrontsOptions): Promise<HttpFronts> {
     const fronts = new HttpFronts(options);
-    await Promise.all(Array.from({ length: options.count }, () => fronts.spawn()));
+    await Promise.all(Array.from({ length: options.count }, (_, slot) => fronts.spawn(slot)));
     return fronts;
   }
 
   /** The process ids of the fronts (a test kills one). */
   get pids(): number[] {
-    return this.links.map((l) => l.child.pid!);
+    return this.links.flatMap((l) => (l ? [l.child.pid!] : []));
   }
 
   async close(): Promise<void> {
@@ -74,6 +80,7 @@ export class HttpFronts {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     await Promise.all(
       this.links.map(async (link) => {
+        if (!link) return;
         send(link, { t: 'close' });
         const killer = setTimeout(() => link.child.kill('SIGKILL'), EXIT_TIMEOUT_MS);
         await link.exited;
@@ -105,9 +112,16 @@ export class HttpFronts {
       return;
     }
     this.conns.set(id, conn);
+    link.conns.add(id);
     // As for the feed processes: sent untracked, kept open until sent, then this copy is closed.
     (socket as Socket & { server: unknown }).server = null;
     link.child.send({ t: 'conn', id } satisfies ToFront, socket, { keepOpen: true }, () => socket.destroy());
+  }
+
+  private gone(link: Link, id: number): void {
+    link.conns.delete(id);
+    this.conns.get(id)?.closed.emit('close');
+    this.conns.delete(id);
   }
 
   private pick(): Link | undefined {
@@ -135,7 +149,7 @@ export class HttpFronts {
     void this.options.listener(incoming as unknown as IncomingMessage, outgoing as unknown as ServerResponse);
   }
 
-  private spawn(): Promise<void> {
+  private spawn(slot: number): Promise<void> {
     const child = fork(ENTRY, [], { serialization: CHANNEL, stdio: 'inherit' });
     if (NICENESS > 0) {
       try {
@@ -144,10 +158,10 @@ export class HttpFronts {
         /* not permitted here */
       }
     }
-    const link: Link = { child, ready: false, replies: [], flushing: false, exited: new Promise((resolve) => child.once('exit', () => resolve())) };
-    this.links.push(link);
+    const link: Link = { child, ready: false, replies: [], flushing: false, conns: new Set(), exited: new Promise((resolve) => child.once('exit', () => resolve())) };
+    this.links[slot] = link;
     const ready = new Promise<void>((resolve, reject) => {
-      child.on('message', (m: FromFront) => {
+      child.on('message', (m: FromFront, handle: unknown) => {
         switch (m.t) {
           case 'ready':
             link.ready = true;
@@ -157,19 +171,25 @@ export class HttpFronts {
             for (const request of m.requests) this.serve(link, request);
             break;
           case 'gone':
-            for (const id of m.conns) {
-              this.conns.get(id)?.closed.emit('close');
-              this.conns.delete(id);
-            }
+            for (const id of m.conns) this.gone(link, id);
+            break;
+          case 'upgrade':
+            // The handle is missing when the client went away while the socket was in transit.
+            if (handle) this.options.onUpgrade({ method: m.method, url: m.url, headers: m.headers }, handle as Socket, Buffer.from(m.head));
             break;
         }
       });
       child.once('exit', (code, signal) => {
         link.ready = false;
+        this.links[slot] = undefined;
+        // Its connections closed with it: the caps count them no more.
+        for (const id of [...link.conns]) this.gone(link, id);
         reject(new Error(`HTTP front exited before it was ready (code ${code}, signal ${signal})`));
         if (this.closing) return;
-        // Not replaced in this experiment: its connections are gone; the other fronts keep serving.
-        console.error(`fulcrum: HTTP front ${child.pid} exited (code ${code}, signal ${signal}); its connections were closed`);
+        // Its connections are gone (their clients reconnect to the others, or to its replacement); requests
+        // it had forwarded still run here, and their replies have nowhere to go.
+        console.error(`fulcrum: HTTP front ${child.pid} exited (code ${code}, signal ${signal}); its connections were closed; starting a new one`);
+        setTimeout(() => void this.spawn(slot).catch((e: unknown) => console.error(`fulcrum: ${(e as Error).message}`)), RESPAWN_DELAY_MS).unref();
       });
     });
     send(link, { t: 'init', maxBodyBytes: this.options.maxBodyBytes, maxBatchBytes: this.options.maxBatchBytes });

@@ -2,6 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { KEYS, orderBody, seedHttp, startTestServer, type TestServer } from '../helpers/server.js';
 import { tempDataDir } from '../helpers/tmp.js';
+import { connect, type Socket } from 'node:net';
+import { api, atsOf, FeedSocket, startFeedServer, stockOf } from '../feed/feed-socket.js';
 
 /**
  * Experimental HTTP front processes (`httpFronts`): the app's answers are the same as without them, and an
@@ -92,6 +94,76 @@ test('a front killed with SIGKILL mid-load loses no acknowledged order', async (
     }
   } finally {
     tmp.cleanup();
+  }
+});
+
+for (const processes of [0, 1]) {
+  test(`with a front, the live feed works: the upgrade goes back to the main process (feed processes: ${processes})`, async () => {
+    const { server, stop } = await startFeedServer({ windowMs: 20, processes }, { httpFronts: 1 });
+    try {
+      assert.is(server.httpFronts.length, 1);
+      await api(server, 'PUT', '/locations/BER', { name: 'BER', geo: { lat: 52.52, lon: 13.4 }, country: 'DE' });
+      await api(server, 'PUT', '/products/A', { name: 'A' });
+      await api(server, 'PUT', '/inventory/BER/A', { onHand: 100 });
+      const ws = await FeedSocket.open(server.url);
+      ws.send({ op: 'subscribe', pool: 'default', skus: ['A'] });
+      assert.is((await ws.next((m) => m.type === 'snapshot')).items[0].ats, 100);
+      await api(server, 'POST', '/orders', orderBody('A', 2));
+      assert.is((await ws.next(stockOf('A'))).ats, await atsOf(server, 'A'));
+      assert.is(await atsOf(server, 'A'), 98);
+      // The feed's own checks still answer: no key, 401 before any WebSocket exists.
+      const refused = await FeedSocket.open(server.url, { key: null }).then(
+        () => 'opened',
+        (e: Error) => e.message,
+      );
+      assert.match(refused, /401/);
+      await ws.close();
+    } finally {
+      await stop();
+    }
+  });
+}
+
+/** A raw keep-alive connection that asks for /health and resolves with the status line it got. */
+function health(port: number): Promise<{ socket: Socket; status: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\n'));
+    let got = '';
+    socket.on('data', (d) => {
+      got += d.toString();
+      if (got.includes('\r\n')) resolve({ socket, status: got.slice(0, got.indexOf('\r\n')) });
+    });
+    socket.on('error', reject);
+    socket.on('close', () => resolve({ socket, status: got.slice(0, got.indexOf('\r\n')) || 'closed' }));
+  });
+}
+
+test('a front that dies is replaced, and its connections stop counting against the per-address cap', async () => {
+  const s = await startTestServer({ server: { feedProcesses: 0, httpFronts: 1, maxConnectionsPerAddress: 4 } });
+  const held: Socket[] = [];
+  try {
+    for (let i = 0; i < 4; i++) {
+      const c = await health(s.server.port);
+      held.push(c.socket);
+      assert.is(c.status, 'HTTP/1.1 200 OK');
+    }
+    const over = await health(s.server.port);
+    assert.match(over.status, /^HTTP\/1\.1 429 /, 'the cap holds with fronts');
+    const [dead] = s.server.httpFronts;
+    process.kill(dead!, 'SIGKILL');
+    const deadline = Date.now() + 10_000;
+    while (!(s.server.httpFronts.length === 1 && s.server.httpFronts[0] !== dead) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(s.server.httpFronts[0] !== dead && s.server.httpFronts.length === 1, 'a new front replaced the dead one');
+    // Wait for the new one to take connections, then the four places the dead front held are free again.
+    while ((await health(s.server.port).then((c) => (c.socket.destroy(), c.status))) !== 'HTTP/1.1 200 OK' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 4; i++) {
+      const c = await health(s.server.port);
+      held.push(c.socket);
+      assert.is(c.status, 'HTTP/1.1 200 OK', `connection ${i + 1} of 4 after the front died`);
+    }
+  } finally {
+    for (const c of held) c.destroy();
+    await s.stop();
   }
 });
 
