@@ -191,7 +191,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   if (options.httpFronts) {
     const caps = new EventEmitter();
     capConnectionsPerAddress(caps, maxPerAddress, refused);
-    fronts = await HttpFronts.start({ count: options.httpFronts, listener, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, maxBatchBytes: options.maxBatchBytes ?? 1024 ** 3, onConnection: (socket) => caps.emit('connection', socket), onUpgrade: (request, socket, head) => server.emit('upgrade', request, socket, head) });
+    fronts = await HttpFronts.start({ count: options.httpFronts, listener, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, maxBatchBytes: options.maxBatchBytes ?? 1024 ** 3, body: { timeoutMs: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS, receiving }, onConnection: (socket) => caps.emit('connection', socket), onUpgrade: (request, socket, head) => server.emit('upgrade', request, socket, head) });
   } else {
     capConnectionsPerAddress(server, maxPerAddress, refused);
   }

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { FromFront, FrontReply, FrontRequest, ToFront } from './front-ipc.js';
+import type { BodyCut, FromFront, FrontReply, FrontRequest, ToFront } from './front-ipc.js';
 import { answerMalformedRequests } from './malformed-requests.js';
 
 /**
@@ -11,6 +11,7 @@ import { answerMalformedRequests } from './malformed-requests.js';
  */
 let maxBodyBytes = 1024 * 1024;
 let maxBatchBytes = 1024 ** 3;
+let bodyTimeoutMs = 5_000;
 /** The bulk loads' paths (as in app.ts): their limit is the larger one. */
 const BULK_PATHS = new Set(['/inventory/batch', '/inbound/batch']);
 const JSON_CHANNEL = process.env.FULCRUM_HTTP_FRONTS_IPC === 'json';
@@ -32,6 +33,7 @@ function schedule(): void {
   setImmediate(() => {
     flushing = false;
     if (requests.length > 0) send({ t: 'requests', requests });
+    if (bodies !== bodiesSent) send({ t: 'bodies', receiving: (bodiesSent = bodies) });
     if (gone.length > 0) send({ t: 'gone', conns: gone });
     requests = [];
     gone = [];
@@ -43,7 +45,8 @@ const server = createServer({ requireHostHeader: false }, (req: IncomingMessage,
   const id = nextRequest++;
   const bodyless = req.method === 'GET' || req.method === 'HEAD';
   const length = req.headers['content-length'];
-  const max = BULK_PATHS.has((req.url ?? '/').split('?')[0]!) ? maxBatchBytes : maxBodyBytes;
+  const bulk = BULK_PATHS.has((req.url ?? '/').split('?')[0]!);
+  const max = bulk ? maxBatchBytes : maxBodyBytes;
   // A declared length past the limit: the app refuses it (413) from the header alone, as without fronts.
   if (req.headers['transfer-encoding'] === undefined && length !== undefined && Number(length) > max) {
     req.pause();
@@ -54,28 +57,52 @@ const server = createServer({ requireHostHeader: false }, (req: IncomingMessage,
   }
   const chunks: Buffer[] = [];
   let size = 0;
-  let refused = false;
-  req.on('data', (chunk: Buffer) => {
-    if (refused) return;
-    size += chunk.length;
-    if (size <= max) {
-      chunks.push(chunk);
-      return;
-    }
-    refused = true;
+  let settled = false;
+  // A body still arriving is counted (the main process's gauge) and must arrive whole within the deadline;
+  // a bulk load's is neither, as without fronts (it streams, under its own limit).
+  const receiving = !bulk && !bodyless && (length !== undefined ? length !== '0' : req.headers['transfer-encoding'] !== undefined);
+  if (receiving) bodiesChanged(+1);
+  const settle = () => {
+    settled = true;
+    clearTimeout(timer);
+    if (receiving) bodiesChanged(-1);
+  };
+  // Too large or too late: the rest is not read, and the main process answers the request as the app does
+  // when it reads the body itself (413 or 408 in the envelope, the connection closed, the counters kept).
+  const cut = (why: BodyCut) => {
+    settle();
     req.pause();
-    const body = JSON.stringify({ error: { type: 'payload_too_large', message: `request bodies are limited to ${max} bytes`, details: [] } });
-    res.writeHead(413, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
-    res.end(body);
+    waiting.set(id, res);
+    requests.push([id, conn, req.method ?? 'GET', req.url ?? '/', req.headers, undefined, why]);
+    schedule();
+  };
+  const timer = receiving ? setTimeout(() => settled || cut('request_timeout'), bodyTimeoutMs) : undefined;
+  req.on('data', (chunk: Buffer) => {
+    if (settled) return;
+    size += chunk.length;
+    if (size <= max) chunks.push(chunk);
+    else cut('payload_too_large');
   });
   req.on('end', () => {
-    if (refused) return;
+    if (settled) return;
+    settle();
     waiting.set(id, res);
     const body = bodyless ? undefined : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
     requests.push([id, conn, req.method ?? 'GET', req.url ?? '/', req.headers, JSON_CHANNEL && body ? body.toString('latin1') : body]);
     schedule();
   });
+  // The client went away before its body was whole: nobody is left to answer.
+  req.on('close', () => settled || settle());
 });
+
+/** Bodies this front is receiving now; sent to the main process when it changed. */
+let bodies = 0;
+let bodiesSent = 0;
+
+function bodiesChanged(by: number): void {
+  bodies += by;
+  schedule();
+}
 server.keepAliveTimeout = 65_000;
 answerMalformedRequests(server);
 // The feed lives in the main process: an upgrade goes back there with its socket, which this process then
@@ -105,6 +132,7 @@ process.on('message', (message: ToFront, handle: unknown) => {
     case 'init':
       maxBodyBytes = message.maxBodyBytes;
       maxBatchBytes = message.maxBatchBytes;
+      bodyTimeoutMs = message.bodyTimeoutMs;
       send({ t: 'ready' });
       break;
     case 'conn': {

@@ -4,7 +4,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import { getPriority, setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import type { FromFront, FrontReply, FrontRequest, ToFront } from './front-ipc.js';
+import type { BodyCut, FromFront, FrontReply, FrontRequest, ToFront } from './front-ipc.js';
+import type { Receiving } from './receive-body.js';
+import { DomainError } from '../domain/errors.js';
 
 const ENTRY = fileURLToPath(new URL('./front-process.js', import.meta.url));
 /** How long a front gets to finish its requests before it is killed. */
@@ -24,6 +26,8 @@ export interface HttpFrontsOptions {
   maxBodyBytes: number;
   /** The bulk loads' limit: a front reads their bodies whole too (no streaming in this experiment). */
   maxBatchBytes: number;
+  /** Bodies must arrive whole this long after their headers; `receiving.current` is the fronts' sum. */
+  body: { timeoutMs: number; receiving: Receiving };
   /** Runs on every accepted socket as `server.on('connection')` listeners do (the per-address cap). */
   onConnection: (socket: Socket) => void;
   /** An upgrade request a front handed back with its socket: the feed's, as a server's 'upgrade' listeners. */
@@ -37,6 +41,8 @@ interface Link {
   flushing: boolean;
   /** Connections it holds (ids), so that they stop counting when it dies. */
   conns: Set<number>;
+  /** Bodies it is receiving now, as it last said. */
+  receiving: number;
   exited: Promise<void>;
 }
 
@@ -118,6 +124,12 @@ export class HttpFronts {
     link.child.send({ t: 'conn', id } satisfies ToFront, socket, { keepOpen: true }, () => socket.destroy());
   }
 
+  private countBodies(): void {
+    let sum = 0;
+    for (const l of this.links) sum += l?.receiving ?? 0;
+    this.options.body.receiving.current = sum;
+  }
+
   private gone(link: Link, id: number): void {
     link.conns.delete(id);
     this.conns.get(id)?.closed.emit('close');
@@ -132,9 +144,9 @@ export class HttpFronts {
     return undefined;
   }
 
-  private serve(link: Link, [id, connId, method, url, headers, body]: FrontRequest): void {
+  private serve(link: Link, [id, connId, method, url, headers, body, cut]: FrontRequest): void {
     const conn = this.conns.get(connId) ?? { closed: new EventEmitter() };
-    const incoming = new StandInRequest(method, url, headers, body, conn.closed);
+    const incoming = new StandInRequest(method, url, headers, body, conn.closed, cut);
     const outgoing = new StandInResponse((status, head, payload) => {
       link.replies.push(CHANNEL === 'json' && payload instanceof Uint8Array ? [id, status, head, Buffer.from(payload).toString('latin1'), 1] : [id, status, head, payload]);
       if (link.flushing) return;
@@ -158,7 +170,7 @@ export class HttpFronts {
         /* not permitted here */
       }
     }
-    const link: Link = { child, ready: false, replies: [], flushing: false, conns: new Set(), exited: new Promise((resolve) => child.once('exit', () => resolve())) };
+    const link: Link = { child, ready: false, replies: [], flushing: false, conns: new Set(), receiving: 0, exited: new Promise((resolve) => child.once('exit', () => resolve())) };
     this.links[slot] = link;
     const ready = new Promise<void>((resolve, reject) => {
       child.on('message', (m: FromFront, handle: unknown) => {
@@ -173,6 +185,10 @@ export class HttpFronts {
           case 'gone':
             for (const id of m.conns) this.gone(link, id);
             break;
+          case 'bodies':
+            link.receiving = m.receiving;
+            this.countBodies();
+            break;
           case 'upgrade':
             // The handle is missing when the client went away while the socket was in transit.
             if (handle) this.options.onUpgrade({ method: m.method, url: m.url, headers: m.headers }, handle as Socket, Buffer.from(m.head));
@@ -182,8 +198,10 @@ export class HttpFronts {
       child.once('exit', (code, signal) => {
         link.ready = false;
         this.links[slot] = undefined;
-        // Its connections closed with it: the caps count them no more.
+        // Its connections closed with it: the caps count them no more, nor their bodies.
         for (const id of [...link.conns]) this.gone(link, id);
+        link.receiving = 0;
+        this.countBodies();
         reject(new Error(`HTTP front exited before it was ready (code ${code}, signal ${signal})`));
         if (this.closing) return;
         // Its connections are gone (their clients reconnect to the others, or to its replacement); requests
@@ -192,7 +210,7 @@ export class HttpFronts {
         setTimeout(() => void this.spawn(slot).catch((e: unknown) => console.error(`fulcrum: ${(e as Error).message}`)), RESPAWN_DELAY_MS).unref();
       });
     });
-    send(link, { t: 'init', maxBodyBytes: this.options.maxBodyBytes, maxBatchBytes: this.options.maxBatchBytes });
+    send(link, { t: 'init', maxBodyBytes: this.options.maxBodyBytes, maxBatchBytes: this.options.maxBatchBytes, bodyTimeoutMs: this.options.body.timeoutMs });
     return ready;
   }
 }
@@ -219,6 +237,8 @@ class StandInRequest {
     readonly headers: Record<string, string | string[] | undefined>,
     body: Uint8Array | string | undefined,
     readonly socket: EventEmitter,
+    /** The front stopped reading the body (too large, too late): `receiveBody` answers as when it reads one. */
+    readonly frontCut?: BodyCut,
   ) {
     this.rawBody =
       body === undefined || body === null ? undefined : typeof body === 'string' ? Buffer.from(body, 'latin1') : Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
@@ -234,8 +254,9 @@ class StandInRequest {
     return (this.raw = raw);
   }
 
-  /** A bulk load reads its body as a stream: here it is all there already. */
+  /** A bulk load reads its body as a stream: here it is all there already (or was cut at the bulk limit). */
   async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
+    if (this.frontCut === 'payload_too_large') throw new DomainError('payload_too_large', 'the body passed the bulk limit; split the file');
     if (this.rawBody && this.rawBody.length > 0) yield this.rawBody;
   }
 

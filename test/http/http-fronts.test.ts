@@ -167,4 +167,50 @@ test('a front that dies is replaced, and its connections stop counting against t
   }
 });
 
+/** Reads a raw connection until it closes (or `ms` pass): everything it received. */
+function drain(socket: Socket, ms = 3_000): Promise<string> {
+  return new Promise((resolve) => {
+    let got = '';
+    const done = () => resolve(got);
+    socket.on('data', (d) => (got += d.toString()));
+    socket.on('error', () => undefined);
+    socket.once('close', done);
+    setTimeout(done, ms).unref();
+  });
+}
+
+test('with a front, a late body gets 408 and an oversized one 413, from the app, with the body gauge and counter kept', async () => {
+  const s = await startTestServer({ server: { feedProcesses: 0, httpFronts: 1, bodyTimeoutMs: 400, maxBodyBytes: 1000 } });
+  const metric = async (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec((await s.call('GET', '/metrics')).body)?.[1]);
+  try {
+    const late = connect(s.server.port, '127.0.0.1');
+    const lateReply = drain(late);
+    late.write(`POST /orders HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${KEYS.storefront}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"ref":`);
+    const started = Date.now();
+    let receiving = 0;
+    while (receiving !== 1 && Date.now() - started < 300) receiving = await metric('fulcrum_http_bodies_receiving');
+    assert.is(receiving, 1, 'the gauge counts the body a front is receiving');
+    const reply = await lateReply;
+    assert.ok(Date.now() - started >= 350, 'not before the deadline');
+    assert.match(reply, /^HTTP\/1\.1 408 /);
+    assert.match(reply, /connection: close/i);
+    const envelope = JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4));
+    assert.equal([envelope.error.type, /400 ms/.test(envelope.error.message)], ['request_timeout', true]);
+    assert.is(await metric('fulcrum_http_body_timeouts_total'), 1);
+    assert.is(await metric('fulcrum_http_bodies_receiving'), 0);
+
+    const big = connect(s.server.port, '127.0.0.1');
+    const bigReply = drain(big);
+    const chunk = 'x'.repeat(600);
+    big.write(`POST /orders HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${KEYS.storefront}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`);
+    big.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n${chunk.length.toString(16)}\r\n${chunk}\r\n`);
+    const tooLarge = await bigReply;
+    assert.match(tooLarge, /^HTTP\/1\.1 413 /);
+    assert.match(tooLarge, /"type":"payload_too_large"/);
+    assert.match(tooLarge, /1000 bytes/);
+  } finally {
+    await s.stop();
+  }
+});
+
 test.run();
