@@ -324,11 +324,18 @@ class StandInResponse {
     return this;
   }
 
+  /** A streamed reply (a bulk job's first report) is sent whole, at `end`. */
+  flushHeaders(): void {}
+
   on(): this {
     return this;
   }
 
   once(): this {
+    return this;
+  }
+
+  off(): this {
     return this;
   }
 

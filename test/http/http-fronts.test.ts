@@ -213,4 +213,27 @@ test('with a front, a late body gets 408 and an oversized one 413, from the app,
   }
 });
 
+test('with a front, a bulk load past the normal body limit runs as a job and applies every row, with nothing logged as failed', async () => {
+  const s = await startTestServer({ server: { feedProcesses: 0, httpFronts: 1, maxBodyBytes: 2_000 } });
+  const errors: unknown[] = [];
+  const log = console.error;
+  console.error = (...args: unknown[]) => void errors.push(args);
+  try {
+    await seedHttp(s, SEED);
+    const rows = Array.from({ length: 300 }, (_, i) => JSON.stringify({ location: 'BER', sku: 'A', onHand: i + 1 })).join('\n') + '\n';
+    const r = await fetch(`${s.url}/inventory/batch`, { method: 'POST', headers: { authorization: `Bearer ${KEYS.admin}`, 'content-type': 'application/x-ndjson' }, body: rows });
+    assert.is(r.status, 202);
+    const job = ((await r.json()) as { job: { id: string } }).job;
+    let done: { status: string; applied: number; rowsRead: number } | undefined;
+    const deadline = Date.now() + 5_000;
+    while (done?.status !== 'done' && Date.now() < deadline) done = (await s.call('GET', `/jobs/${job.id}`)).body;
+    assert.equal([done?.status, done?.rowsRead, done?.applied], ['done', 300, 300]);
+    assert.is((await s.call('GET', '/inventory/BER/A')).body.onHand, 300);
+    assert.equal(errors, []);
+  } finally {
+    console.error = log;
+    await s.stop();
+  }
+});
+
 test.run();
