@@ -28,6 +28,8 @@ export interface HttpFrontsOptions {
 
 interface Link {
   child: ChildProcess;
+  /** Sockets sent to the front whose send has not called back: closed here if the front dies meanwhile. */
+  sending: Set<Socket>;
   ready: boolean;
   replies: FrontReply[];
   flushing: boolean;
@@ -107,7 +109,11 @@ export class HttpFronts {
     this.conns.set(id, conn);
     // As for the feed processes: sent untracked, kept open until sent, then this copy is closed.
     (socket as Socket & { server: unknown }).server = null;
-    link.child.send({ t: 'conn', id } satisfies ToFront, socket, { keepOpen: true }, () => socket.destroy());
+    link.sending.add(socket);
+    link.child.send({ t: 'conn', id } satisfies ToFront, socket, { keepOpen: true }, () => {
+      link.sending.delete(socket);
+      socket.destroy();
+    });
   }
 
   private pick(): Link | undefined {
@@ -144,7 +150,7 @@ export class HttpFronts {
         /* not permitted here */
       }
     }
-    const link: Link = { child, ready: false, replies: [], flushing: false, exited: new Promise((resolve) => child.once('exit', () => resolve())) };
+    const link: Link = { child, sending: new Set(), ready: false, replies: [], flushing: false, exited: new Promise((resolve) => child.once('exit', () => resolve())) };
     this.links.push(link);
     const ready = new Promise<void>((resolve, reject) => {
       child.on('message', (m: FromFront) => {
@@ -166,6 +172,10 @@ export class HttpFronts {
       });
       child.once('exit', (code, signal) => {
         link.ready = false;
+        // A socket in transit when the front died may never get its send's callback: without this its
+        // client would wait on an open connection that nobody serves.
+        for (const socket of link.sending) socket.destroy();
+        link.sending.clear();
         reject(new Error(`HTTP front exited before it was ready (code ${code}, signal ${signal})`));
         if (this.closing) return;
         // Not replaced in this experiment: its connections are gone; the other fronts keep serving.
