@@ -36,6 +36,8 @@ export interface HttpFrontsOptions {
 
 interface Link {
   child: ChildProcess;
+  /** Sockets sent to the front whose send has not called back: closed here if the front dies meanwhile. */
+  sending: Set<Socket>;
   ready: boolean;
   replies: FrontReply[];
   flushing: boolean;
@@ -121,7 +123,11 @@ export class HttpFronts {
     link.conns.add(id);
     // As for the feed processes: sent untracked, kept open until sent, then this copy is closed.
     (socket as Socket & { server: unknown }).server = null;
-    link.child.send({ t: 'conn', id } satisfies ToFront, socket, { keepOpen: true }, () => socket.destroy());
+    link.sending.add(socket);
+    link.child.send({ t: 'conn', id } satisfies ToFront, socket, { keepOpen: true }, () => {
+      link.sending.delete(socket);
+      socket.destroy();
+    });
   }
 
   private countBodies(): void {
@@ -170,7 +176,7 @@ export class HttpFronts {
         /* not permitted here */
       }
     }
-    const link: Link = { child, ready: false, replies: [], flushing: false, conns: new Set(), receiving: 0, exited: new Promise((resolve) => child.once('exit', () => resolve())) };
+    const link: Link = { child, sending: new Set(), ready: false, replies: [], flushing: false, conns: new Set(), receiving: 0, exited: new Promise((resolve) => child.once('exit', () => resolve())) };
     this.links[slot] = link;
     const ready = new Promise<void>((resolve, reject) => {
       child.on('message', (m: FromFront, handle: unknown) => {
@@ -198,6 +204,10 @@ export class HttpFronts {
       child.once('exit', (code, signal) => {
         link.ready = false;
         this.links[slot] = undefined;
+        // A socket in transit when the front died may never get its send's callback: without this its
+        // client would wait on an open connection that nobody serves.
+        for (const socket of link.sending) socket.destroy();
+        link.sending.clear();
         // Its connections closed with it: the caps count them no more, nor their bodies.
         for (const id of [...link.conns]) this.gone(link, id);
         link.receiving = 0;

@@ -65,9 +65,14 @@ test('a front killed with SIGKILL mid-load loses no acknowledged order', async (
       await seedHttp(s, { ...SEED, stock: [['BER', 'A', 100_000]] });
       const [front] = s.server.httpFronts;
       let sent = 0;
+      let hung = 0;
       const one = async (): Promise<void> => {
         sent++;
-        const r = await fetch(`${s.url}/orders`, { method: 'POST', headers: { authorization: `Bearer ${KEYS.admin}`, 'content-type': 'application/json' }, body: JSON.stringify(orderBody('A', 1)) });
+        // A connection left open with nobody serving it (a socket in transit to the dead front) must not hang.
+        const r = await fetch(`${s.url}/orders`, { method: 'POST', headers: { authorization: `Bearer ${KEYS.admin}`, 'content-type': 'application/json' }, body: JSON.stringify(orderBody('A', 1)), signal: AbortSignal.timeout(10_000) }).catch((e: Error) => {
+          if (e.name === 'TimeoutError') hung++;
+          throw e;
+        });
         if (r.status === 201) acked.push(((await r.json()) as { id: string }).id);
       };
       const client = async () => {
@@ -79,6 +84,7 @@ test('a front killed with SIGKILL mid-load loses no acknowledged order', async (
       process.kill(front!, 'SIGKILL');
       await Promise.all(clients);
       assert.ok(sent > acked.length, 'some orders were in flight when the front died');
+      assert.is(hung, 0, 'no request was left waiting on a connection nobody serves');
     } finally {
       await s.stop();
     }
