@@ -151,7 +151,9 @@ export class HttpFronts {
   }
 
   private serve(link: Link, [id, connId, method, url, headers, body, cut]: FrontRequest): void {
-    const conn = this.conns.get(connId) ?? { closed: new EventEmitter() };
+    // A connection the front reported gone already (its close overtook the request): whatever counts it
+    // (the per-key cap) is told at once, or the count would never come down.
+    const conn = this.conns.get(connId) ?? { closed: new GoneConnection() };
     const incoming = new StandInRequest(method, url, headers, body, conn.closed, cut);
     const outgoing = new StandInResponse((status, head, payload) => {
       link.replies.push(CHANNEL === 'json' && payload instanceof Uint8Array ? [id, status, head, Buffer.from(payload).toString('latin1'), 1] : [id, status, head, payload]);
@@ -228,6 +230,15 @@ export class HttpFronts {
 function send(link: Link, message: ToFront): void {
   // A front that just died is noticed by its 'exit' handler; a failed send must not throw meanwhile.
   if (link.child.connected) link.child.send(message, undefined, {}, () => undefined);
+}
+
+/** A closed connection's stand-in: a 'close' listener is called right after it is added. */
+class GoneConnection extends EventEmitter {
+  override once(event: string | symbol, listener: (...args: unknown[]) => void): this {
+    if (event !== 'close') return super.once(event, listener);
+    setImmediate(listener);
+    return this;
+  }
 }
 
 /**
