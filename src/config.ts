@@ -38,6 +38,8 @@ export interface Config {
   feedWindowMs: number;
   /** Live stock feed: processes that own the WebSocket clients; 0 fans out on the engine's thread. */
   feedProcesses: number;
+  /** Experimental: processes that parse HTTP and read bodies for the engine's process; 0 = none (default). */
+  httpFronts: number;
   /** Webhooks: one delivery attempt may take this long before it counts as failed. */
   webhookTimeoutMs: number;
   /** Webhooks: attempts per delivery, the first included, before it becomes a dead letter. */
@@ -103,6 +105,7 @@ const SETTINGS = {
   snapshotIntervalMs: { flag: 'snapshot-interval-ms', env: 'FULCRUM_SNAPSHOT_INTERVAL_MS', help: 'how often changed actors are snapshotted (default 1000)' },
   feedWindowMs: { flag: 'feed-window-ms', env: 'FULCRUM_FEED_WINDOW_MS', help: 'live feed: coalescing window per (pool, SKU) (default 50)' },
   feedProcesses: { flag: 'feed-processes', env: 'FULCRUM_FEED_PROCESSES', help: 'live feed: processes owning the WebSocket clients; 0 = in-process (default 1)' },
+  httpFronts: { flag: 'http-fronts', env: 'FULCRUM_HTTP_FRONTS', help: 'experimental: processes parsing HTTP for the engine\'s process (bulk uploads held whole before the load starts; not in cluster mode); 0 = none (default 0)' },
   webhookTimeoutMs: { flag: 'webhook-timeout-ms', env: 'FULCRUM_WEBHOOK_TIMEOUT_MS', help: 'webhooks: time allowed per delivery attempt (default 10000)' },
   webhookMaxAttempts: { flag: 'webhook-max-attempts', env: 'FULCRUM_WEBHOOK_MAX_ATTEMPTS', help: 'webhooks: attempts before a delivery is dead-lettered (default 16)' },
   webhookRetryBaseMs: { flag: 'webhook-retry-base-ms', env: 'FULCRUM_WEBHOOK_RETRY_BASE_MS', help: 'webhooks: first retry wait ceiling, doubling per attempt (default 1000)' },
@@ -148,7 +151,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config & { h
     const own = pick(s);
     return own.value !== undefined ? own : { value: env[fallback], name: fallback };
   };
-  return {
+  const config = {
     help: values.help === true,
     demo: values.demo === true || values['demo-activity'] === true,
     demoActivity: values['demo-activity'] === true,
@@ -169,6 +172,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config & { h
     maxConnectionsPerAddress: integer(pick(SETTINGS.maxConnectionsPerAddress), DEFAULT_CONNECTION_CAPS.perAddress, 1, 1_000_000),
     feedWindowMs: integer(pick(SETTINGS.feedWindowMs), DEFAULT_FEED_OPTIONS.windowMs, 1, 60_000),
     feedProcesses: integer(pick(SETTINGS.feedProcesses), DEFAULT_FEED_OPTIONS.processes, 0, 64),
+    httpFronts: integer(pick(SETTINGS.httpFronts), 0, 0, 64),
     webhookTimeoutMs: integer(pick(SETTINGS.webhookTimeoutMs), DEFAULT_DELIVERY.timeoutMs, 1, 600_000),
     webhookMaxAttempts: integer(pick(SETTINGS.webhookMaxAttempts), DEFAULT_RETRY.maxAttempts, 1, 1000),
     webhookRetryBaseMs: integer(pick(SETTINGS.webhookRetryBaseMs), DEFAULT_RETRY.baseDelayMs, 1, 86_400_000),
@@ -188,6 +192,10 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config & { h
     clusterSnapshotsKept: integer(pick(SETTINGS.clusterSnapshotsKept), 3, 2, 1000),
     unsafeClusterAck: env.FULCRUM_UNSAFE_CLUSTER_ACK === '1',
   };
+  // A follower forwards writes to its leader from the request it received; that path has not been built for
+  // the fronts' stand-in requests, so the two are refused together rather than half working.
+  if (config.httpFronts > 0 && config.natsUrls) throw new ConfigError(`--${SETTINGS.httpFronts.flag} (experimental) is not supported in cluster mode (${SETTINGS.natsUrl.env} set); leave one of them unset`);
+  return config;
 }
 
 function parse(argv: string[]) {

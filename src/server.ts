@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { EventEmitter } from 'node:events';
 import { createServer } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { DEFAULT_BACKTEST_MAX_ORDERS, type Config } from './config.js';
@@ -15,6 +16,7 @@ import {
   DEFAULT_BODY_TIMEOUT_MS,
   DEFAULT_CONNECTION_CAPS,
   DEFAULT_RATE_LIMITS,
+  HttpFronts,
   Metrics,
   unreadableRequest,
   type InFlight,
@@ -55,6 +57,8 @@ export interface RunningServer {
   port: number;
   fulcrum: Fulcrum;
   running: RunningFulcrum;
+  /** Experimental HTTP front processes' ids (`httpFronts > 0`), else empty. */
+  httpFronts: number[];
   /** The live stock feed at `/ws`. */
   feed: Feed;
   /** Outbound webhooks: endpoints, outbox, delivery. */
@@ -175,32 +179,49 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // What `serve` builds, plus what it cannot pass on: an answer in the envelope for requests the adapter
   // cannot read, and those without a Host header (Node's own check would answer them with a bare 400).
   const host = options.host ?? '127.0.0.1';
-  const server = createServer({ requireHostHeader: false }, getRequestListener(app.fetch, { hostname: host, errorHandler: unreadableRequest }));
+  const listener = getRequestListener(app.fetch, { hostname: host, errorHandler: unreadableRequest });
+  const server = createServer({ requireHostHeader: false }, listener);
   server.keepAliveTimeout = 65_000;
   answerMalformedRequests(server);
-  capConnectionsPerAddress(server, options.maxConnectionsPerAddress ?? DEFAULT_CONNECTION_CAPS.perAddress, refused);
+  const maxPerAddress = options.maxConnectionsPerAddress ?? DEFAULT_CONNECTION_CAPS.perAddress;
+  // Experimental: fronts parse HTTP in their own processes and the engine's process only serves the app.
+  // The HTTP server above then never listens: the feed stays attached to it, and upgrades a front hands back
+  // are emitted on it.
+  let fronts: HttpFronts | undefined;
+  if (options.httpFronts) {
+    const caps = new EventEmitter();
+    capConnectionsPerAddress(caps, maxPerAddress, refused);
+    fronts = await HttpFronts.start({ count: options.httpFronts, listener, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, maxBatchBytes: options.maxBatchBytes ?? 1024 ** 3, body: { timeoutMs: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS, receiving }, onConnection: (socket) => caps.emit('connection', socket), onUpgrade: (request, socket, head) => server.emit('upgrade', request, socket, head) });
+  } else {
+    capConnectionsPerAddress(server, maxPerAddress, refused);
+  }
+  const listening = fronts?.server ?? server;
   // Everything is in place before the port opens: a client that connects at all (a `/health` check, then
   // a feed connection) finds the feed attached, never the plain HTTP app answering its upgrade with 401.
   const feed = await attachFeed({ server, fulcrum, keys, metrics, origins: options.corsOrigins ?? [], options: { windowMs: options.feedWindowMs, processes: options.feedProcesses, ...options.feed } });
   try {
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      listening.once('error', reject);
       // A flash sale opens thousands of connections at once: past the listen backlog (Node's default 511)
       // the kernel drops the handshakes and clients wait 1 s, then 3 s, for their retransmits.
-      server.listen({ port: options.port ?? 8080, host, backlog: LISTEN_BACKLOG }, () => resolve());
+      listening.listen({ port: options.port ?? 8080, host, backlog: LISTEN_BACKLOG }, () => resolve());
     });
   } catch (e) {
     await feed.close();
+    await fronts?.close();
     throw e;
   }
   const sweep = setInterval(() => decides && idempotency.sweep(engine.clock.now()), 3_600_000).unref();
-  const port = (server.address() as AddressInfo).port;
+  const port = (listening.address() as AddressInfo).port;
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     port,
     fulcrum,
     running,
+    get httpFronts() {
+      return fronts?.pids ?? [];
+    },
     feed,
     webhooks,
     lookAhead,
@@ -219,11 +240,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         await feed.close();
         // Running bulk loads stop first (they end `interrupted`), so no chunk is applied while the store closes.
         await bulk.close();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-          setTimeout(() => server.closeAllConnections(), 2000).unref();
-        });
+        if (fronts) await fronts.close();
+        else {
+          await new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeIdleConnections();
+            setTimeout(() => server.closeAllConnections(), 2000).unref();
+          });
+        }
         // No request waits on a worker any more: sourcing problems still running finish, then the threads stop.
         await sourcingPool.close();
         await lookAhead.close();

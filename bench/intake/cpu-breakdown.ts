@@ -32,6 +32,7 @@ const CENTRES: Array<[string, (fn: string, url: string) => boolean]> = [
   ['order entity (createEntity, workflow)', (fn, url) => /engine\.js$/.test(url) && (fn === 'createEntity' || fn === 'deliver')],
   ['order view', (_fn, url) => /order-view\.js$/.test(url)],
   ['engine step other', (_fn, url) => /src\/engine\//.test(url)],
+  ['IPC to HTTP fronts (child_process channel, v8 (de)serializer)', (_fn, url) => /^node:(internal\/child_process|v8$|internal\/v8)/.test(url)],
   ['zod validation', (_fn, url) => /node_modules\/zod\//.test(url)],
   ['hono + http (node-server, routes, middleware)', (_fn, url) => /node_modules\/(hono|@hono)\/|src\/http\//.test(url)],
   ['lmdb other (commit, flush)', (_fn, url) => /node_modules\/lmdb\//.test(url)],

@@ -12,6 +12,8 @@ export interface Target {
   url: string;
   /** CPU microseconds used so far by everything serving this target (for the peer: Node and PostgreSQL). */
   cpuMicros(): number;
+  /** Optional further CPU counters read around the same load (e.g. the main process alone), per request in `Run.cpuMore`. */
+  cpuMore?: Record<string, () => number>;
 }
 
 export interface Run {
@@ -26,6 +28,8 @@ export interface Run {
   non2xx: number;
   errors: number;
   cpuUsPerReq: number;
+  /** `Target.cpuMore`'s counters, µs per request. */
+  cpuMore?: Record<string, number>;
   requests: number;
 }
 
@@ -49,10 +53,13 @@ export async function load(target: Target, mode: Run['mode'], bodies: readonly s
     bodies.length === 1
       ? { body: bodies[0]! }
       : { requests: [{ method: 'POST' as const, setupRequest: (req: autocannon.Request) => ({ ...req, body: bodies[next++ % bodies.length]! }) }] };
+  const more = Object.entries(target.cpuMore ?? {});
+  const more0 = more.map(([, read]) => read());
   const cpu0 = target.cpuMicros();
   const result = await autocannon({ url: `${target.url}/orders`, method: 'POST', connections: options.connections, duration: options.seconds, headers, ...request, ...(options.rate ? { overallRate: options.rate } : {}) });
   const cpu = target.cpuMicros() - cpu0;
   const requests = result.requests.total;
+  const cpuMore = more.length > 0 ? Object.fromEntries(more.map(([name, read], i) => [name, (read() - more0[i]!) / Math.max(1, requests)])) : undefined;
   return {
     mode,
     target: target.name,
@@ -63,6 +70,7 @@ export async function load(target: Target, mode: Run['mode'], bodies: readonly s
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
     cpuUsPerReq: cpu / Math.max(1, requests),
+    ...(cpuMore ? { cpuMore } : {}),
     requests,
   };
 }

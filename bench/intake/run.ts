@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from '../lib/args.js';
 import { fulcrumApi, seedNetwork } from '../lib/fulcrum-api.js';
 import { startProcess, stop, type BenchProcess } from '../lib/processes.js';
-import { cpuMicros, writeResult } from '../lib/report.js';
+import { cpuMicros, treeCpuMicros, writeResult } from '../lib/report.js';
 import { load, type Run, type Target } from './load.js';
 import { networkSection } from './network-section.js';
 import { startPostgres, type PostgresCluster } from './postgres-cluster.js';
@@ -19,7 +19,7 @@ import { fulcrumStock, MODES, orderBodies, peerStock, skusOf, validSpread, type 
  * for one hot SKU and for orders spread over many SKUs; same connections and duration, alternated.
  * Usage: node dist/bench/intake/run.js [--seconds 10] [--rounds 2] [--connections 100] [--skus 100]
  *   [--peer postgres|none] [--pool 32] [--network-locations 1000] [--network-skus 1000] [--network-only]
- *   [--no-network] [--smoke]
+ *   [--no-network] [--smoke] [--http-fronts N]
  * Then the store network (network-section.ts): two-line orders on one location against `--network-locations`
  * x `--network-skus` positions, 50 connections.
  */
@@ -42,6 +42,8 @@ const NETWORK_ONLY = args['network-only'] === true;
 const NETWORK_LOCATIONS = Number(args['network-locations'] ?? (SMOKE ? 20 : 1000));
 const NETWORK_SKUS = Number(args['network-skus'] ?? (SMOKE ? 50 : 1000));
 const SETTLE_MS = 1_000;
+/** Passed to Fulcrum's server as `--http-fronts` (experimental HTTP front processes); unset: the server's default. */
+const HTTP_FRONTS = args['http-fronts'] === undefined ? [] : ['--http-fronts', String(args['http-fronts'])];
 
 async function main(): Promise<void> {
   const sections: string[] = [];
@@ -82,7 +84,7 @@ async function mainSection(): Promise<{ text: string; failed: boolean }> {
   try {
     const bare = await startProcess(fileURLToPath(new URL('./bare-hono.js', import.meta.url)), []);
     started.push(bare);
-    const fulcrum = await startProcess(fileURLToPath(new URL('../../src/main.js', import.meta.url)), ['--data-dir', dataDir, '--port', '0'], {
+    const fulcrum = await startProcess(fileURLToPath(new URL('../../src/main.js', import.meta.url)), ['--data-dir', dataDir, '--port', '0', ...HTTP_FRONTS], {
       env: { FULCRUM_API_KEYS: `${KEY}:admin` },
     });
     started.push(fulcrum);
@@ -90,7 +92,8 @@ async function mainSection(): Promise<{ text: string; failed: boolean }> {
     await seedNetwork(fulcrumApi(fulcrum.url, KEY), skus, fulcrumStock(skus));
     const targets: Target[] = [
       { name: 'bare', url: bare.url, cpuMicros: () => cpuMicros(bare.child.pid!) },
-      { name: 'fulcrum', url: fulcrum.url, cpuMicros: () => cpuMicros(fulcrum.child.pid!) },
+      // With HTTP fronts the server's CPU is its own and its fronts' (and its idle feed process's).
+      { name: 'fulcrum', url: fulcrum.url, cpuMicros: () => (HTTP_FRONTS.length > 0 ? treeCpuMicros(fulcrum.child.pid!) : cpuMicros(fulcrum.child.pid!)) },
     ];
     let peerSetup: string | undefined;
     if (PEER === 'postgres') {

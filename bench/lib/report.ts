@@ -40,6 +40,29 @@ export function cpuMicros(pid: number): number {
 }
 
 /**
+ * CPU time (µs) of a process and its live descendants (a server's feed and HTTP front processes), from the
+ * children lists of each of its threads in /proc. A child that exited before the read is not counted.
+ */
+export function treeCpuMicros(pid: number): number {
+  let total = 0;
+  const seen = new Set<number>();
+  const visit = (p: number) => {
+    if (seen.has(p)) return;
+    seen.add(p);
+    try {
+      total += cpuMicros(p);
+      for (const task of readdirSync(`/proc/${p}/task`)) {
+        for (const child of readFileSync(`/proc/${p}/task/${task}/children`, 'utf8').split(' ')) if (child.trim()) visit(Number(child));
+      }
+    } catch {
+      /* gone meanwhile */
+    }
+  };
+  visit(pid);
+  return total;
+}
+
+/**
  * CPU time (µs) of a process's main thread alone (its thread id is its pid): the engine's thread, which bounds
  * a load, measured apart from its helper threads and from other work on the machine.
  */

@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { HttpBindings } from '@hono/node-server';
@@ -39,7 +40,7 @@ class OpenCounts {
  * it can send anything, so one host cannot exhaust the server's descriptors. Behind a proxy every client
  * shares the proxy's address: raise the cap there.
  */
-export function capConnectionsPerAddress(server: Server, max: number, refused: RefusedConnections): void {
+export function capConnectionsPerAddress(server: Pick<Server, 'on'> | EventEmitter, max: number, refused: RefusedConnections): void {
   const open = new OpenCounts();
   server.on('connection', (socket: Socket) => {
     const address = socket.remoteAddress ?? 'unknown';

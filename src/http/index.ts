@@ -8,3 +8,4 @@ export { shedLoad, type InFlight } from './load-shedding.js';
 export { DEFAULT_RATE_LIMITS, parseRateLimits, rateLimit, type RateLimits } from './rate-limit.js';
 export { DEFAULT_BODY_TIMEOUT_MS, type Receiving } from './receive-body.js';
 export { capConnectionsPerAddress, DEFAULT_CONNECTION_CAPS, type RefusedConnections } from './connection-caps.js';
+export { HttpFronts } from './fronts.js';

@@ -36,7 +36,15 @@ export function receiveBody({ maxBytes, deadlineMs, counter }: ReceiveBodyOption
     const length = c.req.header('content-length');
     if (!chunked && (length === undefined || length === '0')) return next();
     if (!chunked && Number(length) > maxBytes) throw tooLarge(maxBytes);
-    const incoming = (c.env as HttpBindings).incoming as IncomingMessage & { rawBody?: Buffer };
+    const incoming = (c.env as HttpBindings).incoming as IncomingMessage & { rawBody?: Buffer; frontCut?: 'request_timeout' | 'payload_too_large' };
+    // An HTTP front process (experimental) read the body already, or stopped reading it at the limit or the
+    // deadline: the same answers and counts as when the body is read here.
+    if (incoming.rawBody !== undefined) return next();
+    if (incoming.frontCut === 'payload_too_large') throw tooLarge(maxBytes);
+    if (incoming.frontCut === 'request_timeout') {
+      counter.timedOut++;
+      throw lateBody(deadlineMs);
+    }
     counter.current++;
     try {
       incoming.rawBody = await readWhole(incoming, maxBytes, deadlineMs);
@@ -48,6 +56,10 @@ export function receiveBody({ maxBytes, deadlineMs, counter }: ReceiveBodyOption
     }
     return next();
   };
+}
+
+function lateBody(deadlineMs: number): DomainError {
+  return new DomainError('request_timeout', `the request body did not arrive within ${deadlineMs} ms of its headers; send it whole, then retry`);
 }
 
 function tooLarge(maxBytes: number): DomainError {
@@ -79,7 +91,7 @@ function readWhole(incoming: IncomingMessage, maxBytes: number, deadlineMs: numb
     // The client closed before the end of its body: the error handler's "cut short" case.
     const onClose = () => finish(() => reject(Object.assign(new Error('the client closed the connection before its body was complete'), { code: 'ECONNRESET' })));
     const timer = setTimeout(() => {
-      fail(new DomainError('request_timeout', `the request body did not arrive within ${deadlineMs} ms of its headers; send it whole, then retry`));
+      fail(lateBody(deadlineMs));
     }, deadlineMs);
     incoming.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
   });

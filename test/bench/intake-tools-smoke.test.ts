@@ -40,10 +40,16 @@ test('the XState paths bench times both paths of the entry and the reservation (
 
 test('the build comparison serves orders from a build and bare Hono in turn (smoke: 1 s each, one round)', async () => {
   const dist = fileURLToPath(new URL('../../', import.meta.url));
-  const out = await runBench('compare-builds.js', ['--seconds', '1', '--rounds', '1', `this=${dist}`]);
-  assert.match(out, /\| hot \| 1 \| bare \| \d+ \| [\d.]+ \| \d+ \| 0 \|/);
-  assert.match(out, /\| hot \| 1 \| this \| \d+ \| [\d.]+ \| \d+ \| 0 \|/);
+  const out = await runBench('compare-builds.js', ['--seconds', '1', '--rounds', '1', `this=${dist}`, `fronts=${dist}#--http-fronts,1`]);
+  // Columns: mode, round, build, req/s, p99, CPU µs/req of the server process, with its children, of its main thread, failed.
+  assert.match(out, /\| hot \| 1 \| bare \| \d+ \| [\d.]+ \| \d+ \| \d+ \| \d+ \| 0 \|/);
+  assert.match(out, /\| hot \| 1 \| this \| \d+ \| [\d.]+ \| \d+ \| \d+ \| \d+ \| 0 \|/);
   assert.match(out, /hot this: mean \d+\/s, .* throughput \/ bare Hono \d+\.\d+/);
+  // A build's server args reach the server (an HTTP front), and the CPU of its child processes is counted.
+  const fronts = /\| hot \| 1 \| fronts \| \d+ \| [\d.]+ \| (\d+) \| (\d+) \| \d+ \| 0 \|/.exec(out);
+  assert.ok(fronts, out);
+  // The front parses and writes every request (~40% over the main process's CPU); the idle feed process adds ~0.
+  assert.ok(Number(fronts[2]) > 1.1 * Number(fronts[1]), `with children ${fronts[2]} > 1.1 x the process alone ${fronts[1]}`);
 });
 
 test('stub-engine.js answers POST /orders without the engine: an order for a SKU nobody seeded gets 201, bad input still the 400', async () => {

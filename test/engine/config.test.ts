@@ -77,4 +77,10 @@ test('slow clients: the body deadline and the connection caps have defaults, fla
   fails([], { FULCRUM_MAX_CONNECTIONS_PER_ADDRESS: 'many' }, /FULCRUM_MAX_CONNECTIONS_PER_ADDRESS must be a whole number/);
 });
 
+test('HTTP fronts (experimental): off by default, and refused together with cluster mode, naming both', () => {
+  assert.is(loadConfig([], {}).httpFronts, 0);
+  assert.is(loadConfig(['--http-fronts', '2'], {}).httpFronts, 2);
+  assert.throws(() => loadConfig(['--http-fronts', '1'], { FULCRUM_NATS_URL: 'nats://127.0.0.1:4222' }), /--http-fronts \(experimental\) is not supported in cluster mode \(FULCRUM_NATS_URL set\)/);
+});
+
 test.run();

@@ -1,6 +1,6 @@
 import { unpack, pack } from 'msgpackr';
 import WebSocket from 'ws';
-import { startServer, type RunningServer } from '../../src/server.js';
+import { startServer, type RunningServer, type ServerOptions } from '../../src/server.js';
 import type { FeedOptions } from '../../src/feed/index.js';
 import { KEYS } from '../helpers/server.js';
 import { tempDataDir } from '../helpers/tmp.js';
@@ -85,9 +85,11 @@ export class FeedSocket {
 }
 
 /** An in-process server with the test keys and feed options of the test's choosing. */
-export async function startFeedServer(feed: Partial<FeedOptions> = {}): Promise<{ server: RunningServer; stop(): Promise<void> }> {
+/** A server on a fresh data dir with the test keys; `server` adds start options (HTTP fronts, say). */
+export async function startFeedServer(feed: Partial<FeedOptions> = {}, server: Partial<ServerOptions> = {}): Promise<{ server: RunningServer; stop(): Promise<void> }> {
   const tmp = tempDataDir();
-  const server = await startServer({
+  const running = await startServer({
+    ...server,
     dataDir: tmp.dir,
     port: 0,
     apiKeys: [
@@ -100,9 +102,9 @@ export async function startFeedServer(feed: Partial<FeedOptions> = {}): Promise<
     },
   });
   return {
-    server,
+    server: running,
     async stop() {
-      await server.close();
+      await running.close();
       tmp.cleanup();
     },
   };

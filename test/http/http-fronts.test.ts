@@ -1,0 +1,245 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { KEYS, orderBody, seedHttp, startTestServer, type TestServer } from '../helpers/server.js';
+import { tempDataDir } from '../helpers/tmp.js';
+import { connect, type Socket } from 'node:net';
+import { api, atsOf, FeedSocket, startFeedServer, stockOf } from '../feed/feed-socket.js';
+
+/**
+ * Experimental HTTP front processes (`httpFronts`): the app's answers are the same as without them, and an
+ * order is acknowledged only after the main process's flush, so killing a front loses no acknowledged order.
+ */
+
+const SEED = { locations: { BER: [52.5, 13.4] as [number, number] }, skus: ['A'], stock: [['BER', 'A', 10] as [string, string, number]] };
+
+/** An exchange's status, the headers that say what the body is, and the body with ids and times masked. */
+async function exchange(s: TestServer, method: string, path: string, body?: unknown, key: string | null = KEYS.admin, ids: string[] = []) {
+  const r = await s.call(method, path, body, { key });
+  let text = JSON.stringify(r.body);
+  for (const id of ids) text = text.split(id).join('<id>');
+  text = text.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, '<time>');
+  return { status: r.status, type: r.headers.get('content-type'), auth: r.headers.get('www-authenticate'), body: text, raw: r.body };
+}
+
+async function script(s: TestServer) {
+  await seedHttp(s, SEED);
+  const placed = await exchange(s, 'POST', '/orders', orderBody('A', 2, { ref: 'same' }));
+  const id = (placed.raw as { id: string }).id;
+  const mask = [id];
+  return [
+    { ...placed, body: placed.body.split(id).join('<id>') },
+    await exchange(s, 'GET', `/orders/${id}`, undefined, KEYS.admin, mask),
+    await exchange(s, 'GET', '/availability?sku=A'),
+    await exchange(s, 'POST', '/orders', { lines: 'none' }),
+    await exchange(s, 'POST', '/orders', '{"not json'),
+    await exchange(s, 'GET', `/orders/${id}`, undefined, null, mask),
+    await exchange(s, 'GET', '/orders/no-such-order'),
+  ].map(({ raw: _raw, ...rest }) => rest);
+}
+
+test('with one HTTP front, orders, reads and refusals answer as without fronts', async () => {
+  const plain = await startTestServer({ server: { feedProcesses: 0 } });
+  let without;
+  try {
+    without = await script(plain);
+  } finally {
+    await plain.stop();
+  }
+  const fronted = await startTestServer({ server: { feedProcesses: 0, httpFronts: 1 } });
+  try {
+    assert.is(fronted.server.httpFronts.length, 1, 'one front runs');
+    const withFronts = await script(fronted);
+    assert.equal(withFronts.map((x) => x.status), [201, 200, 200, 400, 400, 401, 404]);
+    assert.equal(withFronts, without);
+  } finally {
+    await fronted.stop();
+  }
+});
+
+test('a front killed with SIGKILL mid-load loses no acknowledged order', async () => {
+  const tmp = tempDataDir();
+  const acked: string[] = [];
+  try {
+    const s = await startTestServer({ dir: tmp.dir, server: { feedProcesses: 0, httpFronts: 1 } });
+    try {
+      await seedHttp(s, { ...SEED, stock: [['BER', 'A', 100_000]] });
+      const [front] = s.server.httpFronts;
+      let sent = 0;
+      let hung = 0;
+      const one = async (): Promise<void> => {
+        sent++;
+        // A connection left open with nobody serving it (a socket in transit to the dead front) must not hang.
+        const r = await fetch(`${s.url}/orders`, { method: 'POST', headers: { authorization: `Bearer ${KEYS.admin}`, 'content-type': 'application/json' }, body: JSON.stringify(orderBody('A', 1)), signal: AbortSignal.timeout(10_000) }).catch((e: Error) => {
+          if (e.name === 'TimeoutError') hung++;
+          throw e;
+        });
+        if (r.status === 201) acked.push(((await r.json()) as { id: string }).id);
+      };
+      const client = async () => {
+        for (;;) await one();
+      };
+      // Twenty connections keep ordering; once some orders are in, the front dies under them.
+      const clients = Array.from({ length: 20 }, () => client().catch(() => undefined));
+      while (acked.length < 100) await new Promise((resolve) => setTimeout(resolve, 5));
+      process.kill(front!, 'SIGKILL');
+      await Promise.all(clients);
+      assert.ok(sent > acked.length, 'some orders were in flight when the front died');
+      assert.is(hung, 0, 'no request was left waiting on a connection nobody serves');
+    } finally {
+      await s.stop();
+    }
+    // Every order a client was told about is in the store, read back after a restart without fronts.
+    const again = await startTestServer({ dir: tmp.dir, server: { feedProcesses: 0 } });
+    try {
+      for (const id of acked) {
+        const r = await again.call('GET', `/orders/${id}`);
+        assert.is(r.status, 200, `acknowledged order ${id} is stored`);
+      }
+    } finally {
+      await again.stop();
+    }
+  } finally {
+    tmp.cleanup();
+  }
+});
+
+for (const processes of [0, 1]) {
+  test(`with a front, the live feed works: the upgrade goes back to the main process (feed processes: ${processes})`, async () => {
+    const { server, stop } = await startFeedServer({ windowMs: 20, processes }, { httpFronts: 1 });
+    try {
+      assert.is(server.httpFronts.length, 1);
+      await api(server, 'PUT', '/locations/BER', { name: 'BER', geo: { lat: 52.52, lon: 13.4 }, country: 'DE' });
+      await api(server, 'PUT', '/products/A', { name: 'A' });
+      await api(server, 'PUT', '/inventory/BER/A', { onHand: 100 });
+      const ws = await FeedSocket.open(server.url);
+      ws.send({ op: 'subscribe', pool: 'default', skus: ['A'] });
+      assert.is((await ws.next((m) => m.type === 'snapshot')).items[0].ats, 100);
+      await api(server, 'POST', '/orders', orderBody('A', 2));
+      assert.is((await ws.next(stockOf('A'))).ats, await atsOf(server, 'A'));
+      assert.is(await atsOf(server, 'A'), 98);
+      // The feed's own checks still answer: no key, 401 before any WebSocket exists.
+      const refused = await FeedSocket.open(server.url, { key: null }).then(
+        () => 'opened',
+        (e: Error) => e.message,
+      );
+      assert.match(refused, /401/);
+      await ws.close();
+    } finally {
+      await stop();
+    }
+  });
+}
+
+/** A raw keep-alive connection that asks for /health and resolves with the status line it got. */
+function health(port: number): Promise<{ socket: Socket; status: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\n'));
+    let got = '';
+    socket.on('data', (d) => {
+      got += d.toString();
+      if (got.includes('\r\n')) resolve({ socket, status: got.slice(0, got.indexOf('\r\n')) });
+    });
+    socket.on('error', reject);
+    socket.on('close', () => resolve({ socket, status: got.slice(0, got.indexOf('\r\n')) || 'closed' }));
+  });
+}
+
+test('a front that dies is replaced, and its connections stop counting against the per-address cap', async () => {
+  const s = await startTestServer({ server: { feedProcesses: 0, httpFronts: 1, maxConnectionsPerAddress: 4 } });
+  const held: Socket[] = [];
+  try {
+    for (let i = 0; i < 4; i++) {
+      const c = await health(s.server.port);
+      held.push(c.socket);
+      assert.is(c.status, 'HTTP/1.1 200 OK');
+    }
+    const over = await health(s.server.port);
+    assert.match(over.status, /^HTTP\/1\.1 429 /, 'the cap holds with fronts');
+    const [dead] = s.server.httpFronts;
+    process.kill(dead!, 'SIGKILL');
+    const deadline = Date.now() + 10_000;
+    while (!(s.server.httpFronts.length === 1 && s.server.httpFronts[0] !== dead) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(s.server.httpFronts[0] !== dead && s.server.httpFronts.length === 1, 'a new front replaced the dead one');
+    // Wait for the new one to take connections, then the four places the dead front held are free again.
+    while ((await health(s.server.port).then((c) => (c.socket.destroy(), c.status))) !== 'HTTP/1.1 200 OK' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 4; i++) {
+      const c = await health(s.server.port);
+      held.push(c.socket);
+      assert.is(c.status, 'HTTP/1.1 200 OK', `connection ${i + 1} of 4 after the front died`);
+    }
+  } finally {
+    for (const c of held) c.destroy();
+    await s.stop();
+  }
+});
+
+/** Reads a raw connection until it closes (or `ms` pass): everything it received. */
+function drain(socket: Socket, ms = 3_000): Promise<string> {
+  return new Promise((resolve) => {
+    let got = '';
+    const done = () => resolve(got);
+    socket.on('data', (d) => (got += d.toString()));
+    socket.on('error', () => undefined);
+    socket.once('close', done);
+    setTimeout(done, ms).unref();
+  });
+}
+
+test('with a front, a late body gets 408 and an oversized one 413, from the app, with the body gauge and counter kept', async () => {
+  const s = await startTestServer({ server: { feedProcesses: 0, httpFronts: 1, bodyTimeoutMs: 400, maxBodyBytes: 1000 } });
+  const metric = async (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec((await s.call('GET', '/metrics')).body)?.[1]);
+  try {
+    const late = connect(s.server.port, '127.0.0.1');
+    const lateReply = drain(late);
+    late.write(`POST /orders HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${KEYS.storefront}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"ref":`);
+    const started = Date.now();
+    let receiving = 0;
+    while (receiving !== 1 && Date.now() - started < 300) receiving = await metric('fulcrum_http_bodies_receiving');
+    assert.is(receiving, 1, 'the gauge counts the body a front is receiving');
+    const reply = await lateReply;
+    assert.ok(Date.now() - started >= 350, 'not before the deadline');
+    assert.match(reply, /^HTTP\/1\.1 408 /);
+    assert.match(reply, /connection: close/i);
+    const envelope = JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4));
+    assert.equal([envelope.error.type, /400 ms/.test(envelope.error.message)], ['request_timeout', true]);
+    assert.is(await metric('fulcrum_http_body_timeouts_total'), 1);
+    assert.is(await metric('fulcrum_http_bodies_receiving'), 0);
+
+    const big = connect(s.server.port, '127.0.0.1');
+    const bigReply = drain(big);
+    const chunk = 'x'.repeat(600);
+    big.write(`POST /orders HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${KEYS.storefront}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`);
+    big.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n${chunk.length.toString(16)}\r\n${chunk}\r\n`);
+    const tooLarge = await bigReply;
+    assert.match(tooLarge, /^HTTP\/1\.1 413 /);
+    assert.match(tooLarge, /"type":"payload_too_large"/);
+    assert.match(tooLarge, /1000 bytes/);
+  } finally {
+    await s.stop();
+  }
+});
+
+test('with a front, a bulk load past the normal body limit runs as a job and applies every row, with nothing logged as failed', async () => {
+  const s = await startTestServer({ server: { feedProcesses: 0, httpFronts: 1, maxBodyBytes: 2_000 } });
+  const errors: unknown[] = [];
+  const log = console.error;
+  console.error = (...args: unknown[]) => void errors.push(args);
+  try {
+    await seedHttp(s, SEED);
+    const rows = Array.from({ length: 300 }, (_, i) => JSON.stringify({ location: 'BER', sku: 'A', onHand: i + 1 })).join('\n') + '\n';
+    const r = await fetch(`${s.url}/inventory/batch`, { method: 'POST', headers: { authorization: `Bearer ${KEYS.admin}`, 'content-type': 'application/x-ndjson' }, body: rows });
+    assert.is(r.status, 202);
+    const job = ((await r.json()) as { job: { id: string } }).job;
+    let done: { status: string; applied: number; rowsRead: number } | undefined;
+    const deadline = Date.now() + 5_000;
+    while (done?.status !== 'done' && Date.now() < deadline) done = (await s.call('GET', `/jobs/${job.id}`)).body;
+    assert.equal([done?.status, done?.rowsRead, done?.applied], ['done', 300, 300]);
+    assert.is((await s.call('GET', '/inventory/BER/A')).body.onHand, 300);
+    assert.equal(errors, []);
+  } finally {
+    console.error = log;
+    await s.stop();
+  }
+});
+
+test.run();
