@@ -146,7 +146,8 @@ export class FeedProcesses implements SocketOwner {
         reject(new Error(`feed process exited before it was ready (code ${code}, signal ${signal})`));
         if (this.closing) return;
         console.error(`fulcrum: feed process ${child.pid} exited (code ${code}, signal ${signal}); its clients were disconnected; starting a new one`);
-        setTimeout(() => void this.spawn(slot).catch((e: unknown) => console.error(`fulcrum: ${(e as Error).message}`)), RESPAWN_DELAY_MS).unref();
+        // Not once closing began meanwhile: a replacement started after \`close()\` would outlive the server.
+        setTimeout(() => this.closing || void this.spawn(slot).catch((e: unknown) => console.error(`fulcrum: ${(e as Error).message}`)), RESPAWN_DELAY_MS).unref();
       });
     });
     send(link, { t: 'init', options: this.options });

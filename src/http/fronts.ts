@@ -219,7 +219,8 @@ export class HttpFronts {
         // Its connections are gone (their clients reconnect to the others, or to its replacement); requests
         // it had forwarded still run here, and their replies have nowhere to go.
         console.error(`fulcrum: HTTP front ${child.pid} exited (code ${code}, signal ${signal}); its connections were closed; starting a new one`);
-        setTimeout(() => void this.spawn(slot).catch((e: unknown) => console.error(`fulcrum: ${(e as Error).message}`)), RESPAWN_DELAY_MS).unref();
+        // Not once closing began meanwhile: a replacement started after \`close()\` would outlive the server.
+        setTimeout(() => this.closing || void this.spawn(slot).catch((e: unknown) => console.error(`fulcrum: ${(e as Error).message}`)), RESPAWN_DELAY_MS).unref();
       });
     });
     send(link, { t: 'init', maxBodyBytes: this.options.maxBodyBytes, maxBatchBytes: this.options.maxBatchBytes, bodyTimeoutMs: this.options.body.timeoutMs });

@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { RunningServer } from '../../src/server.js';
 import { orderBody } from '../helpers/server.js';
+import { children } from '../helpers/processes.js';
 import { api, atsOf, FeedSocket, sleep, startFeedServer, stockOf } from './feed-socket.js';
 
 const t = suite<{ server: RunningServer; stop: () => Promise<void> }>('the live feed with feed processes owning the sockets');
@@ -52,6 +53,23 @@ t('closing the server closes every client with 1001', async () => {
   const ws = await FeedSocket.open(server.url);
   await stop();
   assert.is((await ws.closed).code, 1001);
+});
+
+t('a server closed while a dead feed process waits to be replaced starts no replacement (it would outlive the server)', async () => {
+  // The suite's own server has feed processes too: only this server's count.
+  const others = new Set(children('feed-process.js'));
+  const mine = () => children('feed-process.js').filter((pid) => !others.has(pid));
+  const { stop } = await startFeedServer({ processes: 1 });
+  const [feed] = mine();
+  assert.ok(feed, 'the feed process runs');
+  process.kill(feed!, 'SIGKILL');
+  // Its /proc entry goes (a zombie has no command line) a moment before the server hears of the exit.
+  while (mine().length > 0) await sleep(10);
+  await sleep(300);
+  await stop();
+  // The replacement would start one second after the death.
+  await sleep(1_500);
+  assert.equal(mine(), []);
 });
 
 t.run();

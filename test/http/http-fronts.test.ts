@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { KEYS, orderBody, seedHttp, startTestServer, type TestServer } from '../helpers/server.js';
 import { tempDataDir } from '../helpers/tmp.js';
+import { children } from '../helpers/processes.js';
 import { connect, type Socket } from 'node:net';
 import { api, atsOf, FeedSocket, startFeedServer, stockOf } from '../feed/feed-socket.js';
 
@@ -240,6 +241,17 @@ test('with a front, a bulk load past the normal body limit runs as a job and app
     console.error = log;
     await s.stop();
   }
+});
+
+test('a server closed while a dead front waits to be replaced starts no replacement (it would outlive the server)', async () => {
+  const s = await startTestServer({ server: { feedProcesses: 0, httpFronts: 1 } });
+  const [front] = s.server.httpFronts;
+  process.kill(front!, 'SIGKILL');
+  while (s.server.httpFronts.length > 0) await new Promise((r) => setTimeout(r, 10));
+  await s.stop();
+  // The replacement would start one second after the death.
+  await new Promise((r) => setTimeout(r, 1_500));
+  assert.equal(children('front-process.js'), []);
 });
 
 test.run();
