@@ -1,6 +1,6 @@
 import { createActor, type AnyMachineSnapshot } from 'xstate';
 import { locationMachine, reserveDirect, touchedSkus, type LocationEmitted, type LocationEvent, type LocationInfo, type LocationSnapshot } from '../../actors/index.js';
-import { canBeKey, Journal, type JournalEntry, type StoredState, type Store } from '../../snapshots/index.js';
+import { canBeKey, Journal, type Fact, type JournalEntry, type StoredState, type Store } from '../../snapshots/index.js';
 import type { AlertView } from '../domain/alert.js';
 import type { AvailabilityChange } from '../domain/availability.js';
 import { DomainError } from '../domain/errors.js';
@@ -10,7 +10,7 @@ import { systemClock, type Clock } from './clock.js';
 import { dormantTransition } from './dormant-transition.js';
 import type { Effect, EffectHandler, EffectOf, OutboxPort } from './effects.js';
 import { EntityIds } from './entity-ids.js';
-import { LOCATION_MACHINE, MachineCatalog } from './machines.js';
+import { ENTITY_NEW_STATE, LOCATION_MACHINE, MachineCatalog } from './machines.js';
 import { actorKey, ENTITY_PREFIX, Registry, type ActorEntry, type EntityEntry, type EntityKind, type LocationEntry } from './registry.js';
 import { Step, type Committed } from './step.js';
 import { TimerWheel } from './timers.js';
@@ -288,7 +288,7 @@ export class Engine {
         for (const l of this.transitionListeners) l(step, entry, event, before, effects);
       }
     }
-    step.facts.push({ actor: actorKey(entry), event });
+    if (!foldCreated(step.facts, entry, event)) step.facts.push({ actor: actorKey(entry), event });
     this.registry.touch(entry, step.seq);
     if (entry.kind === 'location') {
       const skus = markDirty(entry, event as LocationEvent);
@@ -537,6 +537,30 @@ export class Engine {
       }
     }
   }
+}
+
+/** The event a workflow entity's creation sends it: from `__new` into the workflow's initial state. */
+const ENTITY_CREATED = 'entity.created';
+
+/**
+ * An entity's `entity.created`, sent right after its creation in the same step (nothing journaled between),
+ * goes into the journal as the state it reached: the creation fact's state becomes the snapshot's value and
+ * context after the transition, and no event fact follows it. Replay (recovery, a cluster's follower) then
+ * restores the entity in that state as it restores a stored snapshot, instead of running the workflow's
+ * entry actions again (an order's `entity.created` was a tenth of a follower's work); what it restores is
+ * the state the transition made, not a re-run of it. Called before the effects of the transition are
+ * drained, so facts they add follow the creation as before. Returns whether it folded the event.
+ * A journal written before this, with the event fact after a `__new` creation, replays as it did; a build
+ * from before this restores the folded creation as it restores any creation with a state.
+ */
+function foldCreated(facts: Fact[], entry: ActorEntry, event: { type: string }): boolean {
+  if (event.type !== ENTITY_CREATED || entry.kind === 'location') return false;
+  const last = facts[facts.length - 1];
+  if (!last || !('create' in last) || last.actor !== actorKey(entry)) return false;
+  const create = last.create as { machine: string; state?: StoredState };
+  if (create.state?.value !== ENTITY_NEW_STATE) return false;
+  facts[facts.length - 1] = { actor: last.actor, create: { machine: create.machine, state: { value: entry.snapshot.value, context: entry.snapshot.context } } };
+  return true;
 }
 
 /** What of a location the snapshot writer must write again after `event`: its header or some positions. */
