@@ -246,7 +246,22 @@ class GoneConnection extends EventEmitter {
  * What the request listener and the app read of a Node request: method, URL, headers, the body already
  * received (`rawBody`, where `receiveBody` would have put it), and a socket whose 'close' is the front's.
  */
-class StandInRequest {
+/** What the listener subscribes to on a stand-in (errors, close, drain): nothing ever fires, so listeners are dropped. */
+class Silent {
+  on(): this {
+    return this;
+  }
+
+  once(): this {
+    return this;
+  }
+
+  off(): this {
+    return this;
+  }
+}
+
+class StandInRequest extends Silent {
   readonly readableEnded = true;
   readonly errored = null;
   readonly destroyed = false;
@@ -262,6 +277,7 @@ class StandInRequest {
     /** The front stopped reading the body (too large, too late): `receiveBody` answers as when it reads one. */
     readonly frontCut?: BodyCut,
   ) {
+    super();
     this.rawBody =
       body === undefined || body === null ? undefined : typeof body === 'string' ? Buffer.from(body, 'latin1') : Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   }
@@ -282,18 +298,6 @@ class StandInRequest {
     if (this.rawBody && this.rawBody.length > 0) yield this.rawBody;
   }
 
-  on(): this {
-    return this;
-  }
-
-  once(): this {
-    return this;
-  }
-
-  off(): this {
-    return this;
-  }
-
   resume(): this {
     return this;
   }
@@ -308,7 +312,7 @@ class StandInRequest {
 }
 
 /** Collects what the request listener writes and hands it over once, at `end`. */
-class StandInResponse {
+class StandInResponse extends Silent {
   headersSent = false;
   writable = true;
   writableFinished = false;
@@ -317,7 +321,9 @@ class StandInResponse {
   private head: Record<string, string | number | string[]> = {};
   private readonly chunks: Array<string | Uint8Array> = [];
 
-  constructor(private readonly done: (status: number, headers: Record<string, string | number | string[]>, body: string | Uint8Array | undefined) => void) {}
+  constructor(private readonly done: (status: number, headers: Record<string, string | number | string[]>, body: string | Uint8Array | undefined) => void) {
+    super();
+  }
 
   writeHead(status: number, headers?: Record<string, string | number | string[]>): this {
     this.status = status;
@@ -348,18 +354,6 @@ class StandInResponse {
 
   /** A streamed reply (a bulk job's first report) is sent whole, at `end`. */
   flushHeaders(): void {}
-
-  on(): this {
-    return this;
-  }
-
-  once(): this {
-    return this;
-  }
-
-  off(): this {
-    return this;
-  }
 
   destroy(): this {
     this.destroyed = true;
