@@ -5,7 +5,8 @@ import type { Mode } from './workload.js';
  * One timed load against one intake server: autocannon over `connections` keep-alive connections, the
  * server's CPU read from /proc around it.
  */
-export type TargetName = 'bare' | 'fulcrum' | 'postgres';
+/** `fulcrum-fronts`: the same server started with `--http-fronts N` (experimental), beside the default one. */
+export type TargetName = 'bare' | 'fulcrum' | 'fulcrum-fronts' | 'postgres';
 
 export interface Target {
   name: TargetName;

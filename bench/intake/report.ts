@@ -21,6 +21,8 @@ export interface ReportInput {
   peer: string | undefined;
   /** The peer's own count after the runs; undefined without the peer. */
   peerCheck: string | undefined;
+  /** Front processes of the `fulcrum-fronts` target; 0 when it did not run. */
+  fronts: number;
 }
 
 export function report(input: ReportInput): string {
@@ -30,6 +32,7 @@ export function report(input: ReportInput): string {
     '',
     `- **hot**: every order is one unit of \`${HOT_SKU}\`; **spread**: order i is one unit of \`SPR-<i mod ${input.spread}>\` (${input.spread} SKUs, handed out round robin over all connections). Same body length; far more stock than a run takes, so every order succeeds.`,
     `- Fulcrum: \`POST /orders\` with durable acknowledgement (the journal's group commit), three locations holding every SKU.`,
+    ...(input.fronts > 0 ? [`- fulcrum-fronts: a second Fulcrum server, its own data dir and the same stock, started with \`--http-fronts ${input.fronts}\` (experimental HTTP front processes); its CPU counts the server and its child processes. The goals below are judged on the default server (\`fulcrum\`); the fronts' rows show the same figures for the second configuration.`] : []),
     input.peer ? `- PostgreSQL peer (\`bench/intake/postgres-intake.ts\`): ${input.peer}` : '- PostgreSQL peer: not run.',
     '',
     ...input.modes.flatMap((mode) => section(input, mode)),
@@ -61,6 +64,19 @@ function section(input: ReportInput, mode: Mode): string[] {
     goal('throughput Fulcrum / bare Hono', fixed(rps('fulcrum') / rps('bare'), 2), '>= 0.3', rps('fulcrum') / rps('bare') >= 0.3),
     goal('Fulcrum p99', `${fixed(p99('fulcrum'), 1)} ms`, '<= 25 ms', p99('fulcrum') <= 25),
   ];
+  if (runs.some((r) => r.target === 'fulcrum-fronts')) {
+    const ratio = rps('fulcrum-fronts') / rps('fulcrum');
+    lines.push(`| with ${input.fronts} HTTP front(s): throughput / default server | ${fixed(ratio, 2)} | (no goal) | |`);
+    const frontsCpu = mean('fulcrum-fronts', (r) => r.cpuUsPerReq);
+    lines.push(goal(`with fronts: server CPU per order (with its fronts)`, `${fixed(frontsCpu, 0)} µs`, '<= 60 µs', frontsCpu <= 60));
+    lines.push(goal('with fronts: throughput / bare Hono', fixed(rps('fulcrum-fronts') / rps('bare'), 2), '>= 0.3', rps('fulcrum-fronts') / rps('bare') >= 0.3));
+    lines.push(goal('with fronts: p99', `${fixed(p99('fulcrum-fronts'), 1)} ms`, '<= 25 ms', p99('fulcrum-fronts') <= 25));
+    if (input.peer) {
+      const want = mode === 'hot' ? 10 : 3;
+      const vsPeer = rps('fulcrum-fronts') / rps('postgres');
+      lines.push(goal('with fronts: throughput / PostgreSQL', fixed(vsPeer, 2), `>= ${want}`, vsPeer >= want));
+    }
+  }
   if (input.peer) {
     const want = mode === 'hot' ? 10 : 3;
     const ratio = rps('fulcrum') / rps('postgres');

@@ -19,7 +19,10 @@ import { fulcrumStock, MODES, orderBodies, peerStock, skusOf, validSpread, type 
  * for one hot SKU and for orders spread over many SKUs; same connections and duration, alternated.
  * Usage: node dist/bench/intake/run.js [--seconds 10] [--rounds 2] [--connections 100] [--skus 100]
  *   [--peer postgres|none] [--pool 32] [--network-locations 1000] [--network-skus 1000] [--network-only]
- *   [--no-network] [--smoke] [--http-fronts N]
+ *   [--no-network] [--smoke] [--http-fronts N] [--fronts-target N]
+ * `--fronts-target N` (default 1; 0 leaves it out) adds a second Fulcrum server started with `--http-fronts N`
+ * (experimental HTTP front processes) as its own target, alternated with the others in every round, so the
+ * report compares the two configurations within one run.
  * Then the store network (network-section.ts): two-line orders on one location against `--network-locations`
  * x `--network-skus` positions, 50 connections.
  */
@@ -44,6 +47,8 @@ const NETWORK_SKUS = Number(args['network-skus'] ?? (SMOKE ? 50 : 1000));
 const SETTLE_MS = 1_000;
 /** Passed to Fulcrum's server as `--http-fronts` (experimental HTTP front processes); unset: the server's default. */
 const HTTP_FRONTS = args['http-fronts'] === undefined ? [] : ['--http-fronts', String(args['http-fronts'])];
+const FRONTS_TARGET = Number(args['fronts-target'] ?? 1);
+if (!Number.isInteger(FRONTS_TARGET) || FRONTS_TARGET < 0) throw new Error(`--fronts-target: a whole number of front processes, 0 for none, not ${String(args['fronts-target'])}`);
 
 async function main(): Promise<void> {
   const sections: string[] = [];
@@ -67,6 +72,7 @@ async function main(): Promise<void> {
 /** Bare Hono, Fulcrum and the peer on the hot and spread workloads. */
 async function mainSection(): Promise<{ text: string; failed: boolean }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fulcrum-intake-'));
+  const frontsDir = join(dataDir, 'fronts');
   const started: BenchProcess[] = [];
   let cluster: PostgresCluster | undefined;
   const stopAll = async () => {
@@ -95,6 +101,15 @@ async function mainSection(): Promise<{ text: string; failed: boolean }> {
       // With HTTP fronts the server's CPU is its own and its fronts' (and its idle feed process's).
       { name: 'fulcrum', url: fulcrum.url, cpuMicros: () => (HTTP_FRONTS.length > 0 ? treeCpuMicros(fulcrum.child.pid!) : cpuMicros(fulcrum.child.pid!)) },
     ];
+    if (FRONTS_TARGET > 0) {
+      // Its own data dir and stock: the two servers never share a store, and each starts with the same stock.
+      const withFronts = await startProcess(fileURLToPath(new URL('../../src/main.js', import.meta.url)), ['--data-dir', frontsDir, '--port', '0', '--http-fronts', String(FRONTS_TARGET)], {
+        env: { FULCRUM_API_KEYS: `${KEY}:admin` },
+      });
+      started.push(withFronts);
+      await seedNetwork(fulcrumApi(withFronts.url, KEY), skus, fulcrumStock(skus));
+      targets.push({ name: 'fulcrum-fronts', url: withFronts.url, cpuMicros: () => treeCpuMicros(withFronts.child.pid!) });
+    }
     let peerSetup: string | undefined;
     if (PEER === 'postgres') {
       // A few connections beyond the pool: seeding, the check after the runs, superuser slots.
@@ -130,7 +145,7 @@ async function mainSection(): Promise<{ text: string; failed: boolean }> {
 
     const flush = { p50: await api.metric('fulcrum_journal_flush_p50_seconds'), p99: await api.metric('fulcrum_journal_flush_p99_seconds') };
     const peerCheck = cluster ? await checkPeer(cluster.url, peerAcknowledged) : undefined;
-    const text = report({ runs, modes: MODES, connections: CONNECTIONS, seconds: SECONDS, rounds: ROUNDS, spread: SPREAD, groupCommit, flush, peer: peerSetup, peerCheck: peerCheck?.text });
+    const text = report({ runs, modes: MODES, fronts: FRONTS_TARGET, connections: CONNECTIONS, seconds: SECONDS, rounds: ROUNDS, spread: SPREAD, groupCommit, flush, peer: peerSetup, peerCheck: peerCheck?.text });
     console.log(text);
     const bad = runs.filter((x) => x.non2xx > 0 || x.errors > 0);
     if (bad.length > 0) console.error('some requests failed:', JSON.stringify(bad));

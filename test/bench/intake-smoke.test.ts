@@ -19,6 +19,8 @@ test(`the intake benchmark runs end to end, hot and spread, then the store netwo
     const section = out.slice(out.indexOf(`(${mode})\n`));
     assert.match(section, /\| bare \| \d+ \| [\d.]+ \| [\d.]+ \| \d+ \| 0 \|/, `${mode}: bare Hono answered every request`);
     assert.match(section, /\| fulcrum \| \d+ \| [\d.]+ \| [\d.]+ \| \d+ \| 0 \|/, `${mode}: Fulcrum answered every request`);
+    assert.match(section, /\| fulcrum-fronts \| \d+ \| [\d.]+ \| [\d.]+ \| \d+ \| 0 \|/, `${mode}: Fulcrum with an HTTP front answered every request`);
+    assert.match(section, /\| with 1 HTTP front\(s\): throughput \/ default server \| \d+\.\d+ \|/);
     assert.match(section, /\| throughput Fulcrum \/ bare Hono \| \*\*\d+\.\d+\*\* \| >= 0\.3 \|/);
     assert.match(section, /commits \(fsyncs\) per order/);
     if (PEER === 'postgres') {
