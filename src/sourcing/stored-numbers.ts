@@ -7,8 +7,8 @@ export type StoredNumbers = Float64Array | Uint8Array | { readonly f64: readonly
 
 /**
  * From how many numbers an array is stored as bytes. msgpackr writes a number in a few ns but a byte array
- * through its extension path (~0.15 us each); measured per record encode (bench/results/intake-cpu.md,
- * 2026-12-05), bytes lost below ~12 numbers an array and won 2x at 30-150.
+ * through its extension path (~0.15 us each): encoding six arrays (lmdb-js's msgpackr 1.12, see
+ * bench/results/intake-cpu.md, 2026-12-05), bytes lost at 3-15 numbers an array and won 1.6-2x at 30-150.
  */
 export const BYTES_FROM = 16;
 
