@@ -4,6 +4,7 @@ import { Packr } from 'msgpackr';
 import { applyWrites, captureWrites, closeStore, Journal, openStore, PackedValue, PACKED_DATABASES, packPlain, REPLICATED_DATABASES, SCHEMA_VERSION, type JournalEntry, type ReplicatedWrite } from '../../snapshots/index.js';
 import { decodeBatch, encodeBatch } from '../../src/cluster/batch.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
+import { BYTES_FROM, storableNumbers, storedFloat64 } from '../../src/sourcing/stored-numbers.js';
 import { tempDataDir } from '../helpers/tmp.js';
 
 test('a batch decodes to what was encoded; one from a newer build is refused', () => {
@@ -86,6 +87,33 @@ test('entries and plain puts travel as the bytes the stores keep; a follower kee
     assert.throws(() => applyWrites(follower, [['decisions', 'x', new PackedValue(packPlain({ v: 1 }))]]), /decisions/);
     const forged = encodeBatch({ term: 1, node: 'a', entries: [], writes: [['decisions', 'x', new PackedValue(packPlain({ v: 1 }))]] });
     assert.throws(() => decodeBatch(forged), /decisions/);
+  } finally {
+    await closeStore(leader);
+    await closeStore(follower);
+    a.cleanup();
+    b.cleanup();
+  }
+});
+
+test('a decision whose numbers are stored as bytes reaches a follower as the same numbers', async () => {
+  const a = tempDataDir();
+  const b = tempDataDir();
+  const leader = openStore(a.dir);
+  const follower = openStore(b.dir);
+  try {
+    // A view into the middle of a larger buffer, as a problem's arrays may be: only its own bytes travel.
+    const whole = Float64Array.from({ length: BYTES_FROM + 4 }, (_, i) => i + 0.25);
+    const numbers = whole.subarray(2, 2 + BYTES_FROM);
+    const stored = storableNumbers(numbers);
+    assert.ok(stored instanceof Uint8Array, 'stored as bytes');
+    const captured: ReplicatedWrite[] = [];
+    captureWrites(leader, () => (w) => captured.push(w));
+    await leader.decisions.put('o1/1/0', { v: 1, doc: { kind: 'intake', problem: { unitTerms: stored } } });
+    await applyWrites(follower, decodeBatch(encodeBatch({ term: 1, node: 'a', entries: [], writes: captured })).writes);
+    for (const store of [leader, follower]) {
+      const { doc } = store.decisions.get('o1/1/0') as { doc: { problem: { unitTerms: Uint8Array } } };
+      assert.equal(Array.from(storedFloat64(doc.problem.unitTerms)), Array.from(numbers));
+    }
   } finally {
     await closeStore(leader);
     await closeStore(follower);

@@ -1,9 +1,8 @@
 import { describeReason, type SourcingExplanation } from '../explain.js';
 import type { ExcludedLocation, ProblemLine } from '../problem.js';
 import type { StockSeen } from './replay-order.js';
+import { storedFloat64, type StoredNumbers } from '../stored-numbers.js';
 
-/** Numbers as a decision record stores them: a typed array in memory, `{f64: [...]}` once stored. */
-export type StoredNumbers = Float64Array | { readonly f64: readonly number[] };
 
 /** What a recorded decision may hold: its problem (proven decisions) or the explanation made at the time. */
 export interface RecordedSight {
@@ -61,5 +60,5 @@ export function partlyRecorded(record: RecordedSight): boolean {
 }
 
 function numbers(stored: StoredNumbers): readonly number[] {
-  return stored instanceof Float64Array ? Array.from(stored) : stored.f64;
+  return 'f64' in stored ? stored.f64 : Array.from(storedFloat64(stored));
 }

@@ -1,10 +1,12 @@
 import { checkVersion, SCHEMA_VERSION } from '../../../snapshots/index.js';
 import type { OrderLine } from '../../domain/order.js';
+import { BUILT_IN_UNIT_TERMS, FIXED_TERMS } from '../cost-model.js';
 import { explain, type SourcingExplanation } from '../explain.js';
 import { optimize } from '../optimize.js';
-import type { SourcingProblem } from '../problem.js';
+import type { ProblemLine, SourcingProblem } from '../problem.js';
 import type { SourcingResult } from '../result.js';
 import type { StrategyAttempt } from '../source-order.js';
+import { isStoredNumbers, storableNumbers, storedFloat64, type StoredNumbers } from '../stored-numbers.js';
 import type { Engine, Step } from '../../engine/index.js';
 import type { RecordedSight } from '../backtest/stock-seen.js';
 import type { TransferChoice } from './consider-transfers.js';
@@ -43,9 +45,23 @@ export interface SourcingDecisionView {
  */
 export interface StoredDecision extends Omit<SourcingDecisionView, 'explanation'> {
   explanation: SourcingExplanation | null;
-  problem?: SourcingProblem;
+  problem?: StoredProblem;
   attempts?: readonly StrategyAttempt[];
+  /**
+   * Instead of `attempts` (records written since 2026-12): the attempts before the strategy that planned,
+   * whose own attempt (`{strategyId: strategy, outcome: 'planned'}`) the record implies.
+   */
+  tried?: readonly StrategyAttempt[];
 }
+
+/**
+ * A problem as a decision keeps it: its Float64Arrays as `StoredNumbers` (bytes; `{f64: [...]}` in older
+ * records). A field the record already says elsewhere (profile, strategy, lines) or that equals the built-in term
+ * list is left out and filled back when read; records written before hold every field.
+ */
+export type StoredProblem = {
+  readonly [K in keyof SourcingProblem]?: SourcingProblem[K] extends Float64Array | undefined ? StoredNumbers : SourcingProblem[K];
+};
 
 /** A decision as a backtest reads it: the stored record, its problem's numbers as stored. */
 export type RecordedDecision = Omit<StoredDecision, 'problem'> & RecordedSight;
@@ -82,8 +98,14 @@ export function recordDecision(
     ...(transfer ? { transfer } : {}),
     ...(outcome.ok && outcome.recheck ? { recheck: outcome.recheck } : {}),
     explanation: lazy || !decision?.result || !decision.problem ? null : explain(decision.result, decision.problem, { attempts: decision.attempts }),
-    ...(lazy ? { problem: storable(decision!.problem!), attempts: decision!.attempts } : {}),
   };
+  if (lazy) {
+    view.problem = storable(decision!.problem!, view);
+    const { attempts } = decision!;
+    const last = attempts[attempts.length - 1];
+    if (last && impliedAttempt(last, view.strategy)) view.tried = attempts.slice(0, -1);
+    else view.attempts = attempts;
+  }
   let inStep = recorded.get(engine);
   if (!inStep) recorded.set(engine, (inStep = { seq: step.seq, byOrder: new Map() }));
   if (inStep.seq !== step.seq) {
@@ -101,8 +123,9 @@ export function sourcingDecisions({ engine }: { engine: Engine }, orderId: strin
   // `/` sorts right after the id and `0` right after `/`, so this range is exactly this order's keys.
   for (const { value } of engine.store.decisions.getRange({ start: `${orderId}/`, end: `${orderId}0` })) {
     checkVersion('sourcing decision', value);
-    const { problem, attempts, ...stored } = value.doc as StoredDecision;
-    const solved = problem && revived(problem);
+    const { problem, attempts: kept, tried, ...stored } = value.doc as StoredDecision;
+    const attempts = tried ? [...tried, { strategyId: stored.strategy!, outcome: 'planned' as const }] : kept;
+    const solved = problem && revived(problem, stored);
     const explanation = solved ? explain(solveToExplain(solved), solved, attempts ? { attempts } : {}) : stored.explanation;
     out.push({ ...stored, explanation });
   }
@@ -126,31 +149,71 @@ function solveToExplain(problem: SourcingProblem): SourcingResult {
 const EXPLAIN_BUDGET_MS = 50;
 
 /**
- * The problem with its Float64Arrays as plain arrays: MessagePack (as lmdb-js stores it) brings a typed array
- * back as raw bytes of its whole buffer, not as the numbers.
+ * The problem as a decision stores it (see `StoredProblem`): the put encodes it on the engine's thread for
+ * every order, so what the record says elsewhere is not written twice and long number arrays go as bytes.
  */
-function storable(problem: SourcingProblem): SourcingProblem {
+function storable(problem: SourcingProblem, record: Pick<StoredDecision, 'profile' | 'strategy' | 'lines'>): StoredProblem {
   // Plain loops, not Object.entries and Array.from: on every intake step these allocated ~3 KB of entry
   // pairs and iterator results per order (allocation sampling of bench/intake/in-process.js).
   const out: Record<string, unknown> = {};
   for (const k in problem) {
     const v = (problem as unknown as Record<string, unknown>)[k];
-    out[k] = v instanceof Float64Array ? { f64: plainArray(v) } : v;
+    if (v instanceof Float64Array) out[k] = storableNumbers(v);
+    else if (!impliedByRecord(k, v, record)) out[k] = v;
   }
-  return out as unknown as SourcingProblem;
+  return out as StoredProblem;
 }
 
-function plainArray(v: Float64Array): number[] {
-  const out = new Array<number>(v.length);
-  for (let i = 0; i < v.length; i++) out[i] = v[i]!;
-  return out;
+/** Whether an attempt is the one a record implies: its strategy planned, and nothing else is said of it. */
+function impliedAttempt(attempt: StrategyAttempt, strategy: string | null): boolean {
+  if (attempt.strategyId !== strategy || attempt.outcome !== 'planned') return false;
+  for (const k in attempt) if (k !== 'strategyId' && k !== 'outcome') return false;
+  return true;
 }
 
-function revived(problem: SourcingProblem): SourcingProblem {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(problem)) {
-    out[k] = v !== null && typeof v === 'object' && Array.isArray((v as { f64?: unknown }).f64) ? Float64Array.from((v as { f64: number[] }).f64) : v;
+/** Whether a problem's field equals what the rest of the record says, or the built-in term list: left out. */
+function impliedByRecord(field: string, value: unknown, record: Pick<StoredDecision, 'profile' | 'strategy' | 'lines'>): boolean {
+  switch (field) {
+    case 'profileId':
+      return value === record.profile?.id;
+    case 'profileVersion':
+      return value === record.profile?.version;
+    case 'strategyId':
+      return value === record.strategy;
+    case 'lines':
+      return sameLines(value as readonly ProblemLine[], record.lines);
+    case 'unitTermNames':
+      return sameNames(value as readonly string[], BUILT_IN_UNIT_TERMS);
+    case 'fixedTermNames':
+      return sameNames(value as readonly string[], FIXED_TERMS);
+    default:
+      return false;
   }
+}
+
+function sameLines(a: readonly ProblemLine[], b: readonly OrderLine[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]!.sku !== b[i]!.sku || a[i]!.qty !== b[i]!.qty) return false;
+  return true;
+}
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The problem a stored one describes: the fields left out filled from the record, numbers as Float64Arrays. */
+function revived(problem: StoredProblem, record: Pick<StoredDecision, 'profile' | 'strategy' | 'lines'>): SourcingProblem {
+  const out: Record<string, unknown> = {
+    profileId: record.profile?.id,
+    profileVersion: record.profile?.version,
+    strategyId: record.strategy,
+    lines: record.lines.map((l) => ({ sku: l.sku, qty: l.qty })),
+    unitTermNames: BUILT_IN_UNIT_TERMS,
+    fixedTermNames: FIXED_TERMS,
+  };
+  for (const [k, v] of Object.entries(problem)) out[k] = isStoredNumbers(v) ? storedFloat64(v) : v;
   return out as unknown as SourcingProblem;
 }
 
@@ -162,7 +225,7 @@ function decisionKey(orderId: string, seqKey: string, n: number): string {
 /**
  * The intake decisions of the orders whose ids lie in [`from`, `to`), oldest first (ids sort by creation, so
  * this is the order they arrived in), raw as stored: for backtests, which read what each order saw and explain
- * nothing (a problem's numbers stay as stored, `{f64: [...]}`: reviving every matrix cost ~190 us an order).
+ * nothing (a problem's numbers stay as stored, `StoredNumbers`: reviving every matrix cost ~190 us an order).
  * At most `limit` orders; `after` continues from an order id.
  */
 export function recordedIntakeDecisions(engine: Engine, range: { from: string; to: string; after?: string }, limit: number): Array<{ orderId: string; decision: RecordedDecision }> {
@@ -174,13 +237,20 @@ export function recordedIntakeDecisions(engine: Engine, range: { from: string; t
     const orderId = (key as string).slice(0, (key as string).indexOf('/'));
     if (orderId === last) continue;
     checkVersion('sourcing decision', value);
-    const stored = value.doc as RecordedDecision;
+    const stored = value.doc as StoredDecision;
     if (stored.kind !== 'intake') continue;
     if (out.length >= limit) break;
     last = orderId;
-    out.push({ orderId, decision: stored });
+    out.push({ orderId, decision: asRecorded(stored) });
   }
   return out;
+}
+
+/** A stored decision as a backtest reads it: its problem's lines filled back when the record left them out. */
+function asRecorded(stored: StoredDecision): RecordedDecision {
+  const { problem } = stored;
+  if (!problem || problem.lines) return stored as RecordedDecision;
+  return { ...stored, problem: { ...problem, lines: stored.lines } } as RecordedDecision;
 }
 
 /** How many orders in [`from`, `to`) have a recorded decision: one key scan, nothing decoded. */

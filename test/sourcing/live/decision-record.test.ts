@@ -26,7 +26,7 @@ test('an intake decision is stored under <order>/<padded step seq>/<n> with its 
       assert.is(m![3], '0');
       seqs.push(Number(m![2]));
       const doc = value.doc;
-      assert.equal(Object.keys(doc), ['at', 'kind', 'lines', 'profile', 'strategy', 'outcome', 'fulfilments', 'explanation', 'problem', 'attempts']);
+      assert.equal(Object.keys(doc), ['at', 'kind', 'lines', 'profile', 'strategy', 'outcome', 'fulfilments', 'explanation', 'problem', 'tried']);
       assert.is(doc.kind, 'intake');
       assert.equal(doc.profile, { id: 'default', version: 1 });
       assert.is(doc.outcome, 'planned');
