@@ -43,8 +43,10 @@ function schedule(): void {
 const server = createServer({ requireHostHeader: false }, (req: IncomingMessage, res: ServerResponse) => {
   const conn = connIds.get(req.socket) ?? 0;
   const id = nextRequest++;
-  const bodyless = req.method === 'GET' || req.method === 'HEAD';
   const length = req.headers['content-length'];
+  // A body is read whatever the method, as the main process's `receiveBody` does without fronts: a GET that
+  // declares one and gets none forwarded would wait there for it until the body deadline (408).
+  const bodyless = length === undefined && req.headers['transfer-encoding'] === undefined;
   const bulk = BULK_PATHS.has((req.url ?? '/').split('?')[0]!);
   const max = bulk ? maxBatchBytes : maxBodyBytes;
   // A declared length past the limit: the app refuses it (413) from the header alone, as without fronts.

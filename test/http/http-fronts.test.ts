@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { KEYS, orderBody, seedHttp, startTestServer, type TestServer } from '../helpers/server.js';
 import { tempDataDir } from '../helpers/tmp.js';
 import { children } from '../helpers/processes.js';
+import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { api, atsOf, FeedSocket, startFeedServer, stockOf } from '../feed/feed-socket.js';
 
@@ -22,6 +23,20 @@ async function exchange(s: TestServer, method: string, path: string, body?: unkn
   return { status: r.status, type: r.headers.get('content-type'), auth: r.headers.get('www-authenticate'), body: text, raw: r.body };
 }
 
+/** A GET carrying a body (fetch cannot send one): its status and body, as node:http gets them. */
+function getWithBody(s: TestServer, path: string, body: string): Promise<{ status: number; type: string | null; auth: string | null; body: string }> {
+  return new Promise((resolve, reject) => {
+    const r = request(`${s.url}${path}`, { method: 'GET', headers: { authorization: `Bearer ${KEYS.admin}`, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode!, type: res.headers['content-type'] ?? null, auth: res.headers['www-authenticate'] ?? null, body: text }));
+    });
+    r.on('error', reject);
+    r.end(body);
+  });
+}
+
 async function script(s: TestServer) {
   await seedHttp(s, SEED);
   const placed = await exchange(s, 'POST', '/orders', orderBody('A', 2, { ref: 'same' }));
@@ -35,6 +50,9 @@ async function script(s: TestServer) {
     await exchange(s, 'POST', '/orders', '{"not json'),
     await exchange(s, 'GET', `/orders/${id}`, undefined, null, mask),
     await exchange(s, 'GET', '/orders/no-such-order'),
+    // A body on a GET is read and ignored, as without fronts (a front once forwarded none, and the main
+    // process waited for it until the body deadline: 408).
+    { ...(await getWithBody(s, '/availability?sku=A', '{}')), raw: undefined },
   ].map(({ raw: _raw, ...rest }) => rest);
 }
 
@@ -50,7 +68,7 @@ test('with one HTTP front, orders, reads and refusals answer as without fronts',
   try {
     assert.is(fronted.server.httpFronts.length, 1, 'one front runs');
     const withFronts = await script(fronted);
-    assert.equal(withFronts.map((x) => x.status), [201, 200, 200, 400, 400, 401, 404]);
+    assert.equal(withFronts.map((x) => x.status), [201, 200, 200, 400, 400, 401, 404, 200]);
     assert.equal(withFronts, without);
   } finally {
     await fronted.stop();
