@@ -11,7 +11,13 @@ export const SCHEMA_VERSION = 1;
 export type Fact =
   | { actor: string; event: { type: string; [k: string]: unknown } }
   | { actor: string; create: { machine: string; input: unknown } }
-  | { actor: string; create: { machine: string; state: StoredState } };
+  | { actor: string; create: { machine: string; state: StoredState } }
+  /**
+   * A creation whose state is the actor's stored snapshot, written in the same transaction as this entry
+   * (with `seq` >= this entry's): the state is encoded once, in the snapshot, not again in the journal.
+   * Embedded mode only: a cluster journals the state (`create`), as its followers build snapshots from facts.
+   */
+  | { actor: string; created: { machine: string } };
 
 /** A machine state as stored: its value and context (order machines use no history states or children). */
 export interface StoredState {

@@ -1,6 +1,6 @@
 import { createActor, type AnyMachineSnapshot } from 'xstate';
 import { locationMachine, reserveDirect, touchedSkus, type LocationEmitted, type LocationEvent, type LocationInfo, type LocationSnapshot } from '../../actors/index.js';
-import { canBeKey, Journal, type Fact, type JournalEntry, type StoredState, type Store } from '../../snapshots/index.js';
+import { canBeKey, Journal, SCHEMA_VERSION, type Fact, type JournalEntry, type StoredState, type Store } from '../../snapshots/index.js';
 import type { AlertView } from '../domain/alert.js';
 import type { AvailabilityChange } from '../domain/availability.js';
 import { DomainError } from '../domain/errors.js';
@@ -254,6 +254,7 @@ export class Engine {
     this.counters.steps++;
     this.counters.facts += step.facts.length;
     this.counters.stockShortSignals += step.signals.length;
+    if (step.created && !this.journal.replication) this.snapshotCreated(step, step.created);
     const { seq, durable } = this.journal.append(step.facts, step.at);
     if (step.outbound > 0) durable.then(() => this.outbox?.committed(), () => undefined);
     if (this.listeners.size > 0 && (step.changes.length > 0 || step.signals.length > 0 || step.alerts.length > 0)) {
@@ -261,6 +262,29 @@ export class Engine {
       durable.then(() => this.publish(committed), () => undefined);
     }
     return { value, durable: this.unsafeEarlyAck ? RESOLVED : durable };
+  }
+
+  /**
+   * Writes the snapshot of each entity the step created (and left open) in the step itself, in the event turn
+   * of its journal entry (one transaction: lmdb-js commits a turn's writes together), and journals the
+   * creation as `created` (no state): the state is encoded once, where the snapshot writer would have encoded
+   * it again a second later. The stored snapshot covers every fact of this step for the entity (its state
+   * after the whole step, sequence `step.seq`), so the entity is clean and the writer skips it. Embedded mode
+   * only: a cluster's followers build their snapshots from the facts, so a leader journals the state.
+   */
+  private snapshotCreated(step: Step, created: Array<{ entry: EntityEntry; fact: number }>): void {
+    const { facts } = step;
+    for (const { entry, fact } of created) {
+      const { snapshot } = entry;
+      if (snapshot.status === 'done') continue; // the writer passivates it
+      const key = facts[fact]!.actor;
+      this.failOnReject(this.store.actors.put(key, { v: SCHEMA_VERSION, seq: step.seq, machine: entry.machine, final: false, snapshot: { value: snapshot.value, context: snapshot.context } }));
+      if (!entry.listedOpen) this.failOnReject(this.store.openEntities.put(key, true));
+      entry.listedOpen = true;
+      facts[fact] = { actor: key, created: { machine: entry.machine } };
+      entry.dirtySince = undefined;
+      this.registry.dirty.delete(entry);
+    }
   }
 
   /** Listens for availability changes and signals, delivered only after they are durable. */
@@ -317,6 +341,7 @@ export class Engine {
     const entry = this.registerEntity(kind, context.id, machine, this.machines.resolve(machine, value, context));
     for (const l of this.entityListeners) l(entry, undefined, step.at);
     for (const l of this.transitionListeners) l(step, entry, CREATED, undefined, []);
+    (step.created ??= []).push({ entry, fact: step.facts.length });
     step.facts.push({ actor: `${ENTITY_PREFIX[kind]}:${context.id}`, create: { machine, state: { value, context } } });
     this.registry.touch(entry, step.seq);
     this.trackTimers(entry);

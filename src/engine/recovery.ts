@@ -136,6 +136,7 @@ function replayFact(engine: Engine, fact: Fact, seq: number, covered: Covered, s
       entry.headerDirty = true;
       return true;
     }
+    if ('created' in fact) throw notCovered(fact.actor, seq, undefined); // never written for a location
     const entry = engine.location(id);
     if (!entry) throw new Error(`journal fact ${seq} names location ${id}, which does not exist: the data dir is damaged`);
     const event = fact.event as unknown as LocationEvent;
@@ -156,6 +157,7 @@ function replayFact(engine: Engine, fact: Fact, seq: number, covered: Covered, s
   if (!entry) {
     const record = engine.store.actors.get(fact.actor);
     if (record && record.seq >= seq) return false;
+    if ('created' in fact) throw notCovered(fact.actor, seq, record?.seq);
     if ('create' in fact) {
       const { machine, state } = fact.create as { machine: string; state: StoredState };
       const created = engine.registerEntity(entityKind, id, machine, restore(engine, machine, state));
@@ -168,9 +170,24 @@ function replayFact(engine: Engine, fact: Fact, seq: number, covered: Covered, s
     entry.lastSeq = record.seq;
     covered.entities.set(fact.actor, record.seq);
   }
-  if ('create' in fact || seq <= (covered.entities.get(fact.actor) ?? 0)) return false;
+  if ('create' in fact) return false;
+  const coveredTo = covered.entities.get(fact.actor) ?? 0;
+  if ('created' in fact) {
+    if (seq <= coveredTo) return false;
+    throw notCovered(fact.actor, seq, coveredTo);
+  }
+  if (seq <= coveredTo) return false;
   engine.replay(entry, fact.event, seq, step);
   return true;
+}
+
+/**
+ * A `created` fact names the stored snapshot written with it as the entity's state: one that does not cover
+ * it (missing, or older) means the store lost a write (or a follower got an embedded journal's entry).
+ */
+function notCovered(actor: string, seq: number, storedSeq: number | undefined): Error {
+  const stored = storedSeq ? `the stored one covers only ${storedSeq}` : 'none is stored';
+  return new Error(`journal fact ${seq} creates ${actor} as its stored snapshot, but ${stored}: the data dir is damaged`);
 }
 
 function kindOf(prefix: string): EntityKind {

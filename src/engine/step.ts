@@ -2,6 +2,7 @@ import type { Fact } from '../../snapshots/index.js';
 import type { AlertView } from '../domain/alert.js';
 import type { AvailabilityChange } from '../domain/availability.js';
 import type { StockSignal } from '../domain/signals.js';
+import type { EntityEntry } from './registry.js';
 
 /**
  * One command's unit of work. Everything in a step runs synchronously on the engine's thread, so a
@@ -16,6 +17,8 @@ export class Step {
   readonly alerts: AlertView[] = [];
   /** Outbound (webhook) events this step enqueued; numbers their ids. */
   outbound = 0;
+  /** Entities this step created, each with the index of its creation fact in `facts`. */
+  created: Array<{ entry: EntityEntry; fact: number }> | undefined;
 
   constructor(
     readonly seq: number,

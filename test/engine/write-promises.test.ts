@@ -67,13 +67,14 @@ test("a failed snapshot write is fatal, after earlier passes' writes went throug
     await fulcrum.engine.store.root.flushed;
     assert.equal(fatal, []);
     await placeOrder(fulcrum, { customer: { id: 'c' }, deliverTo: DEST, lines: [{ sku: 'A', qty: 1 }] }, 'k').durable;
-    const actors = fulcrum.engine.store.actors as unknown as { put: (...args: unknown[]) => Promise<boolean> };
-    const put = actors.put;
-    actors.put = () => Promise.reject(new Error('disk full'));
+    // The new order's snapshot went into its own step; what the pass writes is the location's reservation.
+    const dbs = [fulcrum.engine.store.actors, fulcrum.engine.store.positions] as unknown as Array<{ put: (...args: unknown[]) => Promise<boolean> }>;
+    const puts = dbs.map((db) => db.put);
+    for (const db of dbs) db.put = () => Promise.reject(new Error('disk full'));
     try {
       snapshotter.writeAll();
     } finally {
-      actors.put = put;
+      dbs.forEach((db, i) => (db.put = puts[i]!));
     }
     await new Promise((r) => setImmediate(r));
     assert.equal(fatal.map((e) => e.message), ['disk full']);
