@@ -8,7 +8,13 @@
  * One request as the front read it: `[request id, connection id, method, url, headers, body]`; over the
  * `json` channel (`FULCRUM_HTTP_FRONTS_IPC=json`, a measurement knob) the body is its bytes as a latin1 string.
  */
-export type FrontRequest = [id: number, conn: number, method: string, url: string, headers: Record<string, string | string[] | undefined>, body: Uint8Array | string | undefined, cut?: BodyCut];
+export type FrontRequest = [id: number, conn: number, method: string, url: string, headers: Record<string, string | string[] | undefined>, body: Uint8Array | string | undefined, cut?: BodyCut, streamed?: 1];
+
+/**
+ * A piece of a streamed body (a bulk load's: `streamed` set on its request, sent after it): bytes, its end,
+ * or `abort` when the client went away before the end.
+ */
+export type StreamPiece = [id: number, piece: Uint8Array | 'end' | 'abort'];
 
 /** Why a front stopped reading a body: the main process answers as the app does when it reads one itself. */
 export type BodyCut = 'request_timeout' | 'payload_too_large';
@@ -21,11 +27,17 @@ export type ToFront =
   /** Sent together with the socket handle of an accepted connection. */
   | { t: 'conn'; id: number }
   | { t: 'replies'; replies: FrontReply[] }
+  /** Bytes of streamed bodies the app has read, per request: the front forwards more while few are unread. */
+  | { t: 'acks'; acks: Array<[id: number, bytes: number]> }
+  /** Streamed requests the app stopped reading (a job cancelled): the front closes their connections. */
+  | { t: 'drop'; ids: number[] }
   | { t: 'close' };
 
 export type FromFront =
   | { t: 'ready' }
   | { t: 'requests'; requests: FrontRequest[] }
+  /** Pieces of streamed bodies, in order, after the requests they belong to. */
+  | { t: 'pieces'; pieces: StreamPiece[] }
   /** Connections that closed since the last message: their per-address and per-key counts go down. */
   | { t: 'gone'; conns: number[] }
   /** How many request bodies the front is receiving now (sent when it changed). */

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { BodyCut, FromFront, FrontReply, FrontRequest, ToFront } from './front-ipc.js';
+import type { BodyCut, FromFront, FrontReply, FrontRequest, StreamPiece, ToFront } from './front-ipc.js';
 import { answerMalformedRequests } from './malformed-requests.js';
 
 /**
@@ -19,6 +19,20 @@ let nextRequest = 1;
 const waiting = new Map<number, ServerResponse>();
 const connIds = new WeakMap<Socket, number>();
 let requests: FrontRequest[] = [];
+let pieces: StreamPiece[] = [];
+/**
+ * Bytes of one streamed body forwarded and not yet read by the app: past this the front stops reading the
+ * socket (TCP pushes back on the client) until the main process says it read them, so neither process holds
+ * more than about this much of an upload, whatever its size.
+ */
+const STREAM_WINDOW = 4 * 1024 * 1024;
+/** A bulk load's body being forwarded as it arrives; `answered` once a reply came (the rest is read and dropped). */
+interface Streamed {
+  req: IncomingMessage;
+  unacked: number;
+  answered: boolean;
+}
+const streams = new Map<number, Streamed>();
 let gone: number[] = [];
 let flushing = false;
 
@@ -33,9 +47,12 @@ function schedule(): void {
   setImmediate(() => {
     flushing = false;
     if (requests.length > 0) send({ t: 'requests', requests });
+    // After the requests: a streamed body's first pieces may come in the turn that read its head.
+    if (pieces.length > 0) send({ t: 'pieces', pieces });
     if (bodies !== bodiesSent) send({ t: 'bodies', receiving: (bodiesSent = bodies) });
     if (gone.length > 0) send({ t: 'gone', conns: gone });
     requests = [];
+    pieces = [];
     gone = [];
   });
 }
@@ -55,6 +72,10 @@ const server = createServer({ requireHostHeader: false }, (req: IncomingMessage,
     waiting.set(id, res);
     requests.push([id, conn, req.method ?? 'GET', req.url ?? '/', req.headers, undefined]);
     schedule();
+    return;
+  }
+  if (bulk && !bodyless) {
+    stream(id, conn, req, res);
     return;
   }
   const chunks: Buffer[] = [];
@@ -97,6 +118,44 @@ const server = createServer({ requireHostHeader: false }, (req: IncomingMessage,
   req.on('close', () => settled || settle());
 });
 
+/**
+ * A bulk load's body goes to the main process as it arrives, as without fronts the route reads it from the
+ * socket: the request first, then its pieces, within `STREAM_WINDOW` bytes not yet read there. Its limit,
+ * its progress and its failures are the app's, as without fronts.
+ */
+function stream(id: number, conn: number, req: IncomingMessage, res: ServerResponse): void {
+  const s: Streamed = { req, unacked: 0, answered: false };
+  streams.set(id, s);
+  waiting.set(id, res);
+  requests.push([id, conn, req.method ?? 'POST', req.url ?? '/', req.headers, undefined, undefined, 1]);
+  schedule();
+  req.on('data', (chunk: Buffer) => {
+    if (s.answered) return;
+    pieces.push([id, chunk]);
+    s.unacked += chunk.length;
+    if (s.unacked > STREAM_WINDOW) req.pause();
+    schedule();
+  });
+  req.on('end', () => {
+    if (!s.answered) pieces.push([id, 'end']);
+    streams.delete(id);
+    schedule();
+  });
+  // The client went away before the end: the app's read fails, as it does when its socket closes.
+  req.on('close', () => {
+    if (!streams.delete(id) || s.answered) return;
+    pieces.push([id, 'abort']);
+    schedule();
+  });
+}
+
+function acknowledged(id: number, bytes: number): void {
+  const s = streams.get(id);
+  if (!s) return;
+  s.unacked -= bytes;
+  if (!s.answered && s.unacked <= STREAM_WINDOW / 2 && s.req.isPaused()) s.req.resume();
+}
+
 /** Bodies this front is receiving now; sent to the main process when it changed. */
 let bodies = 0;
 let bodiesSent = 0;
@@ -127,6 +186,13 @@ function answer([id, status, headers, body, bytes]: FrontReply): void {
   if (res.destroyed) return;
   res.writeHead(status, headers);
   res.end(bytes && typeof body === 'string' ? Buffer.from(body, 'latin1') : (body ?? undefined));
+  // A streamed body answered before its end (refused from its head): the rest is read and dropped, as
+  // node:http does with a body nobody read, so the connection can serve its next request.
+  const s = streams.get(id);
+  if (s) {
+    s.answered = true;
+    s.req.resume();
+  }
 }
 
 process.on('message', (message: ToFront, handle: unknown) => {
@@ -155,6 +221,19 @@ process.on('message', (message: ToFront, handle: unknown) => {
     }
     case 'replies':
       for (const reply of message.replies) answer(reply);
+      break;
+    case 'acks':
+      for (const [id, bytes] of message.acks) acknowledged(id, bytes);
+      break;
+    case 'drop':
+      // As `incoming.destroy()` without fronts: the connection closes, the client sees its upload cut.
+      for (const id of message.ids) {
+        const s = streams.get(id);
+        if (!s) continue;
+        s.answered = true;
+        streams.delete(id);
+        s.req.destroy();
+      }
       break;
     case 'close':
       server.close(() => send({ t: 'ready' }, () => process.exit(0)));

@@ -2,11 +2,11 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
+import { Readable } from 'node:stream';
 import { getPriority, setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import type { BodyCut, FromFront, FrontReply, FrontRequest, ToFront } from './front-ipc.js';
+import type { BodyCut, FromFront, FrontReply, FrontRequest, StreamPiece, ToFront } from './front-ipc.js';
 import type { Receiving } from './receive-body.js';
-import { DomainError } from '../domain/errors.js';
 
 const ENTRY = fileURLToPath(new URL('./front-process.js', import.meta.url));
 /** How long a front gets to finish its requests before it is killed. */
@@ -24,7 +24,7 @@ export interface HttpFrontsOptions {
   count: number;
   listener: RequestListener;
   maxBodyBytes: number;
-  /** The bulk loads' limit: a front reads their bodies whole too (no streaming in this experiment). */
+  /** The bulk loads' limit: a front refuses a declared length past it; a streamed body is counted by the app. */
   maxBatchBytes: number;
   /** Bodies must arrive whole this long after their headers; `receiving.current` is the fronts' sum. */
   body: { timeoutMs: number; receiving: Receiving };
@@ -45,6 +45,12 @@ interface Link {
   conns: Set<number>;
   /** Bodies it is receiving now, as it last said. */
   receiving: number;
+  /** Its streamed bodies (bulk loads) not yet ended, by request id. */
+  streams: Map<number, StreamedRequest>;
+  /** Read bytes to acknowledge and dropped streams, sent once per event-loop turn. */
+  acks: Map<number, number>;
+  drops: number[];
+  acking: boolean;
   exited: Promise<void>;
 }
 
@@ -150,11 +156,25 @@ export class HttpFronts {
     return undefined;
   }
 
-  private serve(link: Link, [id, connId, method, url, headers, body, cut]: FrontRequest): void {
+  private serve(link: Link, [id, connId, method, url, headers, body, cut, streamed]: FrontRequest): void {
     // A connection the front reported gone already (its close overtook the request): whatever counts it
     // (the per-key cap) is told at once, or the count would never come down.
     const conn = this.conns.get(connId) ?? { closed: new GoneConnection() };
-    const incoming = new StandInRequest(method, url, headers, body, conn.closed, cut);
+    let incoming: StandInRequest | StreamedRequest;
+    if (streamed) {
+      const s = new StreamedRequest(method, url, headers, conn.closed, {
+        read: (bytes) => link.acks.set(id, (link.acks.get(id) ?? 0) + bytes) && this.flushAcks(link),
+        drop: () => {
+          link.streams.delete(id);
+          link.drops.push(id);
+          this.flushAcks(link);
+        },
+      });
+      link.streams.set(id, s);
+      incoming = s;
+    } else {
+      incoming = new StandInRequest(method, url, headers, body, conn.closed, cut);
+    }
     const outgoing = new StandInResponse((status, head, payload) => {
       link.replies.push(CHANNEL === 'json' && payload instanceof Uint8Array ? [id, status, head, Buffer.from(payload).toString('latin1'), 1] : [id, status, head, payload]);
       if (link.flushing) return;
@@ -169,6 +189,35 @@ export class HttpFronts {
     void this.options.listener(incoming as unknown as IncomingMessage, outgoing as unknown as ServerResponse);
   }
 
+  /** A streamed body's next pieces, in order; its end, or the client gone before it. */
+  private pieces(link: Link, pieces: StreamPiece[]): void {
+    for (const [id, piece] of pieces) {
+      const s = link.streams.get(id);
+      if (!s) continue; // the app stopped reading it (dropped): the front is told
+      if (piece === 'end') {
+        link.streams.delete(id);
+        s.push(null);
+      } else if (piece === 'abort') {
+        link.streams.delete(id);
+        s.lost('the client closed the connection before the body ended');
+      } else {
+        s.receive(Buffer.isBuffer(piece) ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength));
+      }
+    }
+  }
+
+  private flushAcks(link: Link): void {
+    if (link.acking) return;
+    link.acking = true;
+    setImmediate(() => {
+      link.acking = false;
+      if (link.acks.size > 0) send(link, { t: 'acks', acks: [...link.acks] });
+      if (link.drops.length > 0) send(link, { t: 'drop', ids: link.drops });
+      link.acks = new Map();
+      link.drops = [];
+    });
+  }
+
   private spawn(slot: number): Promise<void> {
     const child = fork(ENTRY, [], { serialization: CHANNEL, stdio: 'inherit' });
     if (NICENESS > 0) {
@@ -178,7 +227,7 @@ export class HttpFronts {
         /* not permitted here */
       }
     }
-    const link: Link = { child, sending: new Set(), ready: false, replies: [], flushing: false, conns: new Set(), receiving: 0, exited: new Promise((resolve) => child.once('exit', () => resolve())) };
+    const link: Link = { child, sending: new Set(), ready: false, replies: [], flushing: false, conns: new Set(), receiving: 0, streams: new Map(), acks: new Map(), drops: [], acking: false, exited: new Promise((resolve) => child.once('exit', () => resolve())) };
     this.links[slot] = link;
     const ready = new Promise<void>((resolve, reject) => {
       child.on('message', (m: FromFront, handle: unknown) => {
@@ -189,6 +238,9 @@ export class HttpFronts {
             break;
           case 'requests':
             for (const request of m.requests) this.serve(link, request);
+            break;
+          case 'pieces':
+            this.pieces(link, m.pieces);
             break;
           case 'gone':
             for (const id of m.conns) this.gone(link, id);
@@ -214,6 +266,9 @@ export class HttpFronts {
         for (const id of [...link.conns]) this.gone(link, id);
         link.receiving = 0;
         this.countBodies();
+        // Uploads it was forwarding end cut, as when their sockets close without fronts.
+        for (const s of link.streams.values()) s.lost('the HTTP front process reading the body exited');
+        link.streams.clear();
         reject(new Error(`HTTP front exited before it was ready (code ${code}, signal ${signal})`));
         if (this.closing) return;
         // Its connections are gone (their clients reconnect to the others, or to its replacement); requests
@@ -283,18 +338,12 @@ class StandInRequest extends Silent {
   }
 
   get rawHeaders(): string[] {
-    if (this.raw) return this.raw;
-    const raw: string[] = [];
-    for (const [name, value] of Object.entries(this.headers)) {
-      if (Array.isArray(value)) for (const v of value) raw.push(name, v);
-      else if (value !== undefined) raw.push(name, value);
-    }
-    return (this.raw = raw);
+    return (this.raw ??= rawHeadersOf(this.headers));
   }
 
-  /** A bulk load reads its body as a stream: here it is all there already (or was cut at the bulk limit). */
+
+  /** A bulk load without a body (a streamed one is a `StreamedRequest`) reads it as a stream: nothing, or what came whole. */
   async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
-    if (this.frontCut === 'payload_too_large') throw new DomainError('payload_too_large', 'the body passed the bulk limit; split the file');
     if (this.rawBody && this.rawBody.length > 0) yield this.rawBody;
   }
 
@@ -308,6 +357,77 @@ class StandInRequest extends Silent {
 
   destroy(): this {
     return this;
+  }
+}
+
+/** Headers as Node's `rawHeaders` lists them: name, value, name, value. */
+function rawHeadersOf(headers: Record<string, string | string[] | undefined>): string[] {
+  const raw: string[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    if (Array.isArray(value)) for (const v of value) raw.push(name, v);
+    else if (value !== undefined) raw.push(name, value);
+  }
+  return raw;
+}
+
+/**
+ * A bulk load's request whose body a front forwards as it arrives: a Readable, as a Node request is, which
+ * the route reads piece by piece. Bytes the app read are acknowledged to the front, which reads no further
+ * ahead than its window; `destroy()` (a job cancelled) tells the front to close the connection.
+ */
+class StreamedRequest extends Readable {
+  private raw: string[] | undefined;
+  private received = 0;
+  private acked = 0;
+  private ended = false;
+
+  constructor(
+    readonly method: string,
+    readonly url: string,
+    readonly headers: Record<string, string | string[] | undefined>,
+    readonly socket: EventEmitter,
+    private readonly front: { read(bytes: number): void; drop(): void },
+  ) {
+    super();
+    this.once('end', () => (this.ended = true));
+  }
+
+  get rawHeaders(): string[] {
+    return (this.raw ??= rawHeadersOf(this.headers));
+  }
+
+  /** Nothing is asked of the front: it sends while its window allows (see `read`). */
+  override _read(): void {}
+
+  /**
+   * Every consumer (an async iterator, 'data' listeners) takes bytes through `read`: what it took is told to
+   * the front, so its window moves. (`_read` would not do: after one call, Readable calls it again only
+   * after a push, and a push waits for the front, which waits for this.)
+   */
+  override read(size?: number): ReturnType<Readable['read']> {
+    const chunk = super.read(size) as ReturnType<Readable['read']>;
+    const read = this.received - this.readableLength;
+    if (read > this.acked) {
+      this.front.read(read - this.acked);
+      this.acked = read;
+    }
+    return chunk;
+  }
+
+  receive(bytes: Buffer): void {
+    this.received += bytes.length;
+    this.push(bytes);
+  }
+
+  /** The body will not arrive whole: reading it fails, as when a request's socket closes midway. */
+  lost(why: string): void {
+    this.ended = true;
+    this.destroy(Object.assign(new Error(why), { code: 'ECONNRESET' }));
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    if (!this.ended) this.front.drop();
+    callback(error);
   }
 }
 

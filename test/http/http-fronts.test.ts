@@ -261,6 +261,116 @@ test('with a front, a bulk load past the normal body limit runs as a job and app
   }
 });
 
+/** NDJSON stock rows `from..to` for SKU A at BER, as the body of a chunked upload (one chunk per call). */
+function rowsChunk(from: number, to: number): string {
+  const text = Array.from({ length: to - from }, (_, i) => JSON.stringify({ location: 'BER', sku: 'A', onHand: from + i + 1 })).join('\n') + '\n';
+  return `${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n`;
+}
+
+async function runningJob(s: TestServer, ms = 5_000): Promise<{ id: string; status: string; bytesRead: number; rowsRead: number } | undefined> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    const r = await s.call('GET', '/jobs');
+    const items = (r.body as { items: Array<{ id: string; status: string; bytesRead: number; rowsRead: number }> }).items;
+    const job = items.find((j) => j.bytesRead > 0);
+    if (job) return job;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return undefined;
+}
+
+test('with a front, a bulk upload streams: its job reads rows while the upload is still arriving, and applies every row', async () => {
+  const s = await startTestServer({ server: { feedProcesses: 0, httpFronts: 1, maxBodyBytes: 2_000 } });
+  try {
+    await seedHttp(s, SEED);
+    const socket = connect(s.server.port, '127.0.0.1');
+    const reply = drain(socket, 20_000);
+    socket.write(`POST /inventory/batch HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${KEYS.admin}\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n`);
+    socket.write(rowsChunk(0, 2_000));
+    // The upload is not over: a front that held the body whole would have forwarded nothing yet.
+    const job = await runningJob(s);
+    assert.ok(job, 'a job was reading the upload before it ended');
+    assert.is(job.status, 'running');
+    socket.write(rowsChunk(2_000, 4_000));
+    socket.write('0\r\n\r\n');
+    const got = await reply;
+    assert.match(got, /^HTTP\/1\.1 202 /);
+    const until = Date.now() + 10_000;
+    let done: { status: string; rowsRead: number } | undefined;
+    while (Date.now() < until) {
+      done = (await s.call('GET', `/jobs/${job.id}`)).body as { status: string; rowsRead: number };
+      if (done.status !== 'running') break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.equal([done?.status, done?.rowsRead], ['done', 4_000]);
+    // Rows apply in order: the last one's count stands.
+    assert.is(((await s.call('GET', '/inventory/BER/A')).body as { onHand: number }).onHand, 4_000);
+  } finally {
+    await s.stop();
+  }
+});
+
+test('with a front, a bulk upload cut midway ends its job as failed, and the server goes on serving', async () => {
+  const s = await startTestServer({ server: { feedProcesses: 0, httpFronts: 1, maxBodyBytes: 2_000 } });
+  try {
+    await seedHttp(s, SEED);
+    const socket = connect(s.server.port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    socket.write(`POST /inventory/batch HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${KEYS.admin}\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n`);
+    socket.write(rowsChunk(0, 2_000));
+    const job = await runningJob(s);
+    assert.ok(job, 'a job was reading the upload');
+    socket.destroy();
+    const until = Date.now() + 10_000;
+    let ended: { status: string; error?: { type: string; message: string } } | undefined;
+    while (Date.now() < until) {
+      ended = (await s.call('GET', `/jobs/${job.id}`)).body as typeof ended;
+      if (ended?.status !== 'running') break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.is(ended?.status, 'failed');
+    assert.match(ended?.error?.message ?? '', /the upload stopped before its end/);
+    assert.is((await s.call('GET', '/health')).status, 200);
+  } finally {
+    await s.stop();
+  }
+});
+
+test('with a front, a bulk upload whose front is killed ends its job as failed, and a new front serves', async () => {
+  const s = await startTestServer({ server: { feedProcesses: 0, httpFronts: 1, maxBodyBytes: 2_000 } });
+  const log = console.error;
+  console.error = () => undefined; // the replacement's notice
+  try {
+    await seedHttp(s, SEED);
+    const socket = connect(s.server.port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    socket.write(`POST /inventory/batch HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${KEYS.admin}\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n`);
+    socket.write(rowsChunk(0, 2_000));
+    const job = await runningJob(s);
+    assert.ok(job, 'a job was reading the upload');
+    process.kill(s.server.httpFronts[0]!, 'SIGKILL');
+    const until = Date.now() + 10_000;
+    let ended: { status: string; error?: { type: string; message: string } } | undefined;
+    while (Date.now() < until) {
+      ended = (await s.call('GET', `/jobs/${job.id}`).catch(() => ({ body: ended }))).body as typeof ended;
+      if (ended && ended.status !== 'running') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.is(ended?.status, 'failed');
+    assert.match(ended?.error?.message ?? '', /the upload stopped before its end/);
+    socket.destroy();
+    let health = 0;
+    for (const until2 = Date.now() + 5_000; health !== 200 && Date.now() < until2; ) {
+      health = await s.call('GET', '/health').then((r) => r.status, () => 0);
+      if (health !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.is(health, 200, 'the replacement front serves');
+  } finally {
+    console.error = log;
+    await s.stop();
+  }
+});
+
 test('a server closed while a dead front waits to be replaced starts no replacement (it would outlive the server)', async () => {
   const s = await startTestServer({ server: { feedProcesses: 0, httpFronts: 1 } });
   const [front] = s.server.httpFronts;
