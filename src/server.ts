@@ -192,6 +192,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const caps = new EventEmitter();
     capConnectionsPerAddress(caps, maxPerAddress, refused);
     fronts = await HttpFronts.start({ count: options.httpFronts, listener, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, maxBatchBytes: options.maxBatchBytes ?? 1024 ** 3, body: { timeoutMs: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS, receiving }, onConnection: (socket) => caps.emit('connection', socket), onUpgrade: (request, socket, head) => server.emit('upgrade', request, socket, head) });
+    const f = fronts;
+    metrics.gauge('fulcrum_http_fronts_alive', 'HTTP front processes running and ready (experimental `--http-fronts`).', () => f.alive);
+    metrics.counter('fulcrum_http_fronts_restarts_total', 'HTTP front processes that exited and were replaced, since start.', () => f.stats.restarts);
+    metrics.counter('fulcrum_http_fronts_requests_forwarded_total', 'Requests the HTTP fronts forwarded to this process, since start.', () => f.stats.forwarded);
+    metrics.counter('fulcrum_http_fronts_ipc_messages_in_total', 'IPC messages received from the HTTP fronts (requests arrive batched per event-loop turn), since start.', () => f.stats.messagesIn);
+    metrics.counter('fulcrum_http_fronts_ipc_messages_out_total', 'IPC messages of replies sent to the HTTP fronts (batched per event-loop turn), since start.', () => f.stats.messagesOut);
   } else {
     capConnectionsPerAddress(server, maxPerAddress, refused);
   }

@@ -73,6 +73,8 @@ export class HttpFronts {
   private nextConn = 1;
   private next = 0;
   private closing = false;
+  /** Counts since start, read by `/metrics`: fronts restarted, requests forwarded, IPC messages each way. */
+  readonly stats = { restarts: 0, forwarded: 0, messagesIn: 0, messagesOut: 0 };
 
   private constructor(private readonly options: HttpFrontsOptions) {
     this.server = createServer({ pauseOnConnect: true }, (socket) => this.accept(socket));
@@ -82,6 +84,11 @@ export class HttpFronts {
     const fronts = new HttpFronts(options);
     await Promise.all(Array.from({ length: options.count }, (_, slot) => fronts.spawn(slot)));
     return fronts;
+  }
+
+  /** Fronts running and ready now. */
+  get alive(): number {
+    return this.links.filter((l) => l?.ready).length;
   }
 
   /** The process ids of the fronts (a test kills one). */
@@ -183,6 +190,7 @@ export class HttpFronts {
         link.flushing = false;
         const replies = link.replies;
         link.replies = [];
+        this.stats.messagesOut++;
         send(link, { t: 'replies', replies });
       });
     });
@@ -231,12 +239,14 @@ export class HttpFronts {
     this.links[slot] = link;
     const ready = new Promise<void>((resolve, reject) => {
       child.on('message', (m: FromFront, handle: unknown) => {
+        this.stats.messagesIn++;
         switch (m.t) {
           case 'ready':
             link.ready = true;
             resolve();
             break;
           case 'requests':
+            this.stats.forwarded += m.requests.length;
             for (const request of m.requests) this.serve(link, request);
             break;
           case 'pieces':
@@ -275,6 +285,7 @@ export class HttpFronts {
         // it had forwarded still run here, and their replies have nowhere to go.
         console.error(`fulcrum: HTTP front ${child.pid} exited (code ${code}, signal ${signal}); its connections were closed; starting a new one`);
         // Not once closing began meanwhile: a replacement started after \`close()\` would outlive the server.
+        this.stats.restarts++;
         setTimeout(() => this.closing || void this.spawn(slot).catch((e: unknown) => console.error(`fulcrum: ${(e as Error).message}`)), RESPAWN_DELAY_MS).unref();
       });
     });

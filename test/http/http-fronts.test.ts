@@ -382,4 +382,39 @@ test('a server closed while a dead front waits to be replaced starts no replacem
   assert.equal(children('front-process.js'), []);
 });
 
+
+/** One sample's value in a `/metrics` scrape (NaN when absent). */
+async function sample(s: TestServer, name: string): Promise<number> {
+  const r = await s.call('GET', '/metrics', undefined, { key: KEYS.admin });
+  const text = typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
+  const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+  return m ? Number(m[1]) : NaN;
+}
+
+test('with a front, /metrics counts fronts alive, restarts, requests forwarded and IPC messages each way', async () => {
+  const s = await startTestServer({ server: { feedProcesses: 0, httpFronts: 1 } });
+  try {
+    assert.is(await sample(s, 'fulcrum_http_fronts_alive'), 1);
+    const before = { fwd: await sample(s, 'fulcrum_http_fronts_requests_forwarded_total'), inn: await sample(s, 'fulcrum_http_fronts_ipc_messages_in_total'), out: await sample(s, 'fulcrum_http_fronts_ipc_messages_out_total') };
+    for (let i = 0; i < 5; i++) await s.call('GET', '/health');
+    const fwd = await sample(s, 'fulcrum_http_fronts_requests_forwarded_total');
+    assert.ok(fwd >= before.fwd + 5, `forwarded ${before.fwd} -> ${fwd}`);
+    assert.ok((await sample(s, 'fulcrum_http_fronts_ipc_messages_in_total')) >= before.inn + 5, 'messages in move');
+    assert.ok((await sample(s, 'fulcrum_http_fronts_ipc_messages_out_total')) >= before.out + 5, 'messages out move');
+    assert.is(await sample(s, 'fulcrum_http_fronts_restarts_total'), 0);
+    const [dead] = s.server.httpFronts;
+    process.kill(dead!, 'SIGKILL');
+    const deadline = Date.now() + 10_000;
+    let restarts = 0;
+    while (Date.now() < deadline) {
+      restarts = await sample(s, 'fulcrum_http_fronts_restarts_total').catch(() => 0);
+      if (restarts === 1 && (await sample(s, 'fulcrum_http_fronts_alive').catch(() => 0)) === 1) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.is(restarts, 1, 'the replaced front is counted');
+    assert.is(await sample(s, 'fulcrum_http_fronts_alive'), 1);
+  } finally {
+    await s.stop();
+  }
+});
 test.run();
