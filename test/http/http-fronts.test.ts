@@ -279,29 +279,46 @@ async function runningJob(s: TestServer, ms = 5_000): Promise<{ id: string; stat
   return undefined;
 }
 
+interface JobEnd {
+  status: string;
+  rowsRead: number;
+  error?: { type: string; message: string };
+}
+
+/** The job once it stopped running (read through whichever front is up), or its last state after `ms`. */
+async function jobEnd(s: TestServer, id: string, ms = 10_000): Promise<JobEnd | undefined> {
+  let job: JobEnd | undefined;
+  for (const until = Date.now() + ms; Date.now() < until; ) {
+    job = await s.call('GET', `/jobs/${id}`).then((r) => r.body as JobEnd, () => job);
+    if (job && job.status !== 'running') break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return job;
+}
+
+/** A chunked NDJSON upload to `/inventory/batch` on a raw socket, its first 2,000 rows sent. */
+function startUpload(s: TestServer, headers = ''): Socket {
+  const socket = connect(s.server.port, '127.0.0.1');
+  socket.on('error', () => undefined);
+  socket.write(`POST /inventory/batch HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${KEYS.admin}\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n${headers}\r\n`);
+  socket.write(rowsChunk(0, 2_000));
+  return socket;
+}
+
 test('with a front, a bulk upload streams: its job reads rows while the upload is still arriving, and applies every row', async () => {
   const s = await startTestServer({ server: { feedProcesses: 0, httpFronts: 1, maxBodyBytes: 2_000 } });
   try {
     await seedHttp(s, SEED);
-    const socket = connect(s.server.port, '127.0.0.1');
+    const socket = startUpload(s, 'Connection: close\r\n');
     const reply = drain(socket, 20_000);
-    socket.write(`POST /inventory/batch HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${KEYS.admin}\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n`);
-    socket.write(rowsChunk(0, 2_000));
     // The upload is not over: a front that held the body whole would have forwarded nothing yet.
     const job = await runningJob(s);
     assert.ok(job, 'a job was reading the upload before it ended');
     assert.is(job.status, 'running');
     socket.write(rowsChunk(2_000, 4_000));
     socket.write('0\r\n\r\n');
-    const got = await reply;
-    assert.match(got, /^HTTP\/1\.1 202 /);
-    const until = Date.now() + 10_000;
-    let done: { status: string; rowsRead: number } | undefined;
-    while (Date.now() < until) {
-      done = (await s.call('GET', `/jobs/${job.id}`)).body as { status: string; rowsRead: number };
-      if (done.status !== 'running') break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    assert.match(await reply, /^HTTP\/1\.1 202 /);
+    const done = await jobEnd(s, job.id);
     assert.equal([done?.status, done?.rowsRead], ['done', 4_000]);
     // Rows apply in order: the last one's count stands.
     assert.is(((await s.call('GET', '/inventory/BER/A')).body as { onHand: number }).onHand, 4_000);
@@ -314,20 +331,11 @@ test('with a front, a bulk upload cut midway ends its job as failed, and the ser
   const s = await startTestServer({ server: { feedProcesses: 0, httpFronts: 1, maxBodyBytes: 2_000 } });
   try {
     await seedHttp(s, SEED);
-    const socket = connect(s.server.port, '127.0.0.1');
-    socket.on('error', () => undefined);
-    socket.write(`POST /inventory/batch HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${KEYS.admin}\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n`);
-    socket.write(rowsChunk(0, 2_000));
+    const socket = startUpload(s);
     const job = await runningJob(s);
     assert.ok(job, 'a job was reading the upload');
     socket.destroy();
-    const until = Date.now() + 10_000;
-    let ended: { status: string; error?: { type: string; message: string } } | undefined;
-    while (Date.now() < until) {
-      ended = (await s.call('GET', `/jobs/${job.id}`)).body as typeof ended;
-      if (ended?.status !== 'running') break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const ended = await jobEnd(s, job.id);
     assert.is(ended?.status, 'failed');
     assert.match(ended?.error?.message ?? '', /the upload stopped before its end/);
     assert.is((await s.call('GET', '/health')).status, 200);
@@ -342,20 +350,11 @@ test('with a front, a bulk upload whose front is killed ends its job as failed, 
   console.error = () => undefined; // the replacement's notice
   try {
     await seedHttp(s, SEED);
-    const socket = connect(s.server.port, '127.0.0.1');
-    socket.on('error', () => undefined);
-    socket.write(`POST /inventory/batch HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${KEYS.admin}\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n`);
-    socket.write(rowsChunk(0, 2_000));
+    const socket = startUpload(s);
     const job = await runningJob(s);
     assert.ok(job, 'a job was reading the upload');
     process.kill(s.server.httpFronts[0]!, 'SIGKILL');
-    const until = Date.now() + 10_000;
-    let ended: { status: string; error?: { type: string; message: string } } | undefined;
-    while (Date.now() < until) {
-      ended = (await s.call('GET', `/jobs/${job.id}`).catch(() => ({ body: ended }))).body as typeof ended;
-      if (ended && ended.status !== 'running') break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const ended = await jobEnd(s, job.id);
     assert.is(ended?.status, 'failed');
     assert.match(ended?.error?.message ?? '', /the upload stopped before its end/);
     socket.destroy();
