@@ -105,7 +105,7 @@ const SETTINGS = {
   snapshotIntervalMs: { flag: 'snapshot-interval-ms', env: 'FULCRUM_SNAPSHOT_INTERVAL_MS', help: 'how often changed actors are snapshotted (default 1000)' },
   feedWindowMs: { flag: 'feed-window-ms', env: 'FULCRUM_FEED_WINDOW_MS', help: 'live feed: coalescing window per (pool, SKU) (default 50)' },
   feedProcesses: { flag: 'feed-processes', env: 'FULCRUM_FEED_PROCESSES', help: 'live feed: processes owning the WebSocket clients; 0 = in-process (default 1)' },
-  httpFronts: { flag: 'http-fronts', env: 'FULCRUM_HTTP_FRONTS', help: 'experimental: processes parsing HTTP for the engine\'s process (bulk uploads held whole before the load starts; not in cluster mode); 0 = none (default 0)' },
+  httpFronts: { flag: 'http-fronts', env: 'FULCRUM_HTTP_FRONTS', help: 'experimental: processes parsing HTTP for the engine\'s process (bulk uploads stream through them; not in cluster mode); 0 = none (default 0)' },
   webhookTimeoutMs: { flag: 'webhook-timeout-ms', env: 'FULCRUM_WEBHOOK_TIMEOUT_MS', help: 'webhooks: time allowed per delivery attempt (default 10000)' },
   webhookMaxAttempts: { flag: 'webhook-max-attempts', env: 'FULCRUM_WEBHOOK_MAX_ATTEMPTS', help: 'webhooks: attempts before a delivery is dead-lettered (default 16)' },
   webhookRetryBaseMs: { flag: 'webhook-retry-base-ms', env: 'FULCRUM_WEBHOOK_RETRY_BASE_MS', help: 'webhooks: first retry wait ceiling, doubling per attempt (default 1000)' },

@@ -24,6 +24,12 @@ test('the in-process intake bench places its orders and prints CPU per order (sm
   assert.match(out, /spread: median [\d.]+ µs CPU per order over 1 rounds/);
 });
 
+test('the fronts upload bench streams a bulk upload with and without an HTTP front, every job done (smoke: 2 MB, one round, nothing written)', async () => {
+  const out = await runBench('fronts-upload.js', ['--smoke']);
+  assert.match(out, /\| 1 \| [\d.]+ \| 41000 \| done \| \d+ \| \d+ \|/);
+  assert.match(out, /\| 0 \| [\d.]+ \| 41000 \| done \| \d+ \| - \|/);
+});
+
 test('the allocation bench prints bytes allocated per order and who allocates them (smoke: 500 orders)', async () => {
   const out = await runBench('allocations.js', ['--mode', 'hot', '--orders', '500', '--top', '10']);
   const bytes = /hot: (\d+) bytes allocated per order \(500 orders/.exec(out);
