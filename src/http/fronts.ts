@@ -183,6 +183,12 @@ export class HttpFronts {
       incoming = new StandInRequest(method, url, headers, body, conn.closed, cut);
     }
     const outgoing = new StandInResponse((status, head, payload) => {
+      // A streamed body answered before its end (refused from its head): the front drops the rest, so its
+      // stand-in is let go here, with whatever it buffered.
+      if (streamed) {
+        link.streams.get(id)?.answered();
+        link.streams.delete(id);
+      }
       link.replies.push(CHANNEL === 'json' && payload instanceof Uint8Array ? [id, status, head, Buffer.from(payload).toString('latin1'), 1] : [id, status, head, payload]);
       if (link.flushing) return;
       link.flushing = true;
@@ -434,6 +440,12 @@ class StreamedRequest extends Readable {
   lost(why: string): void {
     this.ended = true;
     this.destroy(Object.assign(new Error(why), { code: 'ECONNRESET' }));
+  }
+
+  /** The reply went out: nothing more is read, and the front, which drops the rest itself, is not told. */
+  answered(): void {
+    this.ended = true;
+    this.destroy();
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {

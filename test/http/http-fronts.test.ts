@@ -327,6 +327,24 @@ test('with a front, a bulk upload streams: its job reads rows while the upload i
   }
 });
 
+test('with a front, a bulk upload refused from its head (415) has the rest of its body dropped, and its connection serves the next request', async () => {
+  const s = await startTestServer({ server: { feedProcesses: 0, httpFronts: 1, maxBodyBytes: 2_000 } });
+  try {
+    const socket = connect(s.server.port, '127.0.0.1');
+    const replies = drain(socket, 10_000);
+    socket.write(`POST /inventory/batch HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${KEYS.admin}\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n`);
+    // Well past the front's window (4 MiB): a front that stopped reading after the reply would stall here.
+    for (let i = 0; i < 5; i++) socket.write(rowsChunk(i * 40_000, (i + 1) * 40_000));
+    socket.write('0\r\n\r\n');
+    socket.write('GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    const got = await replies;
+    assert.match(got, /^HTTP\/1\.1 415 /);
+    assert.match(got, /HTTP\/1\.1 200 [^]*"status":"ok"/, 'the next request on the connection was answered');
+  } finally {
+    await s.stop();
+  }
+});
+
 test('with a front, a bulk upload cut midway ends its job as failed, and the server goes on serving', async () => {
   const s = await startTestServer({ server: { feedProcesses: 0, httpFronts: 1, maxBodyBytes: 2_000 } });
   try {
