@@ -192,6 +192,11 @@ function answer([id, status, headers, body, bytes]: FrontReply): void {
   if (s) {
     s.answered = true;
     s.req.resume();
+  } else if (res.req.isPaused()) {
+    // A body cut at the limit or refused from its head was paused unread; node:http dumps an unread body only
+    // when nobody read it, and this process did. Resumed, the rest is dropped (its listener ignores it once
+    // settled) and the kept-alive connection's next request is parsed instead of waiting behind it.
+    res.req.resume();
   }
 }
 
