@@ -186,18 +186,13 @@ function answer([id, status, headers, body, bytes]: FrontReply): void {
   if (res.destroyed) return;
   res.writeHead(status, headers);
   res.end(bytes && typeof body === 'string' ? Buffer.from(body, 'latin1') : (body ?? undefined));
-  // A streamed body answered before its end (refused from its head): the rest is read and dropped, as
-  // node:http does with a body nobody read, so the connection can serve its next request.
+  // A body answered before the front read it all (a bulk body refused from its head, a body cut at the limit)
+  // was paused or is still streaming. node:http dumps an unread body only when nobody read it, and this
+  // process did: resumed, the rest is dropped (its listeners ignore it once answered or settled), and the
+  // kept-alive connection's next request is parsed instead of waiting behind it.
   const s = streams.get(id);
-  if (s) {
-    s.answered = true;
-    s.req.resume();
-  } else if (res.req.isPaused()) {
-    // A body cut at the limit or refused from its head was paused unread; node:http dumps an unread body only
-    // when nobody read it, and this process did. Resumed, the rest is dropped (its listener ignores it once
-    // settled) and the kept-alive connection's next request is parsed instead of waiting behind it.
-    res.req.resume();
-  }
+  if (s) s.answered = true;
+  if (res.req.isPaused()) res.req.resume();
 }
 
 process.on('message', (message: ToFront, handle: unknown) => {

@@ -314,10 +314,6 @@ class GoneConnection extends EventEmitter {
   }
 }
 
-/**
- * What the request listener and the app read of a Node request: method, URL, headers, the body already
- * received (`rawBody`, where `receiveBody` would have put it), and a socket whose 'close' is the front's.
- */
 /** What the listener subscribes to on a stand-in (errors, close, drain): nothing ever fires, so listeners are dropped. */
 class Silent {
   on(): this {
@@ -333,6 +329,10 @@ class Silent {
   }
 }
 
+/**
+ * What the request listener and the app read of a Node request: method, URL, headers, the body already
+ * received (`rawBody`, where `receiveBody` would have put it), and a socket whose 'close' is the front's.
+ */
 class StandInRequest extends Silent {
   readonly readableEnded = true;
   readonly errored = null;
@@ -357,7 +357,6 @@ class StandInRequest extends Silent {
   get rawHeaders(): string[] {
     return (this.raw ??= rawHeadersOf(this.headers));
   }
-
 
   /** A bulk load without a body (a streamed one is a `StreamedRequest`) reads it as a stream: nothing, or what came whole. */
   async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
