@@ -10,6 +10,7 @@ import { attachFeed, type Feed, type FeedOptions } from './feed/index.js';
 import { AuditLog } from './audit/index.js';
 import { ApiKeys, generateKey, type ConfiguredKey } from './auth/index.js';
 import {
+  answerHalfClosedClients,
   answerMalformedRequests,
   capConnectionsPerAddress,
   createApp,
@@ -183,6 +184,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const server = createServer({ requireHostHeader: false }, listener);
   server.keepAliveTimeout = 65_000;
   answerMalformedRequests(server);
+  answerHalfClosedClients(server);
   const maxPerAddress = options.maxConnectionsPerAddress ?? DEFAULT_CONNECTION_CAPS.perAddress;
   // Experimental: fronts parse HTTP in their own processes and the engine's process only serves the app.
   // The HTTP server above then never listens: the feed stays attached to it, and upgrades a front hands back

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { BodyCut, FromFront, FrontReply, FrontRequest, StreamPiece, ToFront } from './front-ipc.js';
-import { answerMalformedRequests } from './malformed-requests.js';
+import { answerHalfClosedClients, answerMalformedRequests } from './malformed-requests.js';
 
 /**
  * Entry of an HTTP front process (experimental, forked by `HttpFronts`): it receives accepted connections
@@ -166,6 +166,7 @@ function bodiesChanged(by: number): void {
 }
 server.keepAliveTimeout = 65_000;
 answerMalformedRequests(server);
+answerHalfClosedClients(server);
 // The feed lives in the main process: an upgrade goes back there with its socket, which this process then
 // lets go (sent untracked and kept open until sent, as the main process hands sockets to feed processes).
 server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
@@ -211,6 +212,8 @@ process.on('message', (message: ToFront, handle: unknown) => {
         break;
       }
       const socket = handle as Socket;
+      // A socket passed over IPC is rebuilt without the half-open flag node:http's own listener sets.
+      (socket as Socket & { allowHalfOpen: boolean }).allowHalfOpen = true;
       connIds.set(socket, message.id);
       socket.once('close', () => {
         gone.push(message.id);

@@ -21,6 +21,18 @@ export function answerMalformedRequests(server: Server): void {
   });
 }
 
+/**
+ * Answers a client that ends its side of the connection after its request (a shutdown(SHUT_WR), as `nc -N`,
+ * some HTTP/1.0 clients and proxies do). Node's default is to end the socket as soon as the client's end
+ * arrives, so an answer that comes later (an order waits for its journal flush, a front waits for the engine's
+ * process) was dropped, the connection closed without a reply, while the order it carried was placed. Node
+ * then keeps the connection until the pending answer is written and closes it after. A client that ends with
+ * its body incomplete is still a broken request, and an idle one is closed at once.
+ */
+export function answerHalfClosedClients(server: Server): void {
+  (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
+}
+
 function messageOf(err: NodeJS.ErrnoException & { reason?: string }): string {
   if (err.code === 'HPE_HEADER_OVERFLOW') return 'the request headers are larger than the server accepts (16 KiB)';
   if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return 'the request did not arrive in time';
