@@ -79,6 +79,13 @@ export interface StoreOptions {
    * journal stream, whose quorum holds what was acknowledged. Default true.
    */
   flushToDisk?: boolean;
+  /**
+   * Test only, with the unsafe early acknowledgement: each commit starts this many ms after its first write,
+   * so that what was acknowledged early is reliably not yet in the file when a crash test kills the process.
+   * Without it, the commit usually wins the race against a reply that travels through an HTTP front, and the
+   * crash checker's negative control had nothing to catch.
+   */
+  unsafeCommitDelayMs?: number;
 }
 
 /** Opens (creating when missing) the store under `dataDir`, and checks it was written by a compatible build. */
@@ -92,6 +99,7 @@ export function openStore(dataDir: string, options: StoreOptions = {}): Store {
     // acknowledges only after `.flushed` (with overlappingSync, commit alone survives kill -9 but not power loss).
     separateFlushed: true,
     ...(options.flushToDisk === false ? { noSync: true } : {}),
+    ...(options.unsafeCommitDelayMs ? { commitDelay: options.unsafeCommitDelayMs } : {}),
   });
   const store: Store = {
     root,

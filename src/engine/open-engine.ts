@@ -6,6 +6,9 @@ import { LOCATION_MACHINE } from './machines.js';
 import { recover, type RecoveryReport } from './recovery.js';
 import { actorKey, type ActorEntry, type EntityEntry, type LocationEntry } from './registry.js';
 
+/** How late each commit starts under the unsafe early acknowledgement (a test's negative control). */
+const UNSAFE_COMMIT_DELAY_MS = 50;
+
 export interface OpenEngineOptions {
   dataDir: string;
   clock?: Clock;
@@ -32,7 +35,11 @@ export interface RunningEngine {
 
 /** Opens the data dir, recovers the last durable state, and starts snapshotting. */
 export function openEngine(options: OpenEngineOptions): RunningEngine {
-  const store = openStore(options.dataDir, options.flushToDisk === false ? { flushToDisk: false } : {});
+  const store = openStore(options.dataDir, {
+    ...(options.flushToDisk === false ? { flushToDisk: false } : {}),
+    // The negative control acknowledges before the commit; the commit waits so that a crash finds it missing.
+    ...(options.unsafeEarlyAck ? { unsafeCommitDelayMs: UNSAFE_COMMIT_DELAY_MS } : {}),
+  });
   const engine = new Engine({
     store,
     ...(options.clock ? { clock: options.clock } : {}),

@@ -45,4 +45,16 @@ test('negative control: acknowledging before the commit is caught', async () => 
   assert.ok(found.some((n) => n > 0), 'the checker must see acknowledged work lost when the ack precedes the commit');
 });
 
+// With an HTTP front the reply takes one more hop (the front's process) before the client has it.
+test('with one HTTP front, kill -9 of the server loses nothing acknowledged (2 rounds)', async () => {
+  const { world, found } = await crashRounds(9, { FULCRUM_HTTP_FRONTS: '1' }, 2, false, 80);
+  assert.equal(found, [0, 0]);
+  assert.ok(world.totals.acked > 60, `enough acknowledged requests to mean something (${world.totals.acked})`);
+});
+
+test('negative control with one HTTP front: acknowledging before the commit is caught', async () => {
+  const { found } = await crashRounds(13, { FULCRUM_UNSAFE_EARLY_ACK: '1', FULCRUM_HTTP_FRONTS: '1' }, 8, true);
+  assert.ok(found.some((n) => n > 0), 'the checker must see acknowledged work lost when the ack precedes the commit, through a front too');
+});
+
 test.run();
