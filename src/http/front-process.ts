@@ -180,13 +180,26 @@ server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
   process.send!(message, socket, { keepOpen: true }, () => socket.destroy());
 });
 
-function answer([id, status, headers, body, bytes]: FrontReply): void {
+function answer([id, status, headers, body, bytes, open]: FrontReply): void {
   const res = waiting.get(id);
   if (!res) return;
+  const payload = bytes && typeof body === 'string' ? Buffer.from(body, 'latin1') : (body ?? undefined);
+  // A reply whose body streams: its head and pieces as they come (status 0 after the first), its end last.
+  if (open) {
+    if (res.destroyed) return;
+    if (status !== 0) {
+      res.writeHead(status, headers);
+      res.flushHeaders();
+      // The client gone midway: the main process ends its side then too, and nothing more is waited for.
+      res.once('close', () => waiting.delete(id));
+    }
+    if (payload !== undefined) res.write(payload);
+    return;
+  }
   waiting.delete(id);
   if (res.destroyed) return;
-  res.writeHead(status, headers);
-  res.end(bytes && typeof body === 'string' ? Buffer.from(body, 'latin1') : (body ?? undefined));
+  if (status !== 0) res.writeHead(status, headers);
+  res.end(payload);
   // A body answered before the front read it all (a bulk body refused from its head, a body cut at the limit)
   // was paused or is still streaming. node:http dumps an unread body only when nobody read it, and this
   // process did: resumed, the rest is dropped (its listeners ignore it once answered or settled), and the

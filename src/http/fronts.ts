@@ -182,14 +182,18 @@ export class HttpFronts {
     } else {
       incoming = new StandInRequest(method, url, headers, body, conn.closed, cut);
     }
-    const outgoing = new StandInResponse((status, head, payload) => {
+    const outgoing = new StandInResponse(conn.closed, (status, head, payload, open) => {
       // A streamed body answered before its end (refused from its head): the front drops the rest, so its
-      // stand-in is let go here, with whatever it buffered.
-      if (streamed) {
+      // stand-in is let go here, with whatever it buffered. A reply whose own body streams (a job's 202)
+      // is answered at its end, after the upload was read.
+      if (streamed && !open) {
         link.streams.get(id)?.answered();
         link.streams.delete(id);
       }
-      link.replies.push(CHANNEL === 'json' && payload instanceof Uint8Array ? [id, status, head, Buffer.from(payload).toString('latin1'), 1] : [id, status, head, payload]);
+      const bytes = CHANNEL === 'json' && payload instanceof Uint8Array;
+      const reply: FrontReply = bytes ? [id, status, head, Buffer.from(payload).toString('latin1'), 1] : [id, status, head, payload];
+      if (open) reply.length === 4 ? reply.push(0, 1) : reply.push(1);
+      link.replies.push(reply);
       if (link.flushing) return;
       link.flushing = true;
       setImmediate(() => {
@@ -316,15 +320,15 @@ class GoneConnection extends EventEmitter {
 
 /** What the listener subscribes to on a stand-in (errors, close, drain): nothing ever fires, so listeners are dropped. */
 class Silent {
-  on(): this {
+  on(_event?: string | symbol, _listener?: (...args: unknown[]) => void): this {
     return this;
   }
 
-  once(): this {
+  once(_event?: string | symbol, _listener?: (...args: unknown[]) => void): this {
     return this;
   }
 
-  off(): this {
+  off(_event?: string | symbol, _listener?: (...args: unknown[]) => void): this {
     return this;
   }
 }
@@ -453,7 +457,12 @@ class StreamedRequest extends Readable {
   }
 }
 
-/** Collects what the request listener writes and hands it over once, at `end`. */
+/**
+ * Collects what the request listener writes and hands it over once, at `end`; a reply whose body streams
+ * (the adapter flushes its headers first: a bulk job's `202`, whose body follows once the upload is read)
+ * goes at once, and its pieces as they are written. Such a reply hears its connection close, as a Node
+ * response does, so that the adapter stops the stream.
+ */
 class StandInResponse extends Silent {
   headersSent = false;
   writable = true;
@@ -462,8 +471,13 @@ class StandInResponse extends Silent {
   private status = 200;
   private head: Record<string, string | number | string[]> = {};
   private readonly chunks: Array<string | Uint8Array> = [];
+  private streaming = false;
+  private closeListeners: Array<() => void> | undefined;
 
-  constructor(private readonly done: (status: number, headers: Record<string, string | number | string[]>, body: string | Uint8Array | undefined) => void) {
+  constructor(
+    private readonly connection: EventEmitter,
+    private readonly done: (status: number, headers: Record<string, string | number | string[]>, body: string | Uint8Array | undefined, open?: true) => void,
+  ) {
     super();
   }
 
@@ -479,23 +493,55 @@ class StandInResponse extends Silent {
   }
 
   write(chunk: string | Uint8Array): boolean {
-    this.chunks.push(chunk);
+    if (this.streaming) this.done(0, {}, chunk, true);
+    else this.chunks.push(chunk);
     return true;
   }
 
   end(chunk?: string | Uint8Array): this {
     if (this.writableFinished) return this;
-    if (chunk !== undefined) this.chunks.push(chunk);
     this.writableFinished = true;
     this.writable = false;
+    if (this.streaming) {
+      this.connection.off('close', this.closed);
+      this.done(0, {}, chunk);
+      return this;
+    }
+    if (chunk !== undefined) this.chunks.push(chunk);
     const body =
       this.chunks.length === 0 ? undefined : this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c)));
     this.done(this.status, this.head, body);
     return this;
   }
 
-  /** A streamed reply (a bulk job's first report) is sent whole, at `end`. */
-  flushHeaders(): void {}
+  /** The adapter's sign that the body streams: the head goes now, the pieces as they come. */
+  flushHeaders(): void {
+    if (this.streaming || this.writableFinished) return;
+    this.streaming = true;
+    this.connection.once('close', this.closed);
+    const body = this.chunks.length === 0 ? undefined : Buffer.concat(this.chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c)));
+    this.chunks.length = 0;
+    this.done(this.status, this.head, body, true);
+  }
+
+  override on(event?: string | symbol, listener?: () => void): this {
+    if (event === 'close' && listener && this.streaming) (this.closeListeners ??= []).push(listener);
+    return this;
+  }
+
+  override off(event?: string | symbol, listener?: () => void): this {
+    if (event === 'close' && this.closeListeners) this.closeListeners = this.closeListeners.filter((l) => l !== listener);
+    return this;
+  }
+
+  /** The client went away while the body streamed: what a Node response's 'close' tells the adapter. */
+  private readonly closed = (): void => {
+    if (this.writableFinished) return;
+    this.writableFinished = true;
+    this.writable = false;
+    this.destroyed = true;
+    for (const l of this.closeListeners ?? []) l();
+  };
 
   destroy(): this {
     this.destroyed = true;

@@ -296,6 +296,24 @@ async function jobEnd(s: TestServer, id: string, ms = 10_000): Promise<JobEnd | 
   return job;
 }
 
+/** What `socket` received once it matches `until` (or after `ms`, whatever came). */
+function received(socket: Socket, until: RegExp, ms: number): Promise<string> {
+  return new Promise((resolve) => {
+    let text = '';
+    const done = () => {
+      clearTimeout(timer);
+      socket.off('data', onData);
+      resolve(text);
+    };
+    const onData = (d: Buffer) => {
+      text += d.toString('latin1');
+      if (until.test(text)) done();
+    };
+    const timer = setTimeout(done, ms);
+    socket.on('data', onData);
+  });
+}
+
 /** A chunked NDJSON upload to `/inventory/batch` on a raw socket, its first 2,000 rows sent. */
 function startUpload(s: TestServer, headers = ''): Socket {
   const socket = connect(s.server.port, '127.0.0.1');
@@ -311,13 +329,19 @@ test('with a front, a bulk upload streams: its job reads rows while the upload i
     await seedHttp(s, SEED);
     const socket = startUpload(s, 'Connection: close\r\n');
     const reply = drain(socket, 20_000);
+    const head = received(socket, /\r\n\r\n/, 5_000);
     // The upload is not over: a front that held the body whole would have forwarded nothing yet.
     const job = await runningJob(s);
     assert.ok(job, 'a job was reading the upload before it ended');
     assert.is(job.status, 'running');
+    // The 202 and its Location come at once, as without fronts (its body, the job, once the upload is read):
+    // a client can follow the job's progress during its upload. The front once sent it only at the end.
+    assert.match(await head, /^HTTP\/1\.1 202 [^]*\r\nlocation: \/jobs\/job_/i, 'the head arrived before the upload ended');
     socket.write(rowsChunk(2_000, 4_000));
     socket.write('0\r\n\r\n');
-    assert.match(await reply, /^HTTP\/1\.1 202 /);
+    const whole = await reply;
+    assert.match(whole, /^HTTP\/1\.1 202 /);
+    assert.match(whole, new RegExp(`"id":"${job.id}"`), 'the body, the job, followed once the upload was read');
     const done = await jobEnd(s, job.id);
     assert.equal([done?.status, done?.rowsRead], ['done', 4_000]);
     // Rows apply in order: the last one's count stands.
