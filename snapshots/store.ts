@@ -99,7 +99,9 @@ export function openStore(dataDir: string, options: StoreOptions = {}): Store {
     // acknowledges only after `.flushed` (with overlappingSync, commit alone survives kill -9 but not power loss).
     separateFlushed: true,
     ...(options.flushToDisk === false ? { noSync: true } : {}),
-    ...(options.unsafeCommitDelayMs ? { commitDelay: options.unsafeCommitDelayMs } : {}),
+    // lmdb-js commits each event turn's writes at the turn's end; only without that batching does a commit
+    // wait `commitDelay` (then every write of those ms commits together, a turn never split).
+    ...(options.unsafeCommitDelayMs ? { eventTurnBatching: false, commitDelay: options.unsafeCommitDelayMs, txnStartThreshold: 1e9 } : {}),
   });
   const store: Store = {
     root,
