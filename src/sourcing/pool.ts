@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
+import { esmWorker } from './esm-worker.js';
 import { DomainError, type ErrorDetail } from '../domain/errors.js';
 import { greedyPlan } from './greedy.js';
 import type { SolveReply, SolveTask } from './messages.js';
@@ -78,7 +79,7 @@ export class SourcingPool {
     this.#inlineMaxWork = inlineMaxWork;
     // The queue limit is enforced here, by counting: Piscina's own limit also counts workers still
     // starting as capacity, so a cold pool would accept more than maxQueue waiting problems.
-    this.#piscina = new Piscina({ filename: options.workerFile ?? WORKER_FILE, minThreads: workers, maxThreads: workers });
+    this.#piscina = new Piscina({ ...esmWorker(options.workerFile ?? WORKER_FILE), minThreads: workers, maxThreads: workers });
   }
 
   /** Solves a problem inline or in a worker; throws DomainError('unavailable') when the queue is full. */

@@ -1,4 +1,5 @@
 import { Piscina } from 'piscina';
+import { esmWorker } from '../esm-worker.js';
 import { DomainError } from '../../domain/errors.js';
 import type { ReplayReply, ReplayTask } from './replay-messages.js';
 
@@ -25,7 +26,7 @@ export class ReplayPool {
       throw new DomainError('invalid_request', 'invalid ReplayPool options: workers must be an integer in [1, 64]', [{ path: 'workers', message: 'must be an integer in [1, 64]' }]);
     }
     // Threads start when the first backtest does: most servers never run one.
-    this.#piscina = new Piscina({ filename: options.workerFile ?? WORKER_FILE, minThreads: 0, maxThreads: workers, idleTimeout: 30_000 });
+    this.#piscina = new Piscina({ ...esmWorker(options.workerFile ?? WORKER_FILE), minThreads: 0, maxThreads: workers, idleTimeout: 30_000 });
   }
 
   /** Replays one chunk; an aborted `signal` stops it (the worker running it is ended) and rejects with an AbortError. */

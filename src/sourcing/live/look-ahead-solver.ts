@@ -1,4 +1,5 @@
 import { Piscina } from 'piscina';
+import { esmWorker } from '../esm-worker.js';
 import type { FluidLpAnswer, FluidLpInput, LpLocation } from '../look-ahead/fluid-lp.js';
 import { futureValuesOf, lookAheadKey } from '../look-ahead/future-values.js';
 import { fluidLpInput } from '../look-ahead/lp-input.js';
@@ -132,7 +133,7 @@ export class LookAheadSolver {
 
   #solve(input: FluidLpInput): Promise<FluidLpAnswer> {
     // One thread, started on the first solve and idle otherwise: the LP runs every few minutes at most.
-    this.#piscina ??= new Piscina({ filename: this.#workerFile, minThreads: 0, maxThreads: 1, idleTimeout: 60_000 });
+    this.#piscina ??= new Piscina({ ...esmWorker(this.#workerFile), minThreads: 0, maxThreads: 1, idleTimeout: 60_000 });
     return this.#piscina.run(input, { signal: AbortSignal.timeout(this.#timeoutMs) });
   }
 }
