@@ -19,10 +19,10 @@ export type StreamPiece = [id: number, piece: Uint8Array | 'end' | 'abort'];
 /** Why a front stopped reading a body: the main process answers as the app does when it reads one itself. */
 export type BodyCut = 'request_timeout' | 'payload_too_large';
 
-/** The main process's answer: `[request id, status, headers, body, body is latin1 bytes]`. */
 /**
- * A reply, or a piece of one whose body streams (a bulk job's `202`, sent before the upload is read): `open`
- * says more follows; the pieces after the first carry status 0 and no headers, and the last has no `open`.
+ * The main process's answer: `[request id, status, headers, body, body is latin1 bytes, open]`. A reply whose
+ * body streams (a bulk job's `202`, sent before the upload is read) comes in pieces: `open` says more follows;
+ * the pieces after the first carry status 0 and no headers, and the last has no `open`.
  */
 export type FrontReply = [id: number, status: number, headers: Record<string, string | number | string[]>, body: string | Uint8Array | undefined, bytes?: 0 | 1, open?: 1];
 

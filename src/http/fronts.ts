@@ -192,7 +192,10 @@ export class HttpFronts {
       }
       const bytes = CHANNEL === 'json' && payload instanceof Uint8Array;
       const reply: FrontReply = bytes ? [id, status, head, Buffer.from(payload).toString('latin1'), 1] : [id, status, head, payload];
-      if (open) reply.length === 4 ? reply.push(0, 1) : reply.push(1);
+      if (open) {
+        if (!bytes) reply.push(0);
+        reply.push(1);
+      }
       link.replies.push(reply);
       if (link.flushing) return;
       link.flushing = true;
@@ -508,10 +511,15 @@ class StandInResponse extends Silent {
       return this;
     }
     if (chunk !== undefined) this.chunks.push(chunk);
-    const body =
-      this.chunks.length === 0 ? undefined : this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c)));
-    this.done(this.status, this.head, body);
+    this.done(this.status, this.head, this.written());
     return this;
+  }
+
+  /** What was written so far, as one piece (undefined when nothing was). */
+  private written(): string | Uint8Array | undefined {
+    const { chunks } = this;
+    if (chunks.length <= 1) return chunks[0];
+    return Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c)));
   }
 
   /** The adapter's sign that the body streams: the head goes now, the pieces as they come. */
@@ -519,7 +527,7 @@ class StandInResponse extends Silent {
     if (this.streaming || this.writableFinished) return;
     this.streaming = true;
     this.connection.once('close', this.closed);
-    const body = this.chunks.length === 0 ? undefined : Buffer.concat(this.chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c)));
+    const body = this.written();
     this.chunks.length = 0;
     this.done(this.status, this.head, body, true);
   }
