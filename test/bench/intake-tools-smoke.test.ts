@@ -77,4 +77,17 @@ test('stub-engine.js answers POST /orders without the engine: an order for a SKU
   }
 });
 
+test('the instruction counter counts a script under callgrind twice and gives the difference per order (smoke: a hashing loop)', async () => {
+  const script = fileURLToPath(new URL('./fixtures/counted-loop.js', import.meta.url));
+  const out = await runBench('instructions.js', ['--script', script, '--base', '0', '--orders', '20000', `loop=${fileURLToPath(new URL('../../', import.meta.url))}`]);
+  const row = /\| loop \| hot \| (\d+) \| (\d+) \| 20000 \| (\d+) \|/.exec(out);
+  assert.ok(row, out);
+  const [base, more, perUnit] = row!.slice(1).map(Number) as [number, number, number];
+  // Node's own start-up is hundreds of millions of instructions; each unit (a SHA-256 of a short string, through
+  // node:crypto's binding) thousands: zero or a negative difference would mean the two runs were not counted.
+  assert.ok(base > 1e8, `start-up ${base}`);
+  assert.ok(more > base, `${more} > ${base}`);
+  assert.ok(perUnit > 1_000 && perUnit < 1_000_000, `${perUnit} per unit`);
+});
+
 test.run();
