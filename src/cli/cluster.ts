@@ -17,14 +17,16 @@ async function main(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'fulcrum-cluster-'));
   const nats = await startNatsCluster(3, join(root, 'nats'));
   console.log(`NATS JetStream servers: ${nats.urls}`);
-  const nodes: Array<{ id: string; port: number; child: ChildProcess }> = [];
+  const nodes: Array<{ id: string; port: number; child: ChildProcess; exited: Promise<unknown> }> = [];
   for (const id of ['node-1', 'node-2', 'node-3']) {
     const port = await freePort();
     const child = spawn(process.execPath, [MAIN, '--data-dir', join(root, id), '--port', String(port), '--demo'], {
       env: { ...process.env, FULCRUM_NATS_URL: nats.urls, FULCRUM_NODE_ID: id, ...(KEY ? { FULCRUM_API_KEYS: `${KEY}:admin` } : {}) },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
-    nodes.push({ id, port, child });
+    // Watched from the start: a node the user killed (the tour's `kill -9`) has exited long before Ctrl-C, and
+    // a child killed by a signal keeps `exitCode` null, so asking then would wait for an exit already past.
+    nodes.push({ id, port, child, exited: new Promise((r) => child.once('exit', r)) });
   }
   await new Promise((r) => setTimeout(r, 1500));
   console.log('\nFulcrum nodes (writes to any node go to the leader; GET /health/ready shows roles):');
@@ -34,7 +36,7 @@ async function main(): Promise<void> {
   console.log('Then kill -9 the leader\'s pid and ask again. Ctrl-C stops everything.\n');
   const stop = async () => {
     for (const n of nodes) n.child.kill('SIGTERM');
-    await Promise.all(nodes.map((n) => new Promise((r) => (n.child.exitCode !== null ? r(null) : n.child.once('exit', r)))));
+    await Promise.all(nodes.map((n) => n.exited));
     await nats.stop();
     process.exit(0);
   };
