@@ -66,7 +66,7 @@ export async function callChild(s: ChildServer, key: string, method: string, pat
 }
 
 /** A JSON call with `key` whose outcome may be unknown: undefined when no answer came (refused, reset, 10 s timeout). */
-export async function tryCall(url: string, key: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any } | undefined> {
+export async function tryCall(url: string, key: string, method: string, path: string, body?: unknown, failed?: (e: unknown) => void): Promise<{ status: number; body: any } | undefined> {
   try {
     const res = await fetch(url + path, {
       method,
@@ -75,7 +75,8 @@ export async function tryCall(url: string, key: string, method: string, path: st
       signal: AbortSignal.timeout(10_000),
     });
     return { status: res.status, body: await res.json() };
-  } catch {
+  } catch (e) {
+    failed?.(e);
     return undefined;
   }
 }

@@ -515,13 +515,26 @@ export function countViolations(v: Violations): number {
   return v.lostOrders.length + v.lostEvents.length + v.rejectedPresent.length + v.notConserved.length + v.reservationMismatch.length;
 }
 
+/** Why the last call without an answer failed (a refused connection, a timeout, a body that was not JSON). */
+let lastFailure: { call: string; error: unknown } | undefined;
+
 function call(url: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any } | undefined> {
-  return tryCall(url, KEY, method, path, body);
+  return tryCall(url, KEY, method, path, body, (error) => (lastFailure = { call: `${method} ${path}`, error }));
 }
 
+function describeFailure(): string {
+  if (!lastFailure) return 'unknown';
+  const { call, error } = lastFailure;
+  if (!(error instanceof Error)) return `${call}: ${String(error)}`;
+  return `${call}: ${error.name}: ${error.message}${error.cause ? ` (${String(error.cause)})` : ''}`;
+}
+
+/** A call the checker cannot do without: a failure says which call and why. */
 async function must(p: Promise<{ status: number; body: any } | undefined>): Promise<{ status: number; body: any }> {
+  lastFailure = undefined;
   const r = await p;
-  if (!r || r.status >= 300) throw new Error(`setup call failed: ${r?.status} ${JSON.stringify(r?.body)}`);
+  if (!r) throw new Error(`a checker's call got no answer: ${describeFailure()}`);
+  if (r.status >= 300) throw new Error(`a checker's call failed: ${r.status} ${JSON.stringify(r.body)}`);
   return r;
 }
 
