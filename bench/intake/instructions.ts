@@ -5,12 +5,14 @@ import { parseArgs } from '../lib/args.js';
 import { validMode } from './workload.js';
 
 /**
- * Machine instructions per order on the in-process intake path, counted by valgrind's callgrind: a figure
- * that moves far less with the machine's load than CPU time (the same build's µs per order moved 2x between
- * minutes on this shared machine), so it can judge a cut of 10% that timings cannot here. It is not exact:
- * how many orders share an LMDB commit depends on when the flush thread answers, so the same build gave
- * 543,246 and 575,327 instructions per order in two runs of one invocation (2026-12-05), and two runs of
- * 3,000 orders 0.13% apart in their totals; compare builds in alternated invocations, as with timings.
+ * Machine instructions per order on the in-process intake path, counted by valgrind's callgrind. On a quiet
+ * machine it moves far less than CPU time (the same build's µs per order moved 2x between minutes on this
+ * shared machine): the same build gave 543,246 and 575,327 instructions per order in two runs of one
+ * invocation, and two runs of 3,000 orders were 0.13% apart in their totals (2026-12-05). It is not free of
+ * the machine, though: timers (the snapshot writer's pass every second) and how many orders share an LMDB
+ * commit follow the wall clock, which callgrind stretches further when other work takes the cores. While
+ * two bulk-load profiles ran beside it, the same build counted 959,427. Run it on a quiet machine, builds
+ * alternated, and compare only runs made alike.
  *
  * Each build runs `in-process.js` twice under callgrind, with `--base` orders and with `--base` + `--orders`
  * orders; the difference over `--orders` is the figure, so start-up, seeding and the first orders' JIT
