@@ -1,6 +1,7 @@
 import { availableToSell, locationContribution } from '../domain/availability.js';
 import { isMember, type MemberCandidate, type PoolDefinition } from './pool.js';
 import type { AvailabilityChange } from '../domain/availability.js';
+import { HolderMap, LocationNumbers } from './holders.js';
 
 export type { AvailabilityChange };
 
@@ -18,7 +19,8 @@ interface PoolState {
  */
 export class AvailabilityIndex {
   /** Free (sellable, unreserved) units by SKU, then location; only positive entries are kept. */
-  private readonly free = new Map<string, Map<string, number>>();
+  private readonly free = new Map<string, HolderMap>();
+  private readonly numbers = new LocationNumbers();
   /**
    * Of those free units, the ones in counting statuses other than sellable (e.g. open_box), by SKU, then
    * location; kept only where there are some, so a pool that excludes a status can leave them out.
@@ -129,15 +131,16 @@ export class AvailabilityIndex {
    */
   update(location: string, sku: string, freeNow: number, changes: AvailabilityChange[], statusesNow?: Readonly<Record<string, number>>): void {
     let bySku = this.free.get(sku);
-    const before = bySku?.get(location) ?? 0;
+    const n = this.numbers.of(location);
+    const before = bySku?.at(n) ?? 0;
     let byStatus = this.inStatuses.get(sku);
     const statusesBefore = byStatus?.get(location);
     if (before === freeNow && statusesBefore === undefined && statusesNow === undefined) return;
     if (freeNow > 0) {
-      if (!bySku) this.free.set(sku, (bySku = new Map()));
-      bySku.set(location, freeNow);
+      if (!bySku) this.free.set(sku, (bySku = new HolderMap(this.numbers)));
+      bySku.set(n, location, freeNow);
     } else if (bySku) {
-      bySku.delete(location);
+      bySku.delete(n);
       if (bySku.size === 0) this.free.delete(sku);
     }
     if (statusesNow !== undefined) {
