@@ -20,6 +20,7 @@ interface PoolState {
 export class AvailabilityIndex {
   /** Free (sellable, unreserved) units by SKU, then location; only positive entries are kept. */
   private readonly free = new Map<string, HolderMap>();
+  /** Location ids numbered on first sight: a SKU's holders find a location's units by its number. */
   private readonly numbers = new LocationNumbers();
   /**
    * Of those free units, the ones in counting statuses other than sellable (e.g. open_box), by SKU, then
