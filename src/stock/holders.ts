@@ -26,6 +26,8 @@ export class LocationNumbers {
 const DENSE_AFTER = 16;
 /** At most this many table cells per holder: a SKU held at few of many locations keeps the sparse map. */
 const CELLS_PER_HOLDER = 32;
+/** Holes left by holders that ran out, kept until they outnumber the holders too. */
+const HOLES_KEPT = 16;
 
 /**
  * The free units of one SKU by location: what `AvailabilityIndex.freeBySku` returns, with a Map's reading
@@ -101,7 +103,7 @@ export class HolderMap implements ReadonlyMap<string, number> {
     this.#size--;
     if (this.#table) this.#table[n] = 0;
     else this.#sparse!.delete(n);
-    if (this.#ids.length - this.#size > Math.max(DENSE_AFTER, this.#size)) this.#compact();
+    if (this.#ids.length - this.#size > Math.max(HOLES_KEPT, this.#size)) this.#compact();
     return true;
   }
 
