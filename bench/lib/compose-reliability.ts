@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, writeResult } from './report.js';
+import { ROOT, splitEarlier, writeResult } from './report.js';
 
 /**
  * Composes `bench/results/reliability.md` from the reliability runs' own files (each keeps the date,
@@ -18,7 +18,9 @@ const sections = PARTS.map(([file, title, producedBy]) => {
   const path = join(ROOT, 'bench', 'results', file);
   if (!existsSync(path)) return `## ${title}\n\nNot run yet: \`${producedBy}\` writes \`bench/results/${file}\`.`;
   // Each part's own heading becomes a section; its run details (date, machine, command) stay with it.
-  const body = readFileSync(path, 'utf8').replace(/^# .*\n/, '').replace(/^## /gm, '### ').trim();
+  // Only the part's newest run: the earlier ones it keeps below it stay in its own file.
+  const [latest] = splitEarlier(readFileSync(path, 'utf8').replace(/^# .*\n/, ''));
+  const body = latest.replace(/^## /gm, '### ');
   return `## ${title}\n\nFrom \`bench/results/${file}\` (\`${producedBy}\`):\n\n${body}`;
 });
 
@@ -26,5 +28,7 @@ writeResult(
   'reliability',
   'npm run bench:reliability',
   `What Fulcrum promises and the evidence, one section per run; see README "Guarantees" for the promises.\n\n${sections.join('\n\n')}`,
+  false,
+  true,
 );
 console.log('wrote bench/results/reliability.md');

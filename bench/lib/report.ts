@@ -1,5 +1,5 @@
 import { execSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,15 +22,44 @@ export function machine(): string {
   ].join('\n');
 }
 
-/** Writes `bench/results/<name>.md` with the machine and the command, unless `dryRun`. */
-export function writeResult(name: string, command: string, body: string, dryRun = false): string {
+/** The line between a results file's newest run and what was there before it (earlier runs, analyses by hand). */
+export const EARLIER = '## Earlier runs and notes';
+
+/**
+ * Writes `bench/results/<name>.md` with the machine and the command, unless `dryRun`. The new run goes at the
+ * top and whatever the file held (earlier runs, sections written by hand) is kept below it, under
+ * EARLIER, newest first, the run that was on top given a heading of its date and command: a run never
+ * erases a figure quoted elsewhere, and the file reads as a log. `replace` overwrites instead, for files
+ * composed from others (`reliability.md`). Returns the new run's text as printed.
+ */
+export function writeResult(name: string, command: string, body: string, dryRun = false, replace = false): string {
   const text = `# ${name}\n\n${machine()}\n- Command: \`${command}\`\n\n${body.trim()}\n`;
   if (!dryRun) {
     const file = join(ROOT, 'bench', 'results', `${name}.md`);
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, text);
+    const before = replace || !existsSync(file) ? undefined : readFileSync(file, 'utf8');
+    writeFileSync(file, withEarlier(text, before));
   }
   return text;
+}
+
+/** A new run's text followed by the file's text before it (`before`), as `writeResult` keeps it. */
+export function withEarlier(run: string, before: string | undefined): string {
+  const old = (before ?? '').replace(/^# .*\n/, '').trim();
+  if (old === '') return run;
+  // The file's newest run had no heading of its own: it gets one from its date and command.
+  const [latest, earlier] = splitEarlier(old);
+  const date = /^- Date: (\S+)/m.exec(latest)?.[1];
+  const command = /^- Command: (`[^\n]*`)/m.exec(latest)?.[1];
+  const heading = date !== undefined && latest.startsWith('- Date:') ? `## Run of ${date}${command ? `: ${command}` : ''}\n\n` : '';
+  return `${run}\n${EARLIER}\n\n${heading}${latest}${earlier ? `\n\n${earlier}` : ''}\n`;
+}
+
+/** The newest run of a results file's text (without its title) and what came before it, if anything. */
+export function splitEarlier(text: string): [latest: string, earlier: string] {
+  const at = text.indexOf(`\n${EARLIER}\n`);
+  if (at === -1) return [text.trim(), ''];
+  return [text.slice(0, at).trim(), text.slice(at + EARLIER.length + 2).trim()];
 }
 
 /** CPU time (user + system) of a process in microseconds, from /proc (USER_HZ = 100 on Linux). */
