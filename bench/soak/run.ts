@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { parseArgs } from '../lib/args.js';
@@ -15,13 +15,15 @@ import { drift, svgChart, type Sample } from './chart.js';
  * finished orders are passivated), cart holds that expire, a bulk stock load every 30 s, and `--subscribers`
  * feed connections watching the traded SKUs. Every 10 s it samples the server's RSS (anonymous and file-backed:
  * the LMDB map counts as file), heap, event-loop delay, intake p99 and the LMDB file size, and writes them to
- * `bench/results/soak.md` with a plot (`soak.svg`). It fails when anonymous RSS or p99 grows by more than 15%
+ * `bench/results/soak.md` with a plot (`soak.svg`, and `soak-<UTC date-time>.svg` for each run). It fails when anonymous RSS or p99 grows by more than 15%
  * from the second sixth of the run (minutes 5-10 of 30) to the last. `--smoke`: one minute, nothing written,
  * the gate printed but not enforced (a minute is mostly warm-up).
- * Usage: node dist/bench/soak/run.js [--minutes 30] [--subscribers 50] [--smoke]
+ * Usage: node dist/bench/soak/run.js [--minutes 30] [--subscribers 50] [--profile DIR] [--smoke]
  */
 const args = parseArgs(process.argv.slice(2));
 const SMOKE = args.smoke === true;
+/** `--profile DIR`: the server's whole run as a V8 CPU profile in DIR, to compare its minutes (a slow growth shows there). */
+const PROFILE_DIR = typeof args.profile === 'string' ? resolve(args.profile) : undefined;
 const MINUTES = SMOKE ? 1 : Number(args.minutes ?? 30);
 const SUBSCRIBERS = Number(args.subscribers ?? (SMOKE ? 5 : 50));
 const SAMPLE_MS = 10_000;
@@ -38,7 +40,7 @@ async function main(): Promise<void> {
   let server: BenchProcess | undefined;
   const sockets: WebSocket[] = [];
   try {
-    server = await startProcess(fileURLToPath(new URL('../../src/main.js', import.meta.url)), ['--data-dir', dataDir, '--port', '0'], { env: { FULCRUM_API_KEYS: `${KEY}:admin` } });
+    server = await startProcess(fileURLToPath(new URL('../../src/main.js', import.meta.url)), ['--data-dir', dataDir, '--port', '0'], { env: { FULCRUM_API_KEYS: `${KEY}:admin` }, nodeArgs: PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [] });
     const pid = server.child.pid!;
     const api = fulcrumApi(server.url, KEY);
     await seedNetwork(api, SKUS, SITES.flatMap(([location]) => SKUS.map((sku) => ({ location, sku, onHand: 1_000_000 }))));
@@ -83,6 +85,7 @@ async function main(): Promise<void> {
     clearInterval(sampler);
     await load.drain();
 
+    const plot = `soak-${new Date().toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-')}.svg`;
     const gate = { anon: drift(samples, (s) => s.anonMiB), p99: drift(samples, (s) => s.p99Ms) };
     const failed = gate.anon > GATE || gate.p99 > GATE;
     const rows = samples.map((s) => `| ${fixed(s.t, 0)} | ${fixed(s.rssMiB, 0)} | ${fixed(s.anonMiB, 0)} | ${fixed(s.fileMiB, 0)} | ${fixed(s.heapMiB, 0)} | ${fixed(s.loopMs, 1)} | ${fixed(s.p99Ms, 1)} | ${fixed(s.opsPerSec, 0)} | ${s.liveOrders} | ${fixed(s.lmdbMiB, 0)} |`);
@@ -91,7 +94,7 @@ async function main(): Promise<void> {
       '',
       `- Anonymous RSS (heap and native memory; the LMDB map is file-backed and counts as RssFile) from the second sixth of the run to the last: **${fixed(gate.anon * 100, 1)}%**; intake p99: **${fixed(gate.p99 * 100, 1)}%** (gate: at most ${GATE * 100}% each${SMOKE ? '; not enforced in a smoke run' : ''}): ${failed ? '**FAILED**' : 'passed'}.`,
       `- Requests that failed: ${load.errors.length}${load.errors.length > 0 ? ` (first: ${load.errors[0]})` : ''}.`,
-      `- Plot: [soak.svg](soak.svg) (RSS, heap, event-loop delay, p99, LMDB file size over time).`,
+      `- Plot: [${plot}](${plot}) (RSS, heap, event-loop delay, p99, LMDB file size over time; \`soak.svg\` is the newest run's).`,
       '',
       '| s | RSS MiB | anon MiB | file MiB | heap MiB | loop p99 ms | intake p99 ms | ops/s | live orders | LMDB MiB |',
       '|---|---|---|---|---|---|---|---|---|---|',
@@ -99,7 +102,13 @@ async function main(): Promise<void> {
     ].join('\n');
     console.log(text);
     writeResult('soak', `npm run soak${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`, text, SMOKE);
-    if (!SMOKE) writeFileSync(join(ROOT, 'bench', 'results', 'soak.svg'), svgChart(samples));
+    if (!SMOKE) {
+      // The newest plot under a fixed name, and each run's under its own, which its section (kept below later
+      // runs in soak.md) links to.
+      const svg = svgChart(samples);
+      writeFileSync(join(ROOT, 'bench', 'results', 'soak.svg'), svg);
+      writeFileSync(join(ROOT, 'bench', 'results', plot), svg);
+    }
     if ((failed && !SMOKE) || samples.length === 0) process.exitCode = 1;
   } finally {
     for (const ws of sockets) ws.close();
