@@ -23,6 +23,7 @@ import { drift, svgChart, type Sample } from './chart.js';
 const args = parseArgs(process.argv.slice(2));
 const SMOKE = args.smoke === true;
 /** `--profile DIR`: the server's whole run as a V8 CPU profile in DIR, to compare its minutes (a slow growth shows there). */
+if (args.profile === true) throw new Error('--profile needs a directory for the profile: --profile DIR');
 const PROFILE_DIR = typeof args.profile === 'string' ? resolve(args.profile) : undefined;
 const MINUTES = SMOKE ? 1 : Number(args.minutes ?? 30);
 const SUBSCRIBERS = Number(args.subscribers ?? (SMOKE ? 5 : 50));
