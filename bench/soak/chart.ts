@@ -11,6 +11,14 @@ export interface Sample {
   opsPerSec: number;
   lmdbMiB: number;
   liveOrders: number;
+  /** The server's main-thread CPU (user + system) per operation in the window, in ms. */
+  cpuMsPerOp: number;
+  /**
+   * The load generator's time for a fixed piece of CPU work, in ms (the median of 15 slices): the machine's own
+   * speed in the same run, so that a server that needs more CPU per operation can be told from a machine that
+   * became slower (shared cores, a neighbour's load).
+   */
+  calibMs: number;
 }
 
 /**
@@ -19,14 +27,35 @@ export interface Sample {
  * has no samples.
  */
 export function drift(samples: readonly Sample[], of: (s: Sample) => number): number {
-  if (samples.length === 0) return 0;
-  const span = samples[samples.length - 1]!.t;
-  const part = (from: number, to: number) => samples.filter((s) => s.t > from && s.t <= to).map(of).filter((v) => Number.isFinite(v));
+  const [second, last] = gateParts(samples).map((part) => part.map((k) => of(samples[k]!)).filter((v) => Number.isFinite(v)));
+  if (second!.length === 0 || last!.length === 0) return 0;
   const mean = (vs: number[]) => vs.reduce((a, b) => a + b, 0) / vs.length;
-  const second = part(span / 6, (2 * span) / 6);
-  const last = part((5 * span) / 6, span);
-  if (second.length === 0 || last.length === 0) return 0;
-  return mean(last) / mean(second) - 1;
+  return mean(last!) / mean(second!) - 1;
+}
+
+/**
+ * Growth of the p99 of every latency in the second sixth of the run to that of the last (the latencies of each
+ * sample's window in `windows`, same order as `samples`): a p99 of five minutes, not a mean of 10-second p99s,
+ * which one slow window moves by a tenth.
+ */
+export function pooledP99Drift(samples: readonly Sample[], windows: ReadonlyArray<ArrayLike<number>>): { second: number; last: number; drift: number } {
+  const [second, last] = gateParts(samples).map((part) => percentile(part.flatMap((k) => Array.from(windows[k] ?? [])), 0.99));
+  const drift = Number.isFinite(second!) && Number.isFinite(last!) && second! > 0 ? last! / second! - 1 : 0;
+  return { second: second!, last: last!, drift };
+}
+
+/** The indexes of the samples in the second sixth of the run and in the last. */
+function gateParts(samples: readonly Sample[]): [number[], number[]] {
+  const span = samples[samples.length - 1]?.t ?? 0;
+  const part = (from: number, to: number) => samples.flatMap((s, k) => (s.t > from && s.t <= to ? [k] : []));
+  return [part(span / 6, (2 * span) / 6), part((5 * span) / 6, span)];
+}
+
+/** The `q` quantile of `values` (NaN when empty). */
+export function percentile(values: ArrayLike<number>, q: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = Float64Array.from(values).sort();
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
 const SERIES: Array<{ label: string; unit: string; of: (s: Sample) => number; color: string }> = [
@@ -36,6 +65,8 @@ const SERIES: Array<{ label: string; unit: string; of: (s: Sample) => number; co
   { label: 'Intake p99', unit: 'ms', of: (s) => s.p99Ms, color: '#d62728' },
   { label: 'Event-loop delay p99', unit: 'ms', of: (s) => s.loopMs, color: '#ff7f0e' },
   { label: 'LMDB file', unit: 'MiB', of: (s) => s.lmdbMiB, color: '#8c564b' },
+  { label: 'Server main-thread CPU per operation', unit: 'ms', of: (s) => s.cpuMsPerOp, color: '#17becf' },
+  { label: 'Fixed work on the load generator (the machine\'s speed)', unit: 'ms', of: (s) => s.calibMs, color: '#7f7f7f' },
 ];
 
 /**
