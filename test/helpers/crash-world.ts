@@ -104,13 +104,13 @@ export class CrashWorld {
 
   /** Creates the network (first round only). */
   async seed(server: ChildServer): Promise<void> {
-    for (const [id, [lat, lon]] of Object.entries(LOCATIONS)) await must(call(server.url, 'PUT', `/locations/${id}`, { name: id, geo: { lat, lon }, country: 'DE' }));
-    for (const sku of SKUS) await must(call(server.url, 'PUT', `/products/${sku}`, { name: sku }));
-    for (const loc of Object.keys(LOCATIONS)) for (const sku of SKUS) await must(call(server.url, 'PUT', `/inventory/${loc}/${sku}`, { onHand: INITIAL }));
-    await must(call(server.url, 'PUT', `/products/${PRE}`, { name: PRE }));
-    await must(call(server.url, 'PUT', '/supply-rules/pre', { skus: [PRE], mode: 'preorder', cap: PRE_CAP }));
+    for (const [id, [lat, lon]] of Object.entries(LOCATIONS)) await must(server.url, 'PUT', `/locations/${id}`, { name: id, geo: { lat, lon }, country: 'DE' });
+    for (const sku of SKUS) await must(server.url, 'PUT', `/products/${sku}`, { name: sku });
+    for (const loc of Object.keys(LOCATIONS)) for (const sku of SKUS) await must(server.url, 'PUT', `/inventory/${loc}/${sku}`, { onHand: INITIAL });
+    await must(server.url, 'PUT', `/products/${PRE}`, { name: PRE });
+    await must(server.url, 'PUT', '/supply-rules/pre', { skus: [PRE], mode: 'preorder', cap: PRE_CAP });
     for (const [id, i] of Object.entries(INBOUND)) {
-      await must(call(server.url, 'PUT', `/inbound/${id}`, { location: i.location, lines: [{ sku: PRE, qty: i.qty }], expectedAt: new Date(Date.now() + i.days * 86_400_000).toISOString(), kind: 'asn' }));
+      await must(server.url, 'PUT', `/inbound/${id}`, { location: i.location, lines: [{ sku: PRE, qty: i.qty }], expectedAt: new Date(Date.now() + i.days * 86_400_000).toISOString(), kind: 'asn' });
     }
   }
 
@@ -222,7 +222,7 @@ export class CrashWorld {
       for (const d of ret.dispositions ?? []) back(`${ret.location}/${d.sku}`).waiting -= d.qty;
     }
     for (const id of withReturns) {
-      const o = (await must(call(server.url, 'GET', `/orders/${id}`))).body;
+      const o = (await must(server.url, 'GET', `/orders/${id}`)).body;
       const shipped = new Map<string, number>();
       for (const f of o.fulfilments) if (f.status === 'shipped') for (const l of f.lines) shipped.set(l.sku, (shipped.get(l.sku) ?? 0) + l.qty);
       const claimed = new Map<string, number>();
@@ -265,9 +265,9 @@ export class CrashWorld {
       if ((TRANSFER_RANK[t.body.status] ?? -1) < TRANSFER_RANK[known.step]!) v.lostEvents.push(`transfer ${known.id}: ${known.step} acknowledged, status ${t.body.status}`);
       transfersNow.push(t.body);
     }
-    for (const i of (await must(call(server.url, 'GET', '/inbound'))).body.items) {
+    for (const i of (await must(server.url, 'GET', '/inbound')).body.items) {
       if (i.transfer === undefined || this.transfers.has(i.transfer)) continue;
-      const t = await must(call(server.url, 'GET', `/transfers/${i.transfer}`));
+      const t = await must(server.url, 'GET', `/transfers/${i.transfer}`);
       this.transfers.set(t.body.id, { id: t.body.id, step: 'requested' });
       transfersNow.push(t.body);
     }
@@ -289,12 +289,12 @@ export class CrashWorld {
     const waitingOn = new Map<string, number>();
     for (const o of all) {
       if (o.status === 'cancelled') continue;
-      const full = (await must(call(server.url, 'GET', `/orders/${o.id}`))).body;
+      const full = (await must(server.url, 'GET', `/orders/${o.id}`)).body;
       for (const w of full.waiting ?? []) waitingOn.set(w.inbound, (waitingOn.get(w.inbound) ?? 0) + w.qty);
     }
     let sold = 0;
     for (const id of Object.keys(INBOUND)) {
-      const i = (await must(call(server.url, 'GET', `/inbound/${id}`))).body;
+      const i = (await must(server.url, 'GET', `/inbound/${id}`)).body;
       // Units still in the queue plus units a receipt gave (allotted, held) but not yet sourced.
       const counted = (i.waiting?.[PRE] ?? 0) + (i.held?.[PRE] ?? 0);
       if (counted !== (waitingOn.get(id) ?? 0)) v.reservationMismatch.push(`inbound ${id}: counts ${counted} waiting, orders wait for ${waitingOn.get(id) ?? 0}`);
@@ -308,7 +308,7 @@ export class CrashWorld {
     if (sold > PRE_CAP) v.notConserved.push(`${sold} units sold against inbound, cap ${PRE_CAP}`);
     for (const loc of Object.keys(LOCATIONS)) {
       for (const sku of [...SKUS, PRE]) {
-        const p = (await must(call(server.url, 'GET', `/inventory/${loc}/${sku}`))).body;
+        const p = (await must(server.url, 'GET', `/inventory/${loc}/${sku}`)).body;
         // In transit to it counts: the units entered the location's books when their transfer shipped.
         const total = p.onHand + p.shipped + (p.statuses.in_transit ?? 0);
         // Units only enter by receipts (every acknowledged one, and possibly some whose reply was lost) and by
@@ -515,34 +515,33 @@ export function countViolations(v: Violations): number {
   return v.lostOrders.length + v.lostEvents.length + v.rejectedPresent.length + v.notConserved.length + v.reservationMismatch.length;
 }
 
-/** Why the last call without an answer failed (a refused connection, a timeout, a body that was not JSON). */
-let lastFailure: { call: string; error: unknown } | undefined;
-
 function call(url: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any } | undefined> {
-  return tryCall(url, KEY, method, path, body, (error) => (lastFailure = { call: `${method} ${path}`, error }));
+  return tryCall(url, KEY, method, path, body);
 }
 
-function describeFailure(): string {
-  if (!lastFailure) return 'unknown';
-  const { call, error } = lastFailure;
-  if (!(error instanceof Error)) return `${call}: ${String(error)}`;
-  return `${call}: ${error.name}: ${error.message}${error.cause ? ` (${String(error.cause)})` : ''}`;
-}
-
-/** A call the checker cannot do without: a failure says which call and why. */
-async function must(p: Promise<{ status: number; body: any } | undefined>): Promise<{ status: number; body: any }> {
-  lastFailure = undefined;
-  const r = await p;
-  if (!r) throw new Error(`a checker's call got no answer: ${describeFailure()}`);
-  if (r.status >= 300) throw new Error(`a checker's call failed: ${r.status} ${JSON.stringify(r.body)}`);
+/**
+ * A call the checker cannot do without: a failure says which call and why (a refused connection, a timeout, a
+ * body that was not JSON). Each call keeps its own failure, so calls running at once cannot name each other's.
+ */
+async function must(url: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  let failure: unknown;
+  const r = await tryCall(url, KEY, method, path, body, (error) => (failure = error));
+  if (!r) throw new Error(`a checker's call got no answer: ${method} ${path}: ${describe(failure)}`);
+  if (r.status >= 300) throw new Error(`a checker's call failed: ${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
   return r;
+}
+
+function describe(error: unknown): string {
+  if (error === undefined) return 'unknown';
+  if (!(error instanceof Error)) return String(error);
+  return `${error.name}: ${error.message}${error.cause ? ` (${String(error.cause)})` : ''}`;
 }
 
 async function listAll(url: string): Promise<any[]> {
   const out: any[] = [];
   let cursor: string | undefined;
   for (;;) {
-    const r = await must(call(url, 'GET', `/orders?limit=500${cursor ? `&cursor=${cursor}` : ''}`));
+    const r = await must(url, 'GET', `/orders?limit=500${cursor ? `&cursor=${cursor}` : ''}`);
     out.push(...r.body.items);
     if (!r.body.nextCursor) return out;
     cursor = r.body.nextCursor;
