@@ -28,6 +28,7 @@ import {
 import { Webhooks, type DeliverySettings } from './integrations/index.js';
 import { openFulcrum, type Fulcrum, type RunningFulcrum } from './fulcrum/index.js';
 import { loadPlugins } from './sdk/index.js';
+import { storeStats, type StoreStats } from '../snapshots/index.js';
 import { LookAheadSolver, PluginRegistry, SourcingPool, SourcingProfiles, type SourcingPoolOptions } from './sourcing/index.js';
 import { BulkJobs } from './bulk/index.js';
 import { Backups } from './backups/index.js';
@@ -317,4 +318,15 @@ function registerGauges(metrics: Metrics, running: RunningFulcrum): void {
   metrics.gauge('fulcrum_dirty_actors', 'Actors changed since their last snapshot.', () => engine.registry.dirty.size);
   metrics.gauge('fulcrum_snapshot_last_pass_seconds', 'Duration of the last snapshot pass.', () => snapshotter.stats.lastPassMs / 1000);
   metrics.counter('fulcrum_orders_passivated_total', 'Finished orders moved out of memory since start.', () => snapshotter.stats.passivated);
+  // The store's size: every finished order keeps its record, decision and timeline (about 2 KB), and nothing
+  // removes them yet, so an operator watches the disk here. One reading of LMDB's statistics per scrape.
+  let read: { at: number; stats: StoreStats } | undefined;
+  const stats = () => {
+    if (read === undefined || Date.now() - read.at > 1_000) read = { at: Date.now(), stats: storeStats(engine.store) };
+    return read.stats;
+  };
+  metrics.gauge('fulcrum_store_file_bytes', "The LMDB file's size on disk (grown ahead of use, never shrunk).", () => stats().fileBytes);
+  metrics.gauge('fulcrum_store_used_bytes', 'The LMDB pages written so far, free ones included.', () => stats().usedBytes);
+  metrics.labeledGauge('fulcrum_store_records', 'Records in each of the store\'s databases.', 'db', () => stats().databases.map((d) => [d.name, d.records] as const));
+  metrics.labeledGauge('fulcrum_store_bytes', "The bytes of each of the store's databases' pages.", 'db', () => stats().databases.map((d) => [d.name, d.bytes] as const));
 }

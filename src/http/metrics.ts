@@ -67,6 +67,20 @@ export class Metrics {
     });
   }
 
+  /** Values that go up and down, one series per value of `label` (`read` gives each), read when `/metrics` is scraped. */
+  labeledGauge(name: string, help: string, label: string, read: () => Iterable<readonly [string, number]>): void {
+    new Gauge({
+      name,
+      help,
+      labelNames: [label],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [value, n] of read()) this.set({ [label]: value }, n);
+      },
+    });
+  }
+
   /** A count that only grows (since start), kept by a module and read when `/metrics` is scraped. */
   counter(name: string, help: string, read: () => number): void {
     new Counter({

@@ -37,6 +37,14 @@ test('/metrics passes promtool check metrics: counters as counters, seconds, his
       assert.match(text, new RegExp(`^${name} `, 'm'), `${name} (default process and Node metrics)`);
     }
     assert.match(text, /^# TYPE nodejs_gc_duration_seconds histogram$/m);
+    // The store's size, for an operator watching the disk: the file, the pages in use, each database.
+    const gauge = (t: string, name: string) => Number(new RegExp(`^${name.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(t)?.[1]);
+    assert.ok(gauge(text, 'fulcrum_store_file_bytes') >= 4096 * 4, 'the file holds the meta pages and a tree at least');
+    assert.ok(gauge(text, 'fulcrum_store_used_bytes') >= 4096 * 4);
+    assert.ok(gauge(text, 'fulcrum_store_records{db="timeline"}') >= 1, "the order's timeline entry");
+    assert.ok(gauge(text, 'fulcrum_store_records{db="actors"}') >= 1, 'the location, at least');
+    assert.ok(gauge(text, 'fulcrum_store_bytes{db="timeline"}') >= 4096, 'a page at least');
+    assert.not.match(text, /fulcrum_store_records\{db="(root|path)"\}/);
     assert.not.match(text, /_ms[ {]/, 'no abbreviated units');
   } finally {
     await s.stop();
