@@ -18,7 +18,7 @@ export {
   type TimelineRecord,
   type WebhookEndpointRecord,
 } from './records.js';
-export { canBeKey, closeStore, openStore, STORE_FILE, storeStats, type Store, type StoreOptions, type StoreStats } from './store.js';
-export { CLUSTER_APPLIED_KEY, copyStore, inspectStoreCopy, openStoreForCopy, storeBytesInUse, type CopySource, type StoreCopyFacts } from './store-copy.js';
+export { canBeKey, closeStore, openStore, STORE_FILE, type Store, type StoreOptions } from './store.js';
+export { CLUSTER_APPLIED_KEY, copyStore, inspectStoreCopy, openStoreForCopy, storeBytesInUse, storeStats, type CopySource, type StoreStats, type StoreCopyFacts } from './store-copy.js';
 export { SnapshotWriter, type DirtyEntity, type DirtyLocation, type SnapshotSource, type SnapshotStats, type SnapshotWriterOptions } from './snapshot-writer.js';
 export { applyWrites, captureWrites, CONFIGURATION_DATABASES, PackedValue, PACKED_DATABASES, packPlain, REPLICATED_DATABASES, storedBytes, type ReplicatedDatabase, type ReplicatedWrite } from './replicated-writes.js';

@@ -1,4 +1,4 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import {
@@ -159,29 +159,6 @@ export function canBeKey(...parts: string[]): boolean {
 }
 
 /** Waits for every write issued so far to be flushed, then closes the environment. */
-/** What the store holds on disk: its file, the pages in use, and each database's records and pages. */
-export interface StoreStats {
-  /** The file's size: LMDB grows it ahead of use (the map), and never shrinks it. */
-  fileBytes: number;
-  /** The pages written so far (the map's high-water mark), free ones included: what a compacting backup would not shrink below the live data. */
-  usedBytes: number;
-  /** By database, as LMDB names it (`timeline`, `open-entities`, ...): records and the bytes of their pages. */
-  databases: Array<{ name: string; records: number; bytes: number }>;
-}
-
-/** The store's sizes, for `/metrics`: each call reads LMDB's own statistics (a few µs per database). */
-export function storeStats(store: Store): StoreStats {
-  const root = store.root.getStats() as { pageSize: number; lastPageNumber: number };
-  const databases: StoreStats['databases'] = [];
-  for (const [field, value] of Object.entries(store)) {
-    if (field === 'root' || field === 'path') continue;
-    const db = value as Database & { name: string };
-    const st = db.getStats() as { pageSize: number; entryCount: number; treeBranchPageCount: number; treeLeafPageCount: number; overflowPages: number };
-    databases.push({ name: db.name, records: st.entryCount, bytes: (st.treeBranchPageCount + st.treeLeafPageCount + st.overflowPages) * st.pageSize });
-  }
-  return { fileBytes: statSync(store.path).size, usedBytes: (root.lastPageNumber + 1) * root.pageSize, databases };
-}
-
 export async function closeStore(store: Store): Promise<void> {
   await store.root.flushed;
   await store.root.close();

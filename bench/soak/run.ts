@@ -259,7 +259,7 @@ async function subscribe(url: string, skus: string[]): Promise<WebSocket> {
   return ws;
 }
 
-/** User + system CPU ticks of a thread (or, for the process's own id, of the whole process). */
+/** User + system CPU ticks of one thread (`/proc/PID/task/TID/stat`; the main thread's id is the process's). */
 function cpuTicks(pid: number, tid: number): number {
   const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return Number(fields[11]) + Number(fields[12]);
