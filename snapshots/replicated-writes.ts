@@ -41,9 +41,10 @@ export type ReplicatedWrite = [db: ReplicatedDatabase, key: unknown, value?: unk
 /**
  * The replicated databases whose values the store encodes as plain MessagePack (`store.ts`'s `PLAIN`, no
  * shared structures): the same bytes mean the same value in every node's store, so a value travels and is
- * stored as the bytes the leader encoded once. `decisions` uses shared structures, each store its own.
+ * stored as the bytes the leader encoded once. `decisions` and `timeline` use shared structures, each store its
+ * own, so their values travel as values.
  */
-export const PACKED_DATABASES: ReadonlySet<ReplicatedDatabase> = new Set(REPLICATED_DATABASES.filter((db) => db !== 'decisions'));
+export const PACKED_DATABASES: ReadonlySet<ReplicatedDatabase> = new Set(REPLICATED_DATABASES.filter((db) => db !== 'decisions' && db !== 'timeline'));
 
 /** A value as the bytes a plain database stores (what `packPlain` gives): LMDB keeps them as they are. */
 export class PackedValue {

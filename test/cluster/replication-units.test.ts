@@ -66,10 +66,12 @@ test('entries and plain puts travel as the bytes the stores keep; a follower kee
     assert.ok(sent[0] instanceof Uint8Array, 'the leader hands the stream the bytes it stored');
     const captured: ReplicatedWrite[] = [];
     captureWrites(leader, () => (w) => captured.push(w));
-    await leader.timeline.put('order:o1/1', { v: 1, at: 5, by: 'k', entries: [{ event: { type: 'x' } }] } as never);
+    await leader.jobs.put('j1', { v: 1, doc: { kind: 'bulk' } } as never);
     await leader.decisions.put('o1/1/0', { v: 1, doc: { kind: 'intake' } });
+    await leader.timeline.put('order:o1/1', { v: 1, at: 5, by: 'k', entries: [{ event: { type: 'x' } }] } as never);
     assert.ok(captured[0]![2] instanceof PackedValue, 'a plain database\'s value travels packed');
     assert.not.ok(captured[1]![2] instanceof PackedValue, 'a database with shared structures sends the value itself');
+    assert.not.ok(captured[2]![2] instanceof PackedValue, 'a timeline entry too');
 
     const batch = decodeBatch(encodeBatch({ term: 1, node: 'a', entries: sent, writes: captured }));
     assert.equal(batch.entries, [leader.journal.get(seq)]);
@@ -81,6 +83,7 @@ test('entries and plain puts travel as the bytes the stores keep; a follower kee
     await applyWrites(follower, batch.writes);
     assert.equal(follower.journal.get(seq), { v: SCHEMA_VERSION, seq, at: 5, facts });
     assert.equal(follower.timeline.get('order:o1/1'), leader.timeline.get('order:o1/1'));
+    assert.equal(follower.jobs.get('j1'), { v: 1, doc: { kind: 'bulk' } });
     assert.equal(follower.decisions.get('o1/1/0'), { v: 1, doc: { kind: 'intake' } });
 
     // Bytes for a database with shared structures would mean another value in another store: refused.
