@@ -81,7 +81,7 @@ async function main(): Promise<void> {
       const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
       // One scrape per sample: the client resets its event-loop histogram at every scrape.
       const scraped = await (await fetch(`${server!.url}/metrics`, { headers: { authorization: `Bearer ${KEY}` } })).text();
-      const metric = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(scraped)?.[1] ?? NaN);
+      const metric = (name: string) => metricValue(scraped, name);
       samples.push({
         t: (Date.now() - started) / 1000,
         rssMiB: kb('VmRSS') / 1024,
@@ -105,6 +105,7 @@ async function main(): Promise<void> {
     clearInterval(bulk);
     clearInterval(sampler);
     await load.drain();
+    const store = await storeAtEnd(server.url);
 
     const plot = `soak-${new Date().toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-')}.svg`;
     const pooled = pooledP99Drift(samples, windows);
@@ -119,6 +120,7 @@ async function main(): Promise<void> {
       `- Anonymous RSS (heap and native memory; the LMDB map is file-backed and counts as RssFile) from the second sixth of the run to the last: **${fixed(gate.anon * 100, 1)}%**; intake p99: **${fixed(gate.p99 * 100, 1)}%** (gate: at most ${GATE * 100}% each${SMOKE ? '; not enforced in a smoke run' : ''}): ${failed ? '**FAILED**' : 'passed'}.`,
       `- Intake p99 of all orders in the second sixth ${fixed(pooled.second, 1)} ms, in the last ${fixed(pooled.last, 1)} ms (the gate's figure). The mean of the 10-second p99s moved ${pct(drift(samples, (s) => s.p99Ms))} (one slow window moves it by a tenth, so it is shown, not gated).`,
       `- Server main-thread CPU per operation ${pct(drift(samples, (s) => s.cpuMsPerOp))}; the load generator's fixed work ${pct(machine)} (the machine's speed: it does the same work every sample); CPU per operation in units of that work ${pct(drift(samples, (s) => s.cpuMsPerOp / s.calibMs))}. CPU per operation growing while the fixed work does not is the server's own slowdown; both growing alike, the machine's.${failed && machine > GATE ? ` The machine slowed by more than the gate over the same parts of the run, so this run cannot tell a slowdown of the server from the machine's: run it again when the machine is quiet.` : ''}`,
+      `- The store at the end: ${store}.`,
       `- Requests that failed: ${load.errors.length}${load.errors.length > 0 ? ` (first: ${load.errors[0]})` : ''}.`,
       `- Plot: [${plot}](${plot}) (RSS, heap, event-loop delay, p99, LMDB file size over time; \`soak.svg\` is the newest run's).`,
       '',
@@ -257,6 +259,24 @@ async function subscribe(url: string, skus: string[]): Promise<WebSocket> {
   ws.send(JSON.stringify({ op: 'subscribe', pool: 'default', skus }));
   ws.on('message', () => undefined);
   return ws;
+}
+
+/** A sample's value in a Prometheus exposition (`name` may carry labels: `x{db="timeline"}`); NaN when absent. */
+function metricValue(scraped: string, name: string): number {
+  return Number(new RegExp(`^${name.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(scraped)?.[1] ?? NaN);
+}
+
+/** What the store holds at the end, from `/metrics`: the pages in use, and the databases that grow with orders. */
+async function storeAtEnd(url: string): Promise<string> {
+  const scraped = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${KEY}` } })).text();
+  const metric = (name: string) => metricValue(scraped, name);
+  const mib = (bytes: number) => `${fixed(bytes / 2 ** 20, 1)} MiB`;
+  const parts = ['timeline', 'actors', 'decisions'].map((db) => {
+    const records = metric(`fulcrum_store_records{db="${db}"}`);
+    const bytes = metric(`fulcrum_store_bytes{db="${db}"}`);
+    return `${db} ${records} records, ${mib(bytes)} (${fixed(bytes / records, 0)} bytes each)`;
+  });
+  return `${mib(metric('fulcrum_store_used_bytes'))} in use; ${parts.join('; ')}`;
 }
 
 /** User + system CPU ticks of one thread (`/proc/PID/task/TID/stat`; the main thread's id is the process's). */
