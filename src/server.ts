@@ -318,7 +318,7 @@ function registerGauges(metrics: Metrics, running: RunningFulcrum): void {
   metrics.gauge('fulcrum_dirty_actors', 'Actors changed since their last snapshot.', () => engine.registry.dirty.size);
   metrics.gauge('fulcrum_snapshot_last_pass_seconds', 'Duration of the last snapshot pass.', () => snapshotter.stats.lastPassMs / 1000);
   metrics.counter('fulcrum_orders_passivated_total', 'Finished orders moved out of memory since start.', () => snapshotter.stats.passivated);
-  // The store's size: every finished order keeps its record, decision and timeline (about 2 KB), and nothing
+  // The store's size: every finished order keeps its record, decision and timeline (about 1.4 KB), and nothing
   // removes them yet, so an operator watches the disk here. One reading of LMDB's statistics per scrape.
   let read: { at: number; stats: StoreStats } | undefined;
   const stats = () => {
