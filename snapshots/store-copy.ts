@@ -59,8 +59,9 @@ export interface StoreStats {
 /** The store's sizes, for `/metrics`: each call reads LMDB's own statistics (0.17 ms for the 22 databases of a 1.5 GB store). */
 export function storeStats(store: Store): StoreStats {
   const databases: StoreStats['databases'] = [];
-  for (const [field, value] of Object.entries(store)) {
-    if (field === 'root' || field === 'path') continue;
+  // Every database the store opened: whatever else it carries (the root, the path) is not one.
+  for (const value of Object.values(store)) {
+    if (value === store.root || typeof (value as { getStats?: unknown }).getStats !== 'function') continue;
     const db = value as Database & { name: string };
     const st = db.getStats() as { pageSize: number; entryCount: number; treeBranchPageCount: number; treeLeafPageCount: number; overflowPages: number };
     databases.push({ name: db.name, records: st.entryCount, bytes: (st.treeBranchPageCount + st.treeLeafPageCount + st.overflowPages) * st.pageSize });

@@ -66,14 +66,14 @@ async function main(): Promise<void> {
     const samples: Sample[] = [];
     /** Each sample's latencies, for the p99 of a whole part of the run. */
     const windows: Float64Array[] = [];
-    let lastTicks = cpuTicks(pid, pid);
+    let lastTicks = mainThreadTicks(pid);
     const started = Date.now();
     const end = started + MINUTES * 60_000;
     const bulk = setInterval(() => void bulkLoad(api).catch((e: unknown) => load.errors.push(String(e))), 30_000);
     const sampler = setInterval(() => void sample().catch((e: unknown) => load.errors.push(String(e))), SAMPLE_MS);
     const sample = async () => {
       const window = load.takeWindow();
-      const ticks = cpuTicks(pid, pid);
+      const ticks = mainThreadTicks(pid);
       const mainMs = (ticks - lastTicks) * MS_PER_TICK;
       lastTicks = ticks;
       windows.push(Float64Array.from(window.latencies));
@@ -279,9 +279,9 @@ async function storeAtEnd(url: string): Promise<string> {
   return `${mib(metric('fulcrum_store_used_bytes'))} in use; ${parts.join('; ')}`;
 }
 
-/** User + system CPU ticks of one thread (`/proc/PID/task/TID/stat`; the main thread's id is the process's). */
-function cpuTicks(pid: number, tid: number): number {
-  const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+/** User + system CPU ticks of a process's main thread (`/proc/PID/task/PID/stat`: its id is the process's). */
+function mainThreadTicks(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return Number(fields[11]) + Number(fields[12]);
 }
 
